@@ -1,0 +1,32 @@
+# make demo: set up .venv, generate synthetic families, link them, print what was found.
+# make test: set up .venv and run the test suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO := data/demo
+
+.PHONY: demo test bench venv clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[service,dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/python -m benchmarks.generate --families 3000 --seed 7 --bad-rows 12 --out $(DEMO)
+	rm -f $(DEMO)/linkage.duckdb
+	$(BIN)/linkage dedupe $(DEMO)/records.csv --out $(DEMO)/persons.csv --db $(DEMO)/linkage.duckdb
+	$(BIN)/python -m benchmarks.evaluate --persons $(DEMO)/persons.csv --truth $(DEMO)/truth.csv
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.run_all
+
+clean:
+	rm -rf $(VENV) data .pytest_cache

@@ -1,0 +1,56 @@
+"""Blocking rules as small key objects.
+
+A rule names the columns whose values together form a blocking key; records that share a key become a
+candidate pair. A list column (surname tokens, nickname groups) gives one key per element, so GARCIA
+LOPEZ is keyed under GARCIA and under LOPEZ. The same `record_keys` serves the batch (pairs in
+DuckDB) and an on-demand index (key -> records), so both generate the same candidates.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+
+@dataclass(frozen=True)
+class KeyRule:
+    """Pair records that agree on every column of `columns`.
+
+    only_if_missing: pair only where at least one of the two records lacks this column (for thin
+        records, such as an absent parent known by name only, without widening every block).
+    max_block_size: blocks with more records than this are skipped and reported, so one common
+        value (MARIA GARCIA) cannot make comparisons explode.
+    """
+
+    name: str
+    columns: tuple[str, ...]
+    only_if_missing: str | None = None
+    max_block_size: int = 400
+
+    def __post_init__(self) -> None:
+        if not self.columns:
+            raise ValueError(f"blocking rule {self.name!r} needs at least one column")
+        if self.max_block_size < 2:
+            raise ValueError(f"blocking rule {self.name!r}: max_block_size must be at least 2")
+
+
+def block_on(*columns: str, name: str | None = None, only_if_missing: str | None = None,
+             max_block_size: int = 400) -> KeyRule:
+    """`block_on("dob_str", "fn_canon")`, in the manner of Splink's block_on."""
+    return KeyRule(name or "+".join(columns), tuple(columns), only_if_missing, max_block_size)
+
+
+def record_keys(df: pl.DataFrame, rule: KeyRule, uid: str = "uid") -> pl.DataFrame:
+    """(uid, key, missing) rows: one per key a record has under this rule; no key if a column is null.
+
+    `missing` says whether the record lacks `rule.only_if_missing` (always false without one).
+    """
+    cols = list(rule.columns)
+    missing = (pl.col(rule.only_if_missing).is_null() if rule.only_if_missing else pl.lit(False))
+    keyed = df.select(pl.col(uid), *[pl.col(c) for c in cols], missing.alias("missing"))
+    for c in cols:
+        if isinstance(keyed.schema[c], pl.List):
+            keyed = keyed.explode(c)
+    keyed = keyed.drop_nulls(cols)
+    key = pl.struct(cols).hash(seed=len(cols)).alias("key")
+    return keyed.select(pl.col(uid).alias("uid"), key, "missing").unique(["uid", "key"])

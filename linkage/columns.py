@@ -1,0 +1,69 @@
+"""Column names used across stages: the schema's input columns and the standardized ones.
+
+Splink's own names (`_l` / `_r` suffixes, `match_probability`, `match_weight`) are kept as Splink
+writes them; these constants are only for columns this project defines.
+"""
+from __future__ import annotations
+
+# --- input contract (../shared/schema.md) -----------------------------------------------------------
+RECORD_ID = "record_id"
+SOURCE_SYSTEM = "source_system"
+CASE_ID = "case_id"
+ROLE = "role"
+FIRST_NAME = "first_name"
+MIDDLE_NAME = "middle_name"
+LAST_NAME = "last_name"
+SUFFIX = "suffix"
+DOB = "dob"
+SEX = "sex"
+SSN = "ssn"
+STREET = "street"
+CITY = "city"
+STATE = "state"
+ZIP = "zip"
+CASE_STATUS = "case_status"
+PATERNITY_STATUS = "paternity_status"
+FVI = "fvi"
+
+REQUIRED_COLUMNS = (RECORD_ID, SOURCE_SYSTEM, CASE_ID, ROLE, FIRST_NAME, LAST_NAME)
+OPTIONAL_COLUMNS = (MIDDLE_NAME, SUFFIX, DOB, SEX, SSN, STREET, CITY, STATE, ZIP, CASE_STATUS,
+                    PATERNITY_STATUS, FVI)
+SCHEMA_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+
+SOURCE_SYSTEMS = ("IV-A", "IV-D", "IV-E")
+ROLES = ("CP", "NCP", "PF", "CH")
+CASE_STATUSES = ("OPEN", "CLOSED")
+PATERNITY_STATUSES = ("ADJUDICATED", "ACKNOWLEDGED", "PRESUMED", "ALLEGED", "DISPROVED")
+
+# --- added by ingest ----------------------------------------------------------------------------------
+UID = "uid"  # dense integer id of a valid record within one run; Splink's unique_id
+ROW_NUMBER = "row_number"  # 1-based data row in its file, for quarantine messages
+SOURCE_FILE = "source_file"
+QUARANTINE_REASON = "reason"
+
+# --- added by standardization (compared by the model, keyed by blocking) ------------------------------
+FN = "fn"  # first name, normalized, all tokens
+FN_TOKENS = "fn_tokens"
+FN_CANON = "fn_canon"  # nickname groups of the first-name tokens (list)
+FN_META = "fn_meta"  # metaphone of the first first-name token
+MN = "mn"
+SN = "sn"  # surname, normalized, tokens joined by a space
+SN_TOKENS = "sn_tokens"  # surname tokens without particles (DE, LA, Y, ...)
+SN_META = "sn_meta"  # metaphone of each surname token (list)
+SUFFIX_STD = "sfx"
+DOB_DATE = "dob_date"
+DOB_STR = "dob_str"  # YYYYMMDD
+DOB_YEAR = "dob_year"
+DOB_MD = "dob_md"  # MMDD, for keys that survive a wrong year
+NAME_KEYS = "name_keys"  # nickname groups and surname tokens together, so a first/last swap still keys
+SSN_STD = "ssn_std"  # 9 digits when a usable SSN or ITIN, else null
+SSN_STATUS = "ssn_status"  # valid | itin | placeholder | invalid | missing
+SEX_STD = "sex_std"
+STREET_STD = "street_std"
+ZIP5 = "zip5"
+FVI_FLAG = "fvi_flag"
+
+SSN_STATUSES = ("valid", "itin", "placeholder", "invalid", "missing")
+
+# --- outputs -------------------------------------------------------------------------------------------
+PERSON_ID = "person_id"

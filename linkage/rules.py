@@ -1,0 +1,21 @@
+"""The blocking rules for program records: together they still pair one person's records when the
+SSN has a typo, the date of birth is swapped or missing, the name is a nickname, a first/last swap,
+a married name or part of a compound surname. Each rule keys on standardized columns."""
+from __future__ import annotations
+
+from blocking import KeyRule, block_on
+from linkage import columns as C
+
+DEFAULT_RULES: tuple[KeyRule, ...] = (
+    block_on(C.SSN_STD, name="ssn"),
+    block_on(C.DOB_STR, C.NAME_KEYS, name="dob+name_token"),
+    block_on(C.DOB_STR, C.ZIP5, name="dob+zip"),
+    block_on(C.FN_CANON, C.SN_TOKENS, C.DOB_YEAR, name="first+surname+year"),
+    block_on(C.FN_CANON, C.SN_TOKENS, C.DOB_MD, name="first+surname+month_day"),
+    block_on(C.FN_META, C.SN_META, C.ZIP5, name="name_sounds+zip"),
+    block_on(C.FN_CANON, C.SN_TOKENS, name="first+surname, no dob", only_if_missing=C.DOB_STR),
+    block_on(C.FN_META, C.SN_META, name="name_sounds, no dob", only_if_missing=C.DOB_STR),
+)
+
+# Two records of one case are two people; they are never compared.
+SAME_CASE = (C.SOURCE_SYSTEM, C.CASE_ID)

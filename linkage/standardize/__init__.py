@@ -1,0 +1,76 @@
+"""Stage 2: standardized columns the blocking rules key on and the model compares."""
+from __future__ import annotations
+
+import polars as pl
+
+from linkage import columns as C
+from linkage.standardize.address import street_std, zip5
+from linkage.standardize.names import (
+    SUFFIXES,
+    NicknameTable,
+    clean_text,
+    default_nicknames,
+    joined,
+    map_unique,
+    metaphone,
+    name_tokens,
+    split_suffix,
+    surname_tokens,
+)
+from linkage.standardize.ssn import ssn_digits, ssn_status, usable_ssn
+
+__all__ = ["standardize", "NicknameTable", "default_nicknames", "STANDARD_COLUMNS"]
+
+STANDARD_COLUMNS = (C.FN, C.FN_TOKENS, C.FN_CANON, C.FN_META, C.MN, C.SN, C.SN_TOKENS, C.SN_META,
+                    C.SUFFIX_STD, C.DOB_STR, C.DOB_YEAR, C.DOB_MD, C.NAME_KEYS, C.SSN_STD, C.SSN_STATUS, C.SEX_STD,
+                    C.STREET_STD, C.ZIP5)
+
+
+def standardize(records: pl.DataFrame, nicknames: NicknameTable | None = None) -> pl.DataFrame:
+    """Add the standardized columns to validated records (which carry `dob_date`)."""
+    nicknames = nicknames or default_nicknames()
+    df = records.with_columns(
+        name_tokens(pl.col(C.FIRST_NAME)).alias("_fn"),
+        name_tokens(pl.col(C.LAST_NAME)).alias("_ln"),
+        name_tokens(pl.col(C.MIDDLE_NAME)).alias("_mn"),
+        clean_text(pl.col(C.SUFFIX)).str.replace_all(" ", "").replace_strict(SUFFIXES, default=None)
+        .alias("_sfx"),
+        ssn_digits(pl.col(C.SSN)).alias("_ssn"),
+    )
+    fn_rest, fn_sfx = split_suffix(pl.col("_fn"))
+    ln_rest, ln_sfx = split_suffix(pl.col("_ln"))
+    mn_rest, mn_sfx = split_suffix(pl.col("_mn"))
+    df = df.with_columns(
+        fn_rest.alias(C.FN_TOKENS), ln_rest.alias("_ln2"), mn_rest.alias("_mn2"),
+        pl.coalesce("_sfx", ln_sfx, fn_sfx, mn_sfx).alias(C.SUFFIX_STD),
+        ssn_status(pl.col("_ssn")).alias(C.SSN_STATUS),
+    ).with_columns(
+        joined(pl.col(C.FN_TOKENS)).alias(C.FN),
+        joined(pl.col("_ln2")).alias(C.SN),
+        surname_tokens(pl.col("_ln2")).alias(C.SN_TOKENS),
+        joined(pl.col("_mn2")).alias(C.MN),
+        usable_ssn(pl.col("_ssn"), pl.col(C.SSN_STATUS)).alias(C.SSN_STD),
+        pl.col(C.DOB_DATE).dt.strftime("%Y%m%d").alias(C.DOB_STR),
+        pl.col(C.DOB_DATE).dt.year().cast(pl.Int32).alias(C.DOB_YEAR),
+        pl.col(C.DOB_DATE).dt.strftime("%m%d").alias(C.DOB_MD),
+        _sex(pl.col(C.SEX)).alias(C.SEX_STD),
+        street_std(pl.col(C.STREET)).alias(C.STREET_STD),
+        zip5(pl.col(C.ZIP)).alias(C.ZIP5),
+    ).with_columns(pl.col(C.SN_TOKENS).list.join(" ").alias("_snt"))
+    df = df.with_columns(
+        map_unique(df[C.FN], lambda s: _canon(nicknames, s), pl.List(pl.String)).alias(C.FN_CANON),
+        map_unique(df[C.FN], lambda s: metaphone(s.split(" ")[0]), pl.String).alias(C.FN_META),
+        map_unique(df["_snt"], lambda s: sorted({m for t in s.split(" ") if (m := metaphone(t))}),
+                   pl.List(pl.String)).alias(C.SN_META),
+    )
+    df = df.with_columns(pl.concat_list(C.FN_CANON, C.SN_TOKENS).list.unique().alias(C.NAME_KEYS))
+    return df.drop("_fn", "_ln", "_mn", "_sfx", "_ssn", "_ln2", "_mn2", "_snt")
+
+
+def _canon(nicknames: NicknameTable, first_name: str) -> list[str]:
+    return sorted({c for tok in first_name.split(" ") for c in nicknames.canon(tok)})
+
+
+def _sex(col: pl.Expr) -> pl.Expr:
+    s = clean_text(col).str.slice(0, 1)
+    return pl.when(s.is_in(["M", "F"])).then(s).otherwise(None)

@@ -1,0 +1,95 @@
+"""Names as comparable tokens: case, accents, punctuation, suffixes, nicknames, phonetic codes.
+
+GARCIA LOPEZ, GARCIA-LOPEZ, García López, GARCIA and LOPEZ all become token lists that can agree;
+JR / SR / II / III / IV are pulled out of any name field into one suffix.
+"""
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Callable
+
+import jellyfish
+import polars as pl
+
+SUFFIXES = {"JR": "JR", "JUNIOR": "JR", "SR": "SR", "SENIOR": "SR", "II": "II", "2ND": "II",
+            "III": "III", "3RD": "III", "IV": "IV", "4TH": "IV"}
+# Particles are not evidence on their own: DE LA CRUZ and CRUZ should share the token CRUZ.
+PARTICLES = ["DE", "DEL", "LA", "LAS", "LOS", "Y", "DA", "DOS", "DAS", "DI", "VAN", "VON", "DER"]
+NOT_A_NAME = ["UNKNOWN", "UNK", "NONE", "NA", "NFN", "NLN", "BABY", "BOY", "GIRL", "DONT", "KNOW", "XXX"]
+
+
+def clean_text(col: pl.Expr) -> pl.Expr:
+    """Upper-case ASCII letters, digits and single spaces; hyphens, dots and slashes split tokens."""
+    return (col.str.normalize("NFKD").str.replace_all(r"\p{M}", "").str.to_uppercase()
+            .str.replace_all(r"['`’]", "").str.replace_all(r"[^A-Z0-9]+", " ").str.strip_chars()
+            .replace("", None))
+
+
+def name_tokens(col: pl.Expr) -> pl.Expr:
+    """Letters-only tokens of a cleaned name, placeholders such as UNKNOWN removed."""
+    toks = clean_text(col).str.replace_all(r"[0-9]", "").str.split(" ")
+    return toks.list.eval(pl.element().filter((pl.element() != "") & ~pl.element().is_in(NOT_A_NAME)))
+
+
+def split_suffix(tokens: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """(tokens without a trailing suffix, the suffix or null). A lone 'IV' stays a name."""
+    last = tokens.list.last()
+    is_sfx = last.is_in(list(SUFFIXES)) & (tokens.list.len() > 1)
+    rest = pl.when(is_sfx).then(tokens.list.head(tokens.list.len() - 1)).otherwise(tokens)
+    sfx = pl.when(is_sfx).then(last.replace_strict(SUFFIXES, default=None)).otherwise(None)
+    return rest, sfx
+
+
+def surname_tokens(tokens: pl.Expr) -> pl.Expr:
+    kept = tokens.list.eval(pl.element().filter(~pl.element().is_in(PARTICLES)))
+    return pl.when(kept.list.len() > 0).then(kept).otherwise(tokens)
+
+
+def joined(tokens: pl.Expr) -> pl.Expr:
+    return tokens.list.join(" ").replace("", None)
+
+
+class NicknameTable:
+    """Name -> the formal names it may stand for (itself included); loaded from a CSV."""
+
+    def __init__(self, pairs: list[tuple[str, str]]):
+        groups: dict[str, set[str]] = defaultdict(set)
+        for nick, formal in pairs:
+            groups[nick].add(formal)
+        self._groups = {k: sorted(v) for k, v in groups.items()}
+
+    @classmethod
+    def from_csv(cls, path: Path | None = None) -> "NicknameTable":
+        if path is None:
+            text = resources.files("linkage").joinpath("data/nicknames.csv").read_text("utf-8")
+        else:
+            text = Path(path).read_text("utf-8")
+        norm = lambda s: pl.Series([s]).to_frame("s").select(clean_text(pl.col("s")))[0, 0]  # noqa: E731
+        pairs = [(norm(r["nickname"]), norm(r["formal"])) for r in csv.DictReader(text.splitlines())]
+        return cls([(n, f) for n, f in pairs if n and f])
+
+    def canon(self, name: str) -> list[str]:
+        return sorted({name, *self._groups.get(name, [])})
+
+    def same_person(self, a: str, b: str) -> bool:
+        return bool(set(self.canon(a)) & set(self.canon(b)))
+
+
+@lru_cache(maxsize=1)
+def default_nicknames() -> NicknameTable:
+    return NicknameTable.from_csv()
+
+
+def map_unique(series: pl.Series, fn: Callable[[str], object], dtype: pl.DataType) -> pl.Series:
+    """Apply a Python function once per distinct value: names repeat a lot, so this is cheap."""
+    uniq = series.drop_nulls().unique()
+    lookup = dict(zip(uniq.to_list(), (fn(v) for v in uniq.to_list())))
+    return series.replace_strict(lookup, default=None, return_dtype=dtype)
+
+
+def metaphone(name: str) -> str | None:
+    return jellyfish.metaphone(name) or None
