@@ -186,6 +186,11 @@ class World:
             dob = self.dob_between(lo, hi)
             t1 = self.person(sa, dob, hispanic, last, first=a)
             t2 = self.person(sb, dob, hispanic, last, first=b)
+            if rng.random() < 0.5:  # twins' SSNs are often issued one after the other
+                nxt = f"{t1.ssn[:5]}{(int(t1.ssn[5:]) % 9998) + 1:04d}"
+                if nxt not in self.ssns:
+                    self.ssns.add(nxt)
+                    t2.ssn = nxt
             kids.extend([t1, t2])
             self.hard_pairs.append((t1.key, t2.key, "twins"))
         elif r < 0.12 and father.suffix != "JR":

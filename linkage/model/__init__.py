@@ -1,0 +1,15 @@
+"""Stage 3: the Splink model for program records: comparisons, training, scoring, files."""
+from linkage.model.files import (
+    ModelMeta,
+    SavedModel,
+    Thresholds,
+    default_models_dir,
+    level_weights,
+    load_model,
+    save_model,
+)
+from linkage.model.score import score
+from linkage.model.train import TrainingConfig, train
+
+__all__ = ["train", "TrainingConfig", "score", "load_model", "save_model", "SavedModel", "ModelMeta",
+           "Thresholds", "default_models_dir", "level_weights"]

@@ -1,0 +1,99 @@
+"""Records that cannot be one person, whatever their match score.
+
+These are the costly errors of domain.md: a JR and a SR, twins, a parent and child of the same name,
+two different SSNs, two people of one case. A score can be fooled by a shared name and address; these
+rules cannot, and clustering checks them between whole clusters so a third record cannot bridge them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import jellyfish
+import polars as pl
+
+from linkage import columns as C
+
+GENERATION_YEARS = 12  # birth years this far apart, and not a typo of each other: two generations
+
+
+@dataclass(frozen=True)
+class RecordFacts:
+    """Per-record facts the rules read, as plain lists indexed by uid (fast in a Python loop)."""
+
+    case_key: list[str]
+    ssn: list[str | None]
+    suffix: list[str | None]
+    dob: list[str | None]
+    first: list[str | None]
+    first_tokens: list[frozenset[str]]
+    first_canon: list[frozenset[str]]
+    middle: list[str | None]
+    surname_tokens: list[frozenset[str]]
+
+    @classmethod
+    def from_frame(cls, df: pl.DataFrame) -> "RecordFacts":
+        """`df` must be sorted by uid with uids 0..n-1."""
+        sets = lambda col: [frozenset(v) if v else frozenset() for v in df[col].to_list()]  # noqa: E731
+        return cls(
+            case_key=(df[C.SOURCE_SYSTEM] + "|" + df[C.CASE_ID]).to_list(),
+            ssn=df[C.SSN_STD].to_list(), suffix=df[C.SUFFIX_STD].to_list(), dob=df[C.DOB_STR].to_list(),
+            first=df[C.FN].to_list(), first_tokens=sets(C.FN_TOKENS), first_canon=sets(C.FN_CANON),
+            middle=df[C.MN].to_list(), surname_tokens=sets(C.SN_TOKENS),
+        )
+
+    def __len__(self) -> int:
+        return len(self.case_key)
+
+
+def ssn_related(a: str, b: str) -> bool:
+    """Equal, one digit different, or two adjacent digits transposed: a typo, not another person."""
+    if a == b:
+        return True
+    diff = [i for i in range(len(a)) if a[i] != b[i]] if len(a) == len(b) else None
+    if diff is None:
+        return False
+    if len(diff) == 1:
+        return True
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+
+
+def dob_related(a: str, b: str) -> bool:
+    """Equal, day and month swapped, or one character off (YYYYMMDD)."""
+    if a == b or (a[:4] == b[:4] and a[4:6] == b[6:8] and a[6:8] == b[4:6]):
+        return True
+    return jellyfish.damerau_levenshtein_distance(a, b) <= 1
+
+
+def first_names_distinct(f: RecordFacts, a: int, b: int) -> bool:
+    """Clearly different first names: not a nickname, typo, initial, swap or middle-name use."""
+    fa, fb = f.first[a], f.first[b]
+    if not fa or not fb or fa == fb:
+        return False
+    if f.first_canon[a] & f.first_canon[b] or f.first_tokens[a] & f.first_tokens[b]:
+        return False
+    if len(fa) == 1 or len(fb) == 1:
+        return fa[0] != fb[0]
+    if f.first_tokens[a] & f.surname_tokens[b] or f.first_tokens[b] & f.surname_tokens[a]:
+        return False  # first and last swapped
+    if fa == f.middle[b] or fb == f.middle[a]:
+        return False
+    return jellyfish.damerau_levenshtein_distance(fa, fb) >= 2
+
+
+def conflict(f: RecordFacts, a: int, b: int) -> str | None:
+    """Why records a and b cannot be one person, or None."""
+    if f.case_key[a] == f.case_key[b]:
+        return "two people of one case"
+    sa, sb = f.ssn[a], f.ssn[b]
+    if sa and sb and not ssn_related(sa, sb):
+        return "different SSNs"
+    xa, xb = f.suffix[a], f.suffix[b]
+    if xa and xb and xa != xb:
+        return f"suffix {xa} vs {xb}"
+    da, db = f.dob[a], f.dob[b]
+    if da and db:
+        if da == db and first_names_distinct(f, a, b):
+            return "same birth date, different first names (twins)"
+        if abs(int(da[:4]) - int(db[:4])) >= GENERATION_YEARS and not dob_related(da, db):
+            return "birth years a generation apart"
+    return None

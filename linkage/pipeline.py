@@ -1,0 +1,178 @@
+"""The batch person linkage, one stage after another:
+
+    records -> validated (quarantine kept) -> standardized -> candidate pairs -> scored pairs
+            -> persons (constrained clusters + family evidence) -> stable person ids
+"""
+from __future__ import annotations
+
+import time
+from collections import Counter
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Iterator
+
+import polars as pl
+from splink import DuckDBAPI
+
+from blocking import BlockingReport, KeyRule, candidate_pairs
+from linkage import columns as C
+from linkage.ingest import read_records, validate
+from linkage.model import (
+    ModelMeta,
+    SavedModel,
+    Thresholds,
+    TrainingConfig,
+    load_model,
+    score,
+    train,
+)
+from linkage.model.comparisons import COMPARISON_COLUMNS
+from linkage.persons import (
+    Clusters,
+    IdAssignment,
+    RecordFacts,
+    apply_family_evidence,
+    assign_person_ids,
+    cluster_edges,
+)
+from linkage.rules import DEFAULT_RULES, SAME_CASE
+from linkage.standardize import standardize
+from linkage.store import work_connection
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class LinkConfig:
+    """How to link. `model` names a directory under models/ (or is a path); with `train=True` a new
+    model is trained on the input instead, unsupervised."""
+
+    model: str | Path = "default"
+    models_dir: Path | None = None
+    train: bool = False
+    training: TrainingConfig = TrainingConfig()
+    thresholds: Thresholds | None = None  # overrides the model's
+    rules: tuple[KeyRule, ...] = DEFAULT_RULES
+    memory_limit: str | None = "3GB"
+    threads: int | None = None
+    family_evidence: bool = True
+
+
+@dataclass
+class LinkResult:
+    records: pl.DataFrame  # standardized, with person_id
+    quarantine: pl.DataFrame
+    pairs: pl.DataFrame  # scored pairs at or above the review threshold, by record_id
+    blocking: BlockingReport
+    model: SavedModel
+    ids: IdAssignment
+    refused: Counter
+    family_merges: int
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def rows_read(self) -> int:
+        return self.records.height + self.quarantine.height
+
+    def summary(self) -> dict:
+        persons = self.records[C.PERSON_ID].n_unique() if self.records.height else 0
+        multi = (self.records.group_by(C.PERSON_ID).agg(pl.col(C.SOURCE_SYSTEM).n_unique().alias("n"))
+                 .filter(pl.col("n") > 1).height) if self.records.height else 0
+        return {
+            "rows_read": self.rows_read, "rows_linked": self.records.height,
+            "rows_quarantined": self.quarantine.height, "persons": persons, "persons_multi_program": multi,
+            "candidate_pairs": self.blocking.total_pairs, "pairs_at_review_or_above": self.pairs.height,
+            "links_refused_by_rules": dict(self.refused), "family_merges": self.family_merges,
+            "ids_kept": self.ids.kept, "ids_new": self.ids.new, "merges": sum(e.kind == "merge" for e in self.ids.events),
+            "splits": sum(e.kind == "split" for e in self.ids.events), "model": self.model.meta.name,
+            "thresholds": {"link": self.thresholds.link, "review": self.thresholds.review},
+            "seconds": {k: round(v, 2) for k, v in self.timings.items()},
+        }
+
+    @property
+    def thresholds(self) -> Thresholds:
+        return self.model.meta.thresholds
+
+
+def link(paths: list[Path], config: LinkConfig = LinkConfig(), previous_ids: dict[str, str] | None = None,
+         next_seq: int = 1, progress: Progress = lambda stage: None) -> LinkResult:
+    """Read, validate, standardize, block, score and cluster; nothing is written anywhere."""
+    timings: dict[str, float] = {}
+
+    @contextmanager
+    def stage(name: str) -> Iterator[None]:
+        progress(name)
+        t0 = time.perf_counter()
+        yield
+        timings[name] = time.perf_counter() - t0
+
+    with stage("read and validate"):
+        validated = validate(read_records(paths))
+    with stage("standardize"):
+        records = standardize(validated.records)
+    con = work_connection(config.memory_limit, config.threads)
+    try:
+        db_api = DuckDBAPI(con)
+        with stage("block"):
+            _load_records_table(con, records)
+            report = candidate_pairs(con, records, list(config.rules), "blocked_pairs", SAME_CASE)
+        with stage("train" if config.train else "load model"):
+            model = _model(db_api, config, paths)
+        if config.thresholds is not None:
+            model.meta.thresholds = config.thresholds
+        with stage("score"):
+            scored = score(db_api, "std_records", "blocked_pairs", model.splink,
+                           min_probability=model.meta.thresholds.review) if records.height else _no_pairs()
+    finally:
+        con.close()
+    with stage("cluster"):
+        clusters, family_merges = cluster_persons(records, scored, model.meta.thresholds.link,
+                                                  config.family_evidence)
+    with stage("assign ids"):
+        ids = assign_person_ids(records[C.RECORD_ID].to_list(), clusters.labels(), previous_ids or {}, next_seq)
+        records = records.with_columns(pl.Series(C.PERSON_ID, ids.person_ids, dtype=pl.String))
+        pairs = _pairs_by_record(scored, records)
+    return LinkResult(records, validated.quarantine, pairs, report, model, ids, clusters.refused,
+                      family_merges, timings)
+
+
+def cluster_persons(records: pl.DataFrame, scored: pl.DataFrame, link_threshold: float,
+                    family_evidence: bool = True) -> tuple[Clusters, int]:
+    """Constrained clustering of the pairs at or above the link threshold, then family evidence."""
+    clusters = Clusters(RecordFacts.from_frame(records))
+    strong = scored.filter(pl.col("match_probability") >= link_threshold)
+    cluster_edges(clusters, strong["uid_l"].to_numpy(), strong["uid_r"].to_numpy(),
+                  strong["match_weight"].to_numpy())
+    merges = apply_family_evidence(clusters, records) if family_evidence else 0
+    return clusters, merges
+
+
+def _load_records_table(con, records: pl.DataFrame) -> None:
+    con.register("__std_src", records.select(C.UID, *COMPARISON_COLUMNS))
+    con.execute("CREATE OR REPLACE TABLE std_records AS SELECT * FROM __std_src")
+    con.unregister("__std_src")
+
+
+def _model(db_api: DuckDBAPI, config: LinkConfig, paths: list[Path]) -> SavedModel:
+    if not config.train:
+        return load_model(config.model, config.models_dir)
+    splink_model = train(db_api, "std_records", config.training)
+    meta = ModelMeta(name=str(config.model), created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                     trained_on=", ".join(str(p) for p in paths), command="linkage dedupe --train",
+                     thresholds=config.thresholds or Thresholds())
+    return SavedModel(splink_model, meta)
+
+
+def _no_pairs() -> pl.DataFrame:
+    return pl.DataFrame(schema={"uid_l": pl.Int64, "uid_r": pl.Int64, "match_weight": pl.Float64,
+                                "match_probability": pl.Float64, "match_key": pl.String})
+
+
+def _pairs_by_record(scored: pl.DataFrame, records: pl.DataFrame) -> pl.DataFrame:
+    ids = records.select(C.UID, C.RECORD_ID)
+    return (scored.join(ids.rename({C.UID: "uid_l", C.RECORD_ID: "record_id_l"}), on="uid_l")
+            .join(ids.rename({C.UID: "uid_r", C.RECORD_ID: "record_id_r"}), on="uid_r")
+            .select("record_id_l", "record_id_r", "match_weight", "match_probability", "match_key"))
+

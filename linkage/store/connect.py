@@ -1,0 +1,39 @@
+"""The one place DuckDB connections are opened.
+
+The store is a DuckDB file; the heavy work of a run happens in a separate in-memory database so
+that the store only ever sees complete results, written in one transaction.
+"""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import duckdb
+
+from linkage.errors import StoreError
+
+
+def work_connection(memory_limit: str | None = "3GB", threads: int | None = None,
+                    temp_dir: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory database for one run; spills to `temp_dir` past `memory_limit`."""
+    con = duckdb.connect(":memory:")
+    if memory_limit:
+        con.execute(f"SET memory_limit = '{memory_limit}'")
+    if threads:
+        con.execute(f"SET threads = {int(threads)}")
+    spill = temp_dir or Path(tempfile.gettempdir()) / "linkage_spill"
+    con.execute(f"SET temp_directory = '{spill}'")
+    con.execute("SET preserve_insertion_order = false")
+    return con
+
+
+def store_connection(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    path = Path(path)
+    if read_only and not path.exists():
+        raise StoreError(f"no store at {path}: run `linkage dedupe RECORDS --db {path}` first")
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.Error as e:
+        raise StoreError(f"cannot open the store {path}: {e} (is another run writing it?)") from e

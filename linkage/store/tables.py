@@ -1,0 +1,112 @@
+"""The store's tables and the one transaction that publishes a run.
+
+A run is registered as `running` first; its results replace the current records, persons and pairs
+in a single transaction that also marks it `complete`. A run that dies before that commit leaves the
+previous complete result in place, readable, and the run row says it never finished.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import duckdb
+import polars as pl
+
+SCHEMA_VERSION = "1"
+
+DDL = """
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE IF NOT EXISTS runs (
+    run_id INTEGER PRIMARY KEY, command VARCHAR, started_at TIMESTAMP, finished_at TIMESTAMP,
+    status VARCHAR, model VARCHAR, inputs VARCHAR, rows_read BIGINT, rows_linked BIGINT,
+    rows_quarantined BIGINT, persons BIGINT, persons_multi_program BIGINT, error VARCHAR,
+    summary VARCHAR);
+CREATE TABLE IF NOT EXISTS persons (record_id VARCHAR, person_id VARCHAR, run_id INTEGER);
+CREATE TABLE IF NOT EXISTS quarantine (run_id INTEGER, source_file VARCHAR, row_number BIGINT,
+    record_id VARCHAR, reason VARCHAR, row_json VARCHAR);
+CREATE TABLE IF NOT EXISTS person_events (run_id INTEGER, kind VARCHAR, person_id VARCHAR,
+    other_ids VARCHAR[]);
+"""
+
+
+@dataclass(frozen=True)
+class RunOutput:
+    """What a completed run publishes."""
+
+    records: pl.DataFrame  # standardized records with person_id
+    quarantine: pl.DataFrame  # rows as read, with `reason`, `source_file`, `row_number`
+    pairs: pl.DataFrame  # scored pairs kept for review and explanation
+    events: list  # PersonEvent
+    next_seq: int
+    model: str
+    summary: dict
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(DDL)
+    con.execute("INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT DO NOTHING", [SCHEMA_VERSION])
+
+
+def previous_person_ids(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, str], int]:
+    """record_id -> person_id of the last complete run, and the next free person sequence number."""
+    ids = dict(con.execute("SELECT record_id, person_id FROM persons").fetchall())
+    row = con.execute("SELECT value FROM meta WHERE key = 'next_person_seq'").fetchall()
+    return ids, int(row[0][0]) if row else 1
+
+
+def begin_run(con: duckdb.DuckDBPyConnection, command: str, inputs: list[str]) -> int:
+    run_id = con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM runs").fetchall()[0][0]
+    con.execute("INSERT INTO runs (run_id, command, started_at, status, inputs) VALUES (?, ?, ?, 'running', ?)",
+                [run_id, command, _now(), json.dumps(inputs)])
+    return run_id
+
+
+def fail_run(con: duckdb.DuckDBPyConnection, run_id: int, error: str) -> None:
+    con.execute("UPDATE runs SET status = 'failed', finished_at = ?, error = ? WHERE run_id = ?",
+                [_now(), error[:2000], run_id])
+
+
+def publish_run(con: duckdb.DuckDBPyConnection, run_id: int, out: RunOutput) -> None:
+    """Replace the current result with this run's, all or nothing."""
+    s = out.summary
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.register("__run_records", out.records)
+        con.execute("CREATE OR REPLACE TABLE records AS SELECT * FROM __run_records")
+        con.execute("DELETE FROM persons")
+        con.execute(f"INSERT INTO persons SELECT record_id, person_id, {run_id} FROM __run_records")
+        con.register("__run_pairs", out.pairs)
+        con.execute("CREATE OR REPLACE TABLE pairs AS SELECT * FROM __run_pairs")
+        con.register("__run_quarantine", _quarantine_rows(out.quarantine))
+        con.execute(f"INSERT INTO quarantine SELECT {run_id}, * FROM __run_quarantine")
+        for e in out.events:
+            con.execute("INSERT INTO person_events VALUES (?, ?, ?, ?)", [run_id, e.kind, e.person_id, list(e.other_ids)])
+        con.execute("INSERT OR REPLACE INTO meta VALUES ('next_person_seq', ?)", [str(out.next_seq)])
+        con.execute(
+            "UPDATE runs SET status = 'complete', finished_at = ?, model = ?, rows_read = ?, rows_linked = ?, "
+            "rows_quarantined = ?, persons = ?, persons_multi_program = ?, summary = ? WHERE run_id = ?",
+            [_now(), out.model, s["rows_read"], s["rows_linked"], s["rows_quarantined"], s["persons"],
+             s["persons_multi_program"], json.dumps(s, default=str), run_id])
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        for name in ("__run_records", "__run_pairs", "__run_quarantine"):
+            con.unregister(name)
+
+
+def _quarantine_rows(q: pl.DataFrame) -> pl.DataFrame:
+    data_cols = [c for c in q.columns if c not in ("source_file", "row_number", "reason")]
+    rows = [json.dumps(r, ensure_ascii=False) for r in q.select(data_cols).iter_rows(named=True)]
+    return pl.DataFrame({
+        "source_file": q["source_file"] if "source_file" in q.columns else [None] * q.height,
+        "row_number": q["row_number"] if "row_number" in q.columns else [None] * q.height,
+        "record_id": q["record_id"], "reason": q["reason"], "row_json": rows,
+    }, schema={"source_file": pl.String, "row_number": pl.Int64, "record_id": pl.String,
+               "reason": pl.String, "row_json": pl.String})
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
