@@ -143,8 +143,8 @@ class World:
         rng = self.rng
         if self.fathers and rng.random() < 0.08:
             return rng.choice(self.fathers)  # the same man fathers children with several mothers
-        lo = mother.dob - timedelta(days=365 * 3)
-        father = self.person("M", self.dob_between(lo, mother.dob + timedelta(days=365 * 9)),
+        lo = mother.dob - timedelta(days=365 * 10)  # fathers are mostly older than the mothers
+        father = self.person("M", self.dob_between(lo, mother.dob),
                              hispanic if rng.random() < 0.85 else not hispanic)
         father.address = self.address()
         father.old_address = self.address() if rng.random() < 0.4 else None
@@ -397,10 +397,10 @@ class CaseWriter:
         for k in kids:
             self.add(k, fam, program, cid, "CH", status=status)
         self.cases.append({
-            "source_system": program, "case_id": cid, "family_id": fam.fid, "status": status,
-            "cp_key": cp.key if cp else "", "ncp_keys": " ".join(str(f.key) for f in fathers),
+            "source_system": program, "case_id": cid, "family_id": str(fam.fid), "status": status,
+            "cp_key": str(cp.key) if cp else "", "ncp_keys": " ".join(str(f.key) for f in fathers),
             "child_keys": " ".join(str(k.key) for k in kids), "duplicate_of": duplicate_of,
-            "removed_from_key": removed_from.key if removed_from else "",
+            "removed_from_key": str(removed_from.key) if removed_from else "",
         })
         return cid
 
@@ -437,9 +437,7 @@ def bad_rows(n: int, records: list[dict]) -> list[dict]:
     out = []
     for i in range(n):
         if i % (len(BAD_ROWS) + 1) == len(BAD_ROWS) and records:
-            dup = dict(records[i % len(records)])
-            dup["first_name"] = "DUPLICATE"
-            out.append(dup)
+            out.append(dict(records[i % len(records)]))  # same id, same person: one of the two is quarantined
             continue
         rid, src, role, dob, _ = BAD_ROWS[i % (len(BAD_ROWS) + 1)]
         out.append({**{k: "" for k in records[0]}, "record_id": f"{rid}-{i}" if rid else "",

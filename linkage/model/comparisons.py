@@ -83,7 +83,7 @@ def date_of_birth() -> cl.CustomComparison:
         _level(swap, "day and month swapped", 0.015),
         _level(f"damerau_levenshtein({d}_l, {d}_r) <= 1", "one digit", 0.03),
         _level(f"abs({C.DOB_YEAR}_l - {C.DOB_YEAR}_r) <= 1", "within a year", 0.01),
-        _else(0.005),
+        _else(0.01, fix=True),
     ], "date of birth: exact, day/month swap, one digit, close year")
 
 
@@ -128,10 +128,10 @@ def address() -> cl.CustomComparison:
     return _comparison("address", [
         cll.CustomLevel(f"({st}_l IS NULL OR {st}_r IS NULL) AND ({z}_l IS NULL OR {z}_r IS NULL)",
                         label_for_charts="missing").configure(is_null_level=True),
-        _level(f"{st}_l = {st}_r AND {z}_l = {z}_r", "same street and zip", 0.6),
+        _level(f"{st}_l = {st}_r AND {z}_l = {z}_r", "same street and zip", 0.6, u=0.01),
         _level(f"{z}_l = {z}_r", "same zip", 0.1),
         _else(0.3),
-    ], "last known address: families move, so disagreement is weak evidence")
+    ], "last known address: families move and share a household, so it is weak evidence either way")
 
 
 def default_comparisons() -> list[cl.CustomComparison]:

@@ -72,9 +72,19 @@ class Clusters:
         return np.fromiter((smallest[r] for r in roots.tolist()), dtype=np.int64, count=n)
 
 
+def first_names_agree(f: RecordFacts, a: int, b: int) -> bool:
+    """Exact or nickname agreement: identity evidence a typo-level match should not pre-empt."""
+    return f.first[a] is not None and (f.first[a] == f.first[b] or bool(f.first_canon[a] & f.first_canon[b]))
+
+
 def cluster_edges(clusters: Clusters, left: np.ndarray, right: np.ndarray, weight: np.ndarray) -> int:
-    """Take edges strongest first; returns how many joined two clusters or were already joined."""
-    order = np.argsort(-weight, kind="stable")
+    """Take edges whose first names agree first, each group strongest first, so that JAYDEN's records
+    find each other before a JAYLEN typo-level link can reach across to his twin. Returns how many
+    edges ended inside one cluster."""
+    f = clusters.facts
+    agree = np.fromiter((first_names_agree(f, a, b) for a, b in zip(left.tolist(), right.tolist())),
+                        dtype=bool, count=len(left))
+    order = np.lexsort((-weight, ~agree))
     taken = 0
     for l, r in zip(left[order].tolist(), right[order].tolist()):
         taken += clusters.try_merge(l, r)

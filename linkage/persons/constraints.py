@@ -29,20 +29,40 @@ class RecordFacts:
     first_canon: list[frozenset[str]]
     middle: list[str | None]
     surname_tokens: list[frozenset[str]]
+    born_after: list[int | None]  # birth-year bounds from the case: a parent is older than the
+    born_before: list[int | None]  # children of their case, a child younger than its parents
 
     @classmethod
     def from_frame(cls, df: pl.DataFrame) -> "RecordFacts":
         """`df` must be sorted by uid with uids 0..n-1."""
+        bounds = birth_year_bounds(df)
         sets = lambda col: [frozenset(v) if v else frozenset() for v in df[col].to_list()]  # noqa: E731
         return cls(
             case_key=(df[C.SOURCE_SYSTEM] + "|" + df[C.CASE_ID]).to_list(),
             ssn=df[C.SSN_STD].to_list(), suffix=df[C.SUFFIX_STD].to_list(), dob=df[C.DOB_STR].to_list(),
             first=df[C.FN].to_list(), first_tokens=sets(C.FN_TOKENS), first_canon=sets(C.FN_CANON),
             middle=df[C.MN].to_list(), surname_tokens=sets(C.SN_TOKENS),
+            born_after=bounds["born_after"].to_list(), born_before=bounds["born_before"].to_list(),
         )
 
     def __len__(self) -> int:
         return len(self.case_key)
+
+
+PARENT_GAP_YEARS = 12  # a parent is at least this much older than the children of their case
+
+
+def birth_year_bounds(df: pl.DataFrame) -> pl.DataFrame:
+    """Per record, the birth years its role in its case allows (null where nothing is implied)."""
+    case = [C.SOURCE_SYSTEM, C.CASE_ID]
+    is_child = pl.col(C.ROLE) == "CH"
+    year = pl.col(C.DOB_STR).str.slice(0, 4).cast(pl.Int32)
+    per_case = df.group_by(case).agg(
+        year.filter(is_child).min().alias("youngest_parent_bound"),
+        year.filter(~is_child).max().alias("oldest_child_bound"))
+    return df.select(*case, C.ROLE).join(per_case, on=case, how="left", maintain_order="left").select(
+        pl.when(is_child).then(pl.col("oldest_child_bound") + PARENT_GAP_YEARS).alias("born_after"),
+        pl.when(~is_child).then(pl.col("youngest_parent_bound") - PARENT_GAP_YEARS).alias("born_before"))
 
 
 def ssn_related(a: str, b: str) -> bool:
@@ -64,8 +84,14 @@ def dob_related(a: str, b: str) -> bool:
     return jellyfish.damerau_levenshtein_distance(a, b) <= 1
 
 
-def first_names_distinct(f: RecordFacts, a: int, b: int) -> bool:
-    """Clearly different first names: not a nickname, typo, initial, swap or middle-name use."""
+def consecutive_ssns(a: str, b: str) -> bool:
+    """Same area and group, serials at most 2 apart: how twins are often numbered."""
+    return a != b and a[:5] == b[:5] and abs(int(a[5:]) - int(b[5:])) <= 2
+
+
+def first_names_distinct(f: RecordFacts, a: int, b: int, twin_ssns: bool = False) -> bool:
+    """Clearly different first names: not a nickname, typo (also of a nickname), initial, swap or
+    middle-name use. With consecutive SSNs any difference in spelling counts."""
     fa, fb = f.first[a], f.first[b]
     if not fa or not fb or fa == fb:
         return False
@@ -77,23 +103,42 @@ def first_names_distinct(f: RecordFacts, a: int, b: int) -> bool:
         return False  # first and last swapped
     if fa == f.middle[b] or fb == f.middle[a]:
         return False
-    return jellyfish.damerau_levenshtein_distance(fa, fb) >= 2
+    if twin_ssns:
+        return True
+    dl = jellyfish.damerau_levenshtein_distance
+    return all(dl(x, y) >= 2 for x in f.first_canon[a] | {fa} for y in f.first_canon[b] | {fb})
 
 
 def conflict(f: RecordFacts, a: int, b: int) -> str | None:
-    """Why records a and b cannot be one person, or None."""
+    """Why records a and b cannot be one person, or None.
+
+    An identical SSN outweighs birth dates and first names (typos of typos drift apart), but never a
+    suffix conflict or two people of one case.
+    """
     if f.case_key[a] == f.case_key[b]:
         return "two people of one case"
-    sa, sb = f.ssn[a], f.ssn[b]
-    if sa and sb and not ssn_related(sa, sb):
-        return "different SSNs"
     xa, xb = f.suffix[a], f.suffix[b]
     if xa and xb and xa != xb:
         return f"suffix {xa} vs {xb}"
+    sa, sb = f.ssn[a], f.ssn[b]
+    if sa and sb:
+        if sa == sb:
+            return None
+        if not ssn_related(sa, sb):
+            return "different SSNs"
     da, db = f.dob[a], f.dob[b]
     if da and db:
-        if da == db and first_names_distinct(f, a, b):
+        if da == db and first_names_distinct(f, a, b, twin_ssns=bool(sa and sb) and consecutive_ssns(sa, sb)):
             return "same birth date, different first names (twins)"
         if abs(int(da[:4]) - int(db[:4])) >= GENERATION_YEARS and not dob_related(da, db):
             return "birth years a generation apart"
-    return None
+        return None
+    return _outside_bounds(f, a, b)
+
+
+def _outside_bounds(f: RecordFacts, a: int, b: int) -> str | None:
+    """A thin record's role bounds its birth year: a father cannot be born after his child."""
+    da, db = f.dob[a], f.dob[b]
+    lo = max(int(da[:4]) if da else (f.born_after[a] or -9999), int(db[:4]) if db else (f.born_after[b] or -9999))
+    hi = min(int(da[:4]) if da else (f.born_before[a] or 9999), int(db[:4]) if db else (f.born_before[b] or 9999))
+    return "birth years impossible for the roles in their cases" if lo > hi + 1 else None
