@@ -115,8 +115,13 @@ class World:
                 if second != last[0]:
                     last.append(second)
         middle = POOLS[(eth, sex)].pick(rng) if rng.random() < 0.6 else ""
-        p = Person(self.next_key, first or POOLS[(eth, sex)].pick(rng), middle, list(last), sex, dob,
-                   self.ssn(), hispanic)
+        if first is None:
+            first = POOLS[(eth, sex)].pick(rng)
+            if hispanic and rng.random() < 0.15:  # MARIA GUADALUPE, JUAN CARLOS, JOSE LUIS
+                lead = rng.choice(["MARIA", "ANA"] if sex == "F" else ["JOSE", "JUAN", "LUIS"])
+                if lead != first:
+                    first = f"{lead} {first}"
+        p = Person(self.next_key, first, middle, list(last), sex, dob, self.ssn(), hispanic)
         self.next_key += 1
         return p
 
@@ -251,6 +256,9 @@ class Renderer:
     def first_name(self, p: Person, thin: bool) -> str:
         rng = self.rng
         name = p.first
+        if " " in name:  # a double first name is written whole, or by one of its halves
+            r = rng.random()
+            name = name if r < 0.6 else name.split(" ")[0] if r < 0.75 else name.split(" ")[1]
         if name in N.NICKNAMES and rng.random() < (0.3 if thin else 0.08):
             name = rng.choice(N.NICKNAMES[name])
         elif rng.random() < 0.03:

@@ -24,6 +24,7 @@ from linkage.model import (
     SavedModel,
     Thresholds,
     TrainingConfig,
+    for_record_count,
     load_model,
     score,
     train,
@@ -123,7 +124,8 @@ def link(paths: list[Path], config: LinkConfig = LinkConfig(), previous_ids: dic
         if config.thresholds is not None:
             model.meta.thresholds = config.thresholds
         with stage("score"):
-            scored = score(db_api, "std_records", "blocked_pairs", model.splink,
+            splink_model = for_record_count(model.splink, model.meta.trained_records, records.height)
+            scored = score(db_api, "std_records", "blocked_pairs", splink_model,
                            min_probability=model.meta.thresholds.review) if records.height else _no_pairs()
     finally:
         con.close()
@@ -161,8 +163,12 @@ def _model(db_api: DuckDBAPI, config: LinkConfig, paths: list[Path]) -> SavedMod
     splink_model = train(db_api, "std_records", config.training)
     meta = ModelMeta(name=str(config.model), created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
                      trained_on=", ".join(str(p) for p in paths), command="linkage dedupe --train",
-                     thresholds=config.thresholds or Thresholds())
+                     thresholds=config.thresholds or Thresholds(), trained_records=records_count(db_api))
     return SavedModel(splink_model, meta)
+
+
+def records_count(db_api: DuckDBAPI) -> int:
+    return db_api.duckdb_con.execute("SELECT count(*) FROM std_records").fetchall()[0][0]
 
 
 def _no_pairs() -> pl.DataFrame:

@@ -4,6 +4,7 @@ from linkage.model.files import (
     SavedModel,
     Thresholds,
     default_models_dir,
+    for_record_count,
     level_weights,
     load_model,
     save_model,
@@ -12,4 +13,4 @@ from linkage.model.score import score
 from linkage.model.train import TrainingConfig, train
 
 __all__ = ["train", "TrainingConfig", "score", "load_model", "save_model", "SavedModel", "ModelMeta",
-           "Thresholds", "default_models_dir", "level_weights"]
+           "Thresholds", "default_models_dir", "level_weights", "for_record_count"]

@@ -40,6 +40,7 @@ class ModelMeta:
     thresholds: Thresholds = field(default_factory=Thresholds)
     evaluation: dict = field(default_factory=dict)
     notes: str = ""
+    trained_records: int | None = None  # records the prior match probability was estimated on
 
 
 @dataclass
@@ -47,6 +48,18 @@ class SavedModel:
     splink: dict
     meta: ModelMeta
     path: Path | None = None
+
+
+def for_record_count(splink: dict, trained_records: int | None, records: int) -> dict:
+    """The model with its prior match probability rescaled to a data set of `records` records.
+
+    Two random records of N are the same person with probability about (k - 1) / (N - 1) for k
+    records per person, so the prior falls as the data grows; m and u do not depend on N.
+    """
+    if not trained_records or records < 2 or trained_records < 2:
+        return splink
+    prior = splink["probability_two_random_records_match"] * (trained_records - 1) / (records - 1)
+    return {**splink, "probability_two_random_records_match": min(prior, 0.5)}
 
 
 def default_models_dir() -> Path:

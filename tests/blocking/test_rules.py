@@ -1,0 +1,71 @@
+import duckdb
+import polars as pl
+import pytest
+
+from blocking import KeyRule, block_on, candidate_pairs, record_keys
+
+
+def frame(**cols):
+    n = len(next(iter(cols.values())))
+    return pl.DataFrame({"uid": list(range(n)), **cols})
+
+
+def pairs(df, rules, **kw):
+    con = duckdb.connect()
+    report = candidate_pairs(con, df, rules, **kw)
+    got = set(con.execute("SELECT join_key_l, join_key_r FROM blocked_pairs").fetchall())
+    return got, report
+
+
+def test_list_columns_give_one_key_per_element_and_nulls_give_none():
+    df = frame(sn=[["GARCIA", "LOPEZ"], ["LOPEZ"], None], dob=["1", "1", "1"])
+    keys = record_keys(df, block_on("dob", "sn"))
+    assert sorted(keys.group_by("uid").len().sort("uid")["len"].to_list()) == [1, 2]
+
+
+def test_compound_surnames_pair_on_any_token():
+    df = frame(sn=[["GARCIA", "LOPEZ"], ["LOPEZ"], ["GARCIA"], ["PEREZ"]], dob=["1"] * 4)
+    got, _ = pairs(df, [block_on("dob", "sn")])
+    assert got == {(0, 1), (0, 2)}
+
+
+def test_big_blocks_are_skipped_and_reported():
+    df = frame(fn=["MARIA"] * 6 + ["ANA"] * 2)
+    got, report = pairs(df, [block_on("fn", max_block_size=5)])
+    assert got == {(6, 7)}
+    assert report.rules[0].skipped_blocks == 1 and report.rules[0].largest_skipped == 6
+
+
+def test_only_if_missing_pairs_thin_records_with_everyone_but_not_full_with_full():
+    df = frame(fn=["JOE"] * 3, dob=[None, "1990", "1991"])
+    got, _ = pairs(df, [block_on("fn", only_if_missing="dob")])
+    assert got == {(0, 1), (0, 2)}
+
+
+def test_exclude_same_never_pairs_two_people_of_one_case():
+    df = frame(fn=["JOE"] * 3, case=["C1", "C1", "C2"])
+    got, _ = pairs(df, [block_on("fn")], exclude_same=("case",))
+    assert got == {(0, 2), (1, 2)}
+
+
+def test_pairs_are_counted_once_under_the_first_rule_that_finds_them():
+    df = frame(a=["x", "x", "y"], b=["p", "p", "p"])
+    got, report = pairs(df, [block_on("a"), block_on("b")])
+    assert got == {(0, 1), (0, 2), (1, 2)}
+    assert [(r.pairs, r.new_pairs) for r in report.rules] == [(1, 1), (3, 2)]
+    assert report.total_pairs == 3
+
+
+def test_recall_against_labels():
+    df = frame(a=["x", "x", "y", "z"])
+    labels = pl.DataFrame({"uid": [0, 1, 2, 3], "label": [1, 1, 2, 2]})
+    _, report = pairs(df, [block_on("a")], labels=labels)
+    assert report.true_pairs == 2 and report.recall == pytest.approx(0.5)
+    assert "comparisons per record" in report.lines()[-1]
+
+
+def test_rule_validation():
+    with pytest.raises(ValueError):
+        KeyRule("empty", ())
+    with pytest.raises(ValueError):
+        block_on("a", max_block_size=1)

@@ -1,0 +1,67 @@
+from datetime import date
+
+import pytest
+
+from linkage.ingest import validate
+from tests.conftest import person, records_frame
+
+TODAY = date(2026, 11, 24)
+
+
+def reasons(rows):
+    v = validate(records_frame(rows), today=TODAY)
+    return v, dict(zip(v.quarantine["record_id"].to_list(), v.quarantine["reason"].to_list()))
+
+
+@pytest.mark.parametrize("dob,expected", [
+    ("2014-03-02", date(2014, 3, 2)), ("03/02/2014", date(2014, 3, 2)), ("20140302", date(2014, 3, 2)),
+    (" 2014-03-02 ", date(2014, 3, 2)), ("", None),
+])
+def test_accepted_date_formats(dob, expected):
+    v, _ = reasons([person("R1", "ANA", "LOPEZ", dob=dob)])
+    assert v.records["dob_date"].to_list() == [expected]
+
+
+@pytest.mark.parametrize("field,value,fragment", [
+    ("dob", "2019-02-30", "impossible or unreadable date"),
+    ("dob", "2027-01-01", "in the future"),
+    ("dob", "1850-01-01", "before 1900"),
+    ("dob", "yesterday", "impossible or unreadable date"),
+    ("source_system", "IV-B", "unknown source_system"),
+    ("source_system", "", "missing source_system"),
+    ("role", "AP", "unknown role"),
+    ("case_id", "", "missing case_id"),
+    ("case_status", "PENDING", "unknown case_status"),
+    ("paternity_status", "MAYBE", "unknown paternity_status"),
+])
+def test_unusable_rows_get_a_reason(field, value, fragment):
+    row = person("R1", "ANA", "LOPEZ")
+    row[field] = value
+    v, why = reasons([row, person("R2", "ANA", "LOPEZ")])
+    assert fragment in why["R1"]
+    assert v.records["record_id"].to_list() == ["R2"]
+
+
+def test_missing_and_duplicate_record_ids():
+    v, _ = reasons([person("", "A", "B"), person("R1", "A", "B"), person("R1", "C", "D")])
+    assert v.records["first_name"].to_list() == ["A"]
+    assert sorted(v.quarantine["reason"].to_list()) == ["duplicate record_id (an earlier row has the same id)",
+                                                        "missing record_id"]
+
+
+def test_counts_reconcile_and_uids_are_dense():
+    rows = [person(f"R{i}", "ANA", "LOPEZ", dob="2019-02-30" if i % 3 == 0 else "2019-02-03") for i in range(10)]
+    v, _ = reasons(rows)
+    assert v.rows_read == 10 == v.records.height + v.quarantine.height
+    assert v.records["uid"].to_list() == list(range(v.records.height))
+
+
+def test_codes_are_normalized_and_fvi_fails_safe():
+    rows = [person("R1", "A", "B", source_system="iv d", role="ncp", case_status="closed", fvi="y"),
+            person("R2", "A", "B", source_system="IVE", fvi="N"),
+            person("R3", "A", "B", fvi="?")]
+    v, _ = reasons(rows)
+    r = {row["record_id"]: row for row in v.records.iter_rows(named=True)}
+    assert (r["R1"]["source_system"], r["R1"]["role"], r["R1"]["case_status"]) == ("IV-D", "NCP", "CLOSED")
+    assert r["R2"]["source_system"] == "IV-E" and r["R2"]["case_status"] == "OPEN"
+    assert [r[k]["fvi_flag"] for k in ("R1", "R2", "R3")] == [True, False, True]

@@ -1,0 +1,39 @@
+import pytest
+
+from linkage.errors import ModelError
+from linkage.model import ModelMeta, SavedModel, Thresholds, for_record_count, level_weights, load_model, save_model
+
+
+def test_shipped_default_model_loads_with_a_card():
+    m = load_model("default")
+    assert m.meta.trained_records and m.meta.thresholds.link >= m.meta.thresholds.review
+    assert (m.path / "MODEL_CARD.md").read_text().startswith("# Model card: default")
+    names = {c for c, *_ in level_weights(m.splink)}
+    assert {"first_name", "surname", "dob", "ssn", "suffix", "middle_name", "sex", "address"} <= names
+
+
+def test_save_and_load_round_trip(tmp_path):
+    m = load_model("default")
+    saved = SavedModel(m.splink, ModelMeta("v2", "today", "x.csv", "linkage train", Thresholds(0.95, 0.4),
+                                           {"f1": 0.99}, trained_records=1000))
+    save_model(saved, tmp_path / "v2")
+    back = load_model(tmp_path / "v2")
+    assert back.meta.thresholds == Thresholds(0.95, 0.4) and back.meta.evaluation == {"f1": 0.99}
+    assert "f1: 0.99" in (tmp_path / "v2" / "MODEL_CARD.md").read_text()
+
+
+def test_missing_model_says_how_to_make_one(tmp_path):
+    with pytest.raises(ModelError, match="linkage train"):
+        load_model("nope", tmp_path)
+
+
+@pytest.mark.parametrize("link,review", [(0.5, 0.9), (1.0, 0.5), (0.9, 0.0)])
+def test_thresholds_must_be_ordered(link, review):
+    with pytest.raises(ModelError):
+        Thresholds(link=link, review=review)
+
+
+def test_prior_scales_with_data_size():
+    model = {"probability_two_random_records_match": 1e-4}
+    assert for_record_count(model, 1001, 10001)["probability_two_random_records_match"] == pytest.approx(1e-5)
+    assert for_record_count(model, None, 10)["probability_two_random_records_match"] == 1e-4

@@ -1,0 +1,72 @@
+import numpy as np
+
+from linkage.ingest import validate
+from linkage.persons import Clusters, RecordFacts, apply_family_evidence, cluster_edges
+from linkage.standardize import standardize
+from tests.conftest import person, records_frame
+
+
+def setup(*rows):
+    records = standardize(validate(records_frame(list(rows))).records)
+    return records, Clusters(RecordFacts.from_frame(records))
+
+
+def edges(clusters, *triples):
+    l, r, w = (np.array(x) for x in zip(*triples))
+    cluster_edges(clusters, l, r, w.astype(float))
+    return clusters.labels()
+
+
+def test_a_thin_record_does_not_bridge_jr_and_sr():
+    _, c = setup(person("R0", "ROBERT", "SMITH", suffix="JR", case="D1", dob="2008-01-01"),
+                 person("R1", "ROBERT", "SMITH", suffix="SR", case="D2", dob="1980-01-01"),
+                 person("R2", "ROBERT", "SMITH", case="A1", system="IV-A", role="NCP"))
+    labels = edges(c, (0, 2, 9.0), (1, 2, 8.0))
+    assert labels[0] != labels[1]
+    assert labels[2] == labels[0]  # the stronger link wins
+    assert sum(c.refused.values()) == 1
+
+
+def test_exact_name_links_go_before_typo_links():
+    """JAYLEN's typo-level link to JAYDEN is stronger, but JAYDEN's exact-name link comes first, and
+    then the twins' shared case keeps them apart."""
+    _, c = setup(person("R0", "JAYDEN", "WOOD", case="D1", role="CH", dob="2022-09-29"),
+                 person("R1", "JAYLEN", "WOOD", case="D1", role="CH", dob="2022-09-29"),
+                 person("R2", "JAYDEN", "WOOD", case="A1", system="IV-A", role="CH", dob="2022-09-29"))
+    labels = edges(c, (1, 2, 12.0), (0, 2, 10.0))
+    assert labels[2] == labels[0] and labels[1] != labels[0]
+
+
+def test_labels_are_the_smallest_uid_of_each_cluster():
+    _, c = setup(*[person(f"R{i}", "ANA", "LOPEZ", case=f"C{i}") for i in range(4)])
+    assert edges(c, (3, 1, 5.0), (2, 3, 4.0)).tolist() == [0, 1, 1, 1]
+
+
+def test_thin_absent_parent_linked_through_the_family():
+    """A TANF referral names the father only as JIMMY PARK; its children and mother are those of an
+    IV-D case whose NCP is JAMES PARK: the same man."""
+    records, c = setup(
+        person("D-CP", "SUN", "PARK", case="D1", role="CP", dob="1990-01-01", ssn="123456780"),
+        person("D-NCP", "JAMES", "PARK", case="D1", role="NCP", dob="1988-09-11", ssn="234567890"),
+        person("D-CH", "MINA", "PARK", case="D1", role="CH", dob="2015-02-02"),
+        person("A-CP", "SUN", "PARK", case="A1", system="IV-A", role="CP", dob="1990-01-01", ssn="123456780"),
+        person("A-NCP", "JIMMY", "PARK", case="A1", system="IV-A", role="NCP"),
+        person("A-CH", "MINA", "PARK", case="A1", system="IV-A", role="CH", dob="2015-02-02"),
+        person("X-NCP", "JIMMY", "PARK", case="A2", system="IV-A", role="NCP"))
+    edges(c, (0, 3, 20.0), (2, 5, 15.0))
+    assert apply_family_evidence(c, records) == 1
+    labels = c.labels()
+    assert labels[1] == labels[4]
+    assert labels[6] not in (labels[1],)  # another JIMMY PARK with no shared family stays apart
+
+
+def test_family_evidence_never_overrides_a_conflict():
+    records, c = setup(
+        person("D-NCP", "JAMES", "PARK", case="D1", role="NCP", ssn="234567890"),
+        person("D-CH", "MINA", "PARK", case="D1", role="CH", dob="2015-02-02"),
+        person("A-NCP", "JIMMY", "PARK", case="A1", system="IV-A", role="NCP", ssn="987654320"),
+        person("A-CH", "MINA", "PARK", case="A1", system="IV-A", role="CH", dob="2015-02-02"))
+    edges(c, (1, 3, 15.0))
+    apply_family_evidence(c, records)
+    labels = c.labels()
+    assert labels[0] != labels[2]

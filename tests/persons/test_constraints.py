@@ -1,0 +1,86 @@
+import pytest
+
+from linkage.ingest import validate
+from linkage.persons import RecordFacts, conflict
+from linkage.persons.constraints import dob_related, ssn_related
+from linkage.standardize import standardize
+from tests.conftest import person, records_frame
+
+
+def facts(*rows):
+    return RecordFacts.from_frame(standardize(validate(records_frame(list(rows))).records))
+
+
+@pytest.mark.parametrize("a,b,related", [
+    ("123456780", "123456780", True), ("123456780", "123456781", True), ("123456780", "124356780", True),
+    ("123456780", "123456708", True), ("123456780", "123456718", False), ("123456780", "987654320", False),
+])
+def test_ssn_typo_relation(a, b, related):
+    assert ssn_related(a, b) is related
+
+
+@pytest.mark.parametrize("a,b,related", [
+    ("20140302", "20140302", True), ("20140302", "20140203", True), ("20140302", "20140312", True),
+    ("19850302", "19580302", True), ("20140302", "20150403", False),
+])
+def test_dob_typo_relation(a, b, related):
+    assert dob_related(a, b) is related
+
+
+def test_jr_and_sr_never_merge():
+    f = facts(person("R1", "ROBERT", "SMITH JR", case="D1", dob="2010-01-01"),
+              person("R2", "ROBERT", "SMITH", suffix="SR", case="D2", dob="2010-01-01"))
+    assert conflict(f, 0, 1) == "suffix JR vs SR"
+
+
+def test_twins_same_birth_date_different_names():
+    f = facts(person("R1", "DANIEL", "WOOD", case="D1", dob="2015-05-05"),
+              person("R2", "DAVID", "WOOD", case="A1", dob="2015-05-05"))
+    assert "twins" in conflict(f, 0, 1)
+
+
+def test_twins_with_consecutive_ssns_even_when_names_look_like_a_typo():
+    f = facts(person("R1", "JAYDEN", "WOOD", case="D1", dob="2015-05-05", ssn="517676895"),
+              person("R2", "JAYLEN", "WOOD", case="A1", dob="2015-05-05", ssn="517676896"))
+    assert "twins" in conflict(f, 0, 1)
+
+
+def test_typo_nickname_and_swap_are_not_twins():
+    f = facts(person("R1", "MARGARET", "GRAHAM", case="D1", dob="1990-01-01"),
+              person("R2", "MAGGIE", "GRAHAM", case="A1", dob="1990-01-01"),
+              person("R3", "MARGRET", "GRAHAM", case="E1", dob="1990-01-01"),
+              person("R4", "GRAHAM", "MARGARET", case="E2", dob="1990-01-01"))
+    assert [conflict(f, 0, i) for i in (1, 2, 3)] == [None, None, None]
+
+
+def test_parent_and_child_of_the_same_name():
+    f = facts(person("R1", "MARIA", "LOPEZ", case="D1", dob="1985-04-04"),
+              person("R2", "MARIA", "LOPEZ", case="D2", role="CH", dob="2012-04-04"))
+    assert conflict(f, 0, 1) == "birth years a generation apart"
+
+
+def test_same_ssn_outweighs_drifting_dates_but_not_a_suffix():
+    f = facts(person("R1", "GABRIELA", "RUIZ", case="D1", dob="1969-03-24", ssn="407995408"),
+              person("R2", "GABRIELA", "RUIZ", case="D2", dob="1982-03-24", ssn="407995408"),
+              person("R3", "GABRIELA", "RUIZ", case="D3", suffix="JR", ssn="407995408"),
+              person("R4", "GABRIELA", "RUIZ", case="D4", suffix="SR", ssn="407995408"))
+    assert conflict(f, 0, 1) is None
+    assert conflict(f, 2, 3) == "suffix JR vs SR"
+
+
+def test_two_people_of_one_case_and_different_ssns():
+    f = facts(person("R1", "ANA", "LOPEZ", case="D1"), person("R2", "ANA", "LOPEZ", case="D1", role="CH"),
+              person("R3", "ANA", "LOPEZ", case="D2", ssn="123456780"),
+              person("R4", "ANA", "LOPEZ", case="D3", ssn="987654320"))
+    assert conflict(f, 0, 1) == "two people of one case"
+    assert conflict(f, 2, 3) == "different SSNs"
+
+
+def test_a_thin_father_cannot_be_born_after_his_childs_namesake():
+    """A thin NCP (no birth date) of a case whose child was born in 2012 is not the 2010 child of
+    the same name in another case."""
+    f = facts(person("R1", "ADAM", "PHILLIPS", case="A1", system="IV-A", role="NCP"),
+              person("R2", "ADAM", "PHILLIPS", case="A1", system="IV-A", role="CH", dob="2012-06-01"),
+              person("R3", "ADAM", "PHILLIPS", case="A2", system="IV-A", role="CH", dob="2010-05-17"))
+    assert f.born_before[0] == 2000
+    assert conflict(f, 0, 2) == "birth years impossible for the roles in their cases"

@@ -1,0 +1,57 @@
+import polars as pl
+import pytest
+
+from linkage.errors import StoreError
+from linkage.persons.ids import PersonEvent
+from linkage.store import (
+    RunOutput,
+    begin_run,
+    ensure_schema,
+    fail_run,
+    previous_person_ids,
+    publish_run,
+    store_connection,
+)
+
+
+def output(ids, seq=3, summary_extra=None):
+    records = pl.DataFrame({"record_id": list(ids), "person_id": list(ids.values())})
+    q = pl.DataFrame({"record_id": ["BAD"], "source_file": ["x.csv"], "row_number": [4], "reason": ["missing role"],
+                      "role": [None]}, schema_overrides={"role": pl.String})
+    pairs = pl.DataFrame({"record_id_l": ["r1"], "record_id_r": ["r2"], "match_probability": [0.99]})
+    summary = {"rows_read": len(ids) + 1, "rows_linked": len(ids), "rows_quarantined": 1, "persons": 1,
+               "persons_multi_program": 0, **(summary_extra or {})}
+    return RunOutput(records, q, pairs, [PersonEvent("merge", "P1", ("P2",))], seq, "default", summary)
+
+
+def test_publish_then_read_back(tmp_path):
+    con = store_connection(tmp_path / "s.duckdb")
+    ensure_schema(con)
+    run = begin_run(con, "linkage dedupe x", ["x.csv"])
+    publish_run(con, run, output({"r1": "P1", "r2": "P1"}))
+    ids, seq = previous_person_ids(con)
+    assert ids == {"r1": "P1", "r2": "P1"} and seq == 3
+    assert con.execute("SELECT status, rows_read, rows_linked, rows_quarantined FROM runs").fetchall() == [
+        ("complete", 3, 2, 1)]
+    assert con.execute("SELECT reason, row_number FROM quarantine").fetchall() == [("missing role", 4)]
+    assert con.execute("SELECT kind, other_ids FROM person_events").fetchall() == [("merge", ["P2"])]
+
+
+def test_a_run_that_dies_while_publishing_leaves_the_previous_result(tmp_path, monkeypatch):
+    con = store_connection(tmp_path / "s.duckdb")
+    ensure_schema(con)
+    publish_run(con, begin_run(con, "first", []), output({"r1": "P1"}))
+    run2 = begin_run(con, "second", [])
+    bad = output({"r1": "P9", "r2": "P9"})
+    bad.summary.pop("persons")  # fails after the records were replaced, inside the transaction
+    with pytest.raises(KeyError):
+        publish_run(con, run2, bad)
+    fail_run(con, run2, "interrupted")
+    assert previous_person_ids(con) == ({"r1": "P1"}, 3)
+    assert con.execute("SELECT count(*) FROM records").fetchall() == [(1,)]
+    assert [r[0] for r in con.execute("SELECT status FROM runs ORDER BY run_id").fetchall()] == ["complete", "failed"]
+
+
+def test_a_missing_store_opened_read_only_is_a_clear_error(tmp_path):
+    with pytest.raises(StoreError, match="linkage dedupe"):
+        store_connection(tmp_path / "none.duckdb", read_only=True)
