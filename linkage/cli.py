@@ -27,7 +27,7 @@ from linkage.store import (
     store_connection,
 )
 
-app = typer.Typer(no_args_is_help=True, add_completion=False,
+app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_show_locals=False,
                   help="Find the same person across IV-A, IV-D and IV-E program records.")
 out_console = Console(width=110)
 err_console = Console(stderr=True)
