@@ -57,10 +57,13 @@ DOB_YEAR = "dob_year"
 DOB_MD = "dob_md"  # MMDD, for keys that survive a wrong year
 NAME_KEYS = "name_keys"  # nickname groups and surname tokens together, so a first/last swap still keys
 SSN_STD = "ssn_std"  # 9 digits when a usable SSN or ITIN, else null
+SSN_HEAD = "ssn_head"  # first five digits: intact when a typo hits the last four
+SSN_TAIL = "ssn_tail"  # last four digits
 SSN_STATUS = "ssn_status"  # valid | itin | placeholder | invalid | missing
 SEX_STD = "sex_std"
 STREET_STD = "street_std"
 ZIP5 = "zip5"
+CITY_STD = "city_std"
 FVI_FLAG = "fvi_flag"
 
 SSN_STATUSES = ("valid", "itin", "placeholder", "invalid", "missing")

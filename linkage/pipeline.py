@@ -33,6 +33,7 @@ from linkage.model.comparisons import COMPARISON_COLUMNS
 from linkage.persons import (
     Clusters,
     IdAssignment,
+    NeverMerge,
     RecordFacts,
     apply_family_evidence,
     assign_person_ids,
@@ -59,6 +60,7 @@ class LinkConfig:
     memory_limit: str | None = "3GB"
     threads: int | None = None
     family_evidence: bool = True
+    never_merge: NeverMerge = NeverMerge()
 
 
 @dataclass
@@ -131,7 +133,7 @@ def link(paths: list[Path], config: LinkConfig = LinkConfig(), previous_ids: dic
         con.close()
     with stage("cluster"):
         clusters, family_merges = cluster_persons(records, scored, model.meta.thresholds.link,
-                                                  config.family_evidence)
+                                                  config.family_evidence, config.never_merge)
     with stage("assign ids"):
         ids = assign_person_ids(records[C.RECORD_ID].to_list(), clusters.labels(), previous_ids or {}, next_seq)
         records = records.with_columns(pl.Series(C.PERSON_ID, ids.person_ids, dtype=pl.String))
@@ -141,9 +143,9 @@ def link(paths: list[Path], config: LinkConfig = LinkConfig(), previous_ids: dic
 
 
 def cluster_persons(records: pl.DataFrame, scored: pl.DataFrame, link_threshold: float,
-                    family_evidence: bool = True) -> tuple[Clusters, int]:
+                    family_evidence: bool = True, never_merge: NeverMerge = NeverMerge()) -> tuple[Clusters, int]:
     """Constrained clustering of the pairs at or above the link threshold, then family evidence."""
-    clusters = Clusters(RecordFacts.from_frame(records))
+    clusters = Clusters(RecordFacts.from_frame(records, never_merge))
     strong = scored.filter(pl.col("match_probability") >= link_threshold)
     cluster_edges(clusters, strong["uid_l"].to_numpy(), strong["uid_r"].to_numpy(),
                   strong["match_weight"].to_numpy())

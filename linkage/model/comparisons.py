@@ -40,8 +40,10 @@ def _comparison(name: str, levels: list, description: str) -> cl.CustomCompariso
                                comparison_description=description)
 
 
-SWAPPED = (f"list_has_any({C.FN_TOKENS}_l, {C.SN_TOKENS}_r) "
-           f"AND list_has_any({C.SN_TOKENS}_l, {C.FN_TOKENS}_r)")
+SWAPPED = (f"(list_has_any({C.FN_TOKENS}_l, {C.SN_TOKENS}_r) "
+           f"AND list_has_any({C.SN_TOKENS}_l, {C.FN_TOKENS}_r)) "
+           f"OR (jaro_winkler_similarity({C.FN}_l, {C.SN}_r) >= 0.9 "
+           f"AND jaro_winkler_similarity({C.SN}_l, {C.FN}_r) >= 0.9)")
 
 
 def first_name() -> cl.CustomComparison:
@@ -123,21 +125,26 @@ def sex() -> cl.CustomComparison:
     return _comparison("sex", [_null(s), _level(f"{s}_l = {s}_r", "same", 0.99), _else(0.01)], "sex")
 
 
-def address() -> cl.CustomComparison:
-    st, z = C.STREET_STD, C.ZIP5
+def address(households: bool = True) -> cl.CustomComparison:
+    """households: records of different people of one family share an address, which random
+    sampling cannot see; a fixed u keeps a shared address from outweighing names and birth dates."""
+    st, z, city = C.STREET_STD, C.ZIP5, C.CITY_STD
     return _comparison("address", [
         cll.CustomLevel(f"({st}_l IS NULL OR {st}_r IS NULL) AND ({z}_l IS NULL OR {z}_r IS NULL)",
                         label_for_charts="missing").configure(is_null_level=True),
-        _level(f"{st}_l = {st}_r AND {z}_l = {z}_r", "same street and zip", 0.6, u=0.01),
+        _level(f"{st}_l = {st}_r AND {z}_l = {z}_r", "same street and zip", 0.6, u=0.01 if households else None),
+        _level(f"levenshtein({st}_l, {st}_r) <= 2 AND ({z}_l = {z}_r OR {city}_l = {city}_r)",
+               "street typo, same zip or city", 0.05, u=0.002 if households else None),
         _level(f"{z}_l = {z}_r", "same zip", 0.1),
-        _else(0.3),
+        _level(f"{city}_l = {city}_r", "same city", 0.05),
+        _else(0.2),
     ], "last known address: families move and share a household, so it is weak evidence either way")
 
 
-def default_comparisons() -> list[cl.CustomComparison]:
-    return [first_name(), surname(), date_of_birth(), ssn(), suffix(), middle_name(), sex(), address()]
+def default_comparisons(households: bool = True) -> list[cl.CustomComparison]:
+    return [first_name(), surname(), date_of_birth(), ssn(), suffix(), middle_name(), sex(), address(households)]
 
 
 # Columns the comparisons read: what the scoring table must carry.
 COMPARISON_COLUMNS = (C.FN, C.FN_TOKENS, C.FN_CANON, C.SN, C.SN_TOKENS, C.SN_META, C.DOB_STR,
-                      C.DOB_YEAR, C.SSN_STD, C.SUFFIX_STD, C.MN, C.SEX_STD, C.STREET_STD, C.ZIP5)
+                      C.DOB_YEAR, C.SSN_STD, C.SUFFIX_STD, C.MN, C.SEX_STD, C.STREET_STD, C.ZIP5, C.CITY_STD)

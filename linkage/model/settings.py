@@ -8,11 +8,11 @@ from linkage import columns as C
 from linkage.model.comparisons import default_comparisons
 
 
-def default_settings(prior_match_probability: float = 1e-4) -> SettingsCreator:
+def default_settings(prior_match_probability: float = 1e-4, households: bool = True) -> SettingsCreator:
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name=C.UID,
-        comparisons=default_comparisons(),
+        comparisons=default_comparisons(households),
         blocking_rules_to_generate_predictions=[],
         probability_two_random_records_match=prior_match_probability,
         retain_matching_columns=False,

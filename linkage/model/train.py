@@ -31,11 +31,12 @@ class TrainingConfig:
     u_max_pairs: float = 5e6
     em_max_pairs: float = 2e6
     deterministic_recall: float = 0.7
+    households: bool = True  # program data: people of one family share addresses (see comparisons)
 
 
 def train(db_api: DuckDBAPI, records_table: str, config: TrainingConfig = TrainingConfig()) -> dict:
     """Train on a table of standardized records; returns the Splink model as a dict."""
-    linker = Linker(db_api.register(records_table), default_settings(), log_level=logging.ERROR)
+    linker = Linker(db_api.register(records_table), default_settings(households=config.households), log_level=logging.ERROR)
     t = linker.training
     t.estimate_probability_two_random_records_match(DETERMINISTIC_RULES, recall=config.deterministic_recall)
     t.estimate_u_using_random_sampling(max_pairs=config.u_max_pairs, seed=config.seed)

@@ -17,6 +17,23 @@ GENERATION_YEARS = 12  # birth years this far apart, and not a typo of each othe
 
 
 @dataclass(frozen=True)
+class NeverMerge:
+    """Which never-merge rules apply. All are on for program records; a data set whose errors
+    contradict one (FEBRL replaces whole SSNs and birth dates in its duplicates) can turn it off."""
+
+    same_case: bool = True
+    suffix: bool = True
+    different_ssns: bool = True
+    twins: bool = True
+    generations: bool = True
+    roles: bool = True
+
+    @classmethod
+    def none(cls) -> "NeverMerge":
+        return cls(False, False, False, False, False, False)
+
+
+@dataclass(frozen=True)
 class RecordFacts:
     """Per-record facts the rules read, as plain lists indexed by uid (fast in a Python loop)."""
 
@@ -31,9 +48,10 @@ class RecordFacts:
     surname_tokens: list[frozenset[str]]
     born_after: list[int | None]  # birth-year bounds from the case: a parent is older than the
     born_before: list[int | None]  # children of their case, a child younger than its parents
+    rules: NeverMerge = NeverMerge()
 
     @classmethod
-    def from_frame(cls, df: pl.DataFrame) -> "RecordFacts":
+    def from_frame(cls, df: pl.DataFrame, rules: NeverMerge = NeverMerge()) -> "RecordFacts":
         """`df` must be sorted by uid with uids 0..n-1."""
         bounds = birth_year_bounds(df)
         sets = lambda col: [frozenset(v) if v else frozenset() for v in df[col].to_list()]  # noqa: E731
@@ -43,6 +61,7 @@ class RecordFacts:
             first=df[C.FN].to_list(), first_tokens=sets(C.FN_TOKENS), first_canon=sets(C.FN_CANON),
             middle=df[C.MN].to_list(), surname_tokens=sets(C.SN_TOKENS),
             born_after=bounds["born_after"].to_list(), born_before=bounds["born_before"].to_list(),
+            rules=rules,
         )
 
     def __len__(self) -> int:
@@ -115,25 +134,28 @@ def conflict(f: RecordFacts, a: int, b: int) -> str | None:
     An identical SSN outweighs birth dates and first names (typos of typos drift apart), but never a
     suffix conflict or two people of one case.
     """
-    if f.case_key[a] == f.case_key[b]:
+    rules = f.rules
+    if rules.same_case and f.case_key[a] == f.case_key[b]:
         return "two people of one case"
     xa, xb = f.suffix[a], f.suffix[b]
-    if xa and xb and xa != xb:
+    if rules.suffix and xa and xb and xa != xb:
         return f"suffix {xa} vs {xb}"
     sa, sb = f.ssn[a], f.ssn[b]
     if sa and sb:
         if sa == sb:
             return None
-        if not ssn_related(sa, sb):
+        if rules.different_ssns and not ssn_related(sa, sb):
             return "different SSNs"
     da, db = f.dob[a], f.dob[b]
     if da and db:
-        if da == db and first_names_distinct(f, a, b, twin_ssns=bool(sa and sb) and consecutive_ssns(sa, sb)):
+        if rules.twins and da == db and first_names_distinct(
+                f, a, b, twin_ssns=bool(sa and sb) and consecutive_ssns(sa, sb)):
             return "same birth date, different first names (twins)"
-        if abs(int(da[:4]) - int(db[:4])) >= GENERATION_YEARS and not dob_related(da, db):
+        if (rules.generations and abs(int(da[:4]) - int(db[:4])) >= GENERATION_YEARS
+                and not dob_related(da, db)):
             return "birth years a generation apart"
         return None
-    return _outside_bounds(f, a, b)
+    return _outside_bounds(f, a, b) if rules.roles else None
 
 
 def _outside_bounds(f: RecordFacts, a: int, b: int) -> str | None:

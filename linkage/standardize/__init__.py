@@ -22,8 +22,8 @@ from linkage.standardize.ssn import ssn_digits, ssn_status, usable_ssn
 __all__ = ["standardize", "NicknameTable", "default_nicknames", "STANDARD_COLUMNS"]
 
 STANDARD_COLUMNS = (C.FN, C.FN_TOKENS, C.FN_CANON, C.FN_META, C.MN, C.SN, C.SN_TOKENS, C.SN_META,
-                    C.SUFFIX_STD, C.DOB_STR, C.DOB_YEAR, C.DOB_MD, C.NAME_KEYS, C.SSN_STD, C.SSN_STATUS, C.SEX_STD,
-                    C.STREET_STD, C.ZIP5)
+                    C.SUFFIX_STD, C.DOB_STR, C.DOB_YEAR, C.DOB_MD, C.NAME_KEYS, C.SSN_STD, C.SSN_HEAD, C.SSN_TAIL, C.SSN_STATUS, C.SEX_STD,
+                    C.STREET_STD, C.ZIP5, C.CITY_STD)
 
 
 def standardize(records: pl.DataFrame, nicknames: NicknameTable | None = None) -> pl.DataFrame:
@@ -56,6 +56,7 @@ def standardize(records: pl.DataFrame, nicknames: NicknameTable | None = None) -
         _sex(pl.col(C.SEX)).alias(C.SEX_STD),
         street_std(pl.col(C.STREET)).alias(C.STREET_STD),
         zip5(pl.col(C.ZIP)).alias(C.ZIP5),
+        clean_text(pl.col(C.CITY)).alias(C.CITY_STD),
     ).with_columns(pl.col(C.SN_TOKENS).list.join(" ").alias("_snt"))
     df = df.with_columns(
         map_unique(df[C.FN], lambda s: _canon(nicknames, s), pl.List(pl.String)).alias(C.FN_CANON),
@@ -63,7 +64,9 @@ def standardize(records: pl.DataFrame, nicknames: NicknameTable | None = None) -
         map_unique(df["_snt"], lambda s: sorted({m for t in s.split(" ") if (m := metaphone(t))}),
                    pl.List(pl.String)).alias(C.SN_META),
     )
-    df = df.with_columns(pl.concat_list(C.FN_CANON, C.SN_TOKENS).list.unique().alias(C.NAME_KEYS))
+    df = df.with_columns(pl.concat_list(C.FN_CANON, C.SN_TOKENS).list.unique().alias(C.NAME_KEYS),
+                         pl.col(C.SSN_STD).str.slice(0, 5).alias(C.SSN_HEAD),
+                         pl.col(C.SSN_STD).str.slice(5, 4).alias(C.SSN_TAIL))
     return df.drop("_fn", "_ln", "_mn", "_sfx", "_ssn", "_ln2", "_mn2", "_snt")
 
 
