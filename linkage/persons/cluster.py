@@ -84,7 +84,7 @@ def cluster_edges(clusters: Clusters, left: np.ndarray, right: np.ndarray, weigh
     f = clusters.facts
     agree = np.fromiter((first_names_agree(f, a, b) for a, b in zip(left.tolist(), right.tolist())),
                         dtype=bool, count=len(left))
-    order = np.lexsort((-weight, ~agree))
+    order = np.lexsort((right, left, -weight, ~agree))  # ties broken by uid: the same input, the same persons
     taken = 0
     for l, r in zip(left[order].tolist(), right[order].tolist()):
         taken += clusters.try_merge(l, r)

@@ -89,7 +89,7 @@ def family_pairs(records: pl.DataFrame, labels: np.ndarray) -> list[tuple[int, i
     via_cp = _case_pairs(by_cp) - via_child
     out = []
     for links, kinds in ((via_child, ("parent", "child")), (via_cp, ("child",))):
-        for c1, c2 in links:
+        for c1, c2 in sorted(links):  # sets of strings iterate in a per-process order
             for a in members[c1]:
                 for b in members[c2]:
                     kind = _kind(roles[a], roles[b])

@@ -70,3 +70,12 @@ def test_family_evidence_never_overrides_a_conflict():
     apply_family_evidence(c, records)
     labels = c.labels()
     assert labels[0] != labels[2]
+
+
+def test_ties_are_broken_the_same_way_whatever_the_edge_order():
+    rows = [person("R0", "ANA", "LOPEZ", case="C0", dob="2010-01-01"),
+            person("R1", "ANA", "LOPEZ", case="C1", dob="2010-01-01", suffix="JR"),
+            person("R2", "ANA", "LOPEZ", case="C2", dob="2010-01-01", suffix="SR")]
+    first = edges(setup(*rows)[1], (0, 1, 5.0), (0, 2, 5.0))
+    second = edges(setup(*rows)[1], (0, 2, 5.0), (0, 1, 5.0))
+    assert first.tolist() == second.tolist() == [0, 0, 2]
