@@ -287,7 +287,7 @@ class Renderer:
             return ""
         d = p.dob
         r = rng.random()
-        if r < 0.02 and d.day <= 12 and d.day != d.month:
+        if r < 0.02 and d.day <= 12 and d.day != d.month and date(d.year, d.day, d.month) < TODAY:
             d = date(d.year, d.day, d.month)
         elif r < 0.04:
             d = self.digit_off(d)

@@ -12,12 +12,18 @@ DEFAULT_RULES: tuple[KeyRule, ...] = (
     block_on(C.DOB_STR, C.ZIP5, name="dob+zip"),
     block_on(C.DOB_STR, C.FN_META, name="dob+first_sound"),
     block_on(C.SSN_HEAD, C.NAME_KEYS, name="ssn_first5+name_token"),
-    block_on(C.SSN_TAIL, C.NAME_KEYS, name="ssn_last4+name_token"),
-    block_on(C.FN_CANON, C.SN_TOKENS, C.DOB_YEAR, name="first+surname+year"),
-    block_on(C.FN_CANON, C.SN_TOKENS, C.DOB_MD, name="first+surname+month_day"),
+    block_on(C.SSN_TAIL, C.FN_CANON, C.SN_TOKENS, name="ssn_last4+name"),
+    block_on(C.FN_CANON, C.SN_TOKENS, C.DOB_YM, name="name+year_month"),
+    block_on(C.FN_CANON, C.SN_TOKENS, C.DOB_YD, name="name+year_day"),
+    block_on(C.FN_CANON, C.SN_TOKENS, C.DOB_Y_MD, name="name+year+month_day_swapped"),
+    block_on(C.FN_CANON, C.SN_TOKENS, C.DOB_MD, name="name+month_day"),
     block_on(C.FN_META, C.SN_META, C.ZIP5, name="name_sounds+zip"),
-    block_on(C.FN_CANON, C.SN_TOKENS, name="first+surname, no dob", only_if_missing=C.DOB_STR),
-    block_on(C.FN_META, C.SN_META, name="name_sounds, no dob", only_if_missing=C.DOB_STR),
+    # Thin records (no birth date) pair only within small blocks: a common name without a date is
+    # no evidence; family evidence links thin parents through their children instead.
+    block_on(C.FN_CANON, C.SN_TOKENS, C.ROLE_GROUP, name="name, no dob", only_if_missing=C.DOB_STR,
+             max_block_size=60),
+    block_on(C.FN_META, C.SN_META, C.ROLE_GROUP, name="name_sounds, no dob", only_if_missing=C.DOB_STR,
+             max_block_size=60),
 )
 
 # Two records of one case are two people; they are never compared.

@@ -22,7 +22,7 @@ from linkage.standardize.ssn import ssn_digits, ssn_status, usable_ssn
 __all__ = ["standardize", "NicknameTable", "default_nicknames", "STANDARD_COLUMNS"]
 
 STANDARD_COLUMNS = (C.FN, C.FN_TOKENS, C.FN_CANON, C.FN_META, C.MN, C.SN, C.SN_TOKENS, C.SN_META,
-                    C.SUFFIX_STD, C.DOB_STR, C.DOB_YEAR, C.DOB_MD, C.NAME_KEYS, C.SSN_STD, C.SSN_HEAD, C.SSN_TAIL, C.SSN_STATUS, C.SEX_STD,
+                    C.SUFFIX_STD, C.DOB_STR, C.DOB_YEAR, C.DOB_MD, C.DOB_YM, C.DOB_YD, C.DOB_Y_MD, C.ROLE_GROUP, C.NAME_KEYS, C.SSN_STD, C.SSN_HEAD, C.SSN_TAIL, C.SSN_STATUS, C.SEX_STD,
                     C.STREET_STD, C.ZIP5, C.CITY_STD)
 
 
@@ -53,6 +53,10 @@ def standardize(records: pl.DataFrame, nicknames: NicknameTable | None = None) -
         pl.col(C.DOB_DATE).dt.strftime("%Y%m%d").alias(C.DOB_STR),
         pl.col(C.DOB_DATE).dt.year().cast(pl.Int32).alias(C.DOB_YEAR),
         pl.col(C.DOB_DATE).dt.strftime("%m%d").alias(C.DOB_MD),
+        pl.col(C.DOB_DATE).dt.strftime("%Y%m").alias(C.DOB_YM),
+        pl.col(C.DOB_DATE).dt.strftime("%Y%d").alias(C.DOB_YD),
+        _year_month_day_unordered(pl.col(C.DOB_DATE)).alias(C.DOB_Y_MD),
+        pl.when(pl.col(C.ROLE) == "CH").then(pl.lit("child")).otherwise(pl.lit("parent")).alias(C.ROLE_GROUP),
         _sex(pl.col(C.SEX)).alias(C.SEX_STD),
         street_std(pl.col(C.STREET)).alias(C.STREET_STD),
         zip5(pl.col(C.ZIP)).alias(C.ZIP5),
@@ -72,6 +76,13 @@ def standardize(records: pl.DataFrame, nicknames: NicknameTable | None = None) -
 
 def _canon(nicknames: NicknameTable, first_name: str) -> list[str]:
     return sorted({c for tok in first_name.split(" ") for c in nicknames.canon(tok)})
+
+
+def _year_month_day_unordered(d: pl.Expr) -> pl.Expr:
+    m, day = d.dt.strftime("%m"), d.dt.strftime("%d")
+    lo = pl.when(m < day).then(m).otherwise(day)
+    hi = pl.when(m < day).then(day).otherwise(m)
+    return pl.concat_str([d.dt.strftime("%Y"), lo, hi])
 
 
 def _sex(col: pl.Expr) -> pl.Expr:
