@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from linkage.persons.constraints import RecordFacts, conflict
+from linkage.persons.constraints import RecordFacts, conflict, shares
 
 
 @dataclass
@@ -64,17 +64,21 @@ class Clusters:
 
     def labels(self) -> np.ndarray:
         """Cluster label per uid: the smallest uid of its cluster (deterministic)."""
-        n = len(self.parent)
-        roots = np.fromiter((self.find(i) for i in range(n)), dtype=np.int64, count=n)
-        smallest = {}
-        for uid, root in enumerate(roots.tolist()):
-            smallest.setdefault(root, uid)
-        return np.fromiter((smallest[r] for r in roots.tolist()), dtype=np.int64, count=n)
+        parent = np.asarray(self.parent, dtype=np.int64)
+        while True:  # pointer jumping: every uid ends at its root
+            grand = parent[parent]
+            if np.array_equal(grand, parent):
+                break
+            parent = grand
+        n = len(parent)
+        smallest = np.full(n, n, dtype=np.int64)
+        np.minimum.at(smallest, parent, np.arange(n, dtype=np.int64))
+        return smallest[parent]
 
 
 def first_names_agree(f: RecordFacts, a: int, b: int) -> bool:
     """Exact or nickname agreement: identity evidence a typo-level match should not pre-empt."""
-    return f.first[a] is not None and (f.first[a] == f.first[b] or bool(f.first_canon[a] & f.first_canon[b]))
+    return f.first[a] is not None and (f.first[a] == f.first[b] or shares(f.first_canon[a], f.first_canon[b]))
 
 
 def cluster_edges(clusters: Clusters, left: np.ndarray, right: np.ndarray, weight: np.ndarray) -> int:

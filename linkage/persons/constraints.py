@@ -42,10 +42,10 @@ class RecordFacts:
     suffix: list[str | None]
     dob: list[str | None]
     first: list[str | None]
-    first_tokens: list[frozenset[str]]
-    first_canon: list[frozenset[str]]
+    first_tokens: list[list[str] | None]  # small lists: faster to build than sets, as fast to compare
+    first_canon: list[list[str] | None]
     middle: list[str | None]
-    surname_tokens: list[frozenset[str]]
+    surname_tokens: list[list[str] | None]
     born_after: list[int | None]  # birth-year bounds from the case: a parent is older than the
     born_before: list[int | None]  # children of their case, a child younger than its parents
     rules: NeverMerge = NeverMerge()
@@ -54,12 +54,12 @@ class RecordFacts:
     def from_frame(cls, df: pl.DataFrame, rules: NeverMerge = NeverMerge()) -> "RecordFacts":
         """`df` must be sorted by uid with uids 0..n-1."""
         bounds = birth_year_bounds(df)
-        sets = lambda col: [frozenset(v) if v else frozenset() for v in df[col].to_list()]  # noqa: E731
         return cls(
             case_key=(df[C.SOURCE_SYSTEM] + "|" + df[C.CASE_ID]).to_list(),
             ssn=df[C.SSN_STD].to_list(), suffix=df[C.SUFFIX_STD].to_list(), dob=df[C.DOB_STR].to_list(),
-            first=df[C.FN].to_list(), first_tokens=sets(C.FN_TOKENS), first_canon=sets(C.FN_CANON),
-            middle=df[C.MN].to_list(), surname_tokens=sets(C.SN_TOKENS),
+            first=df[C.FN].to_list(), first_tokens=df[C.FN_TOKENS].to_list(),
+            first_canon=df[C.FN_CANON].to_list(), middle=df[C.MN].to_list(),
+            surname_tokens=df[C.SN_TOKENS].to_list(),
             born_after=bounds["born_after"].to_list(), born_before=bounds["born_before"].to_list(),
             rules=rules,
         )
@@ -82,6 +82,11 @@ def birth_year_bounds(df: pl.DataFrame) -> pl.DataFrame:
     return df.select(*case, C.ROLE).join(per_case, on=case, how="left", maintain_order="left").select(
         pl.when(is_child).then(pl.col("oldest_child_bound") + PARENT_GAP_YEARS).alias("born_after"),
         pl.when(~is_child).then(pl.col("youngest_parent_bound") - PARENT_GAP_YEARS).alias("born_before"))
+
+
+def shares(x: list[str] | None, y: list[str] | None) -> bool:
+    """Whether two short token lists have an element in common."""
+    return bool(x) and bool(y) and any(v in y for v in x)
 
 
 def ssn_related(a: str, b: str) -> bool:
@@ -114,18 +119,18 @@ def first_names_distinct(f: RecordFacts, a: int, b: int, twin_ssns: bool = False
     fa, fb = f.first[a], f.first[b]
     if not fa or not fb or fa == fb:
         return False
-    if f.first_canon[a] & f.first_canon[b] or f.first_tokens[a] & f.first_tokens[b]:
+    if shares(f.first_canon[a], f.first_canon[b]) or shares(f.first_tokens[a], f.first_tokens[b]):
         return False
     if len(fa) == 1 or len(fb) == 1:
         return fa[0] != fb[0]
-    if f.first_tokens[a] & f.surname_tokens[b] or f.first_tokens[b] & f.surname_tokens[a]:
+    if shares(f.first_tokens[a], f.surname_tokens[b]) or shares(f.first_tokens[b], f.surname_tokens[a]):
         return False  # first and last swapped
     if fa == f.middle[b] or fb == f.middle[a]:
         return False
     if twin_ssns:
         return True
     dl = jellyfish.damerau_levenshtein_distance
-    return all(dl(x, y) >= 2 for x in f.first_canon[a] | {fa} for y in f.first_canon[b] | {fb})
+    return all(dl(x, y) >= 2 for x in {fa, *(f.first_canon[a] or ())} for y in {fb, *(f.first_canon[b] or ())})
 
 
 def conflict(f: RecordFacts, a: int, b: int) -> str | None:

@@ -8,16 +8,13 @@ hard rules still apply: family evidence never overrides a conflict.
 """
 from __future__ import annotations
 
-from collections import defaultdict
-from itertools import combinations
-
 import jellyfish
 import numpy as np
 import polars as pl
 
 from linkage import columns as C
 from linkage.persons.cluster import Clusters
-from linkage.persons.constraints import RecordFacts, dob_related, ssn_related
+from linkage.persons.constraints import RecordFacts, dob_related, shares, ssn_related
 
 SIMILAR = 0.88  # Jaro-Winkler: a typo, not another name
 ROUNDS = 3
@@ -27,7 +24,7 @@ def first_names_agree(f: RecordFacts, a: int, b: int) -> bool:
     fa, fb = f.first[a], f.first[b]
     if not fa or not fb:
         return False
-    return (fa == fb or bool(f.first_canon[a] & f.first_canon[b]) or bool(f.first_tokens[a] & f.first_tokens[b])
+    return (fa == fb or shares(f.first_canon[a], f.first_canon[b]) or shares(f.first_tokens[a], f.first_tokens[b])
             or ((len(fa) == 1 or len(fb) == 1) and fa[0] == fb[0])
             or jellyfish.jaro_winkler_similarity(fa, fb) >= SIMILAR)
 
@@ -36,11 +33,11 @@ def surnames_agree(f: RecordFacts, a: int, b: int) -> bool:
     sa, sb = f.surname_tokens[a], f.surname_tokens[b]
     if not sa or not sb:
         return False
-    return bool(sa & sb) or jellyfish.jaro_winkler_similarity(" ".join(sorted(sa)), " ".join(sorted(sb))) >= SIMILAR
+    return shares(sa, sb) or jellyfish.jaro_winkler_similarity(" ".join(sorted(sa)), " ".join(sorted(sb))) >= SIMILAR
 
 
 def swapped(f: RecordFacts, a: int, b: int) -> bool:
-    return bool(f.first_tokens[a] & f.surname_tokens[b]) and bool(f.surname_tokens[a] & f.first_tokens[b])
+    return shares(f.first_tokens[a], f.surname_tokens[b]) and shares(f.surname_tokens[a], f.first_tokens[b])
 
 
 def names_agree(f: RecordFacts, a: int, b: int) -> bool:
@@ -71,49 +68,43 @@ def same_child(f: RecordFacts, a: int, b: int) -> bool:
     return thin and f.first[a] == f.first[b] and surnames_agree(f, a, b)
 
 
+MAX_CASES_PER_PERSON = 50  # a person in more cases than this is a data problem, not a family
+
+
 def family_pairs(records: pl.DataFrame, labels: np.ndarray) -> list[tuple[int, int, str]]:
     """(a, b, kind) record pairs of linked cases: parents of cases that share a child; children of
-    cases that share a child or a custodial parent."""
-    roles = records[C.ROLE].to_list()
-    cases = (records[C.SOURCE_SYSTEM] + "|" + records[C.CASE_ID]).to_list()
-    by_child: dict[int, set[str]] = defaultdict(set)
-    by_cp: dict[int, set[str]] = defaultdict(set)
-    members: dict[str, list[int]] = defaultdict(list)
-    for uid, (role, case) in enumerate(zip(roles, cases)):
-        members[case].append(uid)
-        if role == "CH":
-            by_child[int(labels[uid])].add(case)
-        elif role == "CP":
-            by_cp[int(labels[uid])].add(case)
-    via_child = _case_pairs(by_child)
-    via_cp = _case_pairs(by_cp) - via_child
-    out = []
-    for links, kinds in ((via_child, ("parent", "child")), (via_cp, ("child",))):
-        for c1, c2 in sorted(links):  # sets of strings iterate in a per-process order
-            for a in members[c1]:
-                for b in members[c2]:
-                    kind = _kind(roles[a], roles[b])
-                    if kind in kinds and labels[a] != labels[b]:
-                        out.append((a, b, kind))
-    return out
+    cases that share a child or a custodial parent. Joins in polars; names are checked by the caller."""
+    df = records.select(
+        pl.col(C.UID).alias("uid"), pl.concat_str([C.SOURCE_SYSTEM, C.CASE_ID], separator="|").alias("case"),
+        pl.col(C.ROLE).alias("role"), pl.col(C.FN).str.slice(0, 1).alias("initial"), pl.col(C.FN_CANON).alias("canon"),
+    ).with_columns(pl.Series("label", labels))
+    via_child = _linked_cases(df.filter(pl.col("role") == "CH"))
+    via_cp = _linked_cases(df.filter(pl.col("role") == "CP")).join(via_child, on=["c1", "c2"], how="anti")
+    members = df.with_columns(
+        pl.when(pl.col("role") == "CH").then(pl.lit("child"))
+        .when(pl.col("role") == "CP").then(pl.lit("cp")).otherwise(pl.lit("ncp")).alias("group"))
+    left = members.rename({c: f"{c}_a" for c in members.columns if c != "case"})
+    right = members.rename({c: f"{c}_b" for c in members.columns if c != "case"})
+    parents = (via_child.join(left.filter(pl.col("group_a") != "child"), left_on="c1", right_on="case")
+               .join(right, left_on=["c2", "group_a"], right_on=["case", "group_b"]).with_columns(pl.lit("parent").alias("kind")))
+    children = (pl.concat([via_child, via_cp]).join(left.filter(pl.col("group_a") == "child"), left_on="c1", right_on="case")
+                .join(right.filter(pl.col("group_b") == "child"), left_on="c2", right_on="case")
+                .filter((pl.col("initial_a") == pl.col("initial_b"))
+                        | (pl.col("canon_a").list.set_intersection("canon_b").list.len() > 0))
+                .with_columns(pl.lit("child").alias("kind")))
+    cols = ["uid_a", "uid_b", "label_a", "label_b", "kind"]
+    pairs = pl.concat([parents.select(cols), children.select(cols)]).filter(pl.col("label_a") != pl.col("label_b"))
+    pairs = pairs.unique(["uid_a", "uid_b"]).sort("uid_a", "uid_b")
+    return list(zip(pairs["uid_a"].to_list(), pairs["uid_b"].to_list(), pairs["kind"].to_list()))
 
 
-def _case_pairs(groups: dict[int, set[str]]) -> set[tuple[str, str]]:
-    pairs: set[tuple[str, str]] = set()
-    for case_set in groups.values():
-        if 1 < len(case_set) <= 50:  # a person in 50+ cases is a data problem, not a family
-            pairs.update(combinations(sorted(case_set), 2))
-    return pairs
-
-
-def _kind(ra: str, rb: str) -> str | None:
-    if ra == "CH" and rb == "CH":
-        return "child"
-    if ra == "CP" and rb == "CP":
-        return "parent"
-    if ra in ("NCP", "PF") and rb in ("NCP", "PF"):
-        return "parent"
-    return None
+def _linked_cases(people: pl.DataFrame) -> pl.DataFrame:
+    """Pairs of cases (c1 < c2) that hold the same person, by current label."""
+    per_label = people.select("label", "case").unique()
+    busy = per_label.group_by("label").len().filter(pl.col("len") > MAX_CASES_PER_PERSON).select("label")
+    per_label = per_label.join(busy, on="label", how="anti")
+    return (per_label.join(per_label, on="label", suffix="_r").filter(pl.col("case") < pl.col("case_r"))
+            .select(pl.col("case").alias("c1"), pl.col("case_r").alias("c2")).unique())
 
 
 def apply_family_evidence(clusters: Clusters, records: pl.DataFrame, rounds: int = ROUNDS) -> int:

@@ -79,3 +79,18 @@ def test_ties_are_broken_the_same_way_whatever_the_edge_order():
     first = edges(setup(*rows)[1], (0, 1, 5.0), (0, 2, 5.0))
     second = edges(setup(*rows)[1], (0, 2, 5.0), (0, 1, 5.0))
     assert first.tolist() == second.tolist() == [0, 0, 2]
+
+
+def test_a_child_without_ssn_or_dob_is_found_through_its_mother():
+    """The same mother (same SSN) in two cases; the child without a date of birth in one case has
+    the same name as the child in the other: one child. Its sibling with another name is not."""
+    records, c = setup(
+        person("D-CP", "ROSA", "DIAZ", case="D1", role="CP", ssn="123456780"),
+        person("D-CH", "LUIS", "DIAZ", case="D1", role="CH", dob="2016-09-03"),
+        person("D-CH2", "LUISA", "DIAZ", case="D1", role="CH", dob="2018-01-01"),
+        person("E-CP", "ROSA", "DIAZ", case="E1", system="IV-E", role="CP", ssn="123456780"),
+        person("E-CH", "LUIS", "DIAZ", case="E1", system="IV-E", role="CH"))
+    edges(c, (0, 3, 20.0))
+    apply_family_evidence(c, records)
+    labels = c.labels()
+    assert labels[1] == labels[4] and labels[2] != labels[4]
