@@ -7,6 +7,7 @@ rules cannot, and clustering checks them between whole clusters so a third recor
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import jellyfish
 import polars as pl
@@ -27,10 +28,11 @@ class NeverMerge:
     twins: bool = True
     generations: bool = True
     roles: bool = True
+    sex_and_name: bool = True
 
     @classmethod
     def none(cls) -> "NeverMerge":
-        return cls(False, False, False, False, False, False)
+        return cls(False, False, False, False, False, False, False)
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,8 @@ class RecordFacts:
     suffix: list[str | None]
     dob: list[str | None]
     first: list[str | None]
+    surname: list[str | None]
+    sex: list[str | None]
     first_tokens: list[list[str] | None]  # small lists: faster to build than sets, as fast to compare
     first_canon: list[list[str] | None]
     middle: list[str | None]
@@ -57,7 +61,8 @@ class RecordFacts:
         return cls(
             case_key=(df[C.SOURCE_SYSTEM] + "|" + df[C.CASE_ID]).to_list(),
             ssn=df[C.SSN_STD].to_list(), suffix=df[C.SUFFIX_STD].to_list(), dob=df[C.DOB_STR].to_list(),
-            first=df[C.FN].to_list(), first_tokens=df[C.FN_TOKENS].to_list(),
+            first=df[C.FN].to_list(), surname=df[C.SN].to_list(), sex=df[C.SEX_STD].to_list(),
+            first_tokens=df[C.FN_TOKENS].to_list(),
             first_canon=df[C.FN_CANON].to_list(), middle=df[C.MN].to_list(),
             surname_tokens=df[C.SN_TOKENS].to_list(),
             born_after=bounds["born_after"].to_list(), born_before=bounds["born_before"].to_list(),
@@ -71,17 +76,28 @@ class RecordFacts:
 PARENT_GAP_YEARS = 12  # a parent is at least this much older than the children of their case
 
 
-def birth_year_bounds(df: pl.DataFrame) -> pl.DataFrame:
-    """Per record, the birth years its role in its case allows (null where nothing is implied)."""
+MAX_CHILD_AGE = 22  # a child of an open case is under this age (support can run to 21)
+MIN_PARENT_AGE = 10
+
+
+def birth_year_bounds(df: pl.DataFrame, year_now: int | None = None) -> pl.DataFrame:
+    """Per record, the birth years its role allows (null where nothing is implied): a parent is
+    older than the children of their case and at least MIN_PARENT_AGE; a child of an open case is
+    younger than its parents and than MAX_CHILD_AGE."""
+    year_now = year_now or date.today().year
     case = [C.SOURCE_SYSTEM, C.CASE_ID]
     is_child = pl.col(C.ROLE) == "CH"
     year = pl.col(C.DOB_STR).str.slice(0, 4).cast(pl.Int32)
     per_case = df.group_by(case).agg(
         year.filter(is_child).min().alias("youngest_parent_bound"),
         year.filter(~is_child).max().alias("oldest_child_bound"))
-    return df.select(*case, C.ROLE).join(per_case, on=case, how="left", maintain_order="left").select(
-        pl.when(is_child).then(pl.col("oldest_child_bound") + PARENT_GAP_YEARS).alias("born_after"),
-        pl.when(~is_child).then(pl.col("youngest_parent_bound") - PARENT_GAP_YEARS).alias("born_before"))
+    open_case = pl.col(C.CASE_STATUS).fill_null("OPEN") == "OPEN"
+    return df.select(*case, C.ROLE, C.CASE_STATUS).join(per_case, on=case, how="left", maintain_order="left").select(
+        pl.when(is_child).then(pl.max_horizontal(
+            pl.col("oldest_child_bound") + PARENT_GAP_YEARS,
+            pl.when(open_case).then(pl.lit(year_now - MAX_CHILD_AGE)))).alias("born_after"),
+        pl.when(~is_child).then(pl.min_horizontal(
+            pl.col("youngest_parent_bound") - PARENT_GAP_YEARS, pl.lit(year_now - MIN_PARENT_AGE))).alias("born_before"))
 
 
 def shares(x: list[str] | None, y: list[str] | None) -> bool:
@@ -119,18 +135,21 @@ def first_names_distinct(f: RecordFacts, a: int, b: int, twin_ssns: bool = False
     fa, fb = f.first[a], f.first[b]
     if not fa or not fb or fa == fb:
         return False
-    if shares(f.first_canon[a], f.first_canon[b]) or shares(f.first_tokens[a], f.first_tokens[b]):
+    canon_a, canon_b = f.first_canon[a], f.first_canon[b]
+    if shares(f.first_tokens[b], f.surname_tokens[a]) and not shares(f.first_tokens[a], f.first_tokens[b]):
+        fb, canon_b = f.surname[b] or fb, [f.surname[b] or fb]  # b has first and last swapped
+    elif shares(f.first_tokens[a], f.surname_tokens[b]) and not shares(f.first_tokens[a], f.first_tokens[b]):
+        fa, canon_a = f.surname[a] or fa, [f.surname[a] or fa]
+    if fa == fb or shares(canon_a, canon_b) or shares(f.first_tokens[a], f.first_tokens[b]):
         return False
     if len(fa) == 1 or len(fb) == 1:
         return fa[0] != fb[0]
-    if shares(f.first_tokens[a], f.surname_tokens[b]) or shares(f.first_tokens[b], f.surname_tokens[a]):
-        return False  # first and last swapped
     if fa == f.middle[b] or fb == f.middle[a]:
         return False
     if twin_ssns:
         return True
     dl = jellyfish.damerau_levenshtein_distance
-    return all(dl(x, y) >= 2 for x in {fa, *(f.first_canon[a] or ())} for y in {fb, *(f.first_canon[b] or ())})
+    return all(dl(x, y) >= 2 for x in {fa, *(canon_a or ())} for y in {fb, *(canon_b or ())})
 
 
 def conflict(f: RecordFacts, a: int, b: int) -> str | None:
@@ -151,6 +170,8 @@ def conflict(f: RecordFacts, a: int, b: int) -> str | None:
             return None
         if rules.different_ssns and not ssn_related(sa, sb):
             return "different SSNs"
+    if rules.sex_and_name and f.sex[a] and f.sex[b] and f.sex[a] != f.sex[b] and first_names_distinct(f, a, b):
+        return "different sex and different first names"
     da, db = f.dob[a], f.dob[b]
     if da and db:
         if rules.twins and da == db and first_names_distinct(

@@ -8,6 +8,8 @@ hard rules still apply: family evidence never overrides a conflict.
 """
 from __future__ import annotations
 
+from collections import defaultdict
+
 import jellyfish
 import numpy as np
 import polars as pl
@@ -108,17 +110,28 @@ def _linked_cases(people: pl.DataFrame) -> pl.DataFrame:
 
 
 def apply_family_evidence(clusters: Clusters, records: pl.DataFrame, rounds: int = ROUNDS) -> int:
-    """Merge people of linked cases where names (and for children, identifiers) agree; returns merges."""
+    """Merge people of linked cases where names (and for children, identifiers) agree; returns merges.
+
+    A child whose acceptable partners lie in more than one cluster (a thin JOSE whose mother has two
+    sons called JOSE) is left alone: family evidence does not guess between siblings. (A parent's
+    partners in several clusters are usually one man's unlinked records, so parents are not held back.)
+    """
     f = clusters.facts
     merged = 0
     for _ in range(rounds):
+        labels = clusters.labels()
+        accepted = [(a, b, kind) for a, b, kind in family_pairs(records, labels)
+                    if (same_parent(f, a, b) if kind == "parent" else same_child(f, a, b))]
+        partners: dict[int, set[int]] = defaultdict(set)
+        for a, b, kind in accepted:
+            if kind == "child":
+                partners[a].add(int(labels[b]))
+                partners[b].add(int(labels[a]))
         before = merged
-        for a, b, kind in family_pairs(records, clusters.labels()):
-            if clusters.find(a) == clusters.find(b):
+        for a, b, kind in accepted:
+            if len(partners[a]) > 1 or len(partners[b]) > 1 or clusters.find(a) == clusters.find(b):
                 continue
-            ok = same_parent(f, a, b) if kind == "parent" else same_child(f, a, b)
-            if ok and clusters.try_merge(a, b):
-                merged += 1
+            merged += clusters.try_merge(a, b)
         if merged == before:
             break
     return merged

@@ -94,3 +94,16 @@ def test_a_child_without_ssn_or_dob_is_found_through_its_mother():
     apply_family_evidence(c, records)
     labels = c.labels()
     assert labels[1] == labels[4] and labels[2] != labels[4]
+
+
+def test_family_evidence_does_not_guess_between_two_siblings_of_one_name():
+    records, c = setup(
+        person("A-CP", "ROSA", "DIAZ", case="A1", system="IV-A", role="CP", ssn="123456780"),
+        person("A-CH1", "JOSE", "DIAZ", case="A1", system="IV-A", role="CH", dob="2011-03-07"),
+        person("A-CH2", "JOSE", "DIAZ", case="A1", system="IV-A", role="CH", dob="2014-05-05"),
+        person("D-CP", "ROSA", "DIAZ", case="D1", role="CP", ssn="123456780"),
+        person("D-CH", "JOSE", "DIAZ", case="D1", role="CH"))
+    edges(c, (0, 3, 20.0))
+    apply_family_evidence(c, records)
+    labels = c.labels()
+    assert labels[4] not in (labels[1], labels[2])

@@ -84,3 +84,23 @@ def test_a_thin_father_cannot_be_born_after_his_childs_namesake():
               person("R3", "ADAM", "PHILLIPS", case="A2", system="IV-A", role="CH", dob="2010-05-17"))
     assert f.born_before[0] == 2000
     assert conflict(f, 0, 2) == "birth years impossible for the roles in their cases"
+
+
+def test_twins_written_with_first_and_last_swapped_are_still_twins():
+    f = facts(person("R1", "ANA", "WILLIAMS", case="D1", role="CH", dob="2024-01-07"),
+              person("R2", "WILLIAMS", "ANAHI", case="A1", system="IV-A", role="CH", dob="2024-01-07"))
+    assert "twins" in conflict(f, 0, 1)
+
+
+def test_different_sex_and_different_first_names():
+    f = facts(person("R1", "CARLOS", "JOHNSON", case="D1", role="CH", dob="2023-12-31", sex="M"),
+              person("R2", "CARLA", "JOHNSON", case="A1", role="CH", dob="2003-12-31", sex="F"),
+              person("R3", "CARLOS", "JOHNSON", case="E1", role="CH", dob="2023-12-31", sex="F"))
+    assert conflict(f, 0, 1) == "different sex and different first names"
+    assert conflict(f, 0, 2) is None  # a sex typo alone does not split a person
+
+
+def test_a_thin_child_of_an_open_case_is_not_an_adult_namesake():
+    f = facts(person("R1", "GLORIA", "RODRIGUEZ", case="D1", role="CP", dob="1990-07-13"),
+              person("R2", "GLORIA", "RODRIGUEZ", case="E1", system="IV-E", role="CH"))
+    assert conflict(f, 0, 1) == "birth years impossible for the roles in their cases"
