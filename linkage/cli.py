@@ -58,8 +58,19 @@ def write_table(df: pl.DataFrame, path: Path) -> None:
         df.write_csv(path)
 
 
+def _read_labels(path: Path) -> pl.DataFrame:
+    try:
+        df = pl.read_parquet(path) if path.suffix.lower() == ".parquet" else pl.read_csv(path, infer_schema=False)
+    except Exception as e:  # noqa: BLE001
+        _fail(f"--labels {path}: cannot be read: {e}", 2)
+    if "record_id" not in df.columns or df.width < 2:
+        _fail(f"--labels {path}: needs a record_id column and a label column", 2)
+    label = next(c for c in df.columns if c != "record_id")
+    return df.select(pl.col("record_id").cast(pl.String), pl.col(label).cast(pl.String))
+
+
 def _run_with_progress(records: list[Path], config: LinkConfig, previous: dict[str, str],
-                       next_seq: int) -> LinkResult:
+                       next_seq: int, labels: pl.DataFrame | None = None) -> LinkResult:
     stages = [("train" if config.train and s == "load model" else s) for s in STAGES]
     with Progress(TextColumn("{task.description:<22}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                   TimeElapsedColumn(), console=err_console, transient=not err_console.is_terminal) as bar:
@@ -69,7 +80,7 @@ def _run_with_progress(records: list[Path], config: LinkConfig, previous: dict[s
             done = stages.index(stage) if stage in stages else 0
             bar.update(task, description=stage, completed=done)
 
-        result = link(records, config, previous, next_seq, progress)
+        result = link(records, config, previous, next_seq, progress, labels)
         bar.update(task, description="done", completed=len(stages))
     return result
 
@@ -86,6 +97,9 @@ def dedupe(
     link_threshold: Annotated[Optional[float], typer.Option(help="override the model's link threshold")] = None,
     review_threshold: Annotated[Optional[float], typer.Option(help="override the model's review threshold")] = None,
     memory_limit: Annotated[str, typer.Option(help="DuckDB memory limit for the run")] = "3GB",
+    labels: Annotated[Optional[Path], typer.Option(
+        help="truth file (record_id, label): adds blocking recall per rule and precision/recall")] = None,
+    blocking_report: Annotated[bool, typer.Option(help="print comparisons (and recall) per blocking rule")] = False,
 ) -> None:
     """Give every real person one cross-program person_id; quarantine rows that cannot be used."""
     started = time.perf_counter()
@@ -103,11 +117,12 @@ def dedupe(
         con = store_connection(db)
     except LinkageError as e:
         _fail(str(e), 1)
+    truth = _read_labels(labels) if labels else None
     ensure_schema(con)
     previous, next_seq = previous_person_ids(con)
     run_id = begin_run(con, " ".join(["linkage", *sys.argv[1:]]), [str(p) for p in records])
     try:
-        result = _run_with_progress(records, config, previous, next_seq)
+        result = _run_with_progress(records, config, previous, next_seq, truth)
         summary = result.summary()
         publish_run(con, run_id, RunOutput(result.records, result.quarantine, result.pairs, result.ids.events,
                                            result.ids.next_seq, result.model.meta.name, summary))
@@ -124,6 +139,13 @@ def dedupe(
     if train and save_model_as:
         save_model(result.model, default_models_dir() / save_model_as)
     _print_summary(result, summary, out, quarantine, db, run_id, time.perf_counter() - started)
+    if blocking_report or truth is not None:
+        out_console.print("\n".join(result.blocking.lines()), highlight=False, soft_wrap=True)
+    if truth is not None:
+        from linkage.evaluate import score_clusters
+
+        scores = score_clusters(result.records, truth.rename({truth.columns[1]: "person_key"}))
+        out_console.print("against --labels: " + scores.line(), highlight=False, soft_wrap=True)
 
 
 @app.command("train")

@@ -92,6 +92,7 @@ class LinkResult:
             "splits": sum(e.kind == "split" for e in self.ids.events), "model": self.model.meta.name,
             "thresholds": {"link": self.thresholds.link, "review": self.thresholds.review},
             "seconds": {k: round(v, 2) for k, v in self.timings.items()},
+            "blocking": {"rules": [vars(r) for r in self.blocking.rules], "recall": self.blocking.recall},
         }
 
     @property
@@ -100,8 +101,12 @@ class LinkResult:
 
 
 def link(paths: list[Path], config: LinkConfig = LinkConfig(), previous_ids: dict[str, str] | None = None,
-         next_seq: int = 1, progress: Progress = lambda stage: None) -> LinkResult:
-    """Read, validate, standardize, block, score and cluster; nothing is written anywhere."""
+         next_seq: int = 1, progress: Progress = lambda stage: None,
+         labels: pl.DataFrame | None = None) -> LinkResult:
+    """Read, validate, standardize, block, score and cluster; nothing is written anywhere.
+
+    labels: optional (record_id, label) truth; the blocking report then gives recall per rule.
+    """
     timings: dict[str, float] = {}
 
     @contextmanager
@@ -120,7 +125,10 @@ def link(paths: list[Path], config: LinkConfig = LinkConfig(), previous_ids: dic
         db_api = DuckDBAPI(con)
         with stage("block"):
             _load_records_table(con, records)
-            report = candidate_pairs(con, records, list(config.rules), "blocked_pairs", SAME_CASE)
+            uid_labels = None if labels is None else records.select(C.UID, C.RECORD_ID).join(
+                labels.select(pl.col(labels.columns[0]).alias(C.RECORD_ID), pl.col(labels.columns[1]).alias("label")),
+                on=C.RECORD_ID).select(C.UID, "label")
+            report = candidate_pairs(con, records, list(config.rules), "blocked_pairs", SAME_CASE, uid_labels)
         with stage("train" if config.train else "load model"):
             model = _model(db_api, config, paths)
         if config.thresholds is not None:

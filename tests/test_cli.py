@@ -103,3 +103,12 @@ def test_header_only_file_links_nothing(tmp_path):
     (tmp_path / "r.csv").write_text("record_id,source_system,case_id,role,first_name,last_name\n")
     p = run("dedupe", tmp_path / "r.csv", "--out", tmp_path / "p.csv", "--db", tmp_path / "s.duckdb")
     assert pl.read_csv(tmp_path / "p.csv").height == 0 and "rows read" in p.stdout
+
+
+def test_labels_give_a_blocking_report_and_scores(small_data, tmp_path):
+    p = run("dedupe", small_data / "records.csv", "--out", tmp_path / "p.csv", "--db", tmp_path / "s.duckdb",
+            "--labels", small_data / "truth.csv")
+    assert "comparisons per record" in p.stdout and "dob+name_token" in p.stdout
+    assert "against --labels: pairwise precision" in p.stdout
+    con = duckdb.connect(str(tmp_path / "s.duckdb"), read_only=True)
+    assert '"blocking"' in con.execute("SELECT summary FROM runs").fetchall()[0][0]

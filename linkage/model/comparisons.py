@@ -30,6 +30,12 @@ def _null(*cols: str) -> cll.CustomLevel:
     return cll.CustomLevel(sql, label_for_charts="missing").configure(is_null_level=True)
 
 
+def _initial(col: str, m: float, u: float | None = None) -> cll.CustomLevel:
+    """One side is a single letter and it is the other's first letter (J vs JUAN)."""
+    return _level(f"(length({col}_l) = 1 OR length({col}_r) = 1) AND left({col}_l, 1) = left({col}_r, 1)",
+                  "initial", m, u=u)
+
+
 def _else(m: float, fix: bool = False) -> cll.ElseLevel:
     """Disagreement; `fix` keeps the prior m where EM would drive it to zero (a hard no)."""
     return cll.ElseLevel().configure(m_probability=m, fix_m_probability=fix)
@@ -55,8 +61,7 @@ def first_name() -> cl.CustomComparison:
         _level(f"list_has_any({C.FN_CANON}_l, {C.FN_CANON}_r)", "nickname", 0.05),
         _level(f"jaro_winkler_similarity({fn}_l, {fn}_r) >= 0.9", "typo", 0.04),
         _level(SWAPPED, "first and last name swapped", 0.01, u=2.5e-4),
-        _level(f"(length({fn}_l) = 1 OR length({fn}_r) = 1) AND left({fn}_l, 1) = left({fn}_r, 1)",
-               "initial", 0.01, u=0.003),
+        _initial(fn, 0.01, u=0.003),
         _level(f"jaro_winkler_similarity({fn}_l, {fn}_r) >= 0.8", "similar", 0.02),
         _else(0.01),
     ], "first name: exact, shared token, nickname, typo, swap, initial")
@@ -114,8 +119,7 @@ def middle_name() -> cl.CustomComparison:
     return _comparison("middle_name", [
         _null(m),
         _level(f"{m}_l = {m}_r", "exact", 0.8),
-        _level(f"(length({m}_l) = 1 OR length({m}_r) = 1) AND left({m}_l, 1) = left({m}_r, 1)",
-               "initial", 0.15),
+        _initial(m, 0.15),
         _else(0.05),
     ], "middle name or initial")
 
