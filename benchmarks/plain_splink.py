@@ -32,7 +32,24 @@ def prepare(df: pl.DataFrame) -> pl.DataFrame:
     return df.select(pl.col("unique_id"), *text)
 
 
-def settings(df: pl.DataFrame) -> SettingsCreator:
+MAX_RULE_COMPARISONS = 2e7  # what one rule may add before a docs-following user narrows it
+
+
+def name_rule(sdf) -> object:
+    """block_on(first_name, surname), unless counting (as the docs teach) shows it explodes; then
+    narrowed by birth year."""
+    from splink.blocking_analysis import count_comparisons_from_blocking_rules
+
+    wide = block_on("first_name", "surname")
+    rows = sdf.as_duckdbpyrelation().count("*").fetchall()[0][0]
+    counted = count_comparisons_from_blocking_rules(sdf, blocking_rules=wide, link_type="dedupe_only",
+                                                    record_sample_proportion=min(1.0, 2e5 / max(rows, 1)))
+    if counted[0]["marginal_comparison_count"] <= MAX_RULE_COMPARISONS:
+        return wide
+    return block_on("first_name", "surname", "substr(dob, 1, 4)")
+
+
+def settings(df: pl.DataFrame, names=None) -> SettingsCreator:
     comps = [cl.NameComparison("first_name").configure(term_frequency_adjustments=True),
              cl.NameComparison("surname").configure(term_frequency_adjustments=True),
              cl.DateOfBirthComparison("dob", input_is_string=True)]
@@ -46,13 +63,11 @@ def settings(df: pl.DataFrame) -> SettingsCreator:
     return SettingsCreator(
         link_type="dedupe_only",
         comparisons=comps,
-        # As the docs teach: rules chosen after counting comparisons. first_name + surname alone
-        # makes millions of pairs for one common name at a million records, so it is narrowed by
-        # the birth year.
+        # As the docs teach: rules chosen after counting comparisons (see name_rule).
         blocking_rules_to_generate_predictions=[
             *([block_on("ssn")] if "ssn" in df.columns else []),
             block_on("first_name", "dob"), block_on("surname", "dob"), block_on("zip", "dob"),
-            block_on("first_name", "surname", "substr(dob, 1, 4)")],
+            names or block_on("first_name", "surname")],
         retain_matching_columns=False,
     )
 
@@ -64,7 +79,8 @@ def dedupe(df: pl.DataFrame, threshold: float = 0.9, u_max_pairs: float = 1e7, s
     data = prepare(df)
     con = duckdb.connect()
     db_api = DuckDBAPI(con)
-    linker = Linker(db_api.register(data.to_arrow()), settings(data), log_level=logging.ERROR)
+    sdf = db_api.register(data.to_arrow())
+    linker = Linker(sdf, settings(data, name_rule(sdf)), log_level=logging.ERROR)
     linker.training.estimate_probability_two_random_records_match(
         [block_on("first_name", "surname", "dob")], recall=0.7)
     linker.training.estimate_u_using_random_sampling(max_pairs=u_max_pairs, seed=seed)

@@ -28,8 +28,8 @@ EM_BLOCKINGS = [
 @dataclass(frozen=True)
 class TrainingConfig:
     seed: int = 42
-    u_max_pairs: float = 5e6
-    em_max_pairs: float = 2e6
+    u_max_pairs: float = 2e6  # at 1M records 2e6 gave the same model as 5e6 in half the time
+    em_max_pairs: float = 1e6
     deterministic_recall: float = 0.7
     households: bool = True  # program data: people of one family share addresses (see comparisons)
 
