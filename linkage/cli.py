@@ -106,13 +106,11 @@ def dedupe(
     _check_output(out, "--out")
     quarantine = quarantine or out.with_name(f"{out.stem}.quarantine{out.suffix}")
     _check_output(quarantine, "--quarantine")
-    thresholds = None
-    if link_threshold is not None or review_threshold is not None:
-        try:
-            thresholds = Thresholds(link=link_threshold or 0.9, review=review_threshold or min(0.5, link_threshold or 0.9))
-        except LinkageError as e:
-            _fail(str(e), 2)
-    config = LinkConfig(model=model, train=train, thresholds=thresholds, memory_limit=memory_limit)
+    for name, value in (("--link-threshold", link_threshold), ("--review-threshold", review_threshold)):
+        if value is not None and not 0 < value < 1:
+            _fail(f"{name} {value}: a match probability strictly between 0 and 1", 2)
+    config = LinkConfig(model=model, train=train, link_threshold=link_threshold, review_threshold=review_threshold,
+                        memory_limit=memory_limit)
     try:
         con = store_connection(db)
     except LinkageError as e:

@@ -55,7 +55,9 @@ class LinkConfig:
     models_dir: Path | None = None
     train: bool = False
     training: TrainingConfig = TrainingConfig()
-    thresholds: Thresholds | None = None  # overrides the model's
+    thresholds: Thresholds | None = None  # replaces the model's
+    link_threshold: float | None = None  # or override one of them
+    review_threshold: float | None = None
     rules: tuple[KeyRule, ...] = DEFAULT_RULES
     memory_limit: str | None = "3GB"
     threads: int | None = None
@@ -131,8 +133,9 @@ def link(paths: list[Path], config: LinkConfig = LinkConfig(), previous_ids: dic
             report = candidate_pairs(con, records, list(config.rules), "blocked_pairs", SAME_CASE, uid_labels)
         with stage("train" if config.train else "load model"):
             model = _model(db_api, config, paths)
-        if config.thresholds is not None:
-            model.meta.thresholds = config.thresholds
+        t = config.thresholds or model.meta.thresholds
+        model.meta.thresholds = Thresholds(link=config.link_threshold or t.link,
+                                           review=config.review_threshold or t.review)
         with stage("score"):
             splink_model = for_record_count(model.splink, model.meta.trained_records, records.height)
             scored = score(db_api, "std_records", "blocked_pairs", splink_model,

@@ -112,3 +112,14 @@ def test_labels_give_a_blocking_report_and_scores(small_data, tmp_path):
     assert "against --labels: pairwise precision" in p.stdout
     con = duckdb.connect(str(tmp_path / "s.duckdb"), read_only=True)
     assert '"blocking"' in con.execute("SELECT summary FROM runs").fetchall()[0][0]
+
+
+def test_a_stricter_link_threshold_never_joins_more(small_data, first_run, tmp_path):
+    out, _ = first_run
+    run("dedupe", small_data / "records.csv", "--out", tmp_path / "strict.csv", "--db", tmp_path / "s.duckdb",
+        "--link-threshold", "0.999")
+    default = pl.read_csv(out / "persons.csv", infer_schema=False)["person_id"].n_unique()
+    strict = pl.read_csv(tmp_path / "strict.csv", infer_schema=False)["person_id"].n_unique()
+    assert strict >= default
+    p = run("dedupe", small_data / "records.csv", "--out", tmp_path / "x.csv", "--link-threshold", "1.5", check=False)
+    assert p.returncode == 2 and "between 0 and 1" in p.stderr
