@@ -76,7 +76,7 @@ class Clusters:
         return smallest[parent]
 
 
-def first_names_agree(f: RecordFacts, a: int, b: int) -> bool:
+def same_first_name_or_nickname(f: RecordFacts, a: int, b: int) -> bool:
     """Exact or nickname agreement: identity evidence a typo-level match should not pre-empt."""
     return f.first[a] is not None and (f.first[a] == f.first[b] or shares(f.first_canon[a], f.first_canon[b]))
 
@@ -86,7 +86,7 @@ def cluster_edges(clusters: Clusters, left: np.ndarray, right: np.ndarray, weigh
     find each other before a JAYLEN typo-level link can reach across to his twin. Returns how many
     edges ended inside one cluster."""
     f = clusters.facts
-    agree = np.fromiter((first_names_agree(f, a, b) for a, b in zip(left.tolist(), right.tolist())),
+    agree = np.fromiter((same_first_name_or_nickname(f, a, b) for a, b in zip(left.tolist(), right.tolist())),
                         dtype=bool, count=len(left))
     order = np.lexsort((right, left, -weight, ~agree))  # ties broken by uid: the same input, the same persons
     taken = 0
