@@ -136,9 +136,15 @@ def first_names_distinct(f: RecordFacts, a: int, b: int, twin_ssns: bool = False
     if not fa or not fb or fa == fb:
         return False
     canon_a, canon_b = f.first_canon[a], f.first_canon[b]
-    if shares(f.first_tokens[b], f.surname_tokens[a]) and not shares(f.first_tokens[a], f.first_tokens[b]):
-        fb, canon_b = f.surname[b] or fb, [f.surname[b] or fb]  # b has first and last swapped
-    elif shares(f.first_tokens[a], f.surname_tokens[b]) and not shares(f.first_tokens[a], f.first_tokens[b]):
+    if shares(f.first_tokens[a], f.first_tokens[b]):
+        return False
+    b_swapped = shares(f.first_tokens[b], f.surname_tokens[a])  # b's first-name field holds a surname
+    a_swapped = shares(f.first_tokens[a], f.surname_tokens[b])
+    if a_swapped and b_swapped:
+        return False  # the same two names, first and last swapped
+    if b_swapped:
+        fb, canon_b = f.surname[b] or fb, [f.surname[b] or fb]
+    elif a_swapped:
         fa, canon_a = f.surname[a] or fa, [f.surname[a] or fa]
     if fa == fb or shares(canon_a, canon_b) or shares(f.first_tokens[a], f.first_tokens[b]):
         return False

@@ -104,3 +104,10 @@ def test_a_thin_child_of_an_open_case_is_not_an_adult_namesake():
     f = facts(person("R1", "GLORIA", "RODRIGUEZ", case="D1", role="CP", dob="1990-07-13"),
               person("R2", "GLORIA", "RODRIGUEZ", case="E1", system="IV-E", role="CH"))
     assert conflict(f, 0, 1) == "birth years impossible for the roles in their cases"
+
+
+@pytest.mark.parametrize("order", [(0, 1), (1, 0)])
+def test_a_swap_is_recognized_whichever_record_comes_first(order):
+    f = facts(person("R1", "HERRERA", "GABRIEL", case="D1", role="CH", dob="2019-10-24"),
+              person("R2", "GABRIEL", "HERRERA-GARCIA", case="A1", system="IV-A", role="CH", dob="2019-10-24"))
+    assert conflict(f, *order) is None
