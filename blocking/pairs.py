@@ -72,10 +72,12 @@ def candidate_pairs(con: duckdb.DuckDBPyConnection, records: pl.DataFrame, rules
         con.register(f"{name}_src", keys)
         con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_src")
         con.unregister(f"{name}_src")
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {name}_ok AS SELECT key FROM {name} GROUP BY key "
-                    f"HAVING count(*) BETWEEN 2 AND {rule.max_block_size}")
-        skipped = con.execute(f"SELECT count(*), coalesce(max(n), 0) FROM (SELECT count(*) n FROM {name} "
-                              f"GROUP BY key HAVING count(*) > {rule.max_block_size})").fetchall()[0]
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name}_sizes AS SELECT key, count(*) AS n FROM {name} "
+                    f"GROUP BY key HAVING count(*) > 1")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name}_ok AS SELECT key FROM {name}_sizes "
+                    f"WHERE n <= {rule.max_block_size}")
+        skipped = con.execute(f"SELECT count(*), coalesce(max(n), 0) FROM {name}_sizes "
+                              f"WHERE n > {rule.max_block_size}").fetchall()[0]
         con.execute(f"CREATE OR REPLACE TEMP TABLE __blk_pairs_{i} AS "
                     f"{rule_pairs_sql(name, rule, bool(exclude_same))}")
         stats = RuleStats(rule.name, keys.height, _count(con, f"__blk_pairs_{i}"), 0, *skipped)
@@ -94,6 +96,7 @@ def candidate_pairs(con: duckdb.DuckDBPyConnection, records: pl.DataFrame, rules
         report.recall, report.true_pairs = _recall(con, out_table, "join_key_l", "join_key_r")
     for i in range(len(rules)):
         con.execute(f"DROP TABLE IF EXISTS __blk_keys_{i}; DROP TABLE IF EXISTS __blk_keys_{i}_ok; "
+                    f"DROP TABLE IF EXISTS __blk_keys_{i}_sizes; "
                     f"DROP TABLE IF EXISTS __blk_pairs_{i}")
     return report
 

@@ -132,7 +132,7 @@ def link(paths: list[Path], config: LinkConfig = LinkConfig(), previous_ids: dic
                 on=C.RECORD_ID).select(C.UID, "label")
             report = candidate_pairs(con, records, list(config.rules), "blocked_pairs", SAME_CASE, uid_labels)
         with stage("train" if config.train else "load model"):
-            model = _model(db_api, config, paths)
+            model = _model(db_api, config, paths, records.height)
         t = config.thresholds or model.meta.thresholds
         model.meta.thresholds = Thresholds(link=config.link_threshold or t.link,
                                            review=config.review_threshold or t.review)
@@ -170,18 +170,14 @@ def _load_records_table(con, records: pl.DataFrame) -> None:
     con.unregister("__std_src")
 
 
-def _model(db_api: DuckDBAPI, config: LinkConfig, paths: list[Path]) -> SavedModel:
+def _model(db_api: DuckDBAPI, config: LinkConfig, paths: list[Path], n_records: int) -> SavedModel:
     if not config.train:
         return load_model(config.model, config.models_dir)
     splink_model = train(db_api, "std_records", config.training)
     meta = ModelMeta(name=str(config.model), created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
                      trained_on=", ".join(str(p) for p in paths), command="linkage dedupe --train",
-                     thresholds=config.thresholds or Thresholds(), trained_records=records_count(db_api))
+                     thresholds=config.thresholds or Thresholds(), trained_records=n_records)
     return SavedModel(splink_model, meta)
-
-
-def records_count(db_api: DuckDBAPI) -> int:
-    return db_api.duckdb_con.execute("SELECT count(*) FROM std_records").fetchall()[0][0]
 
 
 def _no_pairs() -> pl.DataFrame:
