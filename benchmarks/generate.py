@@ -3,8 +3,9 @@
 Every hard case of domain.md is produced on purpose: twins, JR/SR father and son, mother and daughter
 of the same name, compound and married surnames, nicknames, accents, first/last swaps, day/month
 swaps, SSN typos, transpositions and placeholders, thin absent-parent records, duplicate IV-D cases,
-fathers with children by several mothers, children in foster care whose IV-D case still pays the
-parent they were removed from.
+fathers with children by several mothers, a child in two IV-D cases (a second man alleged to be the
+father), children in foster care whose IV-D case still pays the parent they were removed from, and
+closed placements (the child went home) that must not be reported as such.
 
 Outputs (in --out): records.csv|parquet (the schema's input), truth.csv (record_id -> person_key),
 hard_pairs.csv (look-alike persons that must never share a person_id), cases.csv (case truth).
@@ -390,7 +391,7 @@ class CaseWriter:
 
     def add_case(self, fam: Family, program: str, cp: Person | None, fathers: list[Person],
                  kids: list[Person], status: str = "OPEN", duplicate_of: str = "",
-                 removed_from: Person | None = None) -> str:
+                 removed_from: Person | None = None, alleged: bool = False) -> str:
         cid = self.case_id(program)
         if cp is not None:
             self.add(cp, fam, program, cid, "CP", status=status)
@@ -398,8 +399,8 @@ class CaseWriter:
             paternity = ""
             role = "NCP"
             if program == "IV-D":
-                paternity = self.rng.choices(["ADJUDICATED", "ACKNOWLEDGED", "PRESUMED", "ALLEGED"],
-                                             [40, 40, 5, 15])[0]
+                paternity = "ALLEGED" if alleged else self.rng.choices(
+                    ["ADJUDICATED", "ACKNOWLEDGED", "PRESUMED", "ALLEGED"], [40, 40, 5, 15])[0]
                 role = "PF" if paternity == "ALLEGED" else "NCP"
             self.add(f, fam, program, cid, role, status=status, paternity=paternity)
         for k in kids:
@@ -420,6 +421,9 @@ class CaseWriter:
                 cid = self.add_case(fam, "IV-D", fam.mother, [father], kids, status)
                 if rng.random() < 0.03:
                     self.add_case(fam, "IV-D", fam.mother, [father], kids, "OPEN", duplicate_of=cid)
+                elif rng.random() < 0.02:  # another man was alleged to be the father: a case of his own
+                    other = self.world.father_for(fam.mother, fam.mother.hispanic)
+                    self.add_case(fam, "IV-D", fam.mother, [other], kids, "OPEN", alleged=True)
         if rng.random() < 0.45:
             known = [f for f, _ in fam.fathers if rng.random() < 0.8]
             self.add_case(fam, "IV-A", fam.mother, known, fam.children)
@@ -427,7 +431,8 @@ class CaseWriter:
             removed = [k for k in fam.children if rng.random() < 0.7] or fam.children[:1]
             fathers = [f for f, kids in fam.fathers if set(map(id, kids)) & set(map(id, removed))]
             cp = fam.mother if rng.random() < 0.7 else None
-            self.add_case(fam, "IV-E", cp, [f for f in fathers if rng.random() < 0.6], removed,
+            status = "OPEN" if rng.random() < 0.85 else "CLOSED"  # closed: the child went home
+            self.add_case(fam, "IV-E", cp, [f for f in fathers if rng.random() < 0.6], removed, status,
                           removed_from=fam.mother)
 
 

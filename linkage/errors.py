@@ -3,7 +3,8 @@
     LinkageError
     ├── InvalidInputError     the input file cannot be read as program records (exit code 2)
     ├── ModelError            the model file is missing, unreadable or untrained
-    └── StoreError            the DuckDB store cannot be opened or is from an incompatible version
+    ├── StoreError            the DuckDB store cannot be opened or is from an incompatible version
+    └── LookupFailedError     a look-up names a record that is not there or not of the right kind
 
 Rows that are merely unusable never raise: they go to quarantine with a reason.
 """
@@ -24,3 +25,7 @@ class ModelError(LinkageError):
 
 class StoreError(LinkageError):
     """The store cannot be opened or written."""
+
+
+class LookupFailedError(LinkageError):
+    """A look-up (locate) names a record that is unknown, or not a child in any case."""

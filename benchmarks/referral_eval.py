@@ -1,0 +1,75 @@
+"""Score referral decisions against the generator's case truth, and today's practice beside them.
+
+Today's practice: a referral is an existing case when the SSN of its custodial party or of one of its
+children is exactly the SSN of that role in an open IV-D case (children first).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from linkage import columns as C
+from linkage.cases import EXISTING, NEW, REVIEW
+
+KEYS = ["source_system", "case_id"]
+
+
+@dataclass(frozen=True)
+class ReferralScores:
+    referrals: int
+    with_case: int  # referrals whose family has an open IV-D case (truth)
+    predicted_existing: int
+    correct_existing: int
+    review: int
+    review_with_case: int
+
+    @property
+    def precision(self) -> float:
+        return self.correct_existing / self.predicted_existing if self.predicted_existing else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.correct_existing / self.with_case if self.with_case else 1.0
+
+    @property
+    def review_share(self) -> float:
+        return self.review / self.referrals if self.referrals else 0.0
+
+    def line(self) -> str:
+        return (f"existing_case precision {self.precision:.4f} recall {self.recall:.4f}; review {self.review:,} "
+                f"({self.review_share:.2%}, {self.review_with_case:,} of them with a case); "
+                f"{self.referrals:,} referrals, {self.with_case:,} with an open IV-D case")
+
+
+def score_referrals(decisions: pl.DataFrame, truth: pl.DataFrame) -> ReferralScores:
+    d = decisions.select(pl.col("source_system"), pl.col("referral_id").alias("case_id"), "decision", "ivd_case_id")
+    j = truth.join(d, on=KEYS, how="left").with_columns(pl.col("decision").fill_null(NEW))
+    right = pl.col("ivd_case_ids").list.contains(pl.col("ivd_case_id").fill_null(""))
+    has_case = pl.col("ivd_case_ids").list.len() > 0
+    return ReferralScores(
+        referrals=j.height, with_case=j.filter(has_case).height,
+        predicted_existing=j.filter(pl.col("decision") == EXISTING).height,
+        correct_existing=j.filter((pl.col("decision") == EXISTING) & right).height,
+        review=j.filter(pl.col("decision") == REVIEW).height,
+        review_with_case=j.filter((pl.col("decision") == REVIEW) & has_case).height,
+    )
+
+
+def ssn_rule(records: pl.DataFrame) -> pl.DataFrame:
+    """Today's practice on standardized records (valid SSNs only): decisions in the schema's shape."""
+    ssn = pl.col(C.SSN_STD)
+    ivd = (records.filter((pl.col(C.SOURCE_SYSTEM) == "IV-D") & (pl.col(C.CASE_STATUS) == "OPEN")
+                          & ssn.is_not_null() & pl.col(C.ROLE).is_in(["CP", "CH"]))
+           .select(ssn, C.ROLE, pl.col(C.CASE_ID).alias("ivd_case_id")))
+    ref = (records.filter(pl.col(C.SOURCE_SYSTEM).is_in(["IV-A", "IV-E"]) & ssn.is_not_null()
+                          & pl.col(C.ROLE).is_in(["CP", "CH"]))
+           .select(C.SOURCE_SYSTEM, C.CASE_ID, ssn, C.ROLE))
+    hits = (ref.join(ivd, on=[C.SSN_STD, C.ROLE])
+            .sort(pl.col(C.ROLE) != "CH", "ivd_case_id")
+            .group_by(C.SOURCE_SYSTEM, C.CASE_ID, maintain_order=True).first())
+    all_refs = records.filter(pl.col(C.SOURCE_SYSTEM).is_in(["IV-A", "IV-E"])).select(C.SOURCE_SYSTEM, C.CASE_ID).unique()
+    return (all_refs.join(hits.select(C.SOURCE_SYSTEM, C.CASE_ID, "ivd_case_id"), on=[C.SOURCE_SYSTEM, C.CASE_ID], how="left")
+            .select(pl.col(C.CASE_ID).alias("referral_id"), C.SOURCE_SYSTEM,
+                    pl.when(pl.col("ivd_case_id").is_null()).then(pl.lit(NEW)).otherwise(pl.lit(EXISTING)).alias("decision"),
+                    "ivd_case_id"))

@@ -1,0 +1,54 @@
+"""Evidence in words: why two records of one person were taken as one, for a caseworker to check."""
+from __future__ import annotations
+
+from linkage import columns as C
+from linkage.persons.constraints import dob_related, shares, ssn_related
+
+
+def agreement(a: dict, b: dict) -> str:
+    """What two records agree on, strongest first ("SSN, first name, surname and date of birth")."""
+    parts = [p for p in (_ssn(a, b), _first(a, b), _surname(a, b), _dob(a, b)) if p]
+    if not parts:
+        return "other records of the same person"
+    words = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    if not (_ssn(a, b) or _dob(a, b)):
+        words += " (no SSN or date of birth to compare: linked through the family)"
+    return words
+
+
+def _ssn(a: dict, b: dict) -> str | None:
+    sa, sb = a.get(C.SSN_STD), b.get(C.SSN_STD)
+    if not (sa and sb):
+        return None
+    if sa == sb:
+        return "SSN"
+    return "SSN (one digit off or two transposed)" if ssn_related(sa, sb) else None
+
+
+def _dob(a: dict, b: dict) -> str | None:
+    da, db = a.get(C.DOB_STR), b.get(C.DOB_STR)
+    if not (da and db):
+        return None
+    if da == db:
+        return "date of birth"
+    return "date of birth (day and month swapped or one digit off)" if dob_related(da, db) else None
+
+
+def _first(a: dict, b: dict) -> str | None:
+    fa, fb = a.get(C.FN), b.get(C.FN)
+    if not (fa and fb):
+        return None
+    if fa == fb:
+        return "first name"
+    if shares(a.get(C.FN_CANON), b.get(C.FN_CANON)):
+        return f"first name ({fa} / {fb})"
+    if shares(a.get(C.FN_TOKENS), b.get(C.FN_TOKENS)):
+        return "part of the first name"
+    return None
+
+
+def _surname(a: dict, b: dict) -> str | None:
+    ta, tb = a.get(C.SN_TOKENS), b.get(C.SN_TOKENS)
+    if not (ta and tb) or not shares(ta, tb):
+        return None
+    return "surname" if sorted(ta) == sorted(tb) else "part of the surname"

@@ -1,0 +1,41 @@
+"""Misdirected support: a child in an open foster-care placement (IV-E) whose open IV-D case still
+pays a custodial party. The child lives with neither parent now; the CP named by the placement is
+the parent the child was removed from, and collections should go to the agency paying for care."""
+from __future__ import annotations
+
+import polars as pl
+
+from linkage import columns as C
+from linkage.cases.members import CHILD, CP, case_members
+
+MISDIRECTED_COLUMNS = ("ive_case_id", "child_record_id", "child_person_id", "child_name", "ivd_case_id",
+                       "cp_person_id", "cp_name", "cp_removed_from", "reasons")
+
+
+def misdirected_support(records: pl.DataFrame) -> pl.DataFrame:
+    m = case_members(records).filter(pl.col(C.CASE_STATUS) == "OPEN")
+    in_care = m.filter((pl.col(C.SOURCE_SYSTEM) == "IV-E") & (pl.col("side") == CHILD)).select(
+        pl.col(C.CASE_ID).alias("ive_case_id"), pl.col(C.RECORD_ID).alias("child_record_id"), C.PERSON_ID,
+        pl.col("name").alias("child_name"))
+    ivd = m.filter(pl.col(C.SOURCE_SYSTEM) == "IV-D")
+    ivd_child = ivd.filter(pl.col("side") == CHILD).select(pl.col(C.CASE_ID).alias("ivd_case_id"), C.PERSON_ID)
+    payee = ivd.filter(pl.col("side") == CP).select(pl.col(C.CASE_ID).alias("ivd_case_id"),
+                                                   pl.col(C.PERSON_ID).alias("cp_person_id"), pl.col("name").alias("cp_name"))
+    removed_from = (m.filter((pl.col(C.SOURCE_SYSTEM) == "IV-E") & (pl.col("side") == CP))
+                    .select(pl.col(C.CASE_ID).alias("ive_case_id"), pl.col(C.PERSON_ID).alias("removal_parent")))
+    rows = (in_care.join(ivd_child, on=C.PERSON_ID).join(payee, on="ivd_case_id")
+            .join(removed_from, on="ive_case_id", how="left")
+            .unique(["ive_case_id", "child_record_id", "ivd_case_id", "cp_person_id"]))
+    named = pl.col("removal_parent").is_not_null()
+    same = named & (pl.col("removal_parent") == pl.col("cp_person_id"))
+    reasons = pl.concat_str(
+        pl.lit("child "), "child_name", pl.lit(" is in foster care (IV-E case "), "ive_case_id",
+        pl.lit(") while IV-D case "), "ivd_case_id", pl.lit(" pays CP "), "cp_name",
+        pl.when(same).then(pl.lit(", the parent the child was removed from"))
+        .when(named).then(pl.lit(", who is not the placement's parent but no longer has the child"))
+        .otherwise(pl.lit(" (the placement names no parent: check who the child was removed from)")))
+    return (rows.with_columns(pl.when(same).then(pl.lit("yes")).when(named).then(pl.lit("no"))
+                              .otherwise(pl.lit("unknown")).alias("cp_removed_from"), reasons.alias("reasons"))
+            .select(pl.col("ive_case_id"), "child_record_id", pl.col(C.PERSON_ID).alias("child_person_id"),
+                    "child_name", "ivd_case_id", "cp_person_id", "cp_name", "cp_removed_from", "reasons")
+            .sort("ive_case_id", "child_record_id", "ivd_case_id"))
