@@ -73,3 +73,36 @@ def ssn_rule(records: pl.DataFrame) -> pl.DataFrame:
             .select(pl.col(C.CASE_ID).alias("referral_id"), C.SOURCE_SYSTEM,
                     pl.when(pl.col("ivd_case_id").is_null()).then(pl.lit(NEW)).otherwise(pl.lit(EXISTING)).alias("decision"),
                     "ivd_case_id"))
+
+
+@dataclass(frozen=True)
+class ReportScores:
+    found: int
+    true: int
+    correct: int
+
+    @property
+    def precision(self) -> float:
+        return self.correct / self.found if self.found else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.correct / self.true if self.true else 1.0
+
+    def line(self) -> str:
+        return f"precision {self.precision:.4f} recall {self.recall:.4f} ({self.found:,} reported, {self.true:,} true)"
+
+
+def score_duplicates(report: pl.DataFrame, truth: pl.DataFrame) -> ReportScores:
+    found = report.select(pl.min_horizontal("ivd_case_id", "duplicate_case_id").alias("case_a"),
+                          pl.max_horizontal("ivd_case_id", "duplicate_case_id").alias("case_b")).unique()
+    return ReportScores(found.height, truth.height, found.join(truth, on=["case_a", "case_b"]).height)
+
+
+def score_misdirected(report: pl.DataFrame, truth: pl.DataFrame, record_truth: pl.DataFrame) -> ReportScores:
+    """Scored on (IV-E case, true child, IV-D case): one child's two records count once."""
+    keys = record_truth.select("record_id", pl.col("person_key").cast(pl.String).alias("child_key"))
+    found = (report.join(keys, left_on="child_record_id", right_on="record_id")
+             .select("ive_case_id", "child_key", "ivd_case_id").unique())
+    return ReportScores(found.height, truth.height,
+                        found.join(truth, on=["ive_case_id", "child_key", "ivd_case_id"]).height)

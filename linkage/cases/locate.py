@@ -124,8 +124,10 @@ def _father(m: pl.DataFrame, pid: str, named: pl.DataFrame, child_id: str, prote
 
 
 def _relatives(m: pl.DataFrame, father_id: str, child_id: str, protected: set[str]) -> list[Relative]:
-    """The father's other children and their custodial parents, from the cases naming him."""
-    his_cases = m.filter((pl.col(C.PERSON_ID) == father_id) & (pl.col("side") == FATHER)).select(C.SOURCE_SYSTEM, C.CASE_ID).unique()
+    """The father's other children and their custodial parents, from the IV-D cases naming him (a TANF
+    case lists all of a mother's children, whoever their fathers are; a IV-D case is one father's)."""
+    his_cases = (m.filter((pl.col(C.PERSON_ID) == father_id) & (pl.col("side") == FATHER) & (pl.col(C.SOURCE_SYSTEM) == "IV-D"))
+                 .select(C.SOURCE_SYSTEM, C.CASE_ID).unique())
     people = m.join(his_cases, on=[C.SOURCE_SYSTEM, C.CASE_ID]).filter(pl.col(C.PERSON_ID) != child_id)
     out: list[Relative] = []
     for side, relationship in ((CHILD, "father's other child"), (CP, "custodial parent of the father's children")):

@@ -42,9 +42,9 @@ def check_referrals(records: pl.DataFrame, pairs: pl.DataFrame, config: Referral
     ref, ivd = referral_members(members), ivd_members(members)
     links = side_links(ref, ivd, pairs, config.link_threshold)
     candidates = _scored(case_matches(ref, ivd, links), case_composition(ref), ivd, config)
-    chosen = _choose(candidates, config)
     referrals = case_composition(ref).select(CASE_KEYS).sort(CASE_KEYS)
-    decided = referrals.join(chosen, on=CASE_KEYS, how="left")
+    decided = (referrals.join(_choose(candidates, config), on=CASE_KEYS, how="left")
+               .join(_best_closed(candidates, config), on=CASE_KEYS, how="left"))
     return _with_reasons(decided, links, members, config)
 
 
@@ -62,21 +62,27 @@ def _scored(matches: pl.DataFrame, composition: pl.DataFrame, ivd: pl.DataFrame,
 
 
 def _choose(candidates: pl.DataFrame, config: ReferralConfig) -> pl.DataFrame:
-    """Best open case per referral; the other open cases at the existing level; the best closed one."""
-    ranked = candidates.sort(["score", "child_n", "adult_p", "case_b"], descending=[True, True, True, False])
-    open_ = ranked.filter(pl.col("status_b") == "OPEN")
+    """Best open case per referral, and the other open cases at the existing level."""
+    open_ = _ranked(candidates).filter(pl.col("status_b") == "OPEN")
     best = open_.group_by(CASE_KEYS, maintain_order=True).first()
     others = (open_.filter(pl.col("score") >= config.existing).join(best.select(*CASE_KEYS, pl.col("case_b").alias("best")),
                                                                     on=CASE_KEYS)
               .filter(pl.col("case_b") != pl.col("best"))
               .group_by(CASE_KEYS).agg(pl.col("case_b").sort().str.join(" ").alias("other_ivd_case_ids")))
-    closed = (ranked.filter((pl.col("status_b") != "OPEN") & (pl.col("score") >= config.review))
-              .group_by(CASE_KEYS, maintain_order=True).first()
-              .select(*CASE_KEYS, pl.col("case_b").alias("closed_ivd_case_id")))
     decision = (pl.when(pl.col("score") >= config.existing).then(pl.lit(EXISTING))
                 .when(pl.col("score") >= config.review).then(pl.lit(REVIEW)).otherwise(pl.lit(NEW)))
-    return (best.with_columns(decision.alias("decision"))
-            .join(others, on=CASE_KEYS, how="left").join(closed, on=CASE_KEYS, how="left"))
+    return best.with_columns(decision.alias("decision")).join(others, on=CASE_KEYS, how="left")
+
+
+def _best_closed(candidates: pl.DataFrame, config: ReferralConfig) -> pl.DataFrame:
+    """A closed case that would have matched: reopening it may be the answer, not a new case."""
+    return (_ranked(candidates).filter((pl.col("status_b") != "OPEN") & (pl.col("score") >= config.review))
+            .group_by(CASE_KEYS, maintain_order=True).first()
+            .select(*CASE_KEYS, pl.col("case_b").alias("closed_ivd_case_id")))
+
+
+def _ranked(candidates: pl.DataFrame) -> pl.DataFrame:
+    return candidates.sort(["score", "child_n", "adult_p", "case_b"], descending=[True, True, True, False])
 
 
 def _with_reasons(decided: pl.DataFrame, links: pl.DataFrame, members: pl.DataFrame,
@@ -140,7 +146,7 @@ def _reason(row: dict, evidence: list[str], config: ReferralConfig) -> str:
     if row.get("other_ivd_case_ids"):
         parts.append(f"this family also has open IV-D case(s) {row['other_ivd_case_ids']}")
     if row.get("closed_ivd_case_id"):
-        parts.append(f"closed IV-D case {row['closed_ivd_case_id']} also matches")
+        parts.append(f"closed IV-D case {row['closed_ivd_case_id']} matches this family (reopen it rather than open a new one?)")
     return "; ".join(parts)
 
 

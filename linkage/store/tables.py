@@ -13,6 +13,8 @@ from datetime import datetime, timezone
 import duckdb
 import polars as pl
 
+from linkage.errors import StoreError
+
 SCHEMA_VERSION = "1"
 
 DDL = """
@@ -27,6 +29,8 @@ CREATE TABLE IF NOT EXISTS quarantine (run_id INTEGER, source_file VARCHAR, row_
     record_id VARCHAR, reason VARCHAR, row_json VARCHAR);
 CREATE TABLE IF NOT EXISTS person_events (run_id INTEGER, kind VARCHAR, person_id VARCHAR,
     other_ids VARCHAR[]);
+CREATE TABLE IF NOT EXISTS audit (logged_at TIMESTAMP, actor VARCHAR, role VARCHAR, purpose VARCHAR,
+    action VARCHAR, person_ids VARCHAR[]);
 """
 
 
@@ -110,3 +114,44 @@ def _quarantine_rows(q: pl.DataFrame) -> pl.DataFrame:
 
 def _now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class CurrentResult:
+    """The last complete run as the case stage reads it."""
+
+    run_id: int
+    records: pl.DataFrame  # standardized records with person_id
+    pairs: pl.DataFrame  # record_id_l, record_id_r, match_weight, match_probability, match_key
+    link_threshold: float
+
+
+def load_current(con: duckdb.DuckDBPyConnection, columns: tuple[str, ...] | None = None,
+                 with_pairs: bool = True) -> CurrentResult:
+    """Records (all columns, or those of `columns` the table has) and pairs of the last complete run;
+    StoreError when there is none."""
+    runs = con.execute("SELECT run_id, summary FROM runs WHERE status = 'complete' ORDER BY run_id DESC LIMIT 1").fetchall() \
+        if _has_table(con, "runs") else []
+    if not runs or not _has_table(con, "records"):
+        raise StoreError("the store holds no complete run: run `linkage dedupe` or `linkage referrals` on it first")
+    run_id, summary = runs[0]
+    threshold = json.loads(summary or "{}").get("thresholds", {}).get("link", 0.9)
+    if columns:
+        have = {r[0] for r in con.execute("SELECT column_name FROM information_schema.columns "
+                                          "WHERE table_name = 'records'").fetchall()}
+        select = ", ".join(f'"{c}"' for c in columns if c in have)
+    else:
+        select = "*"
+    records = con.sql(f"SELECT {select} FROM records").pl()
+    pairs = con.sql("SELECT * FROM pairs").pl() if with_pairs else pl.DataFrame()
+    return CurrentResult(run_id, records, pairs, float(threshold))
+
+
+def write_audit(con: duckdb.DuckDBPyConnection, actor: str, role: str, purpose: str, action: str,
+                person_ids: list[str]) -> None:
+    """Append who looked up what, when and why. Never an SSN or a date of birth: ids only."""
+    con.execute("INSERT INTO audit VALUES (?, ?, ?, ?, ?, ?)", [_now(), actor, role, purpose, action, person_ids])
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return bool(con.execute("SELECT 1 FROM information_schema.tables WHERE table_name = ?", [name]).fetchall())

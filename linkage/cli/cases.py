@@ -1,0 +1,184 @@
+"""`linkage referrals`, `linkage reports` and `linkage locate`: the case questions, on persons."""
+from __future__ import annotations
+
+import dataclasses
+import getpass
+import json
+import time
+from pathlib import Path
+from typing import Annotated, Optional
+
+import polars as pl
+import typer
+from rich.table import Table
+
+from linkage.cases import ReferralConfig, check_referrals
+from linkage.cases.duplicates import duplicate_cases
+from linkage.cases.feedback import tanf_feedback
+from linkage.cases.locate import LocateAnswer, Located, locate_father
+from linkage.cases.members import MEMBER_COLUMNS
+from linkage.cases.misdirected import misdirected_support
+from linkage.cli.common import (
+    DbOpt,
+    ModelOpt,
+    RecordsArg,
+    check_output,
+    check_thresholds,
+    fail,
+    link_and_publish,
+    out_console,
+    print_run_summary,
+    write_table,
+)
+from linkage.errors import LinkageError
+from linkage.pipeline import LinkConfig
+from linkage.store import load_current, store_connection, write_audit
+
+REPORTS = ("duplicate_cases", "misdirected_support", "tanf_feedback")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(referrals)
+    app.command()(reports)
+    app.command()(locate)
+
+
+def referrals(
+    records: RecordsArg,
+    out: Annotated[Path, typer.Option("--out", help="decisions file, one row per IV-A / IV-E case (.csv or .parquet)")],
+    db: DbOpt = Path("linkage.duckdb"),
+    model: ModelOpt = "default",
+    quarantine: Annotated[Optional[Path], typer.Option(help="quarantine file (default: next to --out)")] = None,
+    link_threshold: Annotated[Optional[float], typer.Option(help="override the model's link threshold")] = None,
+    review_threshold: Annotated[Optional[float], typer.Option(help="override the model's review threshold")] = None,
+    existing_at: Annotated[float, typer.Option(help="family score for existing_case")] = ReferralConfig.existing,
+    review_at: Annotated[float, typer.Option(help="family score for review")] = ReferralConfig.review,
+    memory_limit: Annotated[str, typer.Option(help="DuckDB memory limit for the run")] = "3GB",
+    reports_dir: Annotated[Optional[Path], typer.Option(
+        "--reports", help="also write the duplicate-case, misdirected-support and TANF feedback reports here")] = None,
+) -> None:
+    """Decide for every IV-A and IV-E case whether the family already has an open IV-D case."""
+    started = time.perf_counter()
+    check_output(out, "--out")
+    quarantine = quarantine or out.with_name(f"{out.stem}.quarantine{out.suffix}")
+    check_output(quarantine, "--quarantine")
+    check_thresholds(link_threshold=link_threshold, review_threshold=review_threshold, existing_at=existing_at,
+                     review_at=review_at)
+    if review_at > existing_at:
+        fail(f"--review-at {review_at} is above --existing-at {existing_at}", 2)
+    config = LinkConfig(model=model, link_threshold=link_threshold, review_threshold=review_threshold,
+                        memory_limit=memory_limit)
+    result, summary, run_id = link_and_publish(records, config, db)
+    decisions = check_referrals(result.records, result.pairs, ReferralConfig(
+        existing=existing_at, review=review_at, link_threshold=result.thresholds.link))
+    write_table(decisions, out)
+    write_table(result.quarantine, quarantine)
+    print_run_summary("referrals", result, summary, {"decisions file": out}, quarantine, db, run_id,
+                      time.perf_counter() - started)
+    _print_decisions(decisions)
+    if reports_dir:
+        _write_reports(result.records, result.pairs, result.thresholds.link, reports_dir, out.suffix)
+
+
+def reports(
+    db: DbOpt = Path("linkage.duckdb"),
+    out_dir: Annotated[Path, typer.Option("--out-dir", help="where the report files go")] = Path("reports"),
+    fmt: Annotated[str, typer.Option("--format", help="csv or parquet")] = "csv",
+) -> None:
+    """Duplicate IV-D cases, misdirected support and TANF feedback from the store's last run."""
+    if fmt not in ("csv", "parquet"):
+        fail(f"--format {fmt}: use csv or parquet", 2)
+    try:
+        con = store_connection(db, read_only=True)
+        current = load_current(con)
+        con.close()
+    except LinkageError as e:
+        fail(str(e), 1)
+    _write_reports(current.records, current.pairs, current.link_threshold, out_dir, f".{fmt}")
+
+
+def locate(
+    record_id: Annotated[str, typer.Argument(help="a child's record_id")],
+    purpose: Annotated[str, typer.Option("--purpose", help="why: recorded in the audit trail (required)")],
+    db: DbOpt = Path("linkage.duckdb"),
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON instead of text")] = False,
+) -> None:
+    """Fathers of a child: paternity, last known addresses by program, relatives. FVI withholds location."""
+    if not purpose.strip():
+        fail("--purpose must say why the father is being located (it is audited)", 2)
+    try:
+        con = store_connection(db)
+        current = load_current(con, columns=MEMBER_COLUMNS, with_pairs=False)
+        answer = locate_father(current.records, record_id)
+        write_audit(con, getpass.getuser(), "cli", purpose.strip(), f"locate {record_id}", answer.person_ids())
+        con.close()
+    except LinkageError as e:
+        fail(str(e), 1)
+    if as_json:
+        out_console.print_json(json.dumps(dataclasses.asdict(answer), default=str))
+    else:
+        out_console.print("\n".join(locate_lines(answer)), highlight=False, soft_wrap=True)
+
+
+def _write_reports(records: pl.DataFrame, pairs: pl.DataFrame, link_threshold: float, out_dir: Path,
+                   suffix: str) -> None:
+    frames = {"duplicate_cases": duplicate_cases(records, pairs, link_threshold),
+              "misdirected_support": misdirected_support(records), "tanf_feedback": tanf_feedback(records)}
+    for name, df in frames.items():
+        write_table(df, out_dir / f"{name}{suffix}")
+    fb = frames["tanf_feedback"]
+    with_case = fb.filter(pl.col("has_ivd_case"))
+    lines = [
+        f"duplicate IV-D cases: {frames['duplicate_cases'].height:,} pairs to merge -> {out_dir / ('duplicate_cases' + suffix)}",
+        f"misdirected support: {frames['misdirected_support']['child_record_id'].n_unique():,} children in foster care whose "
+        f"IV-D case still pays a CP -> {out_dir / ('misdirected_support' + suffix)}",
+        f"TANF feedback: {fb['child_record_id'].n_unique():,} IV-A children, {with_case['child_record_id'].n_unique():,} "
+        f"with an IV-D case -> {out_dir / ('tanf_feedback' + suffix)}",
+    ]
+    out_console.print("\n".join(lines), highlight=False, soft_wrap=True)
+
+
+def _print_decisions(decisions: pl.DataFrame) -> None:
+    t = Table(title="referral decisions", title_justify="left")
+    t.add_column("decision")
+    for src in ("IV-A", "IV-E"):
+        t.add_column(src, justify="right")
+    counts = decisions.group_by("decision", "source_system").len()
+    for decision in ("existing_case", "review", "new_case"):
+        row = [decision]
+        for src in ("IV-A", "IV-E"):
+            n = counts.filter((pl.col("decision") == decision) & (pl.col("source_system") == src))["len"].sum()
+            row.append(f"{n:,}")
+        t.add_row(*row)
+    out_console.print(t)
+    also = decisions.filter(pl.col("other_ivd_case_ids").is_not_null()).height
+    if also:
+        out_console.print(f"  {also:,} families already have more than one open IV-D case (see other_ivd_case_ids)")
+
+
+def locate_lines(answer: LocateAnswer) -> list[str]:
+    """The answer as a caseworker reads it."""
+    lines = [f"child {answer.child.name} ({answer.child.person_id}): " + _cases(answer.child)]
+    if answer.note:
+        lines.append(answer.note)
+    for f in answer.fathers:
+        lines.append(f"father {f.person.name} ({f.person.person_id}), paternity {f.paternity_status or 'not recorded'}")
+        lines.append(f"  cases: {_cases(f.person)}")
+        lines += [f"  {line}" for line in _where(f.person)]
+        for r in f.relatives:
+            lines.append(f"  relative: {r.person.name} ({r.person.person_id}), {r.relationship}")
+            lines += [f"    {line}" for line in _where(r.person)]
+    return lines
+
+
+def _cases(p: Located) -> str:
+    return "; ".join(f"{c.source_system} case {c.case_id} {c.role} {c.case_status}" for c in p.cases)
+
+
+def _where(p: Located) -> list[str]:
+    if p.location_withheld:
+        return [f"address {p.location_withheld}"]
+    if not p.addresses:
+        return ["address: none known"]
+    return [f"address: {', '.join(x for x in (a.street, a.city, a.state, a.zip) if x)} (from {'; '.join(a.sources)})"
+            for a in p.addresses]

@@ -1,0 +1,139 @@
+"""What every command shares: consoles, error exits, output files, the linkage run with its progress
+bar, and publishing a run to the store."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import polars as pl
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from linkage import columns as C
+from linkage.errors import InvalidInputError, LinkageError
+from linkage.pipeline import LinkConfig, LinkResult, link
+from linkage.store import (
+    RunOutput,
+    begin_run,
+    ensure_schema,
+    fail_run,
+    previous_person_ids,
+    publish_run,
+    store_connection,
+)
+
+out_console = Console(width=110)
+err_console = Console(stderr=True)
+
+STAGES = ["read and validate", "standardize", "block", "load model", "score", "cluster", "assign ids"]
+OUTPUT_SUFFIXES = (".csv", ".parquet")
+
+RecordsArg = Annotated[list[Path], typer.Argument(help="CSV or Parquet files in the schema's columns")]
+DbOpt = Annotated[Path, typer.Option("--db", help="DuckDB store")]
+ModelOpt = Annotated[str, typer.Option("--model", help="model name under models/ or a model directory")]
+
+
+def fail(message: str, code: int) -> NoReturn:
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def check_output(path: Path, what: str) -> None:
+    if path.suffix.lower() not in OUTPUT_SUFFIXES:
+        fail(f"{what} {path}: use a .csv or .parquet file name", 2)
+
+
+def check_thresholds(**values: float | None) -> None:
+    for name, value in values.items():
+        if value is not None and not 0 < value < 1:
+            fail(f"--{name.replace('_', '-')} {value}: a match probability strictly between 0 and 1", 2)
+
+
+def write_table(df: pl.DataFrame, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix.lower() == ".parquet":
+        df.write_parquet(path)
+    else:
+        df.write_csv(path)
+
+
+def read_labels(path: Path) -> pl.DataFrame:
+    try:
+        df = pl.read_parquet(path) if path.suffix.lower() == ".parquet" else pl.read_csv(path, infer_schema=False)
+    except Exception as e:  # noqa: BLE001
+        fail(f"--labels {path}: cannot be read: {e}", 2)
+    if "record_id" not in df.columns or df.width < 2:
+        fail(f"--labels {path}: needs a record_id column and a label column", 2)
+    label = next(c for c in df.columns if c != "record_id")
+    return df.select(pl.col("record_id").cast(pl.String), pl.col(label).cast(pl.String))
+
+
+def run_with_progress(records: list[Path], config: LinkConfig, previous: dict[str, str],
+                      next_seq: int, labels: pl.DataFrame | None = None) -> LinkResult:
+    stages = [("train" if config.train and s == "load model" else s) for s in STAGES]
+    with Progress(TextColumn("{task.description:<22}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  TimeElapsedColumn(), console=err_console, transient=not err_console.is_terminal) as bar:
+        task = bar.add_task("starting", total=len(stages))
+
+        def progress(stage: str) -> None:
+            done = stages.index(stage) if stage in stages else 0
+            bar.update(task, description=stage, completed=done)
+
+        result = link(records, config, previous, next_seq, progress, labels)
+        bar.update(task, description="done", completed=len(stages))
+    return result
+
+
+def link_and_publish(records: list[Path], config: LinkConfig, db: Path,
+                     labels: pl.DataFrame | None = None) -> tuple[LinkResult, dict, int]:
+    """Run the person linkage and publish it to the store as one run; exit 2 on unusable input."""
+    try:
+        con = store_connection(db)
+    except LinkageError as e:
+        fail(str(e), 1)
+    ensure_schema(con)
+    previous, next_seq = previous_person_ids(con)
+    run_id = begin_run(con, " ".join(["linkage", *sys.argv[1:]]), [str(p) for p in records])
+    try:
+        result = run_with_progress(records, config, previous, next_seq, labels)
+        summary = result.summary()
+        publish_run(con, run_id, RunOutput(result.records, result.quarantine, result.pairs, result.ids.events,
+                                           result.ids.next_seq, result.model.meta.name, summary))
+    except InvalidInputError as e:
+        fail_run(con, run_id, str(e))
+        fail(str(e), 2)
+    except LinkageError as e:
+        fail_run(con, run_id, str(e))
+        fail(str(e), 1)
+    finally:
+        con.close()
+    return result, summary, run_id
+
+
+def print_run_summary(command: str, result: LinkResult, s: dict, outputs: dict[str, Path], quarantine: Path,
+                      db: Path, run_id: int, seconds: float) -> None:
+    """The person stage's counts; they reconcile: rows read = linked + quarantined."""
+    t = Table(title=f"run {run_id}: linkage {command}", show_header=False, title_justify="left")
+    t.add_row("rows read", f"{s['rows_read']:,}")
+    t.add_row("  linked", f"{s['rows_linked']:,}")
+    t.add_row("  quarantined", f"{s['rows_quarantined']:,}" + (f"  -> {quarantine}" if s["rows_quarantined"] else ""))
+    t.add_row("persons", f"{s['persons']:,}")
+    t.add_row("  found in more than one program", f"{s['persons_multi_program']:,}")
+    t.add_row("  ids kept from the last run / new", f"{s['ids_kept']:,} / {s['ids_new']:,}")
+    t.add_row("  merges / splits since the last run", f"{s['merges']:,} / {s['splits']:,}")
+    t.add_row("candidate pairs compared", f"{s['candidate_pairs']:,}")
+    t.add_row("links refused by never-merge rules", f"{sum(s['links_refused_by_rules'].values()):,}")
+    t.add_row("parents and children linked through family", f"{s['family_merges']:,}")
+    t.add_row("model", f"{s['model']} (link >= {s['thresholds']['link']}, review >= {s['thresholds']['review']})")
+    t.add_row("time", f"{seconds:.1f} s")
+    for label, path in outputs.items():
+        t.add_row(label, str(path))
+    t.add_row("store", str(db))
+    out_console.print(t)
+    if result.quarantine.height:
+        reasons = result.quarantine.group_by(C.QUARANTINE_REASON).len().sort("len", descending=True).head(5)
+        for reason, n in reasons.iter_rows():
+            out_console.print(f"  quarantined {n:,}: {reason}", highlight=False, soft_wrap=True)

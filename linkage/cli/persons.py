@@ -1,0 +1,99 @@
+"""`linkage dedupe` and `linkage train`: persons from program records, and models from them."""
+from __future__ import annotations
+
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from linkage import columns as C
+from linkage.cli.common import (
+    DbOpt,
+    ModelOpt,
+    RecordsArg,
+    check_output,
+    check_thresholds,
+    fail,
+    link_and_publish,
+    out_console,
+    print_run_summary,
+    read_labels,
+    run_with_progress,
+    write_table,
+)
+from linkage.errors import InvalidInputError, LinkageError
+from linkage.model import ModelMeta, SavedModel, Thresholds, default_models_dir, save_model
+from linkage.pipeline import LinkConfig
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(dedupe)
+    app.command("train")(train_cmd)
+
+
+def dedupe(
+    records: RecordsArg,
+    out: Annotated[Path, typer.Option("--out", help="persons file: record_id, person_id, ... (.csv or .parquet)")],
+    db: DbOpt = Path("linkage.duckdb"),
+    model: ModelOpt = "default",
+    train: Annotated[bool, typer.Option("--train", help="train a new model on these records (no labels)")] = False,
+    save_model_as: Annotated[Optional[str], typer.Option("--save-model", help="with --train: save as models/NAME")] = None,
+    quarantine: Annotated[Optional[Path], typer.Option(help="quarantine file (default: next to --out)")] = None,
+    link_threshold: Annotated[Optional[float], typer.Option(help="override the model's link threshold")] = None,
+    review_threshold: Annotated[Optional[float], typer.Option(help="override the model's review threshold")] = None,
+    memory_limit: Annotated[str, typer.Option(help="DuckDB memory limit for the run")] = "3GB",
+    labels: Annotated[Optional[Path], typer.Option(
+        help="truth file (record_id, label): adds blocking recall per rule and precision/recall")] = None,
+    blocking_report: Annotated[bool, typer.Option(help="print comparisons (and recall) per blocking rule")] = False,
+) -> None:
+    """Give every real person one cross-program person_id; quarantine rows that cannot be used."""
+    started = time.perf_counter()
+    check_output(out, "--out")
+    quarantine = quarantine or out.with_name(f"{out.stem}.quarantine{out.suffix}")
+    check_output(quarantine, "--quarantine")
+    check_thresholds(link_threshold=link_threshold, review_threshold=review_threshold)
+    config = LinkConfig(model=model, train=train, link_threshold=link_threshold, review_threshold=review_threshold,
+                        memory_limit=memory_limit)
+    truth = read_labels(labels) if labels else None
+    result, summary, run_id = link_and_publish(records, config, db, truth)
+    write_table(result.records.select(C.RECORD_ID, C.PERSON_ID, C.SOURCE_SYSTEM, C.CASE_ID, C.ROLE), out)
+    write_table(result.quarantine, quarantine)
+    if train and save_model_as:
+        save_model(result.model, default_models_dir() / save_model_as)
+    print_run_summary("dedupe", result, summary, {"persons file": out}, quarantine, db, run_id,
+                      time.perf_counter() - started)
+    if blocking_report or truth is not None:
+        out_console.print("\n".join(result.blocking.lines()), highlight=False, soft_wrap=True)
+    if truth is not None:
+        from linkage.evaluate import score_clusters
+
+        scores = score_clusters(result.records, truth.rename({truth.columns[1]: "person_key"}))
+        out_console.print("against --labels: " + scores.line(), highlight=False, soft_wrap=True)
+
+
+def train_cmd(
+    records: RecordsArg,
+    name: Annotated[str, typer.Option("--name", help="save as models/NAME")],
+    models_dir: Annotated[Optional[Path], typer.Option(help="where models live")] = None,
+    link_threshold: float = 0.9,
+    review_threshold: float = 0.5,
+) -> None:
+    """Train a model on records without labels and save it with its card."""
+    try:
+        thresholds = Thresholds(link=link_threshold, review=review_threshold)
+        config = LinkConfig(model=name, train=True, thresholds=thresholds)
+        result = run_with_progress(records, config, {}, 1)
+    except InvalidInputError as e:
+        fail(str(e), 2)
+    except LinkageError as e:
+        fail(str(e), 1)
+    meta = result.model.meta
+    saved = SavedModel(result.model.splink, ModelMeta(
+        name=name, created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        trained_on=", ".join(str(p) for p in records), command=" ".join(["linkage", *sys.argv[1:]]),
+        thresholds=thresholds, trained_records=meta.trained_records))
+    path = save_model(saved, (models_dir or default_models_dir()) / name)
+    out_console.print(f"trained on {result.records.height:,} records; model saved in {path}")
