@@ -1,4 +1,4 @@
-# make demo: set up .venv, generate synthetic families, link them, print what was found.
+# make demo: set up .venv, generate synthetic families, link them, check their referrals, print what was found.
 # make test: set up .venv and run the test suite.
 PYTHON ?= python3
 VENV := .venv
@@ -19,8 +19,10 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/python -m benchmarks.generate --families 3000 --seed 7 --bad-rows 12 --out $(DEMO)
 	rm -f $(DEMO)/linkage.duckdb
-	$(BIN)/linkage dedupe $(DEMO)/records.csv --out $(DEMO)/persons.csv --db $(DEMO)/linkage.duckdb
+	$(BIN)/linkage referrals $(DEMO)/records.csv --out $(DEMO)/decisions.csv --persons $(DEMO)/persons.csv \
+		--reports $(DEMO)/reports --db $(DEMO)/linkage.duckdb
 	$(BIN)/python -m benchmarks.evaluate --persons $(DEMO)/persons.csv --truth $(DEMO)/truth.csv
+	$(BIN)/python -m benchmarks.referral_eval --decisions $(DEMO)/decisions.csv --data $(DEMO) --reports $(DEMO)/reports
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -106,3 +106,32 @@ def score_misdirected(report: pl.DataFrame, truth: pl.DataFrame, record_truth: p
              .select("ive_case_id", "child_key", "ivd_case_id").unique())
     return ReportScores(found.height, truth.height,
                         found.join(truth, on=["ive_case_id", "child_key", "ivd_case_id"]).height)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Print referral and report accuracy for a `linkage referrals --reports` run on generated data."""
+    import argparse
+    from pathlib import Path
+
+    from benchmarks.case_truth import duplicate_truth, misdirected_truth, referral_truth
+    from benchmarks.evaluate import read_table
+
+    ap = argparse.ArgumentParser(description="score referral decisions and case reports against the generator's truth")
+    ap.add_argument("--decisions", type=Path, required=True)
+    ap.add_argument("--data", type=Path, required=True, help="generator output: cases.csv, truth.csv")
+    ap.add_argument("--reports", type=Path, help="the --reports directory of the run")
+    a = ap.parse_args(argv)
+    cases = pl.read_csv(a.data / "cases.csv", infer_schema=False)
+    print("referral decisions against the generator's truth:")
+    print("  " + score_referrals(read_table(a.decisions), referral_truth(cases)).line())
+    if a.reports:
+        suffix = a.decisions.suffix
+        dup = read_table(a.reports / f"duplicate_cases{suffix}")
+        mis = read_table(a.reports / f"misdirected_support{suffix}")
+        print("  duplicate IV-D cases: " + score_duplicates(dup, duplicate_truth(cases)).line())
+        print("  misdirected support: " + score_misdirected(mis, misdirected_truth(cases),
+                                                             read_table(a.data / "truth.csv")).line())
+
+
+if __name__ == "__main__":
+    main()

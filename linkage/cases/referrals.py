@@ -12,12 +12,15 @@ from dataclasses import dataclass
 import polars as pl
 
 from linkage import columns as C
+from linkage.cases.context import FAMILY_CONTEXT, context_links
 from linkage.cases.evidence import agreement
 from linkage.cases.links import SAME_PERSON, side_links
 from linkage.cases.matching import CASE_KEYS, case_composition, case_matches
 from linkage.cases.members import CHILD, CP, case_members, ivd_members, referral_members
 
 EXISTING, NEW, REVIEW = "existing_case", "new_case", "review"
+EVIDENCE_COLUMNS = (C.RECORD_ID, C.ROLE, "name", C.DOB_DATE, C.SSN_STD, C.DOB_STR, C.FN, C.FN_CANON, C.FN_TOKENS,
+                    C.SN_TOKENS)
 DECISION_COLUMNS = ("referral_id", "source_system", "decision", "ivd_case_id", "score", "reasons",
                     "other_ivd_case_ids", "closed_ivd_case_id")
 
@@ -27,13 +30,15 @@ class ReferralConfig:
     """existing: family score for `existing_case`; review: for `review`. link_threshold is the person
     run's: a pair above it that persons kept apart was refused by a never-merge rule.
     unconfirmed_adult: the most a case can score when its children match but neither named adult
-    does (the CP may be a new caretaker, or a parent the linkage missed: a person decides)."""
+    does (the CP may be a new caretaker, or a parent the linkage missed: a person decides).
+    family_context: compare the members of two cases tied by one side again, in the family's context."""
 
     existing: float = 0.9
     review: float = 0.5
     link_threshold: float = 0.9
     unconfirmed_adult: float = 0.6
     no_children: float = 0.6
+    family_context: bool = True
 
 
 def check_referrals(records: pl.DataFrame, pairs: pl.DataFrame, config: ReferralConfig = ReferralConfig()) -> pl.DataFrame:
@@ -41,8 +46,13 @@ def check_referrals(records: pl.DataFrame, pairs: pl.DataFrame, config: Referral
     members = case_members(records)
     ref, ivd = referral_members(members), ivd_members(members)
     links = side_links(ref, ivd, pairs, config.link_threshold)
-    candidates = _scored(case_matches(ref, ivd, links), case_composition(ref), ivd, config)
-    referrals = case_composition(ref).select(CASE_KEYS).sort(CASE_KEYS)
+    composition = case_composition(ref)
+    candidates = _scored(case_matches(ref, ivd, links), composition, ivd, config)
+    if config.family_context:
+        tied = candidates.filter(pl.max_horizontal("child_p", "adult_p") >= config.existing).select(*CASE_KEYS, "case_b")
+        links = pl.concat([links, context_links(tied, ref, ivd, links, records, config.existing)])
+        candidates = _scored(case_matches(ref, ivd, links), composition, ivd, config)
+    referrals = composition.select(CASE_KEYS).sort(CASE_KEYS)
     decided = (referrals.join(_choose(candidates, config), on=CASE_KEYS, how="left")
                .join(_best_closed(candidates, config), on=CASE_KEYS, how="left"))
     return _with_reasons(decided, links, members, config)
@@ -89,8 +99,9 @@ def _with_reasons(decided: pl.DataFrame, links: pl.DataFrame, members: pl.DataFr
                   config: ReferralConfig) -> pl.DataFrame:
     decided = decided.with_columns(pl.col("decision").fill_null(NEW), pl.col("score").fill_null(0.0))
     evidence = _evidence(decided, links, members)
-    fields = {r[C.RECORD_ID]: r for r in members.filter(
-        pl.col(C.RECORD_ID).is_in(pl.concat([evidence[C.RECORD_ID], evidence["record_id_b"]]).implode())).iter_rows(named=True)}
+    involved = pl.concat([evidence[C.RECORD_ID], evidence["record_id_b"]]).implode()
+    fields = {r[C.RECORD_ID]: r for r in members.filter(pl.col(C.RECORD_ID).is_in(involved))
+              .select(*EVIDENCE_COLUMNS).iter_rows(named=True)}
     by_referral: dict[tuple[str, str], list[str]] = {}
     for e in evidence.iter_rows(named=True):
         key = (e[C.SOURCE_SYSTEM], e[C.CASE_ID])
@@ -125,7 +136,12 @@ def _evidence(decided: pl.DataFrame, links: pl.DataFrame, members: pl.DataFrame)
 def _describe(ref: dict, ivd: dict, case_b: str, strength: float) -> str:
     who = {"CH": "child", "CP": "CP"}.get(ref[C.ROLE], ref[C.ROLE])
     born = f" {ref[C.DOB_DATE].isoformat()}" if ref.get(C.DOB_DATE) else ""
-    how = agreement(ref, ivd) if strength >= SAME_PERSON else f"possibly, match probability {strength:.2f}"
+    if strength >= SAME_PERSON:
+        how = agreement(ref, ivd)
+    elif strength == FAMILY_CONTEXT:
+        how = f"{agreement(ref, ivd)}, in this family's context"
+    else:
+        how = f"possibly, match probability {strength:.2f}"
     return f"{who} {ref['name']}{born} is {ivd[C.ROLE]} in IV-D case {case_b} ({how})"
 
 

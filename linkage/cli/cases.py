@@ -19,6 +19,7 @@ from linkage.cases.locate import LocateAnswer, Located, locate_father
 from linkage.cases.members import MEMBER_COLUMNS
 from linkage.cases.misdirected import misdirected_support
 from linkage.cli.common import (
+    PERSONS_FILE_COLUMNS,
     DbOpt,
     ModelOpt,
     RecordsArg,
@@ -56,12 +57,15 @@ def referrals(
     memory_limit: Annotated[str, typer.Option(help="DuckDB memory limit for the run")] = "3GB",
     reports_dir: Annotated[Optional[Path], typer.Option(
         "--reports", help="also write the duplicate-case, misdirected-support and TANF feedback reports here")] = None,
+    persons: Annotated[Optional[Path], typer.Option(help="also write the persons file (record_id, person_id, ...)")] = None,
 ) -> None:
     """Decide for every IV-A and IV-E case whether the family already has an open IV-D case."""
     started = time.perf_counter()
     check_output(out, "--out")
     quarantine = quarantine or out.with_name(f"{out.stem}.quarantine{out.suffix}")
     check_output(quarantine, "--quarantine")
+    if persons:
+        check_output(persons, "--persons")
     check_thresholds(link_threshold=link_threshold, review_threshold=review_threshold, existing_at=existing_at,
                      review_at=review_at)
     if review_at > existing_at:
@@ -73,7 +77,11 @@ def referrals(
         existing=existing_at, review=review_at, link_threshold=result.thresholds.link))
     write_table(decisions, out)
     write_table(result.quarantine, quarantine)
-    print_run_summary("referrals", result, summary, {"decisions file": out}, quarantine, db, run_id,
+    outputs = {"decisions file": out}
+    if persons:
+        write_table(result.records.select(*PERSONS_FILE_COLUMNS), persons)
+        outputs["persons file"] = persons
+    print_run_summary("referrals", result, summary, outputs, quarantine, db, run_id,
                       time.perf_counter() - started)
     _print_decisions(decisions)
     if reports_dir:

@@ -30,6 +30,7 @@ err_console = Console(stderr=True)
 
 STAGES = ["read and validate", "standardize", "block", "load model", "score", "cluster", "assign ids"]
 OUTPUT_SUFFIXES = (".csv", ".parquet")
+PERSONS_FILE_COLUMNS = (C.RECORD_ID, C.PERSON_ID, C.SOURCE_SYSTEM, C.CASE_ID, C.ROLE)
 
 RecordsArg = Annotated[list[Path], typer.Argument(help="CSV or Parquet files in the schema's columns")]
 DbOpt = Annotated[Path, typer.Option("--db", help="DuckDB store")]

@@ -9,8 +9,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from linkage import columns as C
 from linkage.cli.common import (
+    PERSONS_FILE_COLUMNS,
     DbOpt,
     ModelOpt,
     RecordsArg,
@@ -59,7 +59,7 @@ def dedupe(
                         memory_limit=memory_limit)
     truth = read_labels(labels) if labels else None
     result, summary, run_id = link_and_publish(records, config, db, truth)
-    write_table(result.records.select(C.RECORD_ID, C.PERSON_ID, C.SOURCE_SYSTEM, C.CASE_ID, C.ROLE), out)
+    write_table(result.records.select(*PERSONS_FILE_COLUMNS), out)
     write_table(result.quarantine, quarantine)
     if train and save_model_as:
         save_model(result.model, default_models_dir() / save_model_as)

@@ -5,6 +5,7 @@ import pytest
 
 from linkage.cases import EXISTING, NEW, REVIEW, ReferralConfig, check_referrals
 from linkage.cases.referrals import DECISION_COLUMNS
+from linkage.pipeline import LinkConfig, link
 
 
 @pytest.fixture(scope="module")
@@ -58,14 +59,31 @@ def test_thresholds_move_decisions(county):
     assert loose.filter(pl.col("referral_id") == "A4")["decision"][0] == EXISTING
 
 
-def test_children_matching_without_either_named_adult_is_sent_to_review(county):
-    """A TANF caretaker who is not the IV-D CP (a grandmother): the children have a case, the family may not."""
+def test_a_new_caretaker_with_the_same_children_is_sent_to_review(county, tmp_path):
+    """A grandmother takes the children on TANF: they have a case, but it is the mother's, not hers."""
+    from tests.cases.conftest import _rows
+    from tests.conftest import person, records_frame
+
+    rows = [r for r in _rows() if r["case_id"] == "D1"] + [
+        person("G1-0", "DOLORES", "GARCIA", case="G1", system="IV-A", role="CP", ssn="412-55-9009", dob="1951-05-05", sex="F"),
+        person("G1-1", "ANA", "LOPEZ", case="G1", system="IV-A", role="CH", dob="2015-04-05", sex="F")]
+    path = tmp_path / "r.csv"
+    records_frame(rows).write_csv(path)
+    result = link([path], LinkConfig())
+    d = check_referrals(result.records, result.pairs).row(0, named=True)
+    assert (d["referral_id"], d["decision"], d["ivd_case_id"]) == ("G1", REVIEW, "D1")
+    assert "neither the CP nor the NCP" in d["reasons"]
+
+
+def test_family_context_finds_a_child_the_person_linkage_missed(county):
+    """Cut the person link of ANA (A1-2) to her IV-D record: inside the family she is found again."""
     recs = county.records.with_columns(
-        pl.when(pl.col("record_id") == "A1-0").then(pl.lit("P-GRANDMOTHER")).otherwise(pl.col("person_id")).alias("person_id"),
-    ).filter(pl.col("record_id") != "A1-1")
-    pairs = county.pairs.filter(~pl.col("record_id_l").is_in(["A1-0", "A1-1"]) & ~pl.col("record_id_r").is_in(["A1-0", "A1-1"]))
-    d = check_referrals(recs, pairs).filter(pl.col("referral_id") == "A1").row(0, named=True)
-    assert d["decision"] == REVIEW and "neither the CP nor the NCP" in d["reasons"]
+        pl.when(pl.col("record_id") == "A1-2").then(pl.lit("P-ALONE")).otherwise(pl.col("person_id")).alias("person_id"))
+    pairs = county.pairs.filter(~pl.col("record_id_l").is_in(["A1-2"]) & ~pl.col("record_id_r").is_in(["A1-2"]))
+    with_context = check_referrals(recs, pairs).filter(pl.col("referral_id") == "A1").row(0, named=True)
+    assert with_context["decision"] == EXISTING and "in this family's context" in with_context["reasons"]
+    without = check_referrals(recs, pairs, ReferralConfig(family_context=False)).filter(pl.col("referral_id") == "A1")
+    assert without["decision"][0] == NEW
 
 
 def test_no_referrals_gives_an_empty_frame(county):
