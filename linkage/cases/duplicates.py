@@ -6,31 +6,28 @@ from __future__ import annotations
 import polars as pl
 
 from linkage import columns as C
-from linkage.cases.links import side_links
-from linkage.cases.matching import case_composition, case_matches
+from linkage.cases.case_links import CaseConfig, link_cases
+from linkage.cases.matching import case_composition
 from linkage.cases.members import CHILD, CP, FATHER, case_members, ivd_members
 
 DUPLICATE_COLUMNS = ("ivd_case_id", "duplicate_case_id", "score", "shared_children", "same_cp", "same_ncp", "reasons")
 
 
-def duplicate_cases(records: pl.DataFrame, pairs: pl.DataFrame, link_threshold: float = 0.9,
-                    min_score: float = 0.9) -> pl.DataFrame:
+def duplicate_cases(records: pl.DataFrame, pairs: pl.DataFrame, config: CaseConfig = CaseConfig()) -> pl.DataFrame:
     """Pairs of open IV-D cases describing one family, strongest first."""
     ivd = ivd_members(case_members(records)).filter(pl.col(C.CASE_STATUS) == "OPEN")
-    links = side_links(ivd, ivd, pairs, link_threshold)
-    comp = case_composition(ivd)
-    m = (case_matches(ivd, ivd, links).filter(pl.col(C.CASE_ID) < pl.col("case_b"))
-         .join(comp, on=[C.SOURCE_SYSTEM, C.CASE_ID])
-         .join(comp.select(pl.col(C.CASE_ID).alias("case_b"), pl.col("n_father").alias("n_father_b")), on="case_b"))
+    linked = link_cases(ivd, ivd, records, pairs, config)
+    fathers = case_composition(ivd).select(pl.col(C.CASE_ID).alias("case_b"), pl.col("n_father").alias("n_father_b"))
+    m = linked.candidates.filter(pl.col(C.CASE_ID) < pl.col("case_b")).join(fathers, on="case_b")
     different_men = (pl.col("n_father") > 0) & (pl.col("n_father_b") > 0) & (pl.col("father_p") == 0)
     score = pl.col("child_p") * pl.max_horizontal("cp_p", "father_p")
-    dup = m.with_columns(score.alias("score")).filter((pl.col("score") >= min_score) & ~different_men)
-    names = _shared_names(dup, links, ivd)
+    dup = m.with_columns(score.alias("score")).filter((pl.col("score") >= config.existing) & ~different_men)
+    names = _shared_names(dup, linked.links, ivd)
     return (dup.join(names, on=[C.CASE_ID, "case_b"], how="left")
             .select(pl.col(C.CASE_ID).alias("ivd_case_id"), pl.col("case_b").alias("duplicate_case_id"),
                     pl.col("score").round(4), pl.col("child_n").alias("shared_children"),
-                    (pl.col("cp_p") >= min_score).alias("same_cp"), (pl.col("father_p") >= min_score).alias("same_ncp"),
-                    "reasons")
+                    (pl.col("cp_p") >= config.existing).alias("same_cp"),
+                    (pl.col("father_p") >= config.existing).alias("same_ncp"), "reasons")
             .sort(["score", "ivd_case_id"], descending=[True, False]))
 
 

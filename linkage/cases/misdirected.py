@@ -6,24 +6,32 @@ from __future__ import annotations
 import polars as pl
 
 from linkage import columns as C
+from linkage.cases.case_links import CaseConfig, link_cases
 from linkage.cases.members import CHILD, CP, case_members
 
 MISDIRECTED_COLUMNS = ("ive_case_id", "child_record_id", "child_person_id", "child_name", "ivd_case_id",
                        "cp_person_id", "cp_name", "cp_removed_from", "reasons")
 
 
-def misdirected_support(records: pl.DataFrame) -> pl.DataFrame:
+def misdirected_support(records: pl.DataFrame, pairs: pl.DataFrame, config: CaseConfig = CaseConfig()) -> pl.DataFrame:
+    """One row per (placement, child, IV-D case paying a CP). A child is found in IV-D as a person,
+    or inside the family (the placement's parent is the IV-D case's CP)."""
     m = case_members(records).filter(pl.col(C.CASE_STATUS) == "OPEN")
-    in_care = m.filter((pl.col(C.SOURCE_SYSTEM) == "IV-E") & (pl.col("side") == CHILD)).select(
+    ive = m.filter(pl.col(C.SOURCE_SYSTEM) == "IV-E")
+    ivd = m.filter(pl.col(C.SOURCE_SYSTEM) == "IV-D")
+    links = link_cases(ive, ivd, records, pairs, config).links.filter(pl.col("strength") >= config.existing)
+    in_care = ive.filter(pl.col("side") == CHILD).select(
         pl.col(C.CASE_ID).alias("ive_case_id"), pl.col(C.RECORD_ID).alias("child_record_id"), C.PERSON_ID,
         pl.col("name").alias("child_name"))
-    ivd = m.filter(pl.col(C.SOURCE_SYSTEM) == "IV-D")
-    ivd_child = ivd.filter(pl.col("side") == CHILD).select(pl.col(C.CASE_ID).alias("ivd_case_id"), C.PERSON_ID)
+    ivd_child = (ivd.filter(pl.col("side") == CHILD)
+                 .select(pl.col(C.RECORD_ID).alias("record_id_b"), pl.col(C.CASE_ID).alias("ivd_case_id"))
+                 .join(links.rename({C.RECORD_ID: "child_record_id"}), on="record_id_b")
+                 .select("child_record_id", "ivd_case_id").unique())
     payee = ivd.filter(pl.col("side") == CP).select(pl.col(C.CASE_ID).alias("ivd_case_id"),
                                                    pl.col(C.PERSON_ID).alias("cp_person_id"), pl.col("name").alias("cp_name"))
     removed_from = (m.filter((pl.col(C.SOURCE_SYSTEM) == "IV-E") & (pl.col("side") == CP))
                     .select(pl.col(C.CASE_ID).alias("ive_case_id"), pl.col(C.PERSON_ID).alias("removal_parent")))
-    rows = (in_care.join(ivd_child, on=C.PERSON_ID).join(payee, on="ivd_case_id")
+    rows = (in_care.join(ivd_child, on="child_record_id").join(payee, on="ivd_case_id")
             .join(removed_from, on="ive_case_id", how="left")
             .unique(["ive_case_id", "child_record_id", "ivd_case_id", "cp_person_id"]))
     named = pl.col("removal_parent").is_not_null()

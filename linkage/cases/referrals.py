@@ -7,15 +7,14 @@ mother's case with another father.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import polars as pl
 
 from linkage import columns as C
-from linkage.cases.context import FAMILY_CONTEXT, context_links
+from linkage.cases.case_links import CaseConfig, link_cases
+from linkage.cases.context import FAMILY_CONTEXT
 from linkage.cases.evidence import agreement
-from linkage.cases.links import SAME_PERSON, side_links
-from linkage.cases.matching import CASE_KEYS, case_composition, case_matches
+from linkage.cases.links import SAME_PERSON
+from linkage.cases.matching import CASE_KEYS, case_composition
 from linkage.cases.members import CHILD, CP, case_members, ivd_members, referral_members
 
 EXISTING, NEW, REVIEW = "existing_case", "new_case", "review"
@@ -25,53 +24,18 @@ DECISION_COLUMNS = ("referral_id", "source_system", "decision", "ivd_case_id", "
                     "other_ivd_case_ids", "closed_ivd_case_id")
 
 
-@dataclass(frozen=True)
-class ReferralConfig:
-    """existing: family score for `existing_case`; review: for `review`. link_threshold is the person
-    run's: a pair above it that persons kept apart was refused by a never-merge rule.
-    unconfirmed_adult: the most a case can score when its children match but neither named adult
-    does (the CP may be a new caretaker, or a parent the linkage missed: a person decides).
-    family_context: compare the members of two cases tied by one side again, in the family's context."""
-
-    existing: float = 0.9
-    review: float = 0.5
-    link_threshold: float = 0.9
-    unconfirmed_adult: float = 0.6
-    no_children: float = 0.6
-    family_context: bool = True
-
-
-def check_referrals(records: pl.DataFrame, pairs: pl.DataFrame, config: ReferralConfig = ReferralConfig()) -> pl.DataFrame:
+def check_referrals(records: pl.DataFrame, pairs: pl.DataFrame, config: CaseConfig = CaseConfig()) -> pl.DataFrame:
     """One decision per IV-A / IV-E case in `records` (linked records with person_id)."""
     members = case_members(records)
     ref, ivd = referral_members(members), ivd_members(members)
-    links = side_links(ref, ivd, pairs, config.link_threshold)
-    composition = case_composition(ref)
-    candidates = _scored(case_matches(ref, ivd, links), composition, ivd, config)
-    if config.family_context:
-        tied = candidates.filter(pl.max_horizontal("child_p", "adult_p") >= config.existing).select(*CASE_KEYS, "case_b")
-        links = pl.concat([links, context_links(tied, ref, ivd, links, records, config.existing)])
-        candidates = _scored(case_matches(ref, ivd, links), composition, ivd, config)
-    referrals = composition.select(CASE_KEYS).sort(CASE_KEYS)
-    decided = (referrals.join(_choose(candidates, config), on=CASE_KEYS, how="left")
-               .join(_best_closed(candidates, config), on=CASE_KEYS, how="left"))
-    return _with_reasons(decided, links, members, config)
+    linked = link_cases(ref, ivd, records, pairs, config)
+    referrals = case_composition(ref).select(CASE_KEYS).sort(CASE_KEYS)
+    decided = (referrals.join(_choose(linked.candidates, config), on=CASE_KEYS, how="left")
+               .join(_best_closed(linked.candidates, config), on=CASE_KEYS, how="left"))
+    return _with_reasons(decided, linked.links, members, config)
 
 
-def _scored(matches: pl.DataFrame, composition: pl.DataFrame, ivd: pl.DataFrame, config: ReferralConfig) -> pl.DataFrame:
-    status = ivd.group_by(pl.col(C.CASE_ID).alias("case_b")).agg(pl.col(C.CASE_STATUS).first().alias("status_b"))
-    m = matches.join(composition, on=CASE_KEYS).join(status, on="case_b")
-    adult = 1 - (1 - pl.col("cp_p")) * (1 - pl.col("father_p"))
-    named = (pl.col("n_cp") + pl.col("n_father")) > 0
-    score = (pl.when(pl.col("n_children") == 0).then(pl.min_horizontal(pl.col("cp_p") * pl.col("father_p"),
-                                                                       pl.lit(config.no_children)))
-             .when(named).then(pl.col("child_p") * pl.max_horizontal(adult, pl.lit(config.unconfirmed_adult)))
-             .otherwise(pl.col("child_p")))
-    adult_only = (pl.col("child_n") == 0) & (pl.col("n_children") > 0)
-    return m.with_columns(pl.when(adult_only).then(0.0).otherwise(score).alias("score"), adult.alias("adult_p"))
-
-
-def _choose(candidates: pl.DataFrame, config: ReferralConfig) -> pl.DataFrame:
+def _choose(candidates: pl.DataFrame, config: CaseConfig) -> pl.DataFrame:
     """Best open case per referral, and the other open cases at the existing level."""
     open_ = _ranked(candidates).filter(pl.col("status_b") == "OPEN")
     best = open_.group_by(CASE_KEYS, maintain_order=True).first()
@@ -84,7 +48,7 @@ def _choose(candidates: pl.DataFrame, config: ReferralConfig) -> pl.DataFrame:
     return best.with_columns(decision.alias("decision")).join(others, on=CASE_KEYS, how="left")
 
 
-def _best_closed(candidates: pl.DataFrame, config: ReferralConfig) -> pl.DataFrame:
+def _best_closed(candidates: pl.DataFrame, config: CaseConfig) -> pl.DataFrame:
     """A closed case that would have matched: reopening it may be the answer, not a new case."""
     return (_ranked(candidates).filter((pl.col("status_b") != "OPEN") & (pl.col("score") >= config.review))
             .group_by(CASE_KEYS, maintain_order=True).first()
@@ -96,7 +60,7 @@ def _ranked(candidates: pl.DataFrame) -> pl.DataFrame:
 
 
 def _with_reasons(decided: pl.DataFrame, links: pl.DataFrame, members: pl.DataFrame,
-                  config: ReferralConfig) -> pl.DataFrame:
+                  config: CaseConfig) -> pl.DataFrame:
     decided = decided.with_columns(pl.col("decision").fill_null(NEW), pl.col("score").fill_null(0.0))
     evidence = _evidence(decided, links, members)
     involved = pl.concat([evidence[C.RECORD_ID], evidence["record_id_b"]]).implode()
@@ -145,7 +109,7 @@ def _describe(ref: dict, ivd: dict, case_b: str, strength: float) -> str:
     return f"{who} {ref['name']}{born} is {ivd[C.ROLE]} in IV-D case {case_b} ({how})"
 
 
-def _reason(row: dict, evidence: list[str], config: ReferralConfig) -> str:
+def _reason(row: dict, evidence: list[str], config: CaseConfig) -> str:
     decision, case = row["decision"], row.get("case_b")
     parts: list[str] = []
     if decision == NEW:

@@ -12,7 +12,7 @@ import polars as pl
 import typer
 from rich.table import Table
 
-from linkage.cases import ReferralConfig, check_referrals
+from linkage.cases import CaseConfig, check_referrals
 from linkage.cases.duplicates import duplicate_cases
 from linkage.cases.feedback import tanf_feedback
 from linkage.cases.locate import LocateAnswer, Located, locate_father
@@ -52,8 +52,8 @@ def referrals(
     quarantine: Annotated[Optional[Path], typer.Option(help="quarantine file (default: next to --out)")] = None,
     link_threshold: Annotated[Optional[float], typer.Option(help="override the model's link threshold")] = None,
     review_threshold: Annotated[Optional[float], typer.Option(help="override the model's review threshold")] = None,
-    existing_at: Annotated[float, typer.Option(help="family score for existing_case")] = ReferralConfig.existing,
-    review_at: Annotated[float, typer.Option(help="family score for review")] = ReferralConfig.review,
+    existing_at: Annotated[float, typer.Option(help="family score for existing_case")] = CaseConfig.existing,
+    review_at: Annotated[float, typer.Option(help="family score for review")] = CaseConfig.review,
     memory_limit: Annotated[str, typer.Option(help="DuckDB memory limit for the run")] = "3GB",
     reports_dir: Annotated[Optional[Path], typer.Option(
         "--reports", help="also write the duplicate-case, misdirected-support and TANF feedback reports here")] = None,
@@ -73,7 +73,7 @@ def referrals(
     config = LinkConfig(model=model, link_threshold=link_threshold, review_threshold=review_threshold,
                         memory_limit=memory_limit)
     result, summary, run_id = link_and_publish(records, config, db)
-    decisions = check_referrals(result.records, result.pairs, ReferralConfig(
+    decisions = check_referrals(result.records, result.pairs, CaseConfig(
         existing=existing_at, review=review_at, link_threshold=result.thresholds.link))
     write_table(decisions, out)
     write_table(result.quarantine, quarantine)
@@ -130,8 +130,9 @@ def locate(
 
 def _write_reports(records: pl.DataFrame, pairs: pl.DataFrame, link_threshold: float, out_dir: Path,
                    suffix: str) -> None:
-    frames = {"duplicate_cases": duplicate_cases(records, pairs, link_threshold),
-              "misdirected_support": misdirected_support(records), "tanf_feedback": tanf_feedback(records)}
+    config = CaseConfig(link_threshold=link_threshold)
+    frames = {"duplicate_cases": duplicate_cases(records, pairs, config),
+              "misdirected_support": misdirected_support(records, pairs, config), "tanf_feedback": tanf_feedback(records)}
     for name, df in frames.items():
         write_table(df, out_dir / f"{name}{suffix}")
     fb = frames["tanf_feedback"]
@@ -161,7 +162,8 @@ def _print_decisions(decisions: pl.DataFrame) -> None:
     out_console.print(t)
     also = decisions.filter(pl.col("other_ivd_case_ids").is_not_null()).height
     if also:
-        out_console.print(f"  {also:,} families already have more than one open IV-D case (see other_ivd_case_ids)")
+        out_console.print(f"  {also:,} referrals match more than one open IV-D case of the family (one per father, "
+                          "or duplicates): see other_ivd_case_ids")
 
 
 def locate_lines(answer: LocateAnswer) -> list[str]:

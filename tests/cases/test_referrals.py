@@ -3,14 +3,14 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from linkage.cases import EXISTING, NEW, REVIEW, ReferralConfig, check_referrals
+from linkage.cases import EXISTING, NEW, REVIEW, CaseConfig, check_referrals
 from linkage.cases.referrals import DECISION_COLUMNS
 from linkage.pipeline import LinkConfig, link
 
 
 @pytest.fixture(scope="module")
 def decisions(county) -> dict[str, dict]:
-    df = check_referrals(county.records, county.pairs, ReferralConfig(link_threshold=county.thresholds.link))
+    df = check_referrals(county.records, county.pairs, CaseConfig(link_threshold=county.thresholds.link))
     assert tuple(df.columns) == DECISION_COLUMNS
     return {r["referral_id"]: r for r in df.iter_rows(named=True)}
 
@@ -53,9 +53,9 @@ def test_referral_without_children_goes_to_review_or_new(decisions):
 
 
 def test_thresholds_move_decisions(county):
-    strict = check_referrals(county.records, county.pairs, ReferralConfig(existing=0.9, review=0.7))
+    strict = check_referrals(county.records, county.pairs, CaseConfig(existing=0.9, review=0.7))
     assert strict.filter(pl.col("referral_id") == "A4")["decision"][0] == NEW
-    loose = check_referrals(county.records, county.pairs, ReferralConfig(existing=0.55, review=0.5))
+    loose = check_referrals(county.records, county.pairs, CaseConfig(existing=0.55, review=0.5))
     assert loose.filter(pl.col("referral_id") == "A4")["decision"][0] == EXISTING
 
 
@@ -82,7 +82,7 @@ def test_family_context_finds_a_child_the_person_linkage_missed(county):
     pairs = county.pairs.filter(~pl.col("record_id_l").is_in(["A1-2"]) & ~pl.col("record_id_r").is_in(["A1-2"]))
     with_context = check_referrals(recs, pairs).filter(pl.col("referral_id") == "A1").row(0, named=True)
     assert with_context["decision"] == EXISTING and "in this family's context" in with_context["reasons"]
-    without = check_referrals(recs, pairs, ReferralConfig(family_context=False)).filter(pl.col("referral_id") == "A1")
+    without = check_referrals(recs, pairs, CaseConfig(family_context=False)).filter(pl.col("referral_id") == "A1")
     assert without["decision"][0] == NEW
 
 

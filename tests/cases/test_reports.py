@@ -9,7 +9,7 @@ from linkage.cases.misdirected import MISDIRECTED_COLUMNS, misdirected_support
 
 
 def test_duplicate_cases_are_the_same_family_opened_twice_not_two_alleged_fathers(county):
-    dup = duplicate_cases(county.records, county.pairs, county.thresholds.link)
+    dup = duplicate_cases(county.records, county.pairs)
     assert tuple(dup.columns) == DUPLICATE_COLUMNS
     assert dup.select("ivd_case_id", "duplicate_case_id").rows() == [("D8", "D9")]
     row = dup.row(0, named=True)
@@ -24,7 +24,7 @@ def test_closed_cases_are_not_reported_as_duplicates(county):
 
 
 def test_misdirected_support_for_children_in_open_placements_only(county):
-    mis = misdirected_support(county.records)
+    mis = misdirected_support(county.records, county.pairs)
     assert tuple(mis.columns) == MISDIRECTED_COLUMNS
     rows = mis.select("ive_case_id", "child_record_id", "ivd_case_id", "cp_name", "cp_removed_from").rows()
     assert sorted(rows) == [("E1", "E1-2", "D3", "ROSA DIAZ", "yes"), ("E2", "E2-1", "D5", "KAREN WHITE", "yes"),
@@ -34,7 +34,7 @@ def test_misdirected_support_for_children_in_open_placements_only(county):
 
 def test_misdirected_support_when_the_placement_names_no_parent(county):
     no_cp = county.records.filter(pl.col("record_id") != "E2-0")
-    mis = misdirected_support(no_cp).filter(pl.col("ive_case_id") == "E2")
+    mis = misdirected_support(no_cp, county.pairs).filter(pl.col("ive_case_id") == "E2")
     assert mis.height == 2 and set(mis["cp_removed_from"]) == {"unknown"}
 
 
