@@ -1,8 +1,8 @@
-"""`make bench`: the accuracy benchmark (FEBRL3, FEBRL4, generated) and the 1M speed benchmark,
-project and plain Splink side by side. Prints markdown for benchmarks/RESULTS.md."""
+"""`make bench`: accuracy (FEBRL3, FEBRL4, generated), the 1M speed benchmark with plain Splink side
+by side, and the referral check at scale. Prints markdown for benchmarks/RESULTS.md."""
 from __future__ import annotations
 
-from benchmarks import accuracy, speed
+from benchmarks import accuracy, referrals, speed
 
 
 def main() -> None:
@@ -10,6 +10,8 @@ def main() -> None:
     accuracy.main(["--generated-records", "50000", "--seed", "3"])
     print("\n## Speed and memory, 1,000,000 records\n")
     speed.main(["--records", "1000000", "--seed", "2024"])
+    print("\n## Referrals, 100,000 against 1 million IV-D records\n")
+    referrals.main(["--families", "240000", "--seed", "2025", "--referrals", "100000"])
 
 
 if __name__ == "__main__":
