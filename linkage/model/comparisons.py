@@ -218,3 +218,6 @@ def default_comparisons(households: bool = True) -> list[cl.CustomComparison]:
 # Columns the comparisons read: what the scoring table must carry.
 COMPARISON_COLUMNS = (C.FN, C.FN_TOKENS, C.FN_CANON, C.SN, C.SN_TOKENS, C.SN_META, C.DOB_STR,
                       C.DOB_YEAR, C.SSN_STD, C.SUFFIX_STD, C.MN, C.SEX_STD, C.STREET_STD, C.ZIP5, C.CITY_STD)
+
+
+default_comparisons()  # registers every level's Python twin in PY_CONDITIONS at import

@@ -1,0 +1,48 @@
+"""The in-memory scorer gives Splink's own match weights on the same pairs."""
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from linkage import columns as C
+from linkage.errors import ModelError
+from linkage.model import for_record_count
+from linkage.model.comparisons import COMPARISON_COLUMNS
+from linkage.model.inmemory import PairScorer
+from linkage.pipeline import LinkConfig, link
+
+
+@pytest.fixture(scope="module")
+def scored(small_data):
+    return link([small_data / "records.csv"], LinkConfig(review_threshold=0.0001))
+
+
+def test_weights_equal_splinks_on_every_scored_pair(scored):
+    model = for_record_count(scored.model.splink, scored.model.meta.trained_records, scored.records.height)
+    scorer = PairScorer.from_records(model, scored.records)
+    rows = {r[C.RECORD_ID]: r for r in scored.records.select(C.RECORD_ID, *COMPARISON_COLUMNS).iter_rows(named=True)}
+    pairs = scored.pairs
+    assert pairs.height > 1000 and pairs["match_probability"].min() < 0.01  # weak pairs are checked too
+    ours = [scorer.weight(rows[a], rows[b]) for a, b in zip(pairs["record_id_l"], pairs["record_id_r"])]
+    diff = (pl.Series(ours) - pairs["match_weight"]).abs()
+    assert diff.max() < 1e-6, pairs.with_columns(pl.Series("ours", ours)).filter(diff > 1e-6).head(5)
+    probs = pl.Series([scorer.probability(w) for w in ours])
+    assert (probs - pairs["match_probability"]).abs().max() < 1e-9
+
+
+def test_explanation_adds_up_to_the_weight(scored):
+    model = scored.model.splink
+    scorer = PairScorer.from_records(model, scored.records)
+    a, b = scored.records.head(2).select(C.RECORD_ID, *COMPARISON_COLUMNS).iter_rows(named=True)
+    evidence = scorer.explain(a, b)
+    assert [e.comparison for e in evidence] == [c["output_column_name"] for c in model["comparisons"]]
+    assert abs(scorer.prior_weight + sum(e.weight for e in evidence) - scorer.weight(a, b)) < 1e-9
+
+
+def test_a_level_without_a_python_twin_is_refused(scored):
+    model = {**scored.model.splink, "comparisons": [
+        {**scored.model.splink["comparisons"][0], "comparison_levels": [
+            {"sql_condition": "soundex(fn_l) = soundex(fn_r)", "m_probability": 0.5, "u_probability": 0.1},
+            {"sql_condition": "ELSE", "m_probability": 0.5, "u_probability": 0.9}]}]}
+    with pytest.raises(ModelError, match="no in-memory twin"):
+        PairScorer(model, {})
