@@ -1,0 +1,1 @@
+"""The on-demand match service (FastAPI): `linkage serve` starts it with uvicorn."""

@@ -2,6 +2,7 @@
 connections."""
 from linkage.store.connect import store_connection, work_connection
 from linkage.store.tables import (
+    AUDIT_DDL,
     CurrentResult,
     RunOutput,
     begin_run,
@@ -13,5 +14,5 @@ from linkage.store.tables import (
     write_audit,
 )
 
-__all__ = ["store_connection", "work_connection", "CurrentResult", "RunOutput", "begin_run", "ensure_schema",
+__all__ = ["AUDIT_DDL", "store_connection", "work_connection", "CurrentResult", "RunOutput", "begin_run", "ensure_schema",
            "fail_run", "load_current", "previous_person_ids", "publish_run", "write_audit"]

@@ -29,9 +29,9 @@ CREATE TABLE IF NOT EXISTS quarantine (run_id INTEGER, source_file VARCHAR, row_
     record_id VARCHAR, reason VARCHAR, row_json VARCHAR);
 CREATE TABLE IF NOT EXISTS person_events (run_id INTEGER, kind VARCHAR, person_id VARCHAR,
     other_ids VARCHAR[]);
-CREATE TABLE IF NOT EXISTS audit (logged_at TIMESTAMP, actor VARCHAR, role VARCHAR, purpose VARCHAR,
-    action VARCHAR, person_ids VARCHAR[]);
 """
+AUDIT_DDL = """CREATE TABLE IF NOT EXISTS audit (logged_at TIMESTAMP, actor VARCHAR, role VARCHAR, purpose VARCHAR,
+    action VARCHAR, person_ids VARCHAR[]);"""
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,7 @@ class RunOutput:
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(DDL)
+    con.execute(AUDIT_DDL)
     con.execute("INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT DO NOTHING", [SCHEMA_VERSION])
 
 

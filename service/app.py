@@ -1,0 +1,64 @@
+"""The FastAPI application: settings, keys, index and audit log are built in `lifespan` and handed
+to the routes as dependencies; nothing is loaded at import time."""
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from linkage.errors import LinkageError
+from service.audit import AuditLog
+from service.auth import load_keys
+from service.holder import IndexHolder
+from service.limits import BodyLimit
+from service.routes import audit, health, match, persons
+from service.settings import ServiceSettings
+
+log = logging.getLogger("linkage.service")
+
+
+def create_app(settings: ServiceSettings, watch: bool = True) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        app.state.settings = settings
+        app.state.keys = load_keys(settings.keys)
+        app.state.audit = AuditLog(settings.audit)
+        app.state.holder = IndexHolder(settings)
+        app.state.holder.load()
+        if watch:
+            app.state.holder.start_watching()
+        yield
+        app.state.holder.stop()
+        app.state.audit.close()
+
+    app = FastAPI(title="linkage", version="1", lifespan=lifespan,
+                  description="One person, child and family across IV-A, IV-D and IV-E records.")
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    for router in (health.router, match.router, persons.router, audit.router):
+        app.include_router(router)
+    app.add_exception_handler(RequestValidationError, _invalid)
+    app.add_exception_handler(LinkageError, _linkage_error)
+    app.add_exception_handler(Exception, _unexpected)
+    return app
+
+
+def create_app_from_env() -> FastAPI:
+    """For `uvicorn --factory service.app:create_app_from_env`, as `linkage serve` runs it."""
+    return create_app(ServiceSettings.from_env())
+
+
+async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+    problems = [{"where": ".".join(str(x) for x in e.get("loc", ())), "problem": e.get("msg", "")} for e in exc.errors()]
+    return JSONResponse(status_code=422, content={"detail": "the request does not fit the API", "problems": problems})
+
+
+async def _linkage_error(request: Request, exc: LinkageError) -> JSONResponse:
+    return JSONResponse(status_code=400, content={"detail": str(exc)})
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unexpected error on %s %s", request.method, request.url.path)
+    return JSONResponse(status_code=500, content={"detail": "internal error; the server log has the details"})

@@ -1,0 +1,75 @@
+"""Loading the index from the store and swapping in a newer one while requests go on.
+
+The store is opened read-only and only for as long as loading takes; while a batch run holds it for
+writing, the open fails and the service keeps answering from the index it has, and tries again."""
+from __future__ import annotations
+
+import logging
+import threading
+
+import duckdb
+
+from linkage.errors import LinkageError
+from linkage.model import load_model
+from linkage.store import load_current, store_connection
+from service.index import INDEX_COLUMNS, PersonIndex
+from service.settings import ServiceSettings
+
+log = logging.getLogger("linkage.service")
+
+
+class IndexHolder:
+    def __init__(self, settings: ServiceSettings):
+        self.settings = settings
+        self.current: PersonIndex | None = None
+        self.last_error: str | None = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def load(self) -> PersonIndex:
+        con = store_connection(self.settings.db, read_only=True)
+        try:
+            current = load_current(con, columns=INDEX_COLUMNS, with_pairs=False)
+        finally:
+            con.close()
+        index = PersonIndex.build(current, load_model(self.settings.model))
+        self.current = index  # one reference assignment: requests in flight keep the old one
+        self.last_error = None
+        log.info("index of run %s loaded: %s records", index.run_id, index.size)
+        return index
+
+    def latest_run(self) -> int | None:
+        try:
+            con = store_connection(self.settings.db, read_only=True)
+        except LinkageError:
+            return None  # a batch run is writing: try later
+        try:
+            rows = con.execute("SELECT max(run_id) FROM runs WHERE status = 'complete'").fetchall()
+            return rows[0][0] if rows else None
+        except duckdb.Error:
+            return None
+        finally:
+            con.close()
+
+    def refresh(self) -> bool:
+        """Load a newer complete run if there is one; True if the index changed."""
+        latest = self.latest_run()
+        if latest is None or (self.current is not None and latest <= self.current.run_id):
+            return False
+        try:
+            self.load()
+            return True
+        except (LinkageError, duckdb.Error) as e:
+            self.last_error = str(e)
+            log.warning("index reload failed, still serving the previous one: %s", e)
+            return False
+
+    def start_watching(self) -> None:
+        def loop() -> None:
+            while not self._stop.wait(self.settings.reload_seconds):
+                self.refresh()
+        self._thread = threading.Thread(target=loop, name="index-reload", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()

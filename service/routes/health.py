@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from service.schemas import Health
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/healthz", response_model=Health)
+def healthz() -> Health:
+    """The process is up."""
+    return Health(status="ok")
+
+
+@router.get("/readyz", response_model=Health, responses={503: {"model": Health}})
+def readyz(request: Request):
+    """The index is loaded and queries can be answered."""
+    index = request.app.state.holder.current
+    if index is None:
+        return JSONResponse(status_code=503, content=Health(status="loading").model_dump())
+    return Health(status="ready", index_run_id=index.run_id, records=index.size)

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from linkage import columns as C
+from linkage.standardize.one import standardize_one
+from service.deps import AnyCaller, Audit, Index, Purpose
+from service.evidence import words
+from service.index import PROTECTED
+from service.render import record_out
+from service.schemas import CandidateOut, EvidenceOut, MatchOut, PersonQuery
+
+router = APIRouter(prefix="/v1", tags=["match"])
+
+
+@router.post("/match", response_model=MatchOut)
+def match(query: PersonQuery, caller: AnyCaller, index: Index, audit: Audit, purpose: Purpose = None) -> MatchOut:
+    """Persons who may be the one described, best first, with their records by program and why."""
+    std = standardize_one(query.fields())
+    if query.ssn_last4 and std[C.SSN_TAIL] is None:
+        std[C.SSN_TAIL] = query.ssn_last4
+    variants = [] if query.role else [{**std, C.ROLE_GROUP: "child"}]
+    hits = index.match(std, variants, query.min_probability, query.limit, query.ssn_last4)
+    candidates = []
+    for hit in hits:
+        rows = index.rows_of(hit.person_id).sort(C.SOURCE_SYSTEM, C.CASE_ID).rows(named=True)
+        protected = bool(rows and rows[0][PROTECTED])
+        best = index.row(hit.uid)
+        candidates.append(CandidateOut(
+            person_id=hit.person_id, match_probability=round(hit.probability, 6), best_record_id=best[C.RECORD_ID],
+            evidence=[EvidenceOut(**e) for e in words(std, best, hit.evidence, protected)],
+            records=[record_out(r, caller, protected) for r in rows]))
+    audit.record(caller, "match", [c.person_id for c in candidates], purpose)
+    return MatchOut(index_run_id=index.run_id, candidates=candidates)

@@ -1,0 +1,118 @@
+"""Request and response shapes. Requests forbid unknown fields and bound every string: a typo in a
+field name is a 422 that names it, not a silently ignored filter."""
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from linkage.standardize.one import parse_date
+
+Text = Field(default=None, max_length=100)
+
+
+class PersonQuery(BaseModel):
+    """Any subset of the schema's person fields; at least a name, a date of birth or an SSN."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    first_name: str | None = Text
+    middle_name: str | None = Text
+    last_name: str | None = Text
+    suffix: str | None = Field(default=None, max_length=10)
+    dob: str | None = Field(default=None, max_length=10, description="YYYY-MM-DD, MM/DD/YYYY or YYYYMMDD")
+    sex: Literal["M", "F", "m", "f"] | None = None
+    ssn: str | None = Field(default=None, max_length=11, description="9 digits, dashes allowed")
+    ssn_last4: str | None = Field(default=None, pattern=r"^[0-9]{4}$")
+    street: str | None = Text
+    city: str | None = Text
+    state: str | None = Field(default=None, max_length=20)
+    zip: str | None = Field(default=None, max_length=10)
+    role: Literal["CP", "NCP", "PF", "CH"] | None = None
+    min_probability: float = Field(default=0.5, ge=0.0, le=1.0)
+    limit: int = Field(default=10, ge=1, le=50)
+
+    @field_validator("dob")
+    @classmethod
+    def _dob(cls, v: str | None) -> str | None:
+        if v is not None and v.strip() and parse_date(v.strip()) is None:
+            raise ValueError("not a date: use YYYY-MM-DD, MM/DD/YYYY or YYYYMMDD")
+        return v
+
+    @field_validator("ssn")
+    @classmethod
+    def _ssn(cls, v: str | None) -> str | None:
+        if v is not None and v.strip() and not re.fullmatch(r"[0-9]{3}-?[0-9]{2}-?[0-9]{4}", v.strip()):
+            raise ValueError("an SSN is 9 digits, dashes allowed")
+        return v
+
+    @model_validator(mode="after")
+    def _something_to_match(self) -> "PersonQuery":
+        if not any((self.first_name, self.last_name, self.dob, self.ssn, self.ssn_last4)):
+            raise ValueError("give at least a name, a date of birth or an SSN")
+        return self
+
+    def fields(self) -> dict:
+        return self.model_dump(exclude={"min_probability", "limit", "ssn_last4"})
+
+
+class AddressOut(BaseModel):
+    street: str | None
+    city: str | None
+    state: str | None
+    zip: str | None
+
+
+class RecordOut(BaseModel):
+    record_id: str
+    source_system: str
+    case_id: str
+    role: str
+    case_status: str | None
+    paternity_status: str | None
+    name: str
+    dob: str | None
+    ssn_last4: str | None = None
+    address: AddressOut | None = None
+    address_withheld: str | None = None
+
+
+class EvidenceOut(BaseModel):
+    field: str
+    agreement: str
+    text: str
+    weight: float
+
+
+class CandidateOut(BaseModel):
+    person_id: str
+    match_probability: float
+    best_record_id: str
+    evidence: list[EvidenceOut]
+    records: list[RecordOut]
+
+
+class MatchOut(BaseModel):
+    index_run_id: int
+    candidates: list[CandidateOut]
+
+
+class FamilyMember(BaseModel):
+    person_id: str
+    name: str
+    role: str
+    source_system: str
+    case_id: str
+
+
+class PersonOut(BaseModel):
+    person_id: str
+    records: list[RecordOut]
+    family: list[FamilyMember]
+
+
+class Health(BaseModel):
+    status: str
+    index_run_id: int | None = None
+    records: int | None = None

@@ -1,0 +1,84 @@
+"""A real store, a real keys file and a real uvicorn server on 127.0.0.1 for the service tests."""
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.cli import LINKAGE, run
+
+KEYS = {
+    "ivd-0123456789abcdef": {"name": "worker-ivd", "role": "ivd"},
+    "iva-0123456789abcdef": {"name": "worker-iva", "role": "iva"},
+    "ive-0123456789abcdef": {"name": "worker-ive", "role": "ive"},
+    "analyst-0123456789ab": {"name": "analyst-1", "role": "analyst"},
+    "admin-0123456789abcd": {"name": "admin-1", "role": "admin"},
+}
+KEY = {v["role"]: k for k, v in KEYS.items()}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    def __init__(self, db: Path, keys: Path, audit: Path, reload_seconds: float = 1.0):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.audit = audit
+        self.log = audit.with_suffix(".log")
+        self.proc = subprocess.Popen(
+            [LINKAGE, "serve", "--db", str(db), "--keys", str(keys), "--port", str(self.port), "--audit", str(audit),
+             "--reload-seconds", str(reload_seconds)], stdout=self.log.open("w"), stderr=subprocess.STDOUT)
+        self.wait_ready()
+
+    def wait_ready(self, timeout: float = 90) -> None:
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise AssertionError(f"server exited: {self.log.read_text()}")
+            try:
+                if httpx.get(f"{self.url}/readyz", timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.3)
+        raise AssertionError(f"server not ready: {self.log.read_text()}")
+
+    def client(self, role: str | None = "ivd", purpose: str | None = None) -> httpx.Client:
+        headers = {"Authorization": f"Bearer {KEY[role]}"} if role else {}
+        if purpose:
+            headers["X-Purpose"] = purpose
+        return httpx.Client(base_url=self.url, headers=headers, timeout=30)
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def store(small_data, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("service")
+    run("dedupe", small_data / "records.csv", "--out", out / "persons.parquet", "--db", out / "store.duckdb")
+    return out / "store.duckdb"
+
+
+@pytest.fixture(scope="session")
+def keys_file(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("keys") / "keys.json"
+    path.write_text(json.dumps(KEYS))
+    return path
+
+
+@pytest.fixture(scope="session")
+def server(store, keys_file, tmp_path_factory):
+    s = Server(store, keys_file, tmp_path_factory.mktemp("audit") / "audit.duckdb")
+    yield s
+    s.stop()
