@@ -14,7 +14,7 @@ import polars as pl
 
 from blocking import KeyIndex
 from linkage import columns as C
-from linkage.cases.locate import place_key
+from linkage.cases.locate import place_key, protected_places
 from linkage.model import SavedModel, for_record_count
 from linkage.model.comparisons import COMPARISON_COLUMNS
 from linkage.model.inmemory import Evidence, PairScorer
@@ -34,9 +34,9 @@ PROTECTED = "_protected"
 def protected_persons(records: pl.DataFrame) -> pl.Expr:
     """Per record: its person has the Family Violence Indicator set anywhere, or is known at an
     address where a person who has it is known."""
-    fvi_people = records.filter(pl.col(C.FVI_FLAG)).select(C.PERSON_ID).unique()
-    places = records.join(fvi_people, on=C.PERSON_ID).select(place_key().alias("k")).drop_nulls().unique()
-    here = pl.col(C.PERSON_ID).is_in(fvi_people[C.PERSON_ID].implode()) | place_key().is_in(places["k"].implode())
+    fvi_people = records.filter(pl.col(C.FVI_FLAG))[C.PERSON_ID].unique()
+    places = pl.Series(sorted(protected_places(records)), dtype=pl.String)
+    here = pl.col(C.PERSON_ID).is_in(fvi_people.implode()) | place_key().is_in(places.implode())
     return here.fill_null(False).any().over(C.PERSON_ID)
 
 
@@ -58,6 +58,8 @@ class PersonIndex:
     scorer: PairScorer
     link_threshold: float
     person_rows: dict[str, list[int]]
+    case_rows: dict[tuple[str, str], list[int]]
+    protected_places: set[str]
     built_at: float = field(default_factory=time.time)
 
     @classmethod
@@ -69,8 +71,10 @@ class PersonIndex:
         scorer = PairScorer.from_records(splink, records)
         groups = records.group_by(C.PERSON_ID).agg(pl.col(C.UID))
         person_rows = dict(zip(groups[C.PERSON_ID].to_list(), groups[C.UID].to_list()))
+        cases = records.group_by(C.SOURCE_SYSTEM, C.CASE_ID).agg(pl.col(C.UID))
+        case_rows = dict(zip(zip(cases[C.SOURCE_SYSTEM].to_list(), cases[C.CASE_ID].to_list()), cases[C.UID].to_list()))
         return cls(current.run_id, records, KeyIndex(records, DEFAULT_RULES), scorer, current.link_threshold,
-                   person_rows)
+                   person_rows, case_rows, protected_places(records))
 
     @property
     def size(self) -> int:
@@ -107,3 +111,16 @@ class PersonIndex:
 
     def row(self, uid: int) -> dict:
         return self.records.row(uid, named=True)
+
+    def family_rows(self, person_id: str, depth: int = 2) -> pl.DataFrame:
+        """All records of the people reachable from `person_id` through shared cases, `depth` steps
+        out: a child, its cases' people, and their cases' people (a father's other families)."""
+        people, frontier = {person_id}, {person_id}
+        for _ in range(depth):
+            cases = {(self.records[C.SOURCE_SYSTEM][u], self.records[C.CASE_ID][u])
+                     for pid in frontier for u in self.person_rows.get(pid, [])}
+            reached = {self.records[C.PERSON_ID][u] for key in cases for u in self.case_rows.get(key, [])}
+            frontier = reached - people
+            people |= reached
+        uids = sorted(u for pid in people for u in self.person_rows.get(pid, []))
+        return self.records[np.asarray(uids, dtype=np.int64)]

@@ -78,8 +78,11 @@ class LocateAnswer:
 PATERNITY_RANK = {"ADJUDICATED": 0, "ACKNOWLEDGED": 1, "PRESUMED": 2, "ALLEGED": 3, "DISPROVED": 4}
 
 
-def locate_father(records: pl.DataFrame, record_id: str) -> LocateAnswer:
-    """The locate answer for the child of `record_id` (linked records with person_id)."""
+def locate_father(records: pl.DataFrame, record_id: str, protected: set[str] | None = None) -> LocateAnswer:
+    """The locate answer for the child of `record_id` (linked records with person_id).
+
+    protected: address keys of every protected person (`protected_places` of all records); give it
+    when `records` holds only this family's part of the data."""
     m = case_members(records)
     hit = m.filter(pl.col(C.RECORD_ID) == record_id)
     if hit.is_empty():
@@ -91,7 +94,7 @@ def locate_father(records: pl.DataFrame, record_id: str) -> LocateAnswer:
                                 "locate starts from a child's record")
     cases = child_rows.select(C.SOURCE_SYSTEM, C.CASE_ID).unique()
     men = m.join(cases, on=[C.SOURCE_SYSTEM, C.CASE_ID]).filter(pl.col("side") == FATHER)
-    protected = protected_places(m)
+    protected = protected_places(m) if protected is None else protected
     child = _located(m, child_id, protected, with_location=False)
     fathers = [_father(m, pid, men.filter(pl.col(C.PERSON_ID) == pid), child_id, protected)
                for pid in men.sort(C.PERSON_ID)[C.PERSON_ID].unique(maintain_order=True).to_list()]

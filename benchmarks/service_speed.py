@@ -1,0 +1,181 @@
+"""The on-demand service under load, with plain Splink's new-record matching beside it.
+
+    python -m benchmarks.service_speed --records 1000000 --seed 2024
+
+Starts `linkage serve` (uvicorn, 127.0.0.1) on a store of generated records, then drives POST
+/v1/match from this separate process with 8 concurrent clients; reports p50/p99 latency, requests
+per second and the server's resident memory. Plain Splink: `linker.inference.predict_between` for one
+new record against the same records, with a model trained as the docs teach on a 100,000 sample.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import random
+import statistics
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import polars as pl
+import psutil
+
+from benchmarks.speed import BIN, ensure_data, measure
+
+FIELDS = ("first_name", "middle_name", "last_name", "suffix", "dob", "sex", "ssn", "street", "city", "state", "zip")
+KEY = "bench-ivd-0123456789"
+
+
+def ensure_store(d: Path) -> Path:
+    db = d / "store.duckdb"
+    if not db.exists():
+        m = measure([str(BIN / "linkage"), "dedupe", str(d / "records.csv"), "--out", str(d / "persons.parquet"),
+                     "--db", str(db)])
+        if m.returncode:
+            raise SystemExit("linkage dedupe failed")
+    return db
+
+
+def queries(d: Path, n: int, seed: int) -> list[dict]:
+    raw = pl.read_csv(d / "records.csv", infer_schema=False).sample(n, seed=seed)
+    out = []
+    for row in raw.iter_rows(named=True):
+        q = {k: row[k] for k in FIELDS if row.get(k)}
+        if q.get("sex"):
+            q["sex"] = q["sex"].upper()
+        if q.get("dob") and "/" in q["dob"]:
+            mm, dd, yy = q["dob"].split("/")
+            q["dob"] = f"{yy}-{mm}-{dd}"
+        out.append(q)
+    return out
+
+
+def drive(url: str, bodies: list[dict], clients: int, seconds: float) -> tuple[list[float], int, float]:
+    """`clients` threads, each with its own connection, posting bodies for `seconds`."""
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    stop = time.perf_counter() + seconds
+
+    def worker(i: int) -> None:
+        nonlocal errors
+        rng = random.Random(i)
+        mine: list[float] = []
+        bad = 0
+        with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {KEY}"}, timeout=30) as http:
+            while time.perf_counter() < stop:
+                t0 = time.perf_counter()
+                r = http.post("/v1/match", json=rng.choice(bodies))
+                mine.append(time.perf_counter() - t0)
+                bad += r.status_code != 200
+        with lock:
+            latencies.extend(mine)
+            errors += bad
+
+    t0 = time.perf_counter()
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return latencies, errors, time.perf_counter() - t0
+
+
+def start_server(db: Path, work: Path, port: int):
+    import subprocess
+
+    keys = work / "keys.json"
+    keys.write_text(json.dumps({KEY: {"name": "bench", "role": "ivd"}}))
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([str(BIN / "linkage"), "serve", "--db", str(db), "--keys", str(keys), "--port", str(port),
+                             "--audit", str(work / "audit.duckdb"), "--reload-seconds", "3600"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    while True:
+        if proc.poll() is not None:
+            raise SystemExit("the server exited while loading")
+        try:
+            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    return proc, url, time.perf_counter() - t0
+
+
+def plain_splink_per_query(d: Path, bodies: list[dict], n: int = 20) -> list[float]:
+    """Seconds per `predict_between` of one new record against all records, plain Splink."""
+    import duckdb
+    from splink import DuckDBAPI, Linker, block_on
+
+    from benchmarks.accuracy import plain_input
+    from benchmarks.plain_splink import name_rule, prepare, settings
+
+    data = prepare(plain_input(pl.read_csv(d / "records.csv", infer_schema=False)))
+    con = duckdb.connect()
+    db_api = DuckDBAPI(con)
+    sample = db_api.register(data.sample(100_000, seed=1).to_arrow())
+    trainer = Linker(sample, settings(data, name_rule(sample)), log_level=logging.ERROR)
+    trainer.training.estimate_probability_two_random_records_match([block_on("first_name", "surname", "dob")], recall=0.7)
+    trainer.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
+    for rule in (block_on("first_name", "surname"), block_on("dob")):
+        trainer.training.estimate_parameters_using_expectation_maximisation(rule, max_pairs=1e6)
+    model = trainer.misc.save_model_to_json()
+    big = db_api.register(data.to_arrow())
+    linker = Linker(big, model, log_level=logging.ERROR)
+    times = []
+    for i, body in enumerate(bodies[:n]):
+        one = pl.DataFrame([{"unique_id": f"new{i}", **{c: None for c in data.columns if c != "unique_id"},
+                             "first_name": body.get("first_name"), "surname": body.get("last_name"),
+                             "dob": body.get("dob"), "ssn": (body.get("ssn") or "").replace("-", "") or None,
+                             "zip": body.get("zip"), "city": body.get("city"), "street": body.get("street")}],
+                           schema=data.schema)
+        new = db_api.register(prepare(one).to_arrow())
+        t0 = time.perf_counter()
+        linker.inference.predict_between(new, big, threshold_match_probability=0.5).as_pandas_dataframe()
+        times.append(time.perf_counter() - t0)
+    con.close()
+    return times
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--records", type=int, default=1_000_000)
+    ap.add_argument("--seed", type=int, default=2024)
+    ap.add_argument("--data", type=Path, default=Path("data/bench"))
+    ap.add_argument("--clients", type=int, default=8)
+    ap.add_argument("--seconds", type=float, default=30)
+    ap.add_argument("--port", type=int, default=8799)
+    ap.add_argument("--skip-plain", action="store_true")
+    a = ap.parse_args(argv)
+    d = ensure_data(a.records, a.seed, a.data)
+    db = ensure_store(d)
+    bodies = queries(d, 2000, a.seed)
+    with tempfile.TemporaryDirectory() as tmp:
+        proc, url, load_s = start_server(db, Path(tmp), a.port)
+        try:
+            drive(url, bodies, a.clients, 3)  # warm-up
+            lat, errors, wall = drive(url, bodies, a.clients, a.seconds)
+            rss = psutil.Process(proc.pid).memory_info().rss / 1e9
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+    ms = sorted(x * 1000 for x in lat)
+    p = lambda q: ms[min(len(ms) - 1, int(q * len(ms)))]  # noqa: E731
+    print(f"index of {a.records:,} generated records (seed {a.seed}); server ready in {load_s:.1f} s; "
+          f"server memory after the run {rss:.2f} GB\n")
+    print("| system | clients | requests | errors | p50 ms | p99 ms | requests/s |")
+    print("|---|---|---|---|---|---|---|")
+    print(f"| project: POST /v1/match | {a.clients} | {len(ms):,} | {errors} | {p(0.5):.1f} | {p(0.99):.1f} | "
+          f"{len(ms) / wall:.0f} |")
+    if not a.skip_plain:
+        times = plain_splink_per_query(d, bodies)
+        print(f"| plain Splink: predict_between, one record | 1 | {len(times)} | 0 | "
+              f"{statistics.median(times) * 1000:.0f} | {max(times) * 1000:.0f} | {1 / statistics.mean(times):.1f} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+import dataclasses
+from typing import Annotated
+
+import polars as pl
+from fastapi import APIRouter, Depends, HTTPException, Path, Query
+
+from linkage import columns as C
+from linkage.cases.locate import locate_father
+from service.auth import LOCATE_ROLES, Caller
+from service.deps import Audit, Index, allow
+
+router = APIRouter(prefix="/v1", tags=["locate"])
+
+
+@router.get("/children/{person_id}/father", responses={404: {"description": "no such child"}})
+def father(caller: Annotated[Caller, Depends(allow(*LOCATE_ROLES))], index: Index, audit: Audit,
+           person_id: Annotated[str, Path(max_length=40, pattern=r"^[A-Za-z0-9_-]+$")],
+           purpose: Annotated[str, Query(min_length=3, max_length=200, description="why: required, audited")]) -> dict:
+    """Every NCP and PF of the child's cases: paternity, addresses by program with their source,
+    relatives. A person protected by the Family Violence Indicator: location withheld, for everyone."""
+    rows = index.family_rows(person_id)
+    child = rows.filter((pl.col(C.PERSON_ID) == person_id) & (pl.col(C.ROLE) == "CH"))
+    if child.is_empty():
+        status = 404 if rows.is_empty() else 422
+        raise HTTPException(status_code=status, detail=f"{person_id} is not a child (role CH) in any case of the index")
+    answer = locate_father(rows, child[C.RECORD_ID][0], protected=index.protected_places)
+    audit.record(caller, f"locate father of {person_id}", answer.person_ids(), purpose)
+    return {"index_run_id": index.run_id, **dataclasses.asdict(answer)}
