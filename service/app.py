@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from linkage.errors import LinkageError
-from service.audit import AuditLog
+from service.servicedb import ServiceDb
 from service.auth import load_keys
 from service.holder import IndexHolder
 from service.limits import BodyLimit
@@ -25,14 +25,14 @@ def create_app(settings: ServiceSettings, watch: bool = True) -> FastAPI:
     async def lifespan(app: FastAPI):
         app.state.settings = settings
         app.state.keys = load_keys(settings.keys)
-        app.state.audit = AuditLog(settings.audit)
+        app.state.db = ServiceDb(settings.audit)
         app.state.holder = IndexHolder(settings)
         app.state.holder.load()
         if watch:
             app.state.holder.start_watching()
         yield
         app.state.holder.stop()
-        app.state.audit.close()
+        app.state.db.close()
 
     app = FastAPI(title="linkage", version="1", lifespan=lifespan,
                   description="One person, child and family across IV-A, IV-D and IV-E records.")

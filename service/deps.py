@@ -5,7 +5,7 @@ from typing import Annotated, Callable
 
 from fastapi import Depends, Header, HTTPException, Request
 
-from service.audit import AuditLog
+from service.servicedb import ServiceDb
 from service.auth import Caller, Role, caller_for
 from service.index import PersonIndex
 
@@ -35,11 +35,11 @@ def current_index(request: Request) -> PersonIndex:
     return index
 
 
-def audit_log(request: Request) -> AuditLog:
-    return request.app.state.audit
+def service_db(request: Request) -> ServiceDb:
+    return request.app.state.db
 
 
 AnyCaller = Annotated[Caller, Depends(current_caller)]
 Index = Annotated[PersonIndex, Depends(current_index)]
-Audit = Annotated[AuditLog, Depends(audit_log)]
+Db = Annotated[ServiceDb, Depends(service_db)]
 Purpose = Annotated[str | None, Header(alias="X-Purpose", max_length=200, description="why: kept in the audit trail")]

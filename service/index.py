@@ -6,6 +6,7 @@ so a rebuild never changes an answer half-way.
 """
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -31,13 +32,15 @@ INDEX_COLUMNS = tuple(dict.fromkeys((*DISPLAY_COLUMNS, *COMPARISON_COLUMNS, *RUL
 PROTECTED = "_protected"
 
 
-def protected_persons(records: pl.DataFrame) -> pl.Expr:
+def protected_persons(records: pl.DataFrame) -> pl.Series:
     """Per record: its person has the Family Violence Indicator set anywhere, or is known at an
     address where a person who has it is known."""
     fvi_people = records.filter(pl.col(C.FVI_FLAG))[C.PERSON_ID].unique()
     places = pl.Series(sorted(protected_places(records)), dtype=pl.String)
-    here = pl.col(C.PERSON_ID).is_in(fvi_people.implode()) | place_key().is_in(places.implode())
-    return here.fill_null(False).any().over(C.PERSON_ID)
+    here = (pl.col(C.PERSON_ID).is_in(fvi_people.implode()) | place_key().is_in(places.implode())).fill_null(False)
+    flags = records.select(C.PERSON_ID, here.alias("f"))
+    per_person = flags.group_by(C.PERSON_ID).agg(pl.col("f").any())
+    return flags.select(C.PERSON_ID).join(per_person, on=C.PERSON_ID, how="left", maintain_order="left")["f"]
 
 
 @dataclass(frozen=True)
@@ -52,8 +55,11 @@ class Hit:
 
 @dataclass
 class PersonIndex:
+    """Records of the last complete run (row position = uid) and, after them, records added through
+    the API since (uids from `base_size` on, kept as dicts until the next batch run takes them in)."""
+
     run_id: int
-    records: pl.DataFrame  # row position = uid
+    records: pl.DataFrame
     keys: KeyIndex
     scorer: PairScorer
     link_threshold: float
@@ -61,12 +67,17 @@ class PersonIndex:
     case_rows: dict[tuple[str, str], list[int]]
     protected_places: set[str]
     built_at: float = field(default_factory=time.time)
+    added: list[dict] = field(default_factory=list)
+    added_ids: dict[str, int] = field(default_factory=dict)  # record_id -> uid of the live version
+    superseded: set[int] = field(default_factory=set)
+    protected_people: set[str] = field(default_factory=set)  # FVI set on an added record
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
     def build(cls, current: CurrentResult, model: SavedModel) -> "PersonIndex":
         cols = [c for c in INDEX_COLUMNS if c in current.records.columns]
         records = current.records.select(cols).with_columns(pl.int_range(0, pl.len(), dtype=pl.Int64).alias(C.UID))
-        records = records.with_columns(protected_persons(records).alias(PROTECTED))
+        records = records.with_columns(protected_persons(records).alias(PROTECTED)).rechunk()  # fast gathers
         splink = for_record_count(model.splink, model.meta.trained_records, records.height)
         scorer = PairScorer.from_records(splink, records)
         groups = records.group_by(C.PERSON_ID).agg(pl.col(C.UID))
@@ -77,21 +88,24 @@ class PersonIndex:
                    person_rows, case_rows, protected_places(records))
 
     @property
-    def size(self) -> int:
+    def base_size(self) -> int:
         return self.records.height
+
+    @property
+    def size(self) -> int:
+        return self.base_size + len(self.added) - len(self.superseded)
 
     def match(self, query: dict, variants: list[dict], min_probability: float, limit: int,
               ssn_last4: str | None = None) -> list[Hit]:
         """Persons whose records score at least `min_probability` against `query`, best first."""
         uids = self.keys.candidates(query, variants)
-        if ssn_last4 is not None and uids.size:
-            tails = self.records[C.SSN_TAIL].gather(uids)
-            uids = uids[(tails.is_null() | (tails == ssn_last4)).to_numpy()]
-        if not uids.size:
-            return []
-        rows = self.records.select(*COMPARISON_COLUMNS, C.PERSON_ID)[uids].rows(named=True)
+        if self.superseded:
+            uids = uids[~np.isin(uids, list(self.superseded))]
+        rows = self._rows(uids, (*COMPARISON_COLUMNS, C.PERSON_ID, C.SSN_TAIL))
         best: dict[str, tuple[float, int, dict]] = {}
         for uid, row in zip(uids.tolist(), rows):
+            if ssn_last4 is not None and row[C.SSN_TAIL] not in (None, ssn_last4):
+                continue
             w = self.scorer.weight(query, row)
             held = best.get(row[C.PERSON_ID])
             if held is None or w > held[0]:
@@ -105,22 +119,66 @@ class PersonIndex:
             hits.append(Hit(pid, p, uid, self.scorer.explain(query, row)))
         return hits
 
+    def _rows(self, uids: np.ndarray, columns: tuple[str, ...]) -> list[dict]:
+        """Rows for uids in the given order, from the frame or the overlay."""
+        n = self.base_size
+        base = uids[uids < n]
+        base_rows = iter(self.records[base].select(columns).rows(named=True)) if base.size else iter(())
+        return [next(base_rows) if u < n else {c: self.added[u - n].get(c) for c in columns} for u in uids.tolist()]
+
+    def frame(self, uids: list[int]) -> pl.DataFrame:
+        n = self.base_size
+        live = [u for u in uids if u not in self.superseded]
+        base = self.records[np.asarray([u for u in live if u < n], dtype=np.int64)]
+        extra = [self.added[u - n] for u in live if u >= n]
+        if not extra:
+            return base
+        return pl.concat([base, pl.DataFrame(extra, schema=self.records.schema)])
+
     def rows_of(self, person_id: str) -> pl.DataFrame:
-        uids = self.person_rows.get(person_id)
-        return self.records[np.asarray(uids, dtype=np.int64)] if uids else self.records.clear()
+        return self.frame(self.person_rows.get(person_id, []))
 
     def row(self, uid: int) -> dict:
-        return self.records.row(uid, named=True)
+        return self.records.row(uid, named=True) if uid < self.base_size else self.added[uid - self.base_size]
+
+    def is_protected(self, person_id: str, rows: pl.DataFrame) -> bool:
+        return person_id in self.protected_people or bool(rows.height and rows[PROTECTED].any())
 
     def family_rows(self, person_id: str, depth: int = 2) -> pl.DataFrame:
         """All records of the people reachable from `person_id` through shared cases, `depth` steps
         out: a child, its cases' people, and their cases' people (a father's other families)."""
         people, frontier = {person_id}, {person_id}
         for _ in range(depth):
-            cases = {(self.records[C.SOURCE_SYSTEM][u], self.records[C.CASE_ID][u])
-                     for pid in frontier for u in self.person_rows.get(pid, [])}
-            reached = {self.records[C.PERSON_ID][u] for key in cases for u in self.case_rows.get(key, [])}
+            cases = {(r[C.SOURCE_SYSTEM], r[C.CASE_ID]) for pid in frontier for r in map(self.row, self.person_rows.get(pid, []))}
+            reached = {self.row(u)[C.PERSON_ID] for key in cases for u in self.case_rows.get(key, [])}
             frontier = reached - people
             people |= reached
-        uids = sorted(u for pid in people for u in self.person_rows.get(pid, []))
-        return self.records[np.asarray(uids, dtype=np.int64)]
+        return self.frame(sorted(u for pid in people for u in self.person_rows.get(pid, [])))
+
+    def uid_of(self, record_id: str) -> int | None:
+        if record_id in self.added_ids:
+            return self.added_ids[record_id]
+        hit = self.records.filter(pl.col(C.RECORD_ID) == record_id)[C.UID]
+        return None if hit.is_empty() or int(hit[0]) in self.superseded else int(hit[0])
+
+    def add(self, row: dict) -> int:
+        """Take in a record (a full index row with person_id); an earlier version with the same
+        record_id is superseded. Visible to the next query."""
+        with self.lock:
+            old = self.uid_of(row[C.RECORD_ID])
+            if old is not None:
+                self.superseded.add(old)
+                prev = self.row(old)
+                for owned in (self.person_rows.get(prev[C.PERSON_ID], []),
+                              self.case_rows.get((prev[C.SOURCE_SYSTEM], prev[C.CASE_ID]), [])):
+                    if old in owned:
+                        owned.remove(old)
+            uid = self.base_size + len(self.added)
+            self.added.append({**row, C.UID: uid})
+            self.added_ids[row[C.RECORD_ID]] = uid
+            self.keys.add(row, uid)
+            self.person_rows.setdefault(row[C.PERSON_ID], []).append(uid)
+            self.case_rows.setdefault((row[C.SOURCE_SYSTEM], row[C.CASE_ID]), []).append(uid)
+            if row.get(C.FVI_FLAG):
+                self.protected_people.add(row[C.PERSON_ID])
+            return uid

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 
 from service.auth import Caller, Role
-from service.deps import Audit, allow
+from service.deps import Db, allow
 
 router = APIRouter(prefix="/v1", tags=["audit"])
 
@@ -21,9 +21,9 @@ class AuditEntry(BaseModel):
 
 
 @router.get("/audit", response_model=list[AuditEntry])
-def audit_entries(caller: Annotated[Caller, Depends(allow(Role.ADMIN))], audit: Audit,
+def audit_entries(caller: Annotated[Caller, Depends(allow(Role.ADMIN))], db: Db,
                   limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[AuditEntry]:
     """The latest look-ups, newest first (administrators only)."""
-    rows = audit.rows()[-limit:][::-1]
+    rows = db.audit_rows()[-limit:][::-1]
     return [AuditEntry(logged_at=r[0].isoformat(), actor=r[1], role=r[2], purpose=r[3], action=r[4],
                        person_ids=list(r[5] or [])) for r in rows]

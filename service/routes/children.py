@@ -9,13 +9,13 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from linkage import columns as C
 from linkage.cases.locate import locate_father
 from service.auth import LOCATE_ROLES, Caller
-from service.deps import Audit, Index, allow
+from service.deps import Db, Index, allow
 
 router = APIRouter(prefix="/v1", tags=["locate"])
 
 
 @router.get("/children/{person_id}/father", responses={404: {"description": "no such child"}})
-def father(caller: Annotated[Caller, Depends(allow(*LOCATE_ROLES))], index: Index, audit: Audit,
+def father(caller: Annotated[Caller, Depends(allow(*LOCATE_ROLES))], index: Index, db: Db,
            person_id: Annotated[str, Path(max_length=40, pattern=r"^[A-Za-z0-9_-]+$")],
            purpose: Annotated[str, Query(min_length=3, max_length=200, description="why: required, audited")]) -> dict:
     """Every NCP and PF of the child's cases: paternity, addresses by program with their source,
@@ -26,5 +26,5 @@ def father(caller: Annotated[Caller, Depends(allow(*LOCATE_ROLES))], index: Inde
         status = 404 if rows.is_empty() else 422
         raise HTTPException(status_code=status, detail=f"{person_id} is not a child (role CH) in any case of the index")
     answer = locate_father(rows, child[C.RECORD_ID][0], protected=index.protected_places)
-    audit.record(caller, f"locate father of {person_id}", answer.person_ids(), purpose)
+    db.audit(caller, f"locate father of {person_id}", answer.person_ids(), purpose)
     return {"index_run_id": index.run_id, **dataclasses.asdict(answer)}

@@ -4,9 +4,8 @@ from fastapi import APIRouter
 
 from linkage import columns as C
 from linkage.standardize.one import standardize_one
-from service.deps import AnyCaller, Audit, Index, Purpose
+from service.deps import AnyCaller, Db, Index, Purpose
 from service.evidence import words
-from service.index import PROTECTED
 from service.render import record_out
 from service.schemas import CandidateOut, EvidenceOut, MatchOut, PersonQuery
 
@@ -14,7 +13,7 @@ router = APIRouter(prefix="/v1", tags=["match"])
 
 
 @router.post("/match", response_model=MatchOut)
-def match(query: PersonQuery, caller: AnyCaller, index: Index, audit: Audit, purpose: Purpose = None) -> MatchOut:
+def match(query: PersonQuery, caller: AnyCaller, index: Index, db: Db, purpose: Purpose = None) -> MatchOut:
     """Persons who may be the one described, best first, with their records by program and why."""
     std = standardize_one(query.fields())
     if query.ssn_last4 and std[C.SSN_TAIL] is None:
@@ -23,12 +22,13 @@ def match(query: PersonQuery, caller: AnyCaller, index: Index, audit: Audit, pur
     hits = index.match(std, variants, query.min_probability, query.limit, query.ssn_last4)
     candidates = []
     for hit in hits:
-        rows = index.rows_of(hit.person_id).sort(C.SOURCE_SYSTEM, C.CASE_ID).rows(named=True)
-        protected = bool(rows and rows[0][PROTECTED])
+        frame = index.rows_of(hit.person_id).sort(C.SOURCE_SYSTEM, C.CASE_ID)
+        protected = index.is_protected(hit.person_id, frame)
+        rows = frame.rows(named=True)
         best = index.row(hit.uid)
         candidates.append(CandidateOut(
             person_id=hit.person_id, match_probability=round(hit.probability, 6), best_record_id=best[C.RECORD_ID],
             evidence=[EvidenceOut(**e) for e in words(std, best, hit.evidence, protected)],
             records=[record_out(r, caller, protected) for r in rows]))
-    audit.record(caller, "match", [c.person_id for c in candidates], purpose)
+    db.audit(caller, "match", [c.person_id for c in candidates], purpose)
     return MatchOut(index_run_id=index.run_id, candidates=candidates)
