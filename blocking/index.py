@@ -20,6 +20,7 @@ import polars as pl
 from blocking.rules import KeyRule
 
 SEP = "\x1f"
+_MAX = np.iinfo(np.int64).max
 
 
 def key_strings(df: pl.DataFrame, rule: KeyRule, uid: str = "uid") -> pl.DataFrame:
@@ -92,8 +93,10 @@ class KeyIndex:
     @staticmethod
     def _block(ri: _RuleIndex, key: str, query_lacks: bool, itself: int) -> list[np.ndarray]:
         h = hash(key)
-        lo = int(np.searchsorted(ri.keys, h, side="left"))
-        hi = int(np.searchsorted(ri.keys, h, side="right"))
+        if h < _MAX:  # one search for both ends: [h, h + 1)
+            lo, hi = (int(x) for x in ri.keys.searchsorted((h, h + 1)))
+        else:
+            lo, hi = int(ri.keys.searchsorted(h)), len(ri.keys)
         extra = ri.extra.get(key, [])
         if (hi - lo) + len(extra) + itself > ri.rule.max_block_size or (hi == lo and not extra):
             return []

@@ -13,14 +13,17 @@ from linkage.errors import LinkageError
 from linkage.model import load_model
 from linkage.store import load_current, store_connection
 from service.index import INDEX_COLUMNS, PersonIndex
+from service.intake import replay
+from service.servicedb import ServiceDb
 from service.settings import ServiceSettings
 
 log = logging.getLogger("linkage.service")
 
 
 class IndexHolder:
-    def __init__(self, settings: ServiceSettings):
+    def __init__(self, settings: ServiceSettings, db: ServiceDb):
         self.settings = settings
+        self.db = db
         self.current: PersonIndex | None = None
         self.last_error: str | None = None
         self._stop = threading.Event()
@@ -33,6 +36,7 @@ class IndexHolder:
         finally:
             con.close()
         index = PersonIndex.build(current, load_model(self.settings.model))
+        replay(index, self.db)  # records added through the API that this run has not taken in
         self.current = index  # one reference assignment: requests in flight keep the old one
         self.last_error = None
         log.info("index of run %s loaded: %s records", index.run_id, index.size)

@@ -27,6 +27,8 @@ DISPLAY_COLUMNS = (C.RECORD_ID, C.PERSON_ID, C.SOURCE_SYSTEM, C.CASE_ID, C.ROLE,
                    C.FVI_FLAG, C.FIRST_NAME, C.MIDDLE_NAME, C.LAST_NAME, C.SUFFIX, C.DOB_DATE, C.STREET, C.CITY,
                    C.STATE, C.ZIP)
 INDEX_COLUMNS = tuple(dict.fromkeys((*DISPLAY_COLUMNS, *COMPARISON_COLUMNS, *RULE_COLUMNS, C.SSN_TAIL)))
+MATCH_COLUMNS = (*COMPARISON_COLUMNS, C.PERSON_ID, C.SSN_TAIL)
+SHOW_COLUMNS = (*DISPLAY_COLUMNS, C.SSN_TAIL, "_protected")
 
 
 PROTECTED = "_protected"
@@ -72,6 +74,13 @@ class PersonIndex:
     superseded: set[int] = field(default_factory=set)
     protected_people: set[str] = field(default_factory=set)  # FVI set on an added record
     lock: threading.Lock = field(default_factory=threading.Lock)
+    scoring: pl.DataFrame | None = None  # the columns a match reads, gathered per query
+
+    display: pl.DataFrame | None = None  # the columns an answer shows
+
+    def __post_init__(self) -> None:
+        self.scoring = self.records.select(*MATCH_COLUMNS)
+        self.display = self.records.select(*SHOW_COLUMNS)
 
     @classmethod
     def build(cls, current: CurrentResult, model: SavedModel) -> "PersonIndex":
@@ -101,7 +110,7 @@ class PersonIndex:
         uids = self.keys.candidates(query, variants)
         if self.superseded:
             uids = uids[~np.isin(uids, list(self.superseded))]
-        rows = self._rows(uids, (*COMPARISON_COLUMNS, C.PERSON_ID, C.SSN_TAIL))
+        rows = self._rows(uids)
         best: dict[str, tuple[float, int, dict]] = {}
         for uid, row in zip(uids.tolist(), rows):
             if ssn_last4 is not None and row[C.SSN_TAIL] not in (None, ssn_last4):
@@ -119,12 +128,12 @@ class PersonIndex:
             hits.append(Hit(pid, p, uid, self.scorer.explain(query, row)))
         return hits
 
-    def _rows(self, uids: np.ndarray, columns: tuple[str, ...]) -> list[dict]:
-        """Rows for uids in the given order, from the frame or the overlay."""
+    def _rows(self, uids: np.ndarray) -> list[dict]:
+        """The match columns of uids in the given order, from the frame or the overlay."""
         n = self.base_size
         base = uids[uids < n]
-        base_rows = iter(self.records[base].select(columns).rows(named=True)) if base.size else iter(())
-        return [next(base_rows) if u < n else {c: self.added[u - n].get(c) for c in columns} for u in uids.tolist()]
+        base_rows = iter(self.scoring[base].rows(named=True)) if base.size else iter(())
+        return [next(base_rows) if u < n else {c: self.added[u - n].get(c) for c in MATCH_COLUMNS} for u in uids.tolist()]
 
     def frame(self, uids: list[int]) -> pl.DataFrame:
         n = self.base_size
@@ -138,11 +147,25 @@ class PersonIndex:
     def rows_of(self, person_id: str) -> pl.DataFrame:
         return self.frame(self.person_rows.get(person_id, []))
 
+    def records_of(self, person_id: str) -> list[dict]:
+        """A person's live records as dicts of the shown columns, by program and case: the fast path
+        for answers (no polars plan per person)."""
+        n = self.base_size
+        uids = [u for u in self.person_rows.get(person_id, []) if u not in self.superseded]
+        base = np.asarray([u for u in uids if u < n], dtype=np.int64)
+        rows = self.display[base].rows(named=True) if base.size else []
+        rows += [{c: self.added[u - n].get(c) for c in SHOW_COLUMNS} for u in uids if u >= n]
+        return sorted(rows, key=lambda r: (r[C.SOURCE_SYSTEM], r[C.CASE_ID], r[C.RECORD_ID]))
+
     def row(self, uid: int) -> dict:
         return self.records.row(uid, named=True) if uid < self.base_size else self.added[uid - self.base_size]
 
-    def is_protected(self, person_id: str, rows: pl.DataFrame) -> bool:
-        return person_id in self.protected_people or bool(rows.height and rows[PROTECTED].any())
+    def is_protected(self, person_id: str, rows: pl.DataFrame | list[dict]) -> bool:
+        if person_id in self.protected_people:
+            return True
+        if isinstance(rows, list):
+            return any(r[PROTECTED] for r in rows)
+        return bool(rows.height and rows[PROTECTED].any())
 
     def family_rows(self, person_id: str, depth: int = 2) -> pl.DataFrame:
         """All records of the people reachable from `person_id` through shared cases, `depth` steps

@@ -3,6 +3,7 @@ field name is a 422 that names it, not a silently ignored filter."""
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -10,6 +11,22 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from linkage.standardize.one import parse_date
 
 Text = Field(default=None, max_length=100)
+
+
+def check_dob(v: str | None) -> str | None:
+    if v is not None and v.strip():
+        d = parse_date(v.strip())
+        if d is None:
+            raise ValueError("not a date: use YYYY-MM-DD, MM/DD/YYYY or YYYYMMDD")
+        if d > date.today():
+            raise ValueError("a date of birth in the future")
+    return v
+
+
+def check_ssn(v: str | None) -> str | None:
+    if v is not None and v.strip() and not re.fullmatch(r"[0-9]{3}-?[0-9]{2}-?[0-9]{4}", v.strip()):
+        raise ValueError("an SSN is 9 digits, dashes allowed")
+    return v
 
 
 class PersonQuery(BaseModel):
@@ -33,19 +50,8 @@ class PersonQuery(BaseModel):
     min_probability: float = Field(default=0.5, ge=0.0, le=1.0)
     limit: int = Field(default=10, ge=1, le=50)
 
-    @field_validator("dob")
-    @classmethod
-    def _dob(cls, v: str | None) -> str | None:
-        if v is not None and v.strip() and parse_date(v.strip()) is None:
-            raise ValueError("not a date: use YYYY-MM-DD, MM/DD/YYYY or YYYYMMDD")
-        return v
-
-    @field_validator("ssn")
-    @classmethod
-    def _ssn(cls, v: str | None) -> str | None:
-        if v is not None and v.strip() and not re.fullmatch(r"[0-9]{3}-?[0-9]{2}-?[0-9]{4}", v.strip()):
-            raise ValueError("an SSN is 9 digits, dashes allowed")
-        return v
+    _dob = field_validator("dob")(check_dob)
+    _ssn = field_validator("ssn")(check_ssn)
 
     @model_validator(mode="after")
     def _something_to_match(self) -> "PersonQuery":

@@ -1,18 +1,21 @@
 """The service's own DuckDB file: the audit trail and the records added between batch runs.
 
 Append-only audit: who looked up whom, when and why; ids only, never an SSN or a date of birth.
-The batch store is never held open by the service, so these live here.
+Audit rows are queued by the request and written in batches by one thread (a DuckDB commit per
+request cost more than the whole match); `flush()` and `close()` write what is queued, and reading
+the audit flushes first. The batch store is never held open by the service, so these live here.
 """
 from __future__ import annotations
 
 import json
+import queue
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
 
-from linkage.store import AUDIT_DDL, write_audit
+from linkage.store import AUDIT_DDL
 from service.auth import Caller
 
 ADDED_DDL = """
@@ -24,18 +27,38 @@ SERVICE_ID_PREFIX = "S"  # persons first seen by the service; the batch keeps P 
 
 
 class ServiceDb:
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, flush_seconds: float = 0.05):
         path.parent.mkdir(parents=True, exist_ok=True)
         self._con = duckdb.connect(str(path))
         self._con.execute(AUDIT_DDL)
         self._con.execute(ADDED_DDL)
         self._lock = threading.Lock()
+        self._queue: queue.SimpleQueue[tuple] = queue.SimpleQueue()
+        self._stop = threading.Event()
+        self._writer = threading.Thread(target=self._write_loop, args=(flush_seconds,), name="audit-writer", daemon=True)
+        self._writer.start()
 
     def audit(self, caller: Caller, action: str, person_ids: list[str], purpose: str | None = None) -> None:
-        with self._lock:
-            write_audit(self._con, caller.name, caller.role.value, purpose or "", action, person_ids)
+        now = datetime.now(timezone.utc).replace(tzinfo=None)
+        self._queue.put((now, caller.name, caller.role.value, purpose or "", action, list(person_ids)))
+
+    def flush(self) -> None:
+        rows = []
+        while True:
+            try:
+                rows.append(self._queue.get_nowait())
+            except queue.Empty:
+                break
+        if rows:
+            with self._lock:
+                self._con.executemany("INSERT INTO audit VALUES (?, ?, ?, ?, ?, ?)", rows)
+
+    def _write_loop(self, every: float) -> None:
+        while not self._stop.wait(every):
+            self.flush()
 
     def audit_rows(self) -> list[tuple]:
+        self.flush()
         with self._lock:
             return self._con.execute("SELECT logged_at, actor, role, purpose, action, person_ids FROM audit "
                                      "ORDER BY logged_at").fetchall()
@@ -62,5 +85,8 @@ class ServiceDb:
         return f"{SERVICE_ID_PREFIX}{seq:09d}"
 
     def close(self) -> None:
+        self._stop.set()
+        self._writer.join(timeout=5)
+        self.flush()
         with self._lock:
             self._con.close()

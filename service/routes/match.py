@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 from linkage import columns as C
 from linkage.standardize.one import standardize_one
@@ -13,7 +13,7 @@ router = APIRouter(prefix="/v1", tags=["match"])
 
 
 @router.post("/match", response_model=MatchOut)
-def match(query: PersonQuery, caller: AnyCaller, index: Index, db: Db, purpose: Purpose = None) -> MatchOut:
+def match(query: PersonQuery, caller: AnyCaller, index: Index, db: Db, purpose: Purpose = None) -> Response:
     """Persons who may be the one described, best first, with their records by program and why."""
     std = standardize_one(query.fields())
     if query.ssn_last4 and std[C.SSN_TAIL] is None:
@@ -22,13 +22,14 @@ def match(query: PersonQuery, caller: AnyCaller, index: Index, db: Db, purpose: 
     hits = index.match(std, variants, query.min_probability, query.limit, query.ssn_last4)
     candidates = []
     for hit in hits:
-        frame = index.rows_of(hit.person_id).sort(C.SOURCE_SYSTEM, C.CASE_ID)
-        protected = index.is_protected(hit.person_id, frame)
-        rows = frame.rows(named=True)
+        rows = index.records_of(hit.person_id)
+        protected = index.is_protected(hit.person_id, rows)
         best = index.row(hit.uid)
         candidates.append(CandidateOut(
             person_id=hit.person_id, match_probability=round(hit.probability, 6), best_record_id=best[C.RECORD_ID],
             evidence=[EvidenceOut(**e) for e in words(std, best, hit.evidence, protected)],
             records=[record_out(r, caller, protected) for r in rows]))
     db.audit(caller, "match", [c.person_id for c in candidates], purpose)
-    return MatchOut(index_run_id=index.run_id, candidates=candidates)
+    # built and validated above: serialized once here rather than validated again by FastAPI
+    return Response(MatchOut(index_run_id=index.run_id, candidates=candidates).model_dump_json(),
+                    media_type="application/json")
