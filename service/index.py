@@ -68,6 +68,7 @@ class PersonIndex:
     person_rows: dict[str, list[int]]
     case_rows: dict[tuple[str, str], list[int]]
     protected_places: set[str]
+    review_threshold: float = 0.5
     built_at: float = field(default_factory=time.time)
     added: list[dict] = field(default_factory=list)
     added_ids: dict[str, int] = field(default_factory=dict)  # record_id -> uid of the live version
@@ -94,7 +95,7 @@ class PersonIndex:
         cases = records.group_by(C.SOURCE_SYSTEM, C.CASE_ID).agg(pl.col(C.UID))
         case_rows = dict(zip(zip(cases[C.SOURCE_SYSTEM].to_list(), cases[C.CASE_ID].to_list()), cases[C.UID].to_list()))
         return cls(current.run_id, records, KeyIndex(records, DEFAULT_RULES), scorer, current.link_threshold,
-                   person_rows, case_rows, protected_places(records))
+                   person_rows, case_rows, protected_places(records), model.meta.thresholds.review)
 
     @property
     def base_size(self) -> int:

@@ -30,9 +30,16 @@ def index_row(index: PersonIndex, fields: dict, person_id: str) -> dict:
     return row
 
 
-def conflict_with(index: PersonIndex, person_id: str, row: dict) -> str | None:
-    """Why `row` cannot belong to `person_id` (a never-merge rule, or the same case), or None."""
-    frame = pl.concat([index.rows_of(person_id), pl.DataFrame([row], schema=index.records.schema)])
+def conflict_with(index: PersonIndex, person_id: str, row: dict, same_submission: bool = False) -> str | None:
+    """Why `row` cannot belong to `person_id` (a never-merge rule, or the same case), or None.
+    same_submission: the index's records of `row`'s own case are an earlier copy of what is being
+    sent again (a referral checked twice), not other people of the case."""
+    known = index.rows_of(person_id)
+    if same_submission:
+        known = known.filter((pl.col(C.SOURCE_SYSTEM) != row[C.SOURCE_SYSTEM]) | (pl.col(C.CASE_ID) != row[C.CASE_ID]))
+        if known.is_empty():
+            return None
+    frame = pl.concat([known, pl.DataFrame([row], schema=index.records.schema)])
     frame = frame.with_columns(pl.int_range(0, pl.len(), dtype=pl.Int64).alias(C.UID))
     facts = RecordFacts.from_frame(frame)
     last = frame.height - 1

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import polars as pl
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, ConfigDict, Field
+
+from linkage import columns as C
+from linkage.cases import CaseConfig, check_referrals
+from service.auth import Caller, Role
+from service.deps import Db, Index, Purpose, allow
+from service.index import PersonIndex
+from service.intake import conflict_with, index_row
+from service.routes.records import RecordIn
+
+router = APIRouter(prefix="/v1", tags=["referrals"])
+
+
+class ReferralPerson(RecordIn):
+    """A person of the referral: the record fields without ids (the service numbers them)."""
+
+    record_id: str = Field(default="", max_length=64)
+    source_system: Literal["IV-A", "IV-D", "IV-E"] = "IV-A"
+    case_id: str = Field(default="", max_length=64)
+
+
+class ReferralIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    referral_id: str = Field(min_length=1, max_length=64)
+    source_system: Literal["IV-A", "IV-E"]
+    people: list[ReferralPerson] = Field(min_length=1, max_length=30)
+
+
+class DecisionOut(BaseModel):
+    referral_id: str
+    source_system: str
+    decision: str
+    ivd_case_id: str | None
+    score: float
+    reasons: str
+    other_ivd_case_ids: str | None
+    closed_ivd_case_id: str | None
+
+
+def _person(index: PersonIndex, row: dict, fallback: str) -> str:
+    for hit in index.match(row, [], index.link_threshold, 5):
+        if conflict_with(index, hit.person_id, {**row, C.PERSON_ID: hit.person_id}, same_submission=True) is None:
+            return hit.person_id
+    return fallback
+
+
+@router.post("/referrals/check", response_model=DecisionOut)
+def check(body: ReferralIn, caller: Annotated[Caller, Depends(allow(Role.IVD, Role.IVA, Role.IVE, Role.ADMIN))],
+          index: Index, db: Db, purpose: Purpose = None) -> DecisionOut:
+    """The batch's referral decision for one referral: does this family already have an open IV-D case?"""
+    rows = []
+    for i, person in enumerate(body.people):
+        fields = {**person.model_dump(), C.RECORD_ID: f"{body.referral_id}#{i + 1}", C.SOURCE_SYSTEM: body.source_system,
+                  C.CASE_ID: body.referral_id}
+        row = index_row(index, fields, "")
+        row[C.PERSON_ID] = _person(index, row, f"NEW#{i + 1}")
+        rows.append(row)
+    ivd = _ivd_cases_of(index, {r[C.PERSON_ID] for r in rows}, rows)
+    records = pl.concat([pl.DataFrame(rows, schema=index.records.schema), ivd]).with_columns(
+        pl.int_range(0, pl.len(), dtype=pl.Int64).alias(C.UID))
+    pairs = _pairs(index, rows, ivd)
+    decision = check_referrals(records, pairs, CaseConfig(link_threshold=index.link_threshold)).row(0, named=True)
+    db.audit(caller, f"referral check {body.referral_id}", sorted({r[C.PERSON_ID] for r in rows if not r[C.PERSON_ID].startswith("NEW")}),
+             purpose)
+    return DecisionOut(**decision)
+
+
+def _ivd_cases_of(index: PersonIndex, person_ids: set[str], rows: list[dict]) -> pl.DataFrame:
+    """Every IV-D case holding one of these persons, or a record scoring in the review zone."""
+    uids = {u for pid in person_ids for u in index.person_rows.get(pid, [])}
+    for row in rows:
+        uids |= {hit.uid for hit in index.match(row, [], index.review_threshold, 20)}
+    cases = {(index.row(u)[C.SOURCE_SYSTEM], index.row(u)[C.CASE_ID]) for u in uids}
+    members = sorted({u for key in cases if key[0] == "IV-D" for u in index.case_rows.get(key, [])})
+    return index.frame(members)
+
+
+def _pairs(index: PersonIndex, rows: list[dict], ivd: pl.DataFrame) -> pl.DataFrame:
+    """Model scores between the referral's records and the candidate cases' records (review zone up)."""
+    out = []
+    for other in ivd.rows(named=True):
+        for row in rows:
+            w = index.scorer.weight(row, other)
+            p = index.scorer.probability(w)
+            if p >= index.review_threshold:
+                out.append((row[C.RECORD_ID], other[C.RECORD_ID], w, p, "service"))
+    return pl.DataFrame(out, schema={"record_id_l": pl.String, "record_id_r": pl.String, "match_weight": pl.Float64,
+                                     "match_probability": pl.Float64, "match_key": pl.String}, orient="row")
