@@ -101,8 +101,10 @@ class KeyIndex:
         if (hi - lo) + len(extra) + itself > ri.rule.max_block_size or (hi == lo and not extra):
             return []
         uids = ri.uids[lo:hi]
-        extra_uids = np.fromiter((u for u, lacks in extra if query_lacks or lacks or not ri.rule.only_if_missing),
-                                 dtype=np.int64)
         if ri.rule.only_if_missing and not query_lacks:
             uids = uids[ri.missing[lo:hi]]
+        if not extra:
+            return [uids]
+        extra_uids = np.fromiter((u for u, lacks in extra if query_lacks or lacks or not ri.rule.only_if_missing),
+                                 dtype=np.int64)
         return [uids, extra_uids]

@@ -10,7 +10,7 @@ from service.auth import Caller, Role, caller_for
 from service.index import PersonIndex
 
 
-def current_caller(request: Request, authorization: Annotated[str | None, Header()] = None) -> Caller:
+async def current_caller(request: Request, authorization: Annotated[str | None, Header()] = None) -> Caller:
     caller = caller_for(request.app.state.keys, authorization)
     if caller is None:
         raise HTTPException(status_code=401, detail="missing or unknown API key: send Authorization: Bearer KEY",
@@ -20,7 +20,7 @@ def current_caller(request: Request, authorization: Annotated[str | None, Header
 
 def allow(*roles: Role) -> Callable[[Caller], Caller]:
     """A dependency that lets only these roles through (403 for the others)."""
-    def check(caller: Annotated[Caller, Depends(current_caller)]) -> Caller:
+    async def check(caller: Annotated[Caller, Depends(current_caller)]) -> Caller:
         if caller.role not in roles:
             raise HTTPException(status_code=403, detail=f"role {caller.role.value} may not do this; "
                                 f"allowed: {', '.join(r.value for r in roles)}")
@@ -28,14 +28,14 @@ def allow(*roles: Role) -> Callable[[Caller], Caller]:
     return check
 
 
-def current_index(request: Request) -> PersonIndex:
+async def current_index(request: Request) -> PersonIndex:
     index = request.app.state.holder.current
     if index is None:
         raise HTTPException(status_code=503, detail="the index is not loaded yet")
     return index
 
 
-def service_db(request: Request) -> ServiceDb:
+async def service_db(request: Request) -> ServiceDb:
     return request.app.state.db
 
 

@@ -27,7 +27,7 @@ DISPLAY_COLUMNS = (C.RECORD_ID, C.PERSON_ID, C.SOURCE_SYSTEM, C.CASE_ID, C.ROLE,
                    C.FVI_FLAG, C.FIRST_NAME, C.MIDDLE_NAME, C.LAST_NAME, C.SUFFIX, C.DOB_DATE, C.STREET, C.CITY,
                    C.STATE, C.ZIP)
 INDEX_COLUMNS = tuple(dict.fromkeys((*DISPLAY_COLUMNS, *COMPARISON_COLUMNS, *RULE_COLUMNS, C.SSN_TAIL)))
-MATCH_COLUMNS = (*COMPARISON_COLUMNS, C.PERSON_ID, C.SSN_TAIL)
+MATCH_COLUMNS = (*COMPARISON_COLUMNS, C.PERSON_ID, C.SSN_TAIL, C.RECORD_ID)
 SHOW_COLUMNS = (*DISPLAY_COLUMNS, C.SSN_TAIL, "_protected")
 
 
@@ -53,6 +53,7 @@ class Hit:
     probability: float
     uid: int
     evidence: list[Evidence]
+    row: dict  # the best record's match columns
 
 
 @dataclass
@@ -126,7 +127,7 @@ class PersonIndex:
             p = self.scorer.probability(w)
             if p < min_probability:
                 break
-            hits.append(Hit(pid, p, uid, self.scorer.explain(query, row)))
+            hits.append(Hit(pid, p, uid, self.scorer.explain(query, row), row))
         return hits
 
     def _rows(self, uids: np.ndarray) -> list[dict]:
@@ -148,15 +149,18 @@ class PersonIndex:
     def rows_of(self, person_id: str) -> pl.DataFrame:
         return self.frame(self.person_rows.get(person_id, []))
 
-    def records_of(self, person_id: str) -> list[dict]:
-        """A person's live records as dicts of the shown columns, by program and case: the fast path
-        for answers (no polars plan per person)."""
+    def records_of(self, person_ids: list[str]) -> dict[str, list[dict]]:
+        """Each person's live records as dicts of the shown columns, by program and case, in one
+        gather for all of them (the answer's fast path: no polars plan per person)."""
         n = self.base_size
-        uids = [u for u in self.person_rows.get(person_id, []) if u not in self.superseded]
+        uids = [u for pid in person_ids for u in self.person_rows.get(pid, []) if u not in self.superseded]
         base = np.asarray([u for u in uids if u < n], dtype=np.int64)
         rows = self.display[base].rows(named=True) if base.size else []
         rows += [{c: self.added[u - n].get(c) for c in SHOW_COLUMNS} for u in uids if u >= n]
-        return sorted(rows, key=lambda r: (r[C.SOURCE_SYSTEM], r[C.CASE_ID], r[C.RECORD_ID]))
+        out: dict[str, list[dict]] = {pid: [] for pid in person_ids}
+        for r in sorted(rows, key=lambda r: (r[C.SOURCE_SYSTEM], r[C.CASE_ID], r[C.RECORD_ID])):
+            out[r[C.PERSON_ID]].append(r)
+        return out
 
     def row(self, uid: int) -> dict:
         return self.records.row(uid, named=True) if uid < self.base_size else self.added[uid - self.base_size]

@@ -21,7 +21,7 @@ class AuditEntry(BaseModel):
 
 
 @router.get("/audit", response_model=list[AuditEntry])
-def audit_entries(caller: Annotated[Caller, Depends(allow(Role.ADMIN))], db: Db,
+async def audit_entries(caller: Annotated[Caller, Depends(allow(Role.ADMIN))], db: Db,
                   limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[AuditEntry]:
     """The latest look-ups, newest first (administrators only)."""
     rows = db.audit_rows()[-limit:][::-1]

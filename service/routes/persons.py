@@ -13,7 +13,7 @@ PersonId = Path(max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
 
 
 @router.get("/persons/{person_id}", response_model=PersonOut, responses={404: {"description": "no such person"}})
-def person(caller: AnyCaller, index: Index, db: Db, purpose: Purpose = None,
+async def person(caller: AnyCaller, index: Index, db: Db, purpose: Purpose = None,
            person_id: str = PersonId) -> PersonOut:
     """A person's records in every program, and the people of their cases."""
     rows = index.rows_of(person_id)
