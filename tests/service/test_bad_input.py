@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -66,3 +67,30 @@ def test_fuzzed_raw_bytes_never_5xx(server, raw):
     with server.client("ivd") as http:
         r = http.post("/v1/match", content=raw, headers={"content-type": "application/json"})
     assert r.status_code < 500, (raw, r.text)
+
+
+record_fields = st.sampled_from(["record_id", "source_system", "case_id", "role", "first_name", "last_name", "dob", "ssn",
+                                 "fvi", "case_status", "paternity_status", "zip", "sex", "nonsense"])
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(people=st.lists(st.dictionaries(record_fields, json_values, max_size=8), max_size=3),
+       source=st.sampled_from(["IV-A", "IV-E", "IV-D", "", None, 3]))
+def test_fuzzed_referrals_and_records_never_5xx(server, people, source):
+    with server.client("ivd") as http:
+        r = http.post("/v1/referrals/check", json={"referral_id": "F1", "source_system": source, "people": people})
+        assert r.status_code < 500, (people, r.text)
+        r = http.post("/v1/records", json={"records": people})
+        assert r.status_code < 500, (people, r.text)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(pid=st.text(max_size=50), purpose=st.text(max_size=250))
+def test_fuzzed_paths_never_5xx(server, pid, purpose):
+    with server.client("ive") as http:
+        for url in (f"/v1/persons/{pid}", f"/v1/children/{pid}/father"):
+            try:
+                r = http.get(url, params={"purpose": purpose})
+            except httpx.InvalidURL:
+                continue
+            assert r.status_code < 500, (url, r.text)
