@@ -39,18 +39,21 @@ def ensure_store(d: Path) -> Path:
     return db
 
 
+def api_person(row: dict, fields: tuple[str, ...] = FIELDS) -> dict:
+    """A generator record as the API takes a person: given fields only, sex upper-case, the
+    MM/DD/YYYY dates the generator writes as YYYY-MM-DD (the API accepts both; one spelling here)."""
+    q = {k: row[k] for k in fields if row.get(k)}
+    if q.get("sex"):
+        q["sex"] = q["sex"].upper()
+    if q.get("dob") and "/" in q["dob"]:
+        mm, dd, yy = q["dob"].split("/")
+        q["dob"] = f"{yy}-{mm}-{dd}"
+    return q
+
+
 def queries(d: Path, n: int, seed: int) -> list[dict]:
     raw = pl.read_csv(d / "records.csv", infer_schema=False).sample(n, seed=seed)
-    out = []
-    for row in raw.iter_rows(named=True):
-        q = {k: row[k] for k in FIELDS if row.get(k)}
-        if q.get("sex"):
-            q["sex"] = q["sex"].upper()
-        if q.get("dob") and "/" in q["dob"]:
-            mm, dd, yy = q["dob"].split("/")
-            q["dob"] = f"{yy}-{mm}-{dd}"
-        out.append(q)
-    return out
+    return [api_person(row) for row in raw.iter_rows(named=True)]
 
 
 def drive(url: str, bodies: list[dict], clients: int, seconds: float, rate: float | None = None

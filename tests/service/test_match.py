@@ -7,7 +7,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from linkage import columns as C
+from benchmarks.service_speed import api_person
 
 FIELDS = ("first_name", "middle_name", "last_name", "suffix", "dob", "sex", "ssn", "street", "city", "state", "zip", "role")
 
@@ -23,10 +23,7 @@ def batch(store, small_data):
 
 
 def _query(row: dict) -> dict:
-    q = {k: row[k] for k in FIELDS if row.get(k)}
-    if q.get("sex"):
-        q["sex"] = q["sex"].upper()
-    return q
+    return api_person(row, FIELDS)
 
 
 def test_candidates_and_probabilities_are_the_batch_models(server, batch):

@@ -5,6 +5,7 @@ import duckdb
 import polars as pl
 import pytest
 
+from benchmarks.service_speed import api_person
 from linkage.cases import CaseConfig, check_referrals
 from linkage.store import load_current
 
@@ -23,14 +24,7 @@ def batch_decisions(store):
 def _body(raw: pl.DataFrame, source: str, case_id: str) -> dict:
     people = []
     for r in raw.filter((pl.col("source_system") == source) & (pl.col("case_id") == case_id)).iter_rows(named=True):
-        p = {k: r[k] for k in FIELDS if r.get(k)}
-        if p.get("sex"):
-            p["sex"] = p["sex"].upper()
-        if p.get("dob") and "/" in p["dob"]:
-            m, d, y = p["dob"].split("/")
-            p["dob"] = f"{y}-{m}-{d}"
-        p["fvi"] = (r.get("fvi") or "") == "Y"
-        people.append(p)
+        people.append({**api_person(r, FIELDS), "fvi": (r.get("fvi") or "") == "Y"})
     return {"referral_id": case_id, "source_system": source, "people": people}
 
 
