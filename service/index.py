@@ -34,11 +34,11 @@ SHOW_COLUMNS = (*DISPLAY_COLUMNS, C.SSN_TAIL, "_protected")
 PROTECTED = "_protected"
 
 
-def protected_persons(records: pl.DataFrame) -> pl.Series:
-    """Per record: its person has the Family Violence Indicator set anywhere, or is known at an
-    address where a person who has it is known."""
+def protected_persons(records: pl.DataFrame, places: set[str]) -> pl.Series:
+    """Per record: its person has the Family Violence Indicator set anywhere, or is known at one of
+    `places` (where a person who has it is known)."""
     fvi_people = records.filter(pl.col(C.FVI_FLAG))[C.PERSON_ID].unique()
-    places = pl.Series(sorted(protected_places(records)), dtype=pl.String)
+    places = pl.Series(sorted(places), dtype=pl.String)
     here = (pl.col(C.PERSON_ID).is_in(fvi_people.implode()) | place_key().is_in(places.implode())).fill_null(False)
     flags = records.select(C.PERSON_ID, here.alias("f"))
     per_person = flags.group_by(C.PERSON_ID).agg(pl.col("f").any())
@@ -88,7 +88,8 @@ class PersonIndex:
     def build(cls, current: CurrentResult, model: SavedModel) -> "PersonIndex":
         cols = [c for c in INDEX_COLUMNS if c in current.records.columns]
         records = current.records.select(cols).with_columns(pl.int_range(0, pl.len(), dtype=pl.Int64).alias(C.UID))
-        records = records.with_columns(protected_persons(records).alias(PROTECTED)).rechunk()  # fast gathers
+        places = protected_places(records)
+        records = records.with_columns(protected_persons(records, places).alias(PROTECTED)).rechunk()  # fast gathers
         splink = for_record_count(model.splink, model.meta.trained_records, records.height)
         scorer = PairScorer.from_records(splink, records)
         groups = records.group_by(C.PERSON_ID).agg(pl.col(C.UID))
@@ -96,7 +97,7 @@ class PersonIndex:
         cases = records.group_by(C.SOURCE_SYSTEM, C.CASE_ID).agg(pl.col(C.UID))
         case_rows = dict(zip(zip(cases[C.SOURCE_SYSTEM].to_list(), cases[C.CASE_ID].to_list()), cases[C.UID].to_list()))
         return cls(current.run_id, records, KeyIndex(records, DEFAULT_RULES), scorer, current.link_threshold,
-                   person_rows, case_rows, protected_places(records), model.meta.thresholds.review)
+                   person_rows, case_rows, places, model.meta.thresholds.review)
 
     @property
     def base_size(self) -> int:
