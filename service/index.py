@@ -114,14 +114,11 @@ class PersonIndex:
         if self.superseded:
             uids = uids[~np.isin(uids, list(self.superseded))]
         rows = self._rows(uids)
-        floor = self.scorer.logit(min_probability)
         best: dict[str, tuple[float, int, dict]] = {}
         for uid, row in zip(uids.tolist(), rows):
             if ssn_last4 is not None and row[C.SSN_TAIL] not in (None, ssn_last4):
                 continue
-            w = self.scorer.weight_if_at_least(query, row, floor)
-            if w is None:
-                continue
+            w = self.scorer.weight(query, row)
             held = best.get(row[C.PERSON_ID])
             if held is None or w > held[0]:
                 best[row[C.PERSON_ID]] = (w, uid, row)

@@ -53,12 +53,6 @@ class PairScorer:
         self.prior_weight = math.log2(lam / (1 - lam))
         self.tf = term_frequencies
         self.comparisons = tuple(_comparison(c) for c in splink_model["comparisons"])
-        # For early stopping: comparisons by spread of their weights (the telling ones first), and the
-        # most the comparisons after each can still add (term-frequency bonus at its largest).
-        best = {c.name: max(self._best_weight(lvl) for lvl in c.levels) for c in self.comparisons}
-        spread = {c.name: best[c.name] - min(lvl.weight for lvl in c.levels) for c in self.comparisons}
-        self._by_spread = tuple(sorted(self.comparisons, key=lambda c: -spread[c.name]))
-        self._best_after = tuple(sum(best[c.name] for c in self._by_spread[i + 1:]) for i in range(len(self._by_spread)))
 
     @classmethod
     def from_records(cls, splink_model: Mapping, records: pl.DataFrame) -> "PairScorer":
@@ -86,41 +80,12 @@ class PairScorer:
                     break
         return w
 
-    def weight_if_at_least(self, l: Record, r: Record, floor: float) -> float | None:
-        """The weight, or None as soon as it cannot reach `floor` whatever the comparisons left give:
-        most candidates of a query are other people, and their SSN or birth date says so early."""
-        w = self.prior_weight
-        for comp, best_rest in zip(self._by_spread, self._best_after):
-            for lvl in comp.levels:
-                if lvl.condition is None or lvl.condition(l, r):
-                    w += lvl.weight + (self._tf_adjustment(lvl, l, r) if lvl.tf_column else 0.0)
-                    break
-            if w + best_rest < floor:
-                return None
-        return w
-
-    @staticmethod
-    def logit(probability: float) -> float:
-        """The weight of a probability: the floor `weight_if_at_least` takes."""
-        if probability <= 0:
-            return -math.inf
-        if probability >= 1:
-            return math.inf
-        return math.log2(probability / (1 - probability))
-
     @staticmethod
     def probability(weight: float) -> float:
         if weight > 60:
             return 1.0
         bf = 2.0 ** weight
         return bf / (1.0 + bf)
-
-    def _best_weight(self, lvl: _Level) -> float:
-        if not lvl.tf_column or lvl.tf_weight == 0:
-            return lvl.weight
-        freqs = self.tf.get(lvl.tf_column) or {}
-        rarest = max(min(freqs.values(), default=1.0), lvl.tf_min) or 1e-12
-        return lvl.weight + max(0.0, lvl.tf_weight * (lvl.log2_u_exact - math.log2(rarest)))
 
     def _tf_adjustment(self, lvl: _Level, l: Record, r: Record) -> float:
         if not lvl.tf_column or lvl.tf_weight == 0:
