@@ -1,10 +1,11 @@
 # make demo: set up .venv, generate synthetic families, link them, check their referrals, print what was found.
-# make test: set up .venv and run the test suite.
+# make test: set up .venv (and Debian's Chromium for the page tests) and run the test suite.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO := data/demo
+CHROMIUM := /usr/bin/chromium
 
 .PHONY: demo test bench venv clean
 
@@ -24,7 +25,12 @@ demo: $(STAMP)
 	$(BIN)/python -m benchmarks.evaluate --persons $(DEMO)/persons.csv --truth $(DEMO)/truth.csv
 	$(BIN)/python -m benchmarks.referral_eval --decisions $(DEMO)/decisions.csv --data $(DEMO) --reports $(DEMO)/reports
 
-test: $(STAMP)
+# The page's browser tests drive Debian's Chromium (Playwright's own browser download cannot work here).
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null
+
+test: $(STAMP) $(CHROMIUM)
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)

@@ -13,13 +13,14 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 
 from linkage.errors import LinkageError
 from service.servicedb import ServiceDb
 from service.auth import load_keys
 from service.holder import IndexHolder
 from service.limits import BodyLimit
-from service.routes import audit, children, health, match, persons, records, referrals
+from service.routes import audit, children, health, match, page, persons, records, referrals
 from service.settings import ServiceSettings
 
 log = logging.getLogger("linkage.service")
@@ -42,9 +43,10 @@ def create_app(settings: ServiceSettings, watch: bool = True) -> FastAPI:
     app = FastAPI(title="linkage", version="1", lifespan=lifespan,
                   description="One person, child and family across IV-A, IV-D and IV-E records.")
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
-    for router in (health.router, match.router, persons.router, children.router, records.router, referrals.router,
+    for router in (page.router, health.router, match.router, persons.router, children.router, records.router, referrals.router,
                    audit.router):
         app.include_router(router)
+    app.mount("/static", StaticFiles(directory=page.STATIC), name="static")
     app.add_exception_handler(RequestValidationError, _invalid)
     app.add_exception_handler(LinkageError, _linkage_error)
     app.add_exception_handler(Exception, _unexpected)

@@ -1,0 +1,200 @@
+"use strict";
+// The caseworker page: plain DOM, no libraries, no network but this server. Data is always put in
+// the page as text (never as HTML). The API key lives in sessionStorage: this tab only.
+
+const $ = (id) => document.getElementById(id);
+const KEY = "linkage-api-key";
+const PROGRAMS = { "IV-A": "TANF", "IV-D": "Child support", "IV-E": "Foster care" };
+const ROLES = { CP: "custodial parent", NCP: "non-custodial parent", PF: "alleged father", CH: "child" };
+let lastResults = null;
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === "onclick") node.addEventListener("click", v);
+    else node.setAttribute(k, v);
+  }
+  for (const c of children) node.append(c instanceof Node ? c : document.createTextNode(c ?? ""));
+  return node;
+}
+
+function table(caption, headers, rows) {
+  const t = el("table", {}, el("caption", {}, caption));
+  t.append(el("thead", {}, el("tr", {}, ...headers.map((h) => el("th", { scope: "col" }, h)))));
+  const body = el("tbody");
+  for (const r of rows) body.append(el("tr", {}, ...r.map((c) => el("td", {}, c))));
+  t.append(body);
+  return t;
+}
+
+class ApiError extends Error {}
+
+async function api(path, { method = "GET", body, purpose } = {}) {
+  const headers = { Authorization: `Bearer ${sessionStorage.getItem(KEY) || ""}` };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (purpose) headers["X-Purpose"] = purpose;
+  const r = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const data = await r.json().catch(() => ({}));
+  if (r.status === 401) { signOut("Your key was not accepted. Sign in again."); throw new ApiError("not signed in"); }
+  if (!r.ok) {
+    const problems = (data.problems || []).map((p) => `${p.where.replace(/^body\./, "")}: ${p.problem}`).join("; ");
+    throw new ApiError(problems || data.detail || `the server answered ${r.status}`);
+  }
+  return data;
+}
+
+function show(viewId) {
+  for (const id of ["signin-view", "search-view", "person-view", "referral-view"]) $(id).hidden = id !== viewId;
+  for (const b of document.querySelectorAll("#tabs button")) {
+    if (b.dataset.view === viewId) b.setAttribute("aria-current", "page"); else b.removeAttribute("aria-current");
+  }
+}
+
+function signOut(message = "") {
+  sessionStorage.removeItem(KEY);
+  $("tabs").hidden = true; $("who").hidden = true; $("signout").hidden = true;
+  $("signin-error").textContent = message;
+  show("signin-view");
+  $("api-key").focus();
+}
+
+async function signIn(key) {
+  sessionStorage.setItem(KEY, key);
+  try {
+    const me = await api("/v1/whoami");
+    $("who").textContent = `Signed in as ${me.name} (${me.role})`;
+    $("who").hidden = false; $("signout").hidden = false; $("tabs").hidden = false;
+    $("signin-error").textContent = "";
+    show("search-view");
+    $("s-first").focus();
+  } catch (e) {
+    if (!(e instanceof ApiError) || e.message !== "not signed in") signOut(e.message);
+  }
+}
+
+function recordRows(records) {
+  return records.map((r) => [
+    PROGRAMS[r.source_system] || r.source_system, r.case_id, ROLES[r.role] || r.role, r.case_status || "",
+    r.name, r.dob || "", r.ssn_last4 ? `***-**-${r.ssn_last4}` : "",
+    r.address_withheld ? el("span", { class: "withheld" }, "withheld (family violence indicator)")
+      : r.address ? [r.address.street, r.address.city, r.address.state, r.address.zip].filter(Boolean).join(", ") : "",
+  ]);
+}
+const RECORD_HEADERS = ["Program", "Case", "Role", "Case status", "Name", "Date of birth", "SSN", "Address"];
+
+function renderResults(data) {
+  const box = $("results");
+  box.replaceChildren();
+  if (!data.candidates.length) { box.append(el("p", {}, "No one known matches. Check the spelling, or add a date of birth.")); return; }
+  box.append(el("p", {}, `${data.candidates.length} possible ${data.candidates.length === 1 ? "person" : "people"}, best first.`));
+  for (const c of data.candidates) {
+    const name = (c.records.find((r) => r.record_id === c.best_record_id) || c.records[0] || {}).name || c.person_id;
+    box.append(el("article", { class: "candidate" },
+      el("h3", {}, `${name} `, el("span", { class: "prob" }, `${Math.round(c.match_probability * 1000) / 10}% match`)),
+      el("p", { class: "evidence" }, c.evidence.map((e) => e.text).join("; ")),
+      table(`Records of ${name}`, RECORD_HEADERS, recordRows(c.records)),
+      el("button", { type: "button", onclick: () => openPerson(c.person_id) }, `Open ${name}`)));
+  }
+}
+
+async function search(ev) {
+  ev.preventDefault();
+  const f = new FormData($("search-form"));
+  const body = {};
+  for (const k of ["first_name", "last_name", "dob", "street", "zip"]) if (f.get(k).trim()) body[k] = f.get(k).trim();
+  const ssn = f.get("ssn").replace(/[^0-9]/g, "");
+  if (ssn.length === 4) body.ssn_last4 = ssn; else if (ssn) body.ssn = ssn;
+  $("search-error").textContent = "";
+  try {
+    lastResults = await api("/v1/match", { method: "POST", body, purpose: f.get("purpose").trim() });
+    renderResults(lastResults);
+  } catch (e) { $("search-error").textContent = e.message; }
+}
+
+async function openPerson(personId) {
+  $("father").replaceChildren(); $("father-error").textContent = "";
+  try {
+    const p = await api(`/v1/persons/${encodeURIComponent(personId)}`);
+    const name = (p.records[0] || {}).name || personId;
+    $("person-title").textContent = `${name} (${p.person_id})`;
+    const family = p.family.map((m) => [m.name, ROLES[m.role] || m.role, `${PROGRAMS[m.source_system] || m.source_system} case ${m.case_id}`,
+      el("button", { type: "button", onclick: () => openPerson(m.person_id) }, `Open ${m.name}`)]);
+    $("person").replaceChildren(
+      table(`Records of ${name} by program`, RECORD_HEADERS, recordRows(p.records)),
+      table("Family members through these cases", ["Name", "Role", "Case", ""], family));
+    const isChild = p.records.some((r) => r.role === "CH");
+    $("father-form").hidden = !isChild;
+    $("father-form").dataset.person = p.person_id;
+    show("person-view");
+    $("person-title").focus();
+  } catch (e) { $("search-error").textContent = e.message; }
+}
+
+function where(person) {
+  if (person.location_withheld) return el("span", { class: "withheld" }, person.location_withheld);
+  if (!person.addresses.length) return "no address known";
+  return el("ul", {}, ...person.addresses.map((a) =>
+    el("li", {}, `${[a.street, a.city, a.state, a.zip].filter(Boolean).join(", ")} (from ${a.sources.join("; ")})`)));
+}
+
+async function findFather(ev) {
+  ev.preventDefault();
+  const purpose = $("f-purpose").value.trim();
+  $("father-error").textContent = "";
+  try {
+    const a = await api(`/v1/children/${encodeURIComponent($("father-form").dataset.person)}/father?purpose=${encodeURIComponent(purpose)}`);
+    const box = $("father");
+    box.replaceChildren();
+    if (!a.fathers.length) box.append(el("p", {}, a.note || "No father is named in this child's cases."));
+    for (const f of a.fathers) {
+      box.append(el("article", { class: "candidate" },
+        el("h3", {}, `Father: ${f.person.name} (${f.person.person_id})`),
+        el("p", {}, `Paternity: ${f.paternity_status || "not recorded"}. Cases: ` +
+          f.person.cases.map((c) => `${PROGRAMS[c.source_system] || c.source_system} case ${c.case_id} (${ROLES[c.role] || c.role}, ${c.case_status})`).join("; ")),
+        el("div", {}, el("strong", {}, "Last known addresses: "), where(f.person)),
+        table("Relatives known here", ["Name", "Relationship", "Address"],
+          f.relatives.map((r) => [r.person.name, r.relationship, where(r.person)]))));
+    }
+  } catch (e) { $("father-error").textContent = e.message; }
+}
+
+function addPersonRow(role = "CH") {
+  const n = $("people").tBodies[0].rows.length + 1;
+  const select = el("select", { name: "role", "aria-label": `Role of person ${n}` },
+    ...Object.entries(ROLES).map(([v, t]) => { const o = el("option", { value: v }, t); if (v === role) o.selected = true; return o; }));
+  const input = (name, label) => el("input", { name, "aria-label": `${label} of person ${n}` });
+  $("people").tBodies[0].append(el("tr", {}, el("td", {}, select), el("td", {}, input("first_name", "First name")),
+    el("td", {}, input("last_name", "Last name")), el("td", {}, input("dob", "Date of birth")), el("td", {}, input("ssn", "SSN"))));
+}
+
+async function checkReferral(ev) {
+  ev.preventDefault();
+  const people = [];
+  for (const row of $("people").tBodies[0].rows) {
+    const p = {};
+    for (const input of row.querySelectorAll("input, select")) if (input.value.trim()) p[input.name] = input.value.trim();
+    if (p.first_name || p.last_name || p.ssn || p.dob) people.push(p);
+  }
+  $("referral-error").textContent = "";
+  try {
+    const d = await api("/v1/referrals/check", { method: "POST", body: {
+      referral_id: $("r-id").value.trim(), source_system: $("r-source").value, people } });
+    const words = { existing_case: "This family already has a child support case", new_case: "No open child support case: a new case", review: "A person should decide" };
+    $("decision").replaceChildren(
+      el("p", { class: "decision" }, `${words[d.decision] || d.decision}${d.ivd_case_id ? `: case ${d.ivd_case_id}` : ""}`),
+      el("p", {}, d.reasons));
+  } catch (e) { $("referral-error").textContent = e.message; }
+}
+
+$("signin-form").addEventListener("submit", (ev) => { ev.preventDefault(); signIn($("api-key").value.trim()); $("api-key").value = ""; });
+$("signout").addEventListener("click", () => signOut());
+$("search-form").addEventListener("submit", search);
+$("father-form").addEventListener("submit", findFather);
+$("referral-form").addEventListener("submit", checkReferral);
+$("add-person").addEventListener("click", () => addPersonRow());
+$("back").addEventListener("click", () => show("search-view"));
+$("print").addEventListener("click", () => window.print());
+for (const b of document.querySelectorAll("#tabs button")) b.addEventListener("click", () => show(b.dataset.view));
+$("person-title").setAttribute("tabindex", "-1");
+["CP", "NCP", "CH"].forEach(addPersonRow);
+if (sessionStorage.getItem(KEY)) signIn(sessionStorage.getItem(KEY)); else show("signin-view");

@@ -1,0 +1,144 @@
+"""The caseworker page in a real browser: Debian's Chromium driven by Playwright against the real
+server. Screenshots of each step go to test-artifacts/page/."""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.service.conftest import KEY
+
+CHROMIUM = os.environ.get("LINKAGE_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "page"
+FLAGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu", "--disable-component-update",
+         "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        pytest.fail(f"no Chromium at {CHROMIUM}: install Debian's package (apt-get install chromium), as .ci/run does")
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def page(browser, server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    p = context.new_page()
+    p.goto(server.url + "/")
+    yield p
+    context.close()
+
+
+def sign_in(page, role: str) -> None:
+    page.get_by_label("Your API key").fill(KEY[role])
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_text("Signed in as").wait_for()
+
+
+@pytest.fixture(scope="module")
+def family(store):
+    con = duckdb.connect(str(store), read_only=True)
+    plain = con.execute("""
+        SELECT c.first_name, c.last_name, strftime(c.dob_date, '%Y-%m-%d'), c.person_id FROM records c
+        JOIN records f ON f.case_id = c.case_id AND f.source_system = 'IV-D' AND f.role = 'NCP' AND f.street IS NOT NULL
+        WHERE c.role = 'CH' AND c.source_system = 'IV-D' AND c.dob_date IS NOT NULL
+          AND f.person_id NOT IN (SELECT person_id FROM records WHERE fvi_flag)
+        ORDER BY c.record_id LIMIT 1""").fetchall()[0]
+    protected = con.execute("""
+        SELECT c.person_id, f.person_id FROM records c
+        JOIN records f ON f.case_id = c.case_id AND f.source_system = 'IV-D' AND f.role IN ('NCP', 'PF')
+        WHERE c.role = 'CH' AND c.source_system = 'IV-D' AND f.person_id IN (SELECT person_id FROM records WHERE fvi_flag)
+        ORDER BY c.record_id LIMIT 1""").fetchall()[0]
+    streets = [r[0] for r in con.execute("SELECT DISTINCT street FROM records WHERE street IS NOT NULL AND person_id = ?",
+                                         [protected[1]]).fetchall()]
+    con.close()
+    return plain, protected, streets
+
+
+def test_wrong_key_is_refused(page):
+    page.get_by_label("Your API key").fill("not-a-real-key-123456")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_text("not accepted").wait_for()
+    page.screenshot(path=ARTIFACTS / "0-wrong-key.png")
+    assert page.get_by_role("heading", name="Find a person").is_hidden()
+
+
+def test_search_open_person_and_find_the_father(page, family):
+    (first, last, dob, child_id), _, _ = family
+    sign_in(page, "ive")
+    page.get_by_label("First name", exact=True).fill(first)
+    page.get_by_label("Last name", exact=True).fill(last)
+    page.get_by_label("Date of birth", exact=True).fill(dob)
+    page.get_by_label("Why (kept in the audit log)").fill("placement review")
+    page.get_by_role("button", name="Search").click()
+    page.locator(".candidate").first.wait_for()
+    text = page.locator("#results").inner_text()
+    assert "% match" in text and "same date of birth" in text and "weight" not in text.lower()
+    page.screenshot(path=ARTIFACTS / "1-search.png", full_page=True)
+    page.locator(".candidate").first.get_by_role("button").click()
+    page.get_by_role("heading", name=child_id).wait_for()
+    page.screenshot(path=ARTIFACTS / "2-person.png", full_page=True)
+    page.get_by_role("button", name="Find the father").click()  # no purpose: the browser refuses
+    assert page.locator("#father .candidate").count() == 0
+    page.get_by_label("Why you need the father's location (required)").fill("permanency hearing")
+    page.get_by_role("button", name="Find the father").click()
+    page.locator("#father .candidate").first.wait_for()
+    father = page.locator("#father").inner_text()
+    assert "Father:" in father and "Paternity:" in father and "from IV-D case" in father
+    page.screenshot(path=ARTIFACTS / "3-father.png", full_page=True)
+
+
+def test_protected_father_location_is_withheld(page, server, family):
+    _, (child_id, _father_id), streets = family
+    sign_in(page, "ivd")
+    page.evaluate(f"openPerson({child_id!r})")
+    page.get_by_label("Why you need the father's location (required)").fill("locate for order")
+    page.get_by_role("button", name="Find the father").click()
+    page.locator("#father .candidate").first.wait_for()
+    content = page.content()
+    assert "withheld: family violence indicator" in page.locator("#father").inner_text()
+    assert streets and not [s for s in streets if s in content]
+    page.screenshot(path=ARTIFACTS / "4-withheld.png", full_page=True)
+
+
+def test_referral_decision(page, store):
+    con = duckdb.connect(str(store), read_only=True)
+    ref = con.execute("""SELECT a.case_id FROM records a JOIN records d ON d.person_id = a.person_id
+        WHERE a.source_system = 'IV-A' AND a.role = 'CH' AND d.source_system = 'IV-D' AND d.case_status = 'OPEN'
+        ORDER BY a.case_id LIMIT 1""").fetchall()[0][0]
+    people = con.execute("SELECT role, first_name, last_name, strftime(dob_date, '%Y-%m-%d'), ssn FROM records "
+                         "WHERE source_system = 'IV-A' AND case_id = ? ORDER BY role", [ref]).fetchall()
+    con.close()
+    sign_in(page, "iva")
+    page.get_by_role("button", name="Check a referral").click()
+    page.get_by_label("Referral (case) number").fill(ref)
+    rows = page.locator("#people tbody tr")
+    while rows.count() < len(people):
+        page.get_by_role("button", name="Add a person").click()
+    for i, (role, first, last, dob, ssn) in enumerate(people):
+        row = rows.nth(i)
+        row.locator("select").select_option(role)
+        for name, value in (("first_name", first), ("last_name", last), ("dob", dob), ("ssn", ssn)):
+            row.locator(f"input[name={name}]").fill(value or "")
+    page.get_by_role("button", name="Check", exact=True).click()
+    page.locator("#decision .decision").wait_for()
+    assert "already has a child support case" in page.locator("#decision").inner_text()
+    page.screenshot(path=ARTIFACTS / "5-referral.png", full_page=True)
+
+
+def test_page_loads_nothing_from_elsewhere(page, server):
+    outside = []
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(server.url) else None)
+    page.reload()
+    page.get_by_label("Your API key").wait_for()
+    assert outside == [] and "http" not in (Path(__file__).resolve().parents[2] / "service/static/index.html").read_text()
