@@ -119,6 +119,39 @@ def start_server(db: Path, work: Path, port: int):
     return proc, url, time.perf_counter() - t0
 
 
+def page_timings(url: str, db: Path, n: int = 30) -> dict[str, list[float]]:
+    """The page's requests for children of IV-D cases: the page itself, a person, a father look-up, and
+    a referral check of their IV-A case."""
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    kids = con.execute("SELECT person_id FROM records WHERE role = 'CH' AND source_system = 'IV-D' "
+                       "ORDER BY hash(record_id) LIMIT ?", [n]).fetchall()
+    cases = con.execute("SELECT case_id FROM records WHERE source_system = 'IV-A' GROUP BY case_id "
+                        "ORDER BY hash(case_id) LIMIT ?", [n]).fetchall()
+    people = {c: con.execute("SELECT role, first_name, last_name, strftime(dob_date, '%Y-%m-%d'), ssn FROM records "
+                             "WHERE source_system = 'IV-A' AND case_id = ?", [c]).fetchall() for (c,) in cases}
+    con.close()
+    out: dict[str, list[float]] = {"GET / (the page)": [], "GET /v1/persons/{id}": [],
+                                   "GET /v1/children/{id}/father": [], "POST /v1/referrals/check": []}
+    with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {KEY}"}, timeout=30) as http:
+        def timed(label: str, call) -> None:
+            t0 = time.perf_counter()
+            r = call()
+            out[label].append(time.perf_counter() - t0)
+            if r.status_code != 200:
+                raise SystemExit(f"{label}: {r.status_code} {r.text[:200]}")
+        for (pid,) in kids:
+            timed("GET / (the page)", lambda: http.get("/"))
+            timed("GET /v1/persons/{id}", lambda: http.get(f"/v1/persons/{pid}"))
+            timed("GET /v1/children/{id}/father", lambda: http.get(f"/v1/children/{pid}/father", params={"purpose": "bench"}))
+        for case, rows in people.items():
+            body = {"referral_id": case, "source_system": "IV-A", "people": [
+                {k: v for k, v in zip(("role", "first_name", "last_name", "dob", "ssn"), row) if v} for row in rows]}
+            timed("POST /v1/referrals/check", lambda: http.post("/v1/referrals/check", json=body))
+    return out
+
+
 def plain_splink_per_query(d: Path, bodies: list[dict], n: int = 20) -> list[float]:
     """Seconds per `predict_between` of one new record against all records, plain Splink."""
     import duckdb
@@ -177,6 +210,7 @@ def main(argv: list[str] | None = None) -> None:
             drive(url, bodies, a.clients, 3)  # warm-up
             runs = [("closed loop: as fast as answered", *drive(url, bodies, a.clients, a.seconds))]
             runs.append((f"paced: {a.rate:.0f} requests/s in all", *drive(url, bodies, a.clients, a.seconds, a.rate)))
+            pages = page_timings(url, db)
             rss = psutil.Process(proc.pid).memory_info().rss / 1e9
         finally:
             proc.terminate()
@@ -190,6 +224,12 @@ def main(argv: list[str] | None = None) -> None:
         p = lambda q: ms[min(len(ms) - 1, int(q * len(ms)))]  # noqa: E731
         print(f"| project: POST /v1/match | {label} | {a.clients} | {len(ms):,} | {errors} | {p(0.5):.1f} | "
               f"{p(0.99):.1f} | {len(ms) / wall:.0f} |")
+    print("\nWhat the caseworker page asks, one request at a time (ms):\n")
+    print("| request | n | p50 ms | max ms |")
+    print("|---|---|---|---|")
+    for label, times in pages.items():
+        ms = sorted(t * 1000 for t in times)
+        print(f"| {label} | {len(ms)} | {ms[len(ms) // 2]:.1f} | {ms[-1]:.1f} |")
     if not a.skip_plain:
         times = plain_splink_per_query(d, bodies)
         print(f"| plain Splink: predict_between, one record | one at a time | 1 | {len(times)} | 0 | "

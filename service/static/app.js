@@ -167,6 +167,22 @@ function addPersonRow(role = "CH") {
     el("td", {}, input("last_name", "Last name")), el("td", {}, input("dob", "Date of birth")), el("td", {}, input("ssn", "SSN"))));
 }
 
+function fillFromPaste() {
+  // Lines as a spreadsheet or a case system copies them: commas or tabs between the fields.
+  const lines = $("paste").value.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  if (!lines.length) { $("referral-error").textContent = "Nothing pasted."; return; }
+  $("people").tBodies[0].replaceChildren();
+  for (const line of lines) {
+    const [role = "", first = "", last = "", dob = "", ssn = ""] = line.split(/\t|,/).map((x) => x.trim());
+    const code = role.toUpperCase();
+    addPersonRow(ROLES[code] ? code : "CH");
+    const row = $("people").tBodies[0].lastElementChild;
+    const values = { first_name: first, last_name: last, dob, ssn };
+    for (const input of row.querySelectorAll("input")) input.value = values[input.name] || "";
+  }
+  $("referral-error").textContent = "";
+}
+
 async function checkReferral(ev) {
   ev.preventDefault();
   const people = [];
@@ -192,6 +208,7 @@ $("search-form").addEventListener("submit", search);
 $("father-form").addEventListener("submit", findFather);
 $("referral-form").addEventListener("submit", checkReferral);
 $("add-person").addEventListener("click", () => addPersonRow());
+$("fill").addEventListener("click", fillFromPaste);
 $("back").addEventListener("click", () => show("search-view"));
 $("print").addEventListener("click", () => window.print());
 for (const b of document.querySelectorAll("#tabs button")) b.addEventListener("click", () => show(b.dataset.view));

@@ -96,6 +96,10 @@ def test_search_open_person_and_find_the_father(page, family):
     father = page.locator("#father").inner_text()
     assert "Father:" in father and "Paternity:" in father and "from IV-D case" in father
     page.screenshot(path=ARTIFACTS / "3-father.png", full_page=True)
+    page.emulate_media(media="print")  # the printable summary: the person, not the forms
+    assert page.get_by_role("heading", name=child_id).is_visible()
+    assert page.locator("nav").is_hidden() and page.get_by_role("button", name="Print summary").is_hidden()
+    page.pdf(path=ARTIFACTS / "3-person-summary.pdf")
 
 
 def test_protected_father_location_is_withheld(page, server, family):
@@ -122,14 +126,13 @@ def test_referral_decision(page, store):
     sign_in(page, "iva")
     page.get_by_role("button", name="Check a referral").click()
     page.get_by_label("Referral (case) number").fill(ref)
+    pasted = "\n".join(", ".join(v or "" for v in person) for person in people)  # as copied from a case system
+    page.get_by_label("Or paste the people").fill(pasted)
+    page.get_by_role("button", name="Fill the table from the pasted lines").click()
     rows = page.locator("#people tbody tr")
-    while rows.count() < len(people):
-        page.get_by_role("button", name="Add a person").click()
-    for i, (role, first, last, dob, ssn) in enumerate(people):
-        row = rows.nth(i)
-        row.locator("select").select_option(role)
-        for name, value in (("first_name", first), ("last_name", last), ("dob", dob), ("ssn", ssn)):
-            row.locator(f"input[name={name}]").fill(value or "")
+    assert rows.count() == len(people)
+    assert rows.nth(0).locator("select").input_value() == people[0][0]
+    assert rows.nth(0).locator("input[name=first_name]").input_value() == (people[0][1] or "")
     page.get_by_role("button", name="Check", exact=True).click()
     page.locator("#decision .decision").wait_for()
     assert "already has a child support case" in page.locator("#decision").inner_text()
