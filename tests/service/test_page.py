@@ -145,3 +145,22 @@ def test_page_loads_nothing_from_elsewhere(page, server):
     page.reload()
     page.get_by_label("Your API key").wait_for()
     assert outside == [] and "http" not in (Path(__file__).resolve().parents[2] / "service/static/index.html").read_text()
+
+
+def test_usable_by_keyboard_alone(page, family):
+    (first, last, dob, _), _, _ = family
+    page.keyboard.press("Tab")  # from the top of the page to the key field, then type and press Enter
+    while page.evaluate("document.activeElement && document.activeElement.id") != "api-key":
+        page.keyboard.press("Tab")
+    page.keyboard.type(KEY["ivd"])
+    page.keyboard.press("Enter")
+    page.get_by_text("Signed in as").wait_for()
+    assert page.evaluate("document.activeElement.id") == "s-first"  # focus lands on the first search field
+    page.keyboard.type(first)
+    page.keyboard.press("Tab")
+    page.keyboard.type(last)
+    page.keyboard.press("Tab")
+    page.keyboard.type(dob)
+    page.keyboard.press("Enter")
+    page.locator(".candidate").first.wait_for()
+    assert "% match" in page.locator("#results").inner_text()
