@@ -4,6 +4,7 @@ The store is opened read-only and only for as long as loading takes; while a bat
 writing, the open fails and the service keeps answering from the index it has, and tries again."""
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 
@@ -38,6 +39,11 @@ class IndexHolder:
         index = PersonIndex.build(current, load_model(self.settings.model))
         replay(index, self.db)  # records added through the API that this run has not taken in
         self.current = index  # one reference assignment: requests in flight keep the old one
+        # The index is millions of long-lived objects; a full cyclic collection walking them stalled
+        # requests for seconds. Freeze them out of the collector (reference counting still frees an
+        # index that is swapped out: it holds no cycles).
+        gc.collect()
+        gc.freeze()
         self.last_error = None
         log.info("index of run %s loaded: %s records", index.run_id, index.size)
         return index

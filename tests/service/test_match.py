@@ -81,6 +81,8 @@ def test_protected_persons_addresses_are_withheld(server, store):
 def test_person_page_and_audit_trail(server, batch):
     records, _ = batch
     pid = records.filter(pl.col("role") == "CH")["person_id"][0]
+    with server.client("ivd") as http:
+        assert http.post("/v1/match", json={"last_name": "SMITH"}).status_code == 200
     with server.client("ive", purpose="placement review") as http:
         r = http.get(f"/v1/persons/{pid}")
         missing = http.get("/v1/persons/P999999999")
