@@ -12,7 +12,7 @@ import duckdb
 
 from linkage.errors import LinkageError
 from linkage.model import load_model
-from linkage.store import load_current, store_connection
+from linkage.store import latest_complete_run, load_current, store_connection
 from service.index import INDEX_COLUMNS, PersonIndex
 from service.intake import replay
 from service.servicedb import ServiceDb
@@ -54,8 +54,7 @@ class IndexHolder:
         except LinkageError:
             return None  # a batch run is writing: try later
         try:
-            rows = con.execute("SELECT max(run_id) FROM runs WHERE status = 'complete'").fetchall()
-            return rows[0][0] if rows else None
+            return latest_complete_run(con)
         except duckdb.Error:
             return None
         finally:

@@ -11,6 +11,8 @@ from typing import Annotated, Optional
 import typer
 
 from linkage.cli.common import DbOpt, ModelOpt, fail
+from linkage.errors import LinkageError
+from linkage.store import latest_complete_run, store_connection
 
 ENV_PREFIX = "LINKAGE_SERVICE_"  # read by service.settings.ServiceSettings.from_env
 
@@ -31,8 +33,14 @@ def serve(
     """Answer match, person, referral and locate queries from an in-memory index of the store."""
     if importlib.util.find_spec("uvicorn") is None or importlib.util.find_spec("fastapi") is None:
         fail("the service needs its extra: pip install '.[service]'", 1)
-    if not db.exists():
-        fail(f"no store at {db}: run `linkage dedupe RECORDS --db {db}` first", 2)
+    try:
+        con = store_connection(db, read_only=True)
+        run = latest_complete_run(con)
+        con.close()
+    except LinkageError as e:
+        fail(str(e), 2)
+    if run is None:
+        fail(f"the store {db} holds no complete run: run `linkage dedupe RECORDS --db {db}` first", 2)
     try:
         parsed = json.loads(keys.read_text("utf-8"))
     except (OSError, json.JSONDecodeError) as e:

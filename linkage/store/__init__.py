@@ -8,6 +8,7 @@ from linkage.store.tables import (
     begin_run,
     ensure_schema,
     fail_run,
+    latest_complete_run,
     load_current,
     previous_person_ids,
     publish_run,
@@ -15,4 +16,4 @@ from linkage.store.tables import (
 )
 
 __all__ = ["AUDIT_DDL", "store_connection", "work_connection", "CurrentResult", "RunOutput", "begin_run", "ensure_schema",
-           "fail_run", "load_current", "previous_person_ids", "publish_run", "write_audit"]
+           "fail_run", "latest_complete_run", "load_current", "previous_person_ids", "publish_run", "write_audit"]

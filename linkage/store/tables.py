@@ -127,6 +127,14 @@ class CurrentResult:
     link_threshold: float
 
 
+def latest_complete_run(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The id of the last complete run, or None (no run yet, or not a store)."""
+    if not _has_table(con, "runs"):
+        return None
+    rows = con.execute("SELECT max(run_id) FROM runs WHERE status = 'complete'").fetchall()
+    return rows[0][0] if rows else None
+
+
 def load_current(con: duckdb.DuckDBPyConnection, columns: tuple[str, ...] | None = None,
                  with_pairs: bool = True) -> CurrentResult:
     """Records (all columns, or those of `columns` the table has) and pairs of the last complete run;

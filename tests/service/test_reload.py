@@ -6,6 +6,8 @@ import shutil
 import subprocess
 import time
 
+import duckdb
+
 from tests.cli import LINKAGE
 from tests.service.conftest import Server
 
@@ -43,3 +45,7 @@ def test_keys_file_problems_stop_the_start_with_a_message(store, tmp_path):
     p = subprocess.run([LINKAGE, "serve", "--db", str(tmp_path / "none.duckdb"), "--keys", str(bad)],
                        capture_output=True, text=True, timeout=60)
     assert p.returncode == 2 and "no store" in p.stderr
+    duckdb.connect(str(tmp_path / "empty.duckdb")).close()
+    p = subprocess.run([LINKAGE, "serve", "--db", str(tmp_path / "empty.duckdb"), "--keys", str(bad)],
+                       capture_output=True, text=True, timeout=60)
+    assert p.returncode == 2 and "no complete run" in p.stderr
