@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> None:
         rows.append(("plain Splink (trains on the input)", plain, d / "plain.parquet"))
     truth, hard = read_table(d / "truth.csv"), read_table(d / "hard_pairs.csv")
     n = pl.read_csv(d / "records.csv", infer_schema=False, columns=["record_id"]).height
-    print(f"| system | records | seconds | peak memory GB | precision | recall | F1 | look-alikes merged |")
+    print("| system | records | seconds | peak memory GB | precision | recall | F1 | look-alikes merged |")
     print("|---|---|---|---|---|---|---|---|")
     for label, m, path in rows:
         if m.returncode != 0:

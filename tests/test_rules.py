@@ -1,5 +1,4 @@
 import duckdb
-import polars as pl
 
 from blocking import candidate_pairs
 from linkage.ingest import validate

@@ -29,6 +29,7 @@ from linkage.cli.common import (
     link_and_publish,
     out_console,
     print_run_summary,
+    read_store,
     write_table,
 )
 from linkage.errors import LinkageError
@@ -96,12 +97,7 @@ def reports(
     """Duplicate IV-D cases, misdirected support and TANF feedback from the store's last run."""
     if fmt not in ("csv", "parquet"):
         fail(f"--format {fmt}: use csv or parquet", 2)
-    try:
-        con = store_connection(db, read_only=True)
-        current = load_current(con)
-        con.close()
-    except LinkageError as e:
-        fail(str(e), 1)
+    current = read_store(db, load_current)
     _write_reports(current.records, current.pairs, current.link_threshold, out_dir, f".{fmt}")
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Callable, NoReturn, TypeVar
 
+import duckdb
 import polars as pl
 import typer
 from rich.console import Console
@@ -25,6 +26,7 @@ from linkage.store import (
     store_connection,
 )
 
+T = TypeVar("T")
 out_console = Console(width=110)
 err_console = Console(stderr=True)
 
@@ -86,6 +88,18 @@ def run_with_progress(records: list[Path], config: LinkConfig, previous: dict[st
         result = link(records, config, previous, next_seq, progress, labels)
         bar.update(task, description="done", completed=len(stages))
     return result
+
+
+def read_store(db: Path, read: Callable[[duckdb.DuckDBPyConnection], T], code: int = 1) -> T:
+    """Open the store read-only for one read; a store problem ends the command with its message."""
+    try:
+        con = store_connection(db, read_only=True)
+        try:
+            return read(con)
+        finally:
+            con.close()
+    except LinkageError as e:
+        fail(str(e), code)
 
 
 def link_and_publish(records: list[Path], config: LinkConfig, db: Path,

@@ -10,9 +10,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from linkage.cli.common import DbOpt, ModelOpt, fail
-from linkage.errors import LinkageError
-from linkage.store import latest_complete_run, store_connection
+from linkage.cli.common import DbOpt, ModelOpt, fail, read_store
+from linkage.store import latest_complete_run
 
 ENV_PREFIX = "LINKAGE_SERVICE_"  # read by service.settings.ServiceSettings.from_env
 
@@ -33,13 +32,7 @@ def serve(
     """Answer match, person, referral and locate queries from an in-memory index of the store."""
     if importlib.util.find_spec("uvicorn") is None or importlib.util.find_spec("fastapi") is None:
         fail("the service needs its extra: pip install '.[service]'", 1)
-    try:
-        con = store_connection(db, read_only=True)
-        run = latest_complete_run(con)
-        con.close()
-    except LinkageError as e:
-        fail(str(e), 2)
-    if run is None:
+    if read_store(db, latest_complete_run, code=2) is None:
         fail(f"the store {db} holds no complete run: run `linkage dedupe RECORDS --db {db}` first", 2)
     try:
         parsed = json.loads(keys.read_text("utf-8"))

@@ -1,6 +1,5 @@
 """The shipped model, scored through Splink on pairs a caseworker would judge by eye."""
 import duckdb
-import polars as pl
 import pytest
 from splink import DuckDBAPI
 

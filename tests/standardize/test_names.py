@@ -1,7 +1,6 @@
 import csv
 from pathlib import Path
 
-import polars as pl
 import pytest
 
 from linkage.ingest import validate
