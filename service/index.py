@@ -70,6 +70,7 @@ class PersonIndex:
     case_rows: dict[tuple[str, str], list[int]]
     protected_places: set[str]
     review_threshold: float = 0.5
+    as_of: str | None = None  # when the batch run was published (UTC)
     built_at: float = field(default_factory=time.time)
     added: list[dict] = field(default_factory=list)
     added_ids: dict[str, int] = field(default_factory=dict)  # record_id -> uid of the live version
@@ -97,7 +98,8 @@ class PersonIndex:
         cases = records.group_by(C.SOURCE_SYSTEM, C.CASE_ID).agg(pl.col(C.UID))
         case_rows = dict(zip(zip(cases[C.SOURCE_SYSTEM].to_list(), cases[C.CASE_ID].to_list()), cases[C.UID].to_list()))
         return cls(current.run_id, records, KeyIndex(records, DEFAULT_RULES), scorer, current.link_threshold,
-                   person_rows, case_rows, places, model.meta.thresholds.review)
+                   person_rows, case_rows, places, model.meta.thresholds.review,
+                   current.finished_at.isoformat(timespec="minutes") if current.finished_at else None)
 
     @property
     def base_size(self) -> int:

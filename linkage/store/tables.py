@@ -125,6 +125,7 @@ class CurrentResult:
     records: pl.DataFrame  # standardized records with person_id
     pairs: pl.DataFrame  # record_id_l, record_id_r, match_weight, match_probability, match_key
     link_threshold: float
+    finished_at: datetime | None = None  # when the run was published: how current its addresses are
 
 
 def latest_complete_run(con: duckdb.DuckDBPyConnection) -> int | None:
@@ -139,11 +140,12 @@ def load_current(con: duckdb.DuckDBPyConnection, columns: tuple[str, ...] | None
                  with_pairs: bool = True) -> CurrentResult:
     """Records (all columns, or those of `columns` the table has) and pairs of the last complete run;
     StoreError when there is none."""
-    runs = con.execute("SELECT run_id, summary FROM runs WHERE status = 'complete' ORDER BY run_id DESC LIMIT 1").fetchall() \
+    runs = con.execute("SELECT run_id, summary, finished_at FROM runs WHERE status = 'complete' "
+                       "ORDER BY run_id DESC LIMIT 1").fetchall() \
         if _has_table(con, "runs") else []
     if not runs or not _has_table(con, "records"):
         raise StoreError("the store holds no complete run: run `linkage dedupe` or `linkage referrals` on it first")
-    run_id, summary = runs[0]
+    run_id, summary, finished_at = runs[0]
     threshold = json.loads(summary or "{}").get("thresholds", {}).get("link", 0.9)
     if columns:
         have = {r[0] for r in con.execute("SELECT column_name FROM information_schema.columns "
@@ -153,7 +155,7 @@ def load_current(con: duckdb.DuckDBPyConnection, columns: tuple[str, ...] | None
         select = "*"
     records = con.sql(f"SELECT {select} FROM records").pl()
     pairs = con.sql("SELECT * FROM pairs").pl() if with_pairs else pl.DataFrame()
-    return CurrentResult(run_id, records, pairs, float(threshold))
+    return CurrentResult(run_id, records, pairs, float(threshold), finished_at)
 
 
 def write_audit(con: duckdb.DuckDBPyConnection, actor: str, role: str, purpose: str, action: str,

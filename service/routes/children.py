@@ -18,8 +18,9 @@ router = APIRouter(prefix="/v1", tags=["locate"])
 def father(caller: Annotated[Caller, Depends(allow(*LOCATE_ROLES))], index: Index, db: Db,
            person_id: Annotated[str, Path(max_length=40, pattern=r"^[A-Za-z0-9_-]+$")],
            purpose: Annotated[str, Query(min_length=3, max_length=200, description="why: required, audited")]) -> dict:
-    """Every NCP and PF of the child's cases: paternity, addresses by program with their source,
-    relatives. A person protected by the Family Violence Indicator: location withheld, for everyone."""
+    """Every NCP and PF of the child's cases: paternity, addresses by program with their source and
+    the date of the batch run they are known from (`as_of`), relatives. A person protected by the
+    Family Violence Indicator: location withheld, for everyone."""
     rows = index.family_rows(person_id)
     child = rows.filter((pl.col(C.PERSON_ID) == person_id) & (pl.col(C.ROLE) == "CH"))
     if child.is_empty():
@@ -27,4 +28,4 @@ def father(caller: Annotated[Caller, Depends(allow(*LOCATE_ROLES))], index: Inde
         raise HTTPException(status_code=status, detail=f"{person_id} is not a child (role CH) in any case of the index")
     answer = locate_father(rows, child[C.RECORD_ID][0], protected=index.protected_places)
     db.audit(caller, f"locate father of {person_id}", answer.person_ids(), purpose)
-    return {"index_run_id": index.run_id, **dataclasses.asdict(answer)}
+    return {"index_run_id": index.run_id, "as_of": index.as_of, **dataclasses.asdict(answer)}

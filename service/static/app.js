@@ -145,6 +145,7 @@ async function findFather(ev) {
     const a = await api(`/v1/children/${encodeURIComponent($("father-form").dataset.person)}/father?purpose=${encodeURIComponent(purpose)}`);
     const box = $("father");
     box.replaceChildren();
+    if (a.as_of) box.append(el("p", { class: "hint" }, `Addresses as the programs held them on ${a.as_of.replace("T", " ")} UTC (batch run ${a.index_run_id}).`));
     if (!a.fathers.length) box.append(el("p", {}, a.note || "No father is named in this child's cases."));
     for (const f of a.fathers) {
       box.append(el("article", { class: "candidate" },

@@ -95,6 +95,7 @@ def test_search_open_person_and_find_the_father(page, family):
     page.locator("#father .candidate").first.wait_for()
     father = page.locator("#father").inner_text()
     assert "Father:" in father and "Paternity:" in father and "from IV-D case" in father
+    assert "Addresses as the programs held them on 20" in father  # the date they are known from
     page.screenshot(path=ARTIFACTS / "3-father.png", full_page=True)
     page.emulate_media(media="print")  # the printable summary: the person, not the forms
     assert page.get_by_role("heading", name=child_id).is_visible()
