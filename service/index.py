@@ -27,7 +27,8 @@ DISPLAY_COLUMNS = (C.RECORD_ID, C.PERSON_ID, C.SOURCE_SYSTEM, C.CASE_ID, C.ROLE,
                    C.FVI_FLAG, C.FIRST_NAME, C.MIDDLE_NAME, C.LAST_NAME, C.SUFFIX, C.DOB_DATE, C.STREET, C.CITY,
                    C.STATE, C.ZIP)
 INDEX_COLUMNS = tuple(dict.fromkeys((*DISPLAY_COLUMNS, *COMPARISON_COLUMNS, *RULE_COLUMNS, C.SSN_TAIL)))
-MATCH_COLUMNS = (*COMPARISON_COLUMNS, C.PERSON_ID, C.SSN_TAIL, C.RECORD_ID)
+MATCH_COLUMNS = (*COMPARISON_COLUMNS, C.PERSON_ID, C.SSN_TAIL, C.RECORD_ID, "_protected")
+UNSCORED_WHEN_PROTECTED = frozenset({"address"})  # where a protected person lives must not move a score
 SHOW_COLUMNS = (*DISPLAY_COLUMNS, C.SSN_TAIL, "_protected")
 
 
@@ -120,7 +121,8 @@ class PersonIndex:
         for uid, row in zip(uids.tolist(), rows):
             if ssn_last4 is not None and row[C.SSN_TAIL] not in (None, ssn_last4):
                 continue
-            w = self.scorer.weight(query, row)
+            skip = UNSCORED_WHEN_PROTECTED if self._protected(row) else frozenset()
+            w = self.scorer.weight(query, row, skip)
             held = best.get(row[C.PERSON_ID])
             if held is None or w > held[0]:
                 best[row[C.PERSON_ID]] = (w, uid, row)
@@ -130,7 +132,8 @@ class PersonIndex:
             p = self.scorer.probability(w)
             if p < min_probability:
                 break
-            hits.append(Hit(pid, p, uid, self.scorer.explain(query, row), row))
+            skip = UNSCORED_WHEN_PROTECTED if self._protected(row) else frozenset()
+            hits.append(Hit(pid, p, uid, self.scorer.explain(query, row, skip), row))
         return hits
 
     def _rows(self, uids: np.ndarray) -> list[dict]:
@@ -167,6 +170,9 @@ class PersonIndex:
 
     def row(self, uid: int) -> dict:
         return self.records.row(uid, named=True) if uid < self.base_size else self.added[uid - self.base_size]
+
+    def _protected(self, row: dict) -> bool:
+        return bool(row.get(PROTECTED)) or row[C.PERSON_ID] in self.protected_people
 
     def is_protected(self, person_id: str, rows: pl.DataFrame | list[dict]) -> bool:
         if person_id in self.protected_people:

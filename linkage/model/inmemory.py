@@ -62,18 +62,24 @@ class PairScorer:
     def tf_columns(self) -> set[str]:
         return {lvl.tf_column for c in self.comparisons for lvl in c.levels if lvl.tf_column}
 
-    def explain(self, l: Record, r: Record) -> list[Evidence]:
+    def explain(self, l: Record, r: Record, skip: frozenset[str] = frozenset()) -> list[Evidence]:
         out = []
         for comp in self.comparisons:
+            if comp.name in skip:
+                continue
             for lvl in comp.levels:
                 if lvl.condition is None or lvl.condition(l, r):
                     out.append(Evidence(comp.name, lvl.label, lvl.weight + self._tf_adjustment(lvl, l, r)))
                     break
         return out
 
-    def weight(self, l: Record, r: Record) -> float:
+    def weight(self, l: Record, r: Record, skip: frozenset[str] = frozenset()) -> float:
+        """skip: comparisons left out (the service leaves out the address of a protected person, so
+        that a probe with a guessed address learns nothing from the probability)."""
         w = self.prior_weight
         for comp in self.comparisons:
+            if comp.name in skip:
+                continue
             for lvl in comp.levels:
                 if lvl.condition is None or lvl.condition(l, r):
                     w += lvl.weight + (self._tf_adjustment(lvl, l, r) if lvl.tf_column else 0.0)

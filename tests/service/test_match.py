@@ -8,6 +8,8 @@ import polars as pl
 import pytest
 
 from benchmarks.service_speed import api_person
+from linkage.cases.locate import protected_places
+from service.index import protected_persons
 
 FIELDS = ("first_name", "middle_name", "last_name", "suffix", "dob", "sex", "ssn", "street", "city", "state", "zip", "role")
 
@@ -17,9 +19,11 @@ def batch(store, small_data):
     con = duckdb.connect(str(store), read_only=True)
     persons = con.sql("SELECT record_id, person_id, source_system, case_id FROM records").pl()
     pairs = con.sql("SELECT record_id_l, record_id_r, match_probability FROM pairs").pl()
+    linked = con.sql("SELECT person_id, fvi_flag, street, city, zip FROM records").pl()
     con.close()
+    protected = set(linked.filter(protected_persons(linked, protected_places(linked)))["person_id"])
     raw = pl.read_csv(small_data / "records.csv", infer_schema=False)
-    return raw.join(persons, on="record_id"), pairs
+    return raw.join(persons, on="record_id"), pairs, protected
 
 
 def _query(row: dict) -> dict:
@@ -27,7 +31,8 @@ def _query(row: dict) -> dict:
 
 
 def test_candidates_and_probabilities_are_the_batch_models(server, batch):
-    records, pairs = batch
+    """For every person not protected by the FVI (whose address the service leaves out of the score)."""
+    records, pairs, protected = batch
     both = pl.concat([pairs, pairs.select(pl.col("record_id_r").alias("record_id_l"), pl.col("record_id_l").alias("record_id_r"),
                                           "match_probability")])
     case = dict(zip(records["record_id"], records["source_system"] + records["case_id"]))
@@ -41,7 +46,7 @@ def test_candidates_and_probabilities_are_the_batch_models(server, batch):
             assert person[row["record_id"]] in got  # a record finds its own person
             partners = both.filter((pl.col("record_id_l") == row["record_id"]) & (pl.col("match_probability") >= 0.5))
             for other, p in zip(partners["record_id_r"], partners["match_probability"]):
-                if case[other] == case[row["record_id"]]:
+                if case[other] == case[row["record_id"]] or person[other] in protected:
                     continue
                 assert person[other] in got, (row["record_id"], other)
                 assert got[person[other]]["match_probability"] >= round(p, 6) - 1e-6
@@ -50,7 +55,7 @@ def test_candidates_and_probabilities_are_the_batch_models(server, batch):
 
 
 def test_evidence_reads_like_words_and_ssn_is_masked_by_role(server, batch):
-    records, _ = batch
+    records, _, _ = batch
     row = records.filter(pl.col("ssn").str.len_chars() >= 9).row(0, named=True)
     digits = re.sub(r"[^0-9]", "", row["ssn"])
     with server.client("ivd") as ivd, server.client("iva") as iva:
@@ -68,18 +73,25 @@ def test_evidence_reads_like_words_and_ssn_is_masked_by_role(server, batch):
 
 def test_protected_persons_addresses_are_withheld(server, store):
     con = duckdb.connect(str(store), read_only=True)
-    row = con.execute("SELECT first_name, last_name, dob_date, street FROM records WHERE fvi_flag AND dob_date IS NOT NULL "
-                      "AND street IS NOT NULL LIMIT 1").fetchall()[0]
+    row = con.execute("SELECT first_name, last_name, dob_date, street, zip FROM records WHERE fvi_flag "
+                      "AND dob_date IS NOT NULL AND street IS NOT NULL LIMIT 1").fetchall()[0]
     con.close()
     with server.client("ivd") as http:
         body = http.post("/v1/match", json={"first_name": row[0], "last_name": row[1], "dob": row[2].isoformat()})
     top = body.json()["candidates"][0]
     assert all(r["address"] is None and r["address_withheld"] for r in top["records"])
     assert row[3] not in body.text
+    assert not [e for e in top["evidence"] if e["field"] == "address"]
+    with server.client("ivd") as http:  # a guessed address moves nothing: the score leaves it out
+        probe = {"first_name": row[0], "last_name": row[1], "dob": row[2].isoformat()}
+        right = http.post("/v1/match", json={**probe, "street": row[3], "zip": row[4]}).json()["candidates"][0]
+        wrong = http.post("/v1/match", json={**probe, "street": "1 NOWHERE RD", "zip": "99999"}).json()["candidates"][0]
+    assert right["person_id"] == wrong["person_id"] == top["person_id"]
+    assert right["match_probability"] == wrong["match_probability"] == top["match_probability"]
 
 
 def test_person_page_and_audit_trail(server, batch):
-    records, _ = batch
+    records, _, _ = batch
     pid = records.filter(pl.col("role") == "CH")["person_id"][0]
     with server.client("ivd") as http:
         assert http.post("/v1/match", json={"last_name": "SMITH"}).status_code == 200
