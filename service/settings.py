@@ -1,4 +1,5 @@
-"""The service's one settings object, read from the environment `linkage serve` sets."""
+"""The service's one settings object, read from the environment `linkage serve` sets
+(`linkage/cli/serve.py` names the same variables: the CLI does not import the service)."""
 from __future__ import annotations
 
 import os
@@ -15,7 +16,6 @@ class ServiceSettings:
     audit: Path  # the service's own DuckDB file for the audit trail and added records
     model: str = "default"
     max_body_bytes: int = 64 * 1024
-    max_candidates: int = 10
     reload_seconds: float = 30.0
 
     @classmethod
@@ -30,9 +30,3 @@ class ServiceSettings:
         return cls(db=db, keys=Path(get("KEYS")), audit=Path(get("AUDIT", str(db.with_suffix(".audit.duckdb")))),
                    model=get("MODEL", "default"), max_body_bytes=int(get("MAX_BODY_BYTES", str(64 * 1024))),
                    reload_seconds=float(get("RELOAD_SECONDS", "30")))
-
-    def to_env(self) -> dict[str, str]:
-        return {ENV_PREFIX + "DB": str(self.db), ENV_PREFIX + "KEYS": str(self.keys),
-                ENV_PREFIX + "AUDIT": str(self.audit), ENV_PREFIX + "MODEL": self.model,
-                ENV_PREFIX + "MAX_BODY_BYTES": str(self.max_body_bytes),
-                ENV_PREFIX + "RELOAD_SECONDS": str(self.reload_seconds)}
