@@ -50,7 +50,7 @@ class IndexHolder:
 
     def latest_run(self) -> int | None:
         try:
-            con = store_connection(self.settings.db, read_only=True)
+            con = store_connection(self.settings.db, read_only=True, wait_seconds=0)
         except LinkageError:
             return None  # a batch run is writing: try later
         try:

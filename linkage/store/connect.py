@@ -6,6 +6,7 @@ that the store only ever sees complete results, written in one transaction.
 from __future__ import annotations
 
 import tempfile
+import time
 from pathlib import Path
 
 import duckdb
@@ -27,13 +28,21 @@ def work_connection(memory_limit: str | None = "3GB", threads: int | None = None
     return con
 
 
-def store_connection(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+def store_connection(path: Path, read_only: bool = False, wait_seconds: float = 30.0) -> duckdb.DuckDBPyConnection:
+    """Open the store. A file held by another process (the service reading it for a moment, or another
+    run) is retried for `wait_seconds`: a nightly run must not fail because a reader looked in."""
     path = Path(path)
     if read_only and not path.exists():
         raise StoreError(f"no store at {path}: run `linkage dedupe RECORDS --db {path}` first")
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        return duckdb.connect(str(path), read_only=read_only)
-    except duckdb.Error as e:
-        raise StoreError(f"cannot open the store {path}: {e} (is another run writing it?)") from e
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as e:
+            if "lock" not in str(e).lower() or time.monotonic() >= deadline:
+                raise StoreError(f"cannot open the store {path}: {e} (is another run writing it?)") from e
+            time.sleep(0.2)
+        except duckdb.Error as e:
+            raise StoreError(f"cannot open the store {path}: {e}") from e

@@ -1,3 +1,7 @@
+import subprocess
+import sys
+import time
+
 import polars as pl
 import pytest
 
@@ -55,3 +59,20 @@ def test_a_run_that_dies_while_publishing_leaves_the_previous_result(tmp_path, m
 def test_a_missing_store_opened_read_only_is_a_clear_error(tmp_path):
     with pytest.raises(StoreError, match="linkage dedupe"):
         store_connection(tmp_path / "none.duckdb", read_only=True)
+
+
+def test_a_store_held_for_a_moment_by_another_process_is_waited_for(tmp_path):
+    """The service opens the store read-only for a moment every few seconds; a nightly run starting in
+    that moment must wait, not fail."""
+    db = tmp_path / "held.duckdb"
+    store_connection(db).close()
+    holder = subprocess.Popen([sys.executable, "-c", f"import duckdb, time\ncon = duckdb.connect({str(db)!r}, read_only=True)\n"
+                               "print('held', flush=True)\ntime.sleep(1.5)"], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "held"
+    with pytest.raises(StoreError, match="lock"):
+        store_connection(db, wait_seconds=0)
+    t0 = time.monotonic()
+    con = store_connection(db, wait_seconds=20)
+    assert time.monotonic() - t0 > 0.3
+    con.close()
+    holder.wait()
