@@ -84,10 +84,12 @@ class KeyIndex:
         indexed: the record is itself in the index (its blocks already count it)."""
         found: list[np.ndarray] = []
         for ri in self.rules:
+            wanted: dict[tuple[str, bool], None] = {}  # variants mostly give the same keys: look each up once
             for rec in (record, *variants):
                 lacks = bool(ri.rule.only_if_missing) and rec.get(ri.rule.only_if_missing) is None
-                for key in keys_of(rec, ri.rule):
-                    found.extend(self._block(ri, key, lacks, 0 if indexed else 1))
+                wanted.update(dict.fromkeys((key, lacks) for key in keys_of(rec, ri.rule)))
+            for key, lacks in wanted:
+                found.extend(self._block(ri, key, lacks, 0 if indexed else 1))
         return np.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
 
     @staticmethod

@@ -52,22 +52,24 @@ def conflict_with(index: PersonIndex, person_id: str, row: dict, same_submission
     return None
 
 
+def person_for(index: PersonIndex, row: dict, keep: str | None = None,
+               same_submission: bool = False) -> tuple[str, float | None] | None:
+    """The person `row` belongs to: `keep` (its earlier version's) if still compatible, else the best
+    match at the link threshold that no never-merge rule refuses; None for someone new."""
+    candidates: list[tuple[str, float | None]] = [(keep, None)] if keep else []
+    candidates += [(hit.person_id, hit.probability) for hit in index.match(row, [], index.link_threshold, 5)]
+    for pid, p in candidates:
+        if conflict_with(index, pid, {**row, C.PERSON_ID: pid}, same_submission) is None:
+            return pid, p
+    return None
+
+
 def take_in(index: PersonIndex, db: ServiceDb, fields: dict, actor) -> tuple[str, float | None, bool]:
     """(person_id, match probability or None for a new person, replaced an earlier version)."""
     old_uid = index.uid_of(fields[C.RECORD_ID])
     probe = index_row(index, fields, "")
-    candidates: list[tuple[str, float | None]] = []
-    if old_uid is not None:
-        candidates.append((index.row(old_uid)[C.PERSON_ID], None))  # keep the id if still compatible
-    for hit in index.match(probe, [], index.link_threshold, 5):
-        candidates.append((hit.person_id, hit.probability))
-    person_id, probability = None, None
-    for pid, p in candidates:
-        if conflict_with(index, pid, {**probe, C.PERSON_ID: pid}) is None:
-            person_id, probability = pid, p
-            break
-    if person_id is None:
-        person_id = db.next_person_id()
+    keep = index.row(old_uid)[C.PERSON_ID] if old_uid is not None else None
+    person_id, probability = person_for(index, probe, keep) or (db.next_person_id(), None)
     index.add({**probe, C.PERSON_ID: person_id})
     db.save_added(actor, fields[C.RECORD_ID], person_id, fields)
     return person_id, probability, old_uid is not None

@@ -11,7 +11,7 @@ from linkage.cases import CaseConfig, check_referrals
 from service.auth import Caller, Role
 from service.deps import Db, Index, Purpose, allow
 from service.index import PersonIndex
-from service.intake import conflict_with, index_row
+from service.intake import index_row, person_for
 from service.routes.records import RecordIn
 
 router = APIRouter(prefix="/v1", tags=["referrals"])
@@ -43,13 +43,6 @@ class DecisionOut(BaseModel):
     closed_ivd_case_id: str | None
 
 
-def _person(index: PersonIndex, row: dict, fallback: str) -> str:
-    for hit in index.match(row, [], index.link_threshold, 5):
-        if conflict_with(index, hit.person_id, {**row, C.PERSON_ID: hit.person_id}, same_submission=True) is None:
-            return hit.person_id
-    return fallback
-
-
 @router.post("/referrals/check", response_model=DecisionOut)
 def check(body: ReferralIn, caller: Annotated[Caller, Depends(allow(Role.IVD, Role.IVA, Role.IVE, Role.ADMIN))],
           index: Index, db: Db, purpose: Purpose = None) -> DecisionOut:
@@ -59,7 +52,8 @@ def check(body: ReferralIn, caller: Annotated[Caller, Depends(allow(Role.IVD, Ro
         fields = {**person.model_dump(), C.RECORD_ID: f"{body.referral_id}#{i + 1}", C.SOURCE_SYSTEM: body.source_system,
                   C.CASE_ID: body.referral_id}
         row = index_row(index, fields, "")
-        row[C.PERSON_ID] = _person(index, row, f"NEW#{i + 1}")
+        found = person_for(index, row, same_submission=True)
+        row[C.PERSON_ID] = found[0] if found else f"NEW#{i + 1}"
         rows.append(row)
     ivd = _ivd_cases_of(index, {r[C.PERSON_ID] for r in rows}, rows)
     records = pl.concat([pl.DataFrame(rows, schema=index.records.schema), ivd]).with_columns(
