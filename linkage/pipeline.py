@@ -25,7 +25,8 @@ from linkage.model import (
     Thresholds,
     TrainingConfig,
     for_record_count,
-    load_model,
+    model_digest,
+    resolve_model,
     score,
     train,
 )
@@ -42,16 +43,17 @@ from linkage.persons import (
 from linkage.rules import DEFAULT_RULES, SAME_CASE
 from linkage.standardize import standardize
 from linkage.store import work_connection
+from linkage.store.review import MATCH, NOT_A_MATCH
 
 Progress = Callable[[str], None]
 
 
 @dataclass(frozen=True)
 class LinkConfig:
-    """How to link. `model` names a directory under models/ (or is a path); with `train=True` a new
-    model is trained on the input instead, unsupervised."""
+    """How to link. `model` names a version under models/ (or is a path; None: the latest accepted
+    version); with `train=True` a new model is trained on the input instead, unsupervised."""
 
-    model: str | Path = "default"
+    model: str | Path | None = None
     models_dir: Path | None = None
     train: bool = False
     training: TrainingConfig = TrainingConfig()
@@ -92,6 +94,7 @@ class LinkResult:
             "links_refused_by_rules": dict(self.refused), "family_merges": self.family_merges,
             "ids_kept": self.ids.kept, "ids_new": self.ids.new, "merges": sum(e.kind == "merge" for e in self.ids.events),
             "splits": sum(e.kind == "split" for e in self.ids.events), "model": self.model.meta.name,
+            "model_digest": model_digest(self.model),
             "thresholds": {"link": self.thresholds.link, "review": self.thresholds.review},
             "seconds": {k: round(v, 2) for k, v in self.timings.items()},
             "blocking": {"rules": [vars(r) for r in self.blocking.rules], "recall": self.blocking.recall},
@@ -104,10 +107,12 @@ class LinkResult:
 
 def link(paths: list[Path], config: LinkConfig = LinkConfig(), previous_ids: dict[str, str] | None = None,
          next_seq: int = 1, progress: Progress = lambda stage: None,
-         labels: pl.DataFrame | None = None) -> LinkResult:
+         labels: pl.DataFrame | None = None, reviewed: pl.DataFrame | None = None) -> LinkResult:
     """Read, validate, standardize, block, score and cluster; nothing is written anywhere.
 
     labels: optional (record_id, label) truth; the blocking report then gives recall per rule.
+    reviewed: clerical decisions (record_id_l, record_id_r, decision): a "not a match" is never
+    merged, a "match" is linked unless a never-merge rule forbids it.
     """
     timings: dict[str, float] = {}
 
@@ -144,7 +149,8 @@ def link(paths: list[Path], config: LinkConfig = LinkConfig(), previous_ids: dic
         con.close()
     with stage("cluster"):
         clusters, family_merges = cluster_persons(records, scored, model.meta.thresholds.link,
-                                                  config.family_evidence, config.never_merge)
+                                                  config.family_evidence, config.never_merge,
+                                                  _reviewed_by_uid(reviewed, records))
     with stage("assign ids"):
         ids = assign_person_ids(records[C.RECORD_ID].to_list(), clusters.labels(), previous_ids or {}, next_seq)
         records = records.with_columns(pl.Series(C.PERSON_ID, ids.person_ids, dtype=pl.String))
@@ -154,14 +160,35 @@ def link(paths: list[Path], config: LinkConfig = LinkConfig(), previous_ids: dic
 
 
 def cluster_persons(records: pl.DataFrame, scored: pl.DataFrame, link_threshold: float,
-                    family_evidence: bool = True, never_merge: NeverMerge = NeverMerge()) -> tuple[Clusters, int]:
-    """Constrained clustering of the pairs at or above the link threshold, then family evidence."""
+                    family_evidence: bool = True, never_merge: NeverMerge = NeverMerge(),
+                    reviewed: pl.DataFrame | None = None) -> tuple[Clusters, int]:
+    """Constrained clustering of the pairs at or above the link threshold, then family evidence.
+
+    reviewed: (uid_l, uid_r, decision) clerical decisions; they come before any score."""
     clusters = Clusters(RecordFacts.from_frame(records, never_merge))
-    strong = scored.filter(pl.col("match_probability") >= link_threshold)
+    strong = scored.filter(pl.col("match_probability") >= link_threshold).select("uid_l", "uid_r", "match_weight")
+    if reviewed is not None and reviewed.height:
+        apart = reviewed.filter(pl.col("decision") == NOT_A_MATCH)
+        clusters.keep_apart(apart["uid_l"].to_list(), apart["uid_r"].to_list())
+        matched = reviewed.filter(pl.col("decision") == MATCH).select(
+            "uid_l", "uid_r", pl.lit(float("inf")).alias("match_weight"))
+        strong = pl.concat([matched, strong], how="vertical_relaxed")
     cluster_edges(clusters, strong["uid_l"].to_numpy(), strong["uid_r"].to_numpy(),
                   strong["match_weight"].to_numpy())
     merges = apply_family_evidence(clusters, records) if family_evidence else 0
     return clusters, merges
+
+
+def _reviewed_by_uid(reviewed: pl.DataFrame | None, records: pl.DataFrame) -> pl.DataFrame | None:
+    """Decisions on pairs of records both in this run, by uid (a decision on a record that is gone
+    is kept in the store but has nothing to act on)."""
+    if reviewed is None or not reviewed.height:
+        return None
+    ids = records.select(C.UID, C.RECORD_ID)
+    return (reviewed.select("record_id_l", "record_id_r", "decision")
+            .join(ids.rename({C.UID: "uid_l", C.RECORD_ID: "record_id_l"}), on="record_id_l")
+            .join(ids.rename({C.UID: "uid_r", C.RECORD_ID: "record_id_r"}), on="record_id_r")
+            .select("uid_l", "uid_r", "decision"))
 
 
 def _load_records_table(con, records: pl.DataFrame) -> None:
@@ -172,9 +199,9 @@ def _load_records_table(con, records: pl.DataFrame) -> None:
 
 def _model(db_api: DuckDBAPI, config: LinkConfig, paths: list[Path], n_records: int) -> SavedModel:
     if not config.train:
-        return load_model(config.model, config.models_dir)
+        return resolve_model(config.model, config.models_dir)
     splink_model = train(db_api, "std_records", config.training)
-    meta = ModelMeta(name=str(config.model), created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    meta = ModelMeta(name=str(config.model or "trained"), created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
                      trained_on=", ".join(str(p) for p in paths), command="linkage dedupe --train",
                      thresholds=config.thresholds or Thresholds(), trained_records=n_records)
     return SavedModel(splink_model, meta)

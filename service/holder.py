@@ -11,7 +11,7 @@ import threading
 import duckdb
 
 from linkage.errors import LinkageError
-from linkage.model import load_model
+from linkage.model import model_digest, resolve_model
 from linkage.store import latest_complete_run, load_current, store_connection
 from service.index import INDEX_COLUMNS, PersonIndex
 from service.intake import replay
@@ -26,6 +26,7 @@ class IndexHolder:
         self.settings = settings
         self.db = db
         self.current: PersonIndex | None = None
+        self.model: str | None = None  # the version answering, for /readyz
         self.last_error: str | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -36,7 +37,9 @@ class IndexHolder:
             current = load_current(con, columns=INDEX_COLUMNS, with_pairs=False)
         finally:
             con.close()
-        index = PersonIndex.build(current, load_model(self.settings.model))
+        model = resolve_model(self.settings.model)
+        index = PersonIndex.build(current, model)
+        self.model = f"{model.meta.name} [{model_digest(model)}]"
         replay(index, self.db)  # records added through the API that this run has not taken in
         self.current = index  # one reference assignment: requests in flight keep the old one
         # The index is millions of long-lived objects; a full cyclic collection walking them stalled

@@ -122,3 +122,4 @@ class Health(BaseModel):
     status: str
     index_run_id: int | None = None
     records: int | None = None
+    model: str | None = None  # model version and digest the answers come from

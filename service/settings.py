@@ -14,7 +14,7 @@ class ServiceSettings:
     db: Path  # the batch store the index is loaded from (opened read-only, briefly)
     keys: Path  # JSON: {"API KEY": {"name": "...", "role": "ivd"}} or {"API KEY": "ivd"}
     audit: Path  # the service's own DuckDB file for the audit trail and added records
-    model: str = "default"
+    model: str | None = None  # a version name or directory; None: the latest accepted version
     max_body_bytes: int = 64 * 1024
     reload_seconds: float = 30.0
 
@@ -28,5 +28,5 @@ class ServiceSettings:
 
         db = Path(get("DB"))
         return cls(db=db, keys=Path(get("KEYS")), audit=Path(get("AUDIT", str(db.with_suffix(".audit.duckdb")))),
-                   model=get("MODEL", "default"), max_body_bytes=int(get("MAX_BODY_BYTES", str(64 * 1024))),
+                   model=get("MODEL", "") or None, max_body_bytes=int(get("MAX_BODY_BYTES", str(64 * 1024))),
                    reload_seconds=float(get("RELOAD_SECONDS", "30")))

@@ -22,6 +22,7 @@ from linkage.cli.common import (
     PERSONS_FILE_COLUMNS,
     DbOpt,
     ModelOpt,
+    ModelsDirOpt,
     RecordsArg,
     check_output,
     check_thresholds,
@@ -49,7 +50,8 @@ def referrals(
     records: RecordsArg,
     out: Annotated[Path, typer.Option("--out", help="decisions file, one row per IV-A / IV-E case (.csv or .parquet)")],
     db: DbOpt = Path("linkage.duckdb"),
-    model: ModelOpt = "default",
+    model: ModelOpt = None,
+    models_dir: ModelsDirOpt = None,
     quarantine: Annotated[Optional[Path], typer.Option(help="quarantine file (default: next to --out)")] = None,
     link_threshold: Annotated[Optional[float], typer.Option(help="override the model's link threshold")] = None,
     review_threshold: Annotated[Optional[float], typer.Option(help="override the model's review threshold")] = None,
@@ -71,7 +73,7 @@ def referrals(
                      review_at=review_at)
     if review_at > existing_at:
         fail(f"--review-at {review_at} is above --existing-at {existing_at}", 2)
-    config = LinkConfig(model=model, link_threshold=link_threshold, review_threshold=review_threshold,
+    config = LinkConfig(model=model, models_dir=models_dir, link_threshold=link_threshold, review_threshold=review_threshold,
                         memory_limit=memory_limit)
     result, summary, run_id = link_and_publish(records, config, db)
     decisions = check_referrals(result.records, result.pairs, CaseConfig(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Callable, NoReturn, TypeVar
+from typing import Annotated, Callable, NoReturn, Optional, TypeVar
 
 import duckdb
 import polars as pl
@@ -25,6 +25,7 @@ from linkage.store import (
     publish_run,
     store_connection,
 )
+from linkage.store.review import read_labels as read_review_labels
 
 T = TypeVar("T")
 out_console = Console(width=110)
@@ -36,7 +37,10 @@ PERSONS_FILE_COLUMNS = (C.RECORD_ID, C.PERSON_ID, C.SOURCE_SYSTEM, C.CASE_ID, C.
 
 RecordsArg = Annotated[list[Path], typer.Argument(help="CSV or Parquet files in the schema's columns")]
 DbOpt = Annotated[Path, typer.Option("--db", help="DuckDB store")]
-ModelOpt = Annotated[str, typer.Option("--model", help="model name under models/ or a model directory")]
+ModelOpt = Annotated[Optional[str], typer.Option(
+    "--model", help="model version under models/ or a model directory (default: the latest accepted version)")]
+ModelsDirOpt = Annotated[Optional[Path], typer.Option(
+    "--models-dir", envvar="LINKAGE_MODELS_DIR", help="where model versions live (default: the project's models/)")]
 
 
 def fail(message: str, code: int) -> NoReturn:
@@ -75,7 +79,8 @@ def read_labels(path: Path) -> pl.DataFrame:
 
 
 def run_with_progress(records: list[Path], config: LinkConfig, previous: dict[str, str],
-                      next_seq: int, labels: pl.DataFrame | None = None) -> LinkResult:
+                      next_seq: int, labels: pl.DataFrame | None = None,
+                      reviewed: pl.DataFrame | None = None) -> LinkResult:
     stages = [("train" if config.train and s == "load model" else s) for s in STAGES]
     with Progress(TextColumn("{task.description:<22}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                   TimeElapsedColumn(), console=err_console, transient=not err_console.is_terminal) as bar:
@@ -85,7 +90,7 @@ def run_with_progress(records: list[Path], config: LinkConfig, previous: dict[st
             done = stages.index(stage) if stage in stages else 0
             bar.update(task, description=stage, completed=done)
 
-        result = link(records, config, previous, next_seq, progress, labels)
+        result = link(records, config, previous, next_seq, progress, labels, reviewed)
         bar.update(task, description="done", completed=len(stages))
     return result
 
@@ -111,9 +116,10 @@ def link_and_publish(records: list[Path], config: LinkConfig, db: Path,
         fail(str(e), 1)
     ensure_schema(con)
     previous, next_seq = previous_person_ids(con)
+    reviewed = read_review_labels(con)
     run_id = begin_run(con, " ".join(["linkage", *sys.argv[1:]]), [str(p) for p in records])
     try:
-        result = run_with_progress(records, config, previous, next_seq, labels)
+        result = run_with_progress(records, config, previous, next_seq, labels, reviewed)
         summary = result.summary()
         publish_run(con, run_id, RunOutput(result.records, result.quarantine, result.pairs, result.ids.events,
                                            result.ids.next_seq, result.model.meta.name, summary))
@@ -142,7 +148,7 @@ def print_run_summary(command: str, result: LinkResult, s: dict, outputs: dict[s
     t.add_row("candidate pairs compared", f"{s['candidate_pairs']:,}")
     t.add_row("links refused by never-merge rules", f"{sum(s['links_refused_by_rules'].values()):,}")
     t.add_row("parents and children linked through family", f"{s['family_merges']:,}")
-    t.add_row("model", f"{s['model']} (link >= {s['thresholds']['link']}, review >= {s['thresholds']['review']})")
+    t.add_row("model", f"{s['model']} [{s['model_digest']}] (link >= {s['thresholds']['link']}, review >= {s['thresholds']['review']})")
     t.add_row("time", f"{seconds:.1f} s")
     for label, path in outputs.items():
         t.add_row(label, str(path))

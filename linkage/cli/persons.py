@@ -13,6 +13,7 @@ from linkage.cli.common import (
     PERSONS_FILE_COLUMNS,
     DbOpt,
     ModelOpt,
+    ModelsDirOpt,
     RecordsArg,
     check_output,
     check_thresholds,
@@ -24,8 +25,9 @@ from linkage.cli.common import (
     run_with_progress,
     write_table,
 )
-from linkage.errors import InvalidInputError, LinkageError
-from linkage.model import ModelMeta, SavedModel, Thresholds, default_models_dir, save_model
+from linkage.errors import InvalidInputError, LinkageError, ModelError
+from linkage.model import ModelMeta, SavedModel, Thresholds, accept, save_model
+from linkage.model.registry import check_new_name
 from linkage.pipeline import LinkConfig
 
 
@@ -38,7 +40,8 @@ def dedupe(
     records: RecordsArg,
     out: Annotated[Path, typer.Option("--out", help="persons file: record_id, person_id, ... (.csv or .parquet)")],
     db: DbOpt = Path("linkage.duckdb"),
-    model: ModelOpt = "default",
+    model: ModelOpt = None,
+    models_dir: ModelsDirOpt = None,
     train: Annotated[bool, typer.Option("--train", help="train a new model on these records (no labels)")] = False,
     save_model_as: Annotated[Optional[str], typer.Option("--save-model", help="with --train: save as models/NAME")] = None,
     quarantine: Annotated[Optional[Path], typer.Option(help="quarantine file (default: next to --out)")] = None,
@@ -55,14 +58,19 @@ def dedupe(
     quarantine = quarantine or out.with_name(f"{out.stem}.quarantine{out.suffix}")
     check_output(quarantine, "--quarantine")
     check_thresholds(link_threshold=link_threshold, review_threshold=review_threshold)
-    config = LinkConfig(model=model, train=train, link_threshold=link_threshold, review_threshold=review_threshold,
-                        memory_limit=memory_limit)
+    if save_model_as:
+        if not train:
+            fail("--save-model goes with --train (a loaded version is already saved)", 2)
+        new_version_path(save_model_as, models_dir)
+    config = LinkConfig(model=save_model_as if train else model, models_dir=models_dir, train=train,
+                        link_threshold=link_threshold, review_threshold=review_threshold, memory_limit=memory_limit)
     truth = read_labels(labels) if labels else None
     result, summary, run_id = link_and_publish(records, config, db, truth)
     write_table(result.records.select(*PERSONS_FILE_COLUMNS), out)
     write_table(result.quarantine, quarantine)
-    if train and save_model_as:
-        save_model(result.model, default_models_dir() / save_model_as)
+    if save_model_as:
+        result.model.meta.command = " ".join(["linkage", *sys.argv[1:]])
+        save_model(result.model, new_version_path(save_model_as, models_dir))
     print_run_summary("dedupe", result, summary, {"persons file": out}, quarantine, db, run_id,
                       time.perf_counter() - started)
     if blocking_report or truth is not None:
@@ -76,15 +84,20 @@ def dedupe(
 
 def train_cmd(
     records: RecordsArg,
-    name: Annotated[str, typer.Option("--name", help="save as models/NAME")],
-    models_dir: Annotated[Optional[Path], typer.Option(help="where models live")] = None,
+    name: Annotated[str, typer.Option("--name", help="save as a new version models/NAME")],
+    models_dir: ModelsDirOpt = None,
     link_threshold: float = 0.9,
     review_threshold: float = 0.5,
+    accept_as: Annotated[Optional[str], typer.Option(
+        "--accept-as", help="accept the new version at once, in this person's name (default: a candidate "
+        "that `linkage models accept` or the tuning notebook makes the default)")] = None,
 ) -> None:
-    """Train a model on records without labels and save it with its card."""
+    """Train a model version on records without labels and save it with its card."""
+    check_thresholds(link_threshold=link_threshold, review_threshold=review_threshold)
+    path = new_version_path(name, models_dir)
     try:
         thresholds = Thresholds(link=link_threshold, review=review_threshold)
-        config = LinkConfig(model=name, train=True, thresholds=thresholds)
+        config = LinkConfig(model=name, models_dir=models_dir, train=True, thresholds=thresholds)
         result = run_with_progress(records, config, {}, 1)
     except InvalidInputError as e:
         fail(str(e), 2)
@@ -95,5 +108,15 @@ def train_cmd(
         name=name, created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         trained_on=", ".join(str(p) for p in records), command=" ".join(["linkage", *sys.argv[1:]]),
         thresholds=thresholds, trained_records=meta.trained_records))
-    path = save_model(saved, (models_dir or default_models_dir()) / name)
-    out_console.print(f"trained on {result.records.height:,} records; model saved in {path}")
+    save_model(saved, path)
+    if accept_as:
+        accept(name, accept_as, models_dir)
+    status = f"accepted by {accept_as}" if accept_as else "a candidate: `linkage models accept` makes it the default"
+    out_console.print(f"trained on {result.records.height:,} records; version saved in {path} ({status})")
+
+
+def new_version_path(name: str, models_dir: Path | None) -> Path:
+    try:
+        return check_new_name(name, models_dir)
+    except ModelError as e:
+        fail(str(e), 2)

@@ -5,6 +5,7 @@ card is written from both so that a reader sees what was trained on what, when, 
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from dataclasses import asdict, dataclass, field
@@ -13,6 +14,8 @@ from pathlib import Path
 from linkage.errors import ModelError
 
 MODEL_FILE = "splink_model.json"
+ACCEPTED = "accepted"
+CANDIDATE = "candidate"
 META_FILE = "meta.json"
 CARD_FILE = "MODEL_CARD.md"
 
@@ -41,6 +44,10 @@ class ModelMeta:
     evaluation: dict = field(default_factory=dict)
     notes: str = ""
     trained_records: int | None = None  # records the prior match probability was estimated on
+    status: str = CANDIDATE  # a run without --model uses the latest ACCEPTED version
+    parent: str = ""  # the version this one was derived from (new thresholds, labelled m)
+    accepted_by: str = ""
+    accepted_at: str = ""
 
 
 @dataclass
@@ -89,6 +96,7 @@ def load_model(name_or_path: str | Path, models_dir: Path | None = None) -> Save
     meta_raw.setdefault("created", "")
     meta_raw.setdefault("trained_on", "")
     meta_raw.setdefault("command", "")
+    meta_raw.setdefault("status", ACCEPTED)  # files from before versions were accepted by being used
     return SavedModel(splink, ModelMeta(thresholds=thresholds, **meta_raw), path)
 
 
@@ -99,6 +107,12 @@ def save_model(model: SavedModel, path: Path) -> Path:
     (path / CARD_FILE).write_text(model_card(model))
     model.path = path
     return path
+
+
+def model_digest(model: SavedModel) -> str:
+    """A short fingerprint of what decides a run's links: the Splink JSON and the thresholds."""
+    body = json.dumps({"splink": model.splink, "thresholds": asdict(model.meta.thresholds)}, sort_keys=True)
+    return hashlib.sha256(body.encode()).hexdigest()[:12]
 
 
 def level_weights(splink: dict) -> list[tuple[str, str, float | None, float | None, float | None]]:
@@ -125,7 +139,9 @@ def model_card(model: SavedModel) -> str:
         "random sampling cannot observe (see linkage/model/comparisons.py)",
         f"- prior match probability (lambda): {model.splink.get('probability_two_random_records_match'):.3g}",
         f"- thresholds: link at match probability >= {m.thresholds.link}, clerical review from "
-        f"{m.thresholds.review}", "",
+        f"{m.thresholds.review}",
+        f"- status: {m.status}" + (f" (accepted by {m.accepted_by} at {m.accepted_at})" if m.accepted_by else ""),
+        *([f"- derived from: {m.parent}"] if m.parent else []), "",
         "## Parameters", "", "| comparison | level | m | u | match weight |", "|---|---|---|---|---|",
     ]
     for comp, label, mm, uu, w in level_weights(model.splink):

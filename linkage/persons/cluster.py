@@ -13,6 +13,8 @@ import numpy as np
 
 from linkage.persons.constraints import RecordFacts, conflict, shares
 
+REVIEWED_APART = "a reviewer decided: not a match"
+
 
 @dataclass
 class Clusters:
@@ -22,11 +24,22 @@ class Clusters:
     parent: list[int] = field(init=False)
     members: dict[int, list[int]] = field(init=False)
     refused: Counter = field(default_factory=Counter)  # reason -> edges not taken
+    apart: dict[int, set[int]] = field(default_factory=dict)  # reviewed "not a match", both ways
 
     def __post_init__(self) -> None:
         n = len(self.facts)
         self.parent = list(range(n))
         self.members = {}
+
+    def keep_apart(self, left: list[int], right: list[int]) -> None:
+        """Pairs a reviewer said are not one person: their clusters are never joined."""
+        for a, b in zip(left, right):
+            self.apart.setdefault(a, set()).add(b)
+            self.apart.setdefault(b, set()).add(a)
+
+    def _reviewed_apart(self, ra: int, rb: int) -> bool:
+        other = set(self.group(rb))
+        return any(not self.apart[a].isdisjoint(other) for a in self.group(ra) if a in self.apart)
 
     def find(self, x: int) -> int:
         parent = self.parent
@@ -39,6 +52,8 @@ class Clusters:
         return self.members.get(root) or [root]
 
     def why_not(self, ra: int, rb: int) -> str | None:
+        if self.apart and self._reviewed_apart(ra, rb):
+            return REVIEWED_APART
         for a in self.group(ra):
             for b in self.group(rb):
                 reason = conflict(self.facts, a, b)
@@ -88,7 +103,8 @@ def cluster_edges(clusters: Clusters, left: np.ndarray, right: np.ndarray, weigh
     f = clusters.facts
     agree = np.fromiter((same_first_name_or_nickname(f, a, b) for a, b in zip(left.tolist(), right.tolist())),
                         dtype=bool, count=len(left))
-    order = np.lexsort((right, left, -weight, ~agree))  # ties broken by uid: the same input, the same persons
+    reviewed = np.isposinf(weight)  # a reviewer's "match" comes before any score
+    order = np.lexsort((right, left, -weight, ~agree, ~reviewed))  # ties by uid: same input, same persons
     taken = 0
     for l, r in zip(left[order].tolist(), right[order].tolist()):
         taken += clusters.try_merge(l, r)

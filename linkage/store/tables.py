@@ -14,6 +14,7 @@ import duckdb
 import polars as pl
 
 from linkage.errors import StoreError
+from linkage.store.review import ensure_review_schema, publish_queue
 
 SCHEMA_VERSION = "1"
 
@@ -50,6 +51,7 @@ class RunOutput:
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(DDL)
     con.execute(AUDIT_DDL)
+    ensure_review_schema(con)
     con.execute("INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT DO NOTHING", [SCHEMA_VERSION])
 
 
@@ -88,6 +90,8 @@ def publish_run(con: duckdb.DuckDBPyConnection, run_id: int, out: RunOutput) -> 
         for e in out.events:
             con.execute("INSERT INTO person_events VALUES (?, ?, ?, ?)", [run_id, e.kind, e.person_id, list(e.other_ids)])
         con.execute("INSERT OR REPLACE INTO meta VALUES ('next_person_seq', ?)", [str(out.next_seq)])
+        t = s.get("thresholds") or {"link": 0.9, "review": 0.5}
+        publish_queue(con, t["link"], t["review"])
         con.execute(
             "UPDATE runs SET status = 'complete', finished_at = ?, model = ?, rows_read = ?, rows_linked = ?, "
             "rows_quarantined = ?, persons = ?, persons_multi_program = ?, summary = ? WHERE run_id = ?",

@@ -20,4 +20,4 @@ async def readyz(request: Request):
     index = request.app.state.holder.current
     if index is None:
         return JSONResponse(status_code=503, content=Health(status="loading").model_dump())
-    return Health(status="ready", index_run_id=index.run_id, records=index.size)
+    return Health(status="ready", index_run_id=index.run_id, records=index.size, model=request.app.state.holder.model)

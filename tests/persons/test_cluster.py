@@ -107,3 +107,22 @@ def test_family_evidence_does_not_guess_between_two_siblings_of_one_name():
     apply_family_evidence(c, records)
     labels = c.labels()
     assert labels[4] not in (labels[1], labels[2])
+
+
+def test_a_reviewed_not_a_match_is_not_bridged_by_a_third_record():
+    _, c = setup(person("R0", "MARIA", "GARCIA", case="D1", dob="1990-01-01"),
+                 person("R1", "MARIA", "GARCIA", case="A1", system="IV-A", dob="1990-01-01"),
+                 person("R2", "MARIA", "GARCIA", case="E1", system="IV-E"))
+    c.keep_apart([0], [1])
+    labels = edges(c, (0, 1, 20.0), (0, 2, 9.0), (1, 2, 8.0))
+    assert labels[0] != labels[1] and labels[2] == labels[0]
+    assert c.refused["a reviewer decided: not a match"] == 2
+
+
+def test_a_reviewed_match_goes_first_but_not_past_a_never_merge_rule():
+    _, c = setup(person("R0", "ROBERT", "SMITH", suffix="JR", case="D1", dob="2008-01-01"),
+                 person("R1", "BOB", "SMYTHE", case="A1", system="IV-A", role="NCP"),
+                 person("R2", "ROBERT", "SMITH", suffix="SR", case="D2", dob="1980-01-01"))
+    labels = edges(c, (1, 2, 12.0), (0, 1, float("inf")), (0, 2, float("inf")))
+    assert labels[0] == labels[1]  # the reviewer's match, before the stronger score to R2
+    assert labels[2] != labels[0]  # JR and SR: no reviewer can make them one

@@ -1,0 +1,56 @@
+"""`linkage models list|accept|show`: which model versions exist and which one runs use."""
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from linkage.cli.common import ModelsDirOpt, fail, out_console
+from linkage.errors import ModelError
+from linkage.model import accept, latest_accepted, list_versions, load_model, model_digest
+from linkage.model.files import CARD_FILE
+
+models_app = typer.Typer(no_args_is_help=True, help="Model versions: list them, accept one, show a card.")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(models_app, name="models")
+
+
+@models_app.command("list")
+def list_cmd(models_dir: ModelsDirOpt = None) -> None:
+    """Every version, oldest first; the one runs use by default is marked."""
+    try:
+        versions = list_versions(models_dir)
+        default = latest_accepted(models_dir).meta.name if versions else None
+    except ModelError:
+        default = None
+    t = Table("version", "status", "link", "review", "created", "derived from", "digest", "")
+    for m in versions:
+        t.add_row(m.meta.name, m.meta.status, str(m.meta.thresholds.link), str(m.meta.thresholds.review),
+                  m.meta.created[:19], m.meta.parent or "-", model_digest(m),
+                  "default" if m.meta.name == default else "")
+    out_console.print(t)
+
+
+@models_app.command("accept")
+def accept_cmd(name: str, by: Annotated[str, typer.Option("--by", help="who accepts it (kept with the model)")],
+               models_dir: ModelsDirOpt = None) -> None:
+    """Make a version the default of every run that names no model."""
+    try:
+        model = accept(name, by, models_dir)
+    except ModelError as e:
+        fail(str(e), 2)
+    out_console.print(f"{model.meta.name} accepted by {model.meta.accepted_by}: runs without --model use it now")
+
+
+@models_app.command("show")
+def show_cmd(name: str, models_dir: ModelsDirOpt = None) -> None:
+    """Print a version's card."""
+    try:
+        model = load_model(name, models_dir)
+    except ModelError as e:
+        fail(str(e), 2)
+    assert model.path is not None
+    out_console.print((model.path / CARD_FILE).read_text(), highlight=False, soft_wrap=True)

@@ -1,0 +1,1 @@
+"""Clerical review: the reviewer's sheet out and back, and precision/recall from labels."""
