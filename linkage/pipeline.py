@@ -150,7 +150,7 @@ def link(paths: list[Path], config: LinkConfig = LinkConfig(), previous_ids: dic
     with stage("cluster"):
         clusters, family_merges = cluster_persons(records, scored, model.meta.thresholds.link,
                                                   config.family_evidence, config.never_merge,
-                                                  _reviewed_by_uid(reviewed, records))
+                                                  reviewed_by_uid(reviewed, records))
     with stage("assign ids"):
         ids = assign_person_ids(records[C.RECORD_ID].to_list(), clusters.labels(), previous_ids or {}, next_seq)
         records = records.with_columns(pl.Series(C.PERSON_ID, ids.person_ids, dtype=pl.String))
@@ -179,7 +179,7 @@ def cluster_persons(records: pl.DataFrame, scored: pl.DataFrame, link_threshold:
     return clusters, merges
 
 
-def _reviewed_by_uid(reviewed: pl.DataFrame | None, records: pl.DataFrame) -> pl.DataFrame | None:
+def reviewed_by_uid(reviewed: pl.DataFrame | None, records: pl.DataFrame) -> pl.DataFrame | None:
     """Decisions on pairs of records both in this run, by uid (a decision on a record that is gone
     is kept in the store but has nothing to act on)."""
     if reviewed is None or not reviewed.height:

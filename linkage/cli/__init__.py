@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from linkage.cli import cases, models, persons, review, serve
+from linkage.cli import cases, models, persons, report, review, serve
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_show_locals=False,
                   help="Find the same person, child and family across IV-A, IV-D and IV-E program records.")
@@ -13,6 +13,7 @@ cases.register(app)
 serve.register(app)
 models.register(app)
 review.register(app)
+report.register(app)
 
 
 def main() -> None:  # pragma: no cover - console entry

@@ -2,32 +2,23 @@
 server. Screenshots of each step go to test-artifacts/page/."""
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from tests.browser import ARTIFACTS as SHARED_ARTIFACTS
+from tests.browser import chromium
 from tests.service.conftest import KEY
 
-CHROMIUM = os.environ.get("LINKAGE_CHROMIUM", "/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "page"
-FLAGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu", "--disable-component-update",
-         "--disable-sync", "--no-first-run", "--disable-quic"]
+ARTIFACTS = SHARED_ARTIFACTS / "page"
 
 
 @pytest.fixture(scope="module")
 def browser():
-    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
-        pytest.fail(f"no Chromium at {CHROMIUM}: install Debian's package (apt-get install chromium), as .ci/run does")
-    from playwright.sync_api import sync_playwright
-
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture()
