@@ -1,4 +1,5 @@
-# make demo: set up .venv, generate synthetic families, link them, check their referrals, print what was found.
+# make demo: set up .venv, generate synthetic families, link them, check their referrals, print what was found,
+# and write the run's report (data/demo/report.html).
 # make test: set up .venv (and Debian's Chromium for the page tests) and run the test suite.
 PYTHON ?= python3
 VENV := .venv
@@ -24,6 +25,7 @@ demo: $(STAMP)
 		--reports $(DEMO)/reports --db $(DEMO)/linkage.duckdb
 	$(BIN)/python -m benchmarks.evaluate --persons $(DEMO)/persons.csv --truth $(DEMO)/truth.csv
 	$(BIN)/python -m benchmarks.referral_eval --decisions $(DEMO)/decisions.csv --data $(DEMO) --reports $(DEMO)/reports
+	$(BIN)/linkage report --db $(DEMO)/linkage.duckdb --out $(DEMO)/report.html --labels $(DEMO)/truth.csv
 
 # The page's browser tests drive Debian's Chromium (Playwright's own browser download cannot work here).
 $(CHROMIUM):

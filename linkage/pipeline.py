@@ -43,6 +43,7 @@ from linkage.persons import (
 from linkage.rules import DEFAULT_RULES, SAME_CASE
 from linkage.standardize import standardize
 from linkage.store import work_connection
+from linkage.errors import ModelError
 from linkage.store.review import MATCH, NOT_A_MATCH
 
 Progress = Callable[[str], None]
@@ -65,6 +66,8 @@ class LinkConfig:
     threads: int | None = None
     family_evidence: bool = True
     never_merge: NeverMerge = NeverMerge()
+    m_from: pl.DataFrame | None = None  # with train: pairs known to match (record_id_l, record_id_r), e.g.
+    # a reviewer's "match" decisions; m-probabilities are re-estimated from them after EM
 
 
 @dataclass
@@ -137,7 +140,7 @@ def link(paths: list[Path], config: LinkConfig = LinkConfig(), previous_ids: dic
                 on=C.RECORD_ID).select(C.UID, "label")
             report = candidate_pairs(con, records, list(config.rules), "blocked_pairs", SAME_CASE, uid_labels)
         with stage("train" if config.train else "load model"):
-            model = _model(db_api, config, paths, records.height)
+            model = _model(db_api, config, paths, records)
         t = config.thresholds or model.meta.thresholds
         model.meta.thresholds = Thresholds(link=config.link_threshold or t.link,
                                            review=config.review_threshold or t.review)
@@ -197,10 +200,19 @@ def _load_records_table(con, records: pl.DataFrame) -> None:
     con.unregister("__std_src")
 
 
-def _model(db_api: DuckDBAPI, config: LinkConfig, paths: list[Path], n_records: int) -> SavedModel:
+def _model(db_api: DuckDBAPI, config: LinkConfig, paths: list[Path], records: pl.DataFrame) -> SavedModel:
     if not config.train:
         return resolve_model(config.model, config.models_dir)
-    splink_model = train(db_api, "std_records", config.training)
+    labels_table = None
+    if config.m_from is not None:
+        matched = reviewed_by_uid(config.m_from.with_columns(pl.lit(MATCH).alias("decision")), records)
+        if matched is None or not matched.height:
+            raise ModelError("none of the labelled match pairs is in this input: m cannot be trained from them")
+        db_api.duckdb_con.register("__m_labels", matched.select("uid_l", "uid_r"))
+        db_api.duckdb_con.execute("CREATE OR REPLACE TABLE m_labels AS SELECT * FROM __m_labels")
+        labels_table = "m_labels"
+    splink_model = train(db_api, "std_records", config.training, labels_table)
+    n_records = records.height
     meta = ModelMeta(name=str(config.model or "trained"), created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
                      trained_on=", ".join(str(p) for p in paths), command="linkage dedupe --train",
                      thresholds=config.thresholds or Thresholds(), trained_records=n_records)

@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Annotated, Optional
 
+import polars as pl
 import typer
 
 from linkage.cli.common import (
@@ -22,6 +23,7 @@ from linkage.cli.common import (
     out_console,
     print_run_summary,
     read_labels,
+    read_store,
     run_with_progress,
     write_table,
 )
@@ -29,6 +31,8 @@ from linkage.errors import InvalidInputError, LinkageError, ModelError
 from linkage.model import ModelMeta, SavedModel, Thresholds, accept, save_model
 from linkage.model.registry import check_new_name
 from linkage.pipeline import LinkConfig
+from linkage.store.review import MATCH
+from linkage.store.review import read_labels as read_review_labels
 
 
 def register(app: typer.Typer) -> None:
@@ -88,6 +92,8 @@ def train_cmd(
     models_dir: ModelsDirOpt = None,
     link_threshold: float = 0.9,
     review_threshold: float = 0.5,
+    m_from_review: Annotated[Optional[Path], typer.Option(
+        help="a store whose reviewers' 'match' decisions m-probabilities are estimated from (after EM)")] = None,
     accept_as: Annotated[Optional[str], typer.Option(
         "--accept-as", help="accept the new version at once, in this person's name (default: a candidate "
         "that `linkage models accept` or the tuning notebook makes the default)")] = None,
@@ -95,9 +101,15 @@ def train_cmd(
     """Train a model version on records without labels and save it with its card."""
     check_thresholds(link_threshold=link_threshold, review_threshold=review_threshold)
     path = new_version_path(name, models_dir)
+    matches = None
+    if m_from_review is not None:
+        labels = read_store(m_from_review, read_review_labels, code=2)
+        matches = labels.filter(pl.col("decision") == MATCH).select("record_id_l", "record_id_r")
+        if not matches.height:
+            fail(f"--m-from-review {m_from_review}: no reviewer has decided a pair 'match' yet", 2)
     try:
         thresholds = Thresholds(link=link_threshold, review=review_threshold)
-        config = LinkConfig(model=name, models_dir=models_dir, train=True, thresholds=thresholds)
+        config = LinkConfig(model=name, models_dir=models_dir, train=True, thresholds=thresholds, m_from=matches)
         result = run_with_progress(records, config, {}, 1)
     except InvalidInputError as e:
         fail(str(e), 2)
@@ -107,7 +119,9 @@ def train_cmd(
     saved = SavedModel(result.model.splink, ModelMeta(
         name=name, created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         trained_on=", ".join(str(p) for p in records), command=" ".join(["linkage", *sys.argv[1:]]),
-        thresholds=thresholds, trained_records=meta.trained_records))
+        thresholds=thresholds, trained_records=meta.trained_records,
+        notes=(f"m-probabilities estimated from {matches.height:,} reviewed match pairs ({m_from_review})"
+               if matches is not None else "")))
     save_model(saved, path)
     if accept_as:
         accept(name, accept_as, models_dir)

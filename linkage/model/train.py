@@ -34,13 +34,19 @@ class TrainingConfig:
     households: bool = True  # program data: people of one family share addresses (see comparisons)
 
 
-def train(db_api: DuckDBAPI, records_table: str, config: TrainingConfig = TrainingConfig()) -> dict:
-    """Train on a table of standardized records; returns the Splink model as a dict."""
+def train(db_api: DuckDBAPI, records_table: str, config: TrainingConfig = TrainingConfig(),
+          match_labels_table: str | None = None) -> dict:
+    """Train on a table of standardized records; returns the Splink model as a dict.
+
+    match_labels_table: pairs known to match (uid_l, uid_r); after EM, m-probabilities are estimated
+    from them instead. Reviewed pairs are the hard ones: m from them alone leans towards disagreement."""
     linker = Linker(db_api.register(records_table), default_settings(households=config.households), log_level=logging.ERROR)
     t = linker.training
     t.estimate_probability_two_random_records_match(DETERMINISTIC_RULES, recall=config.deterministic_recall)
     t.estimate_u_using_random_sampling(max_pairs=config.u_max_pairs, seed=config.seed)
     for rule in EM_BLOCKINGS:
         t.estimate_parameters_using_expectation_maximisation(rule, max_pairs=config.em_max_pairs)
+    if match_labels_table:
+        t.estimate_m_from_pairwise_labels(match_labels_table)
     model = linker.misc.save_model_to_json()
     return model

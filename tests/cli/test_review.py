@@ -101,3 +101,27 @@ def test_a_sheet_with_a_bad_row_is_refused_whole(reviewed_store, tmp_path):
     assert con.execute("SELECT count(*) FROM review_decisions").fetchall()[0][0] == 0
     p = run("review", "import", tmp_path / "missing.csv", "--db", db, check=False)
     assert p.returncode == 2 and "no such file" in p.stderr
+
+
+def test_m_probabilities_can_be_trained_from_reviewed_matches(small_data, reviewed_store, tmp_path):
+    db = _copy(reviewed_store, tmp_path)
+    p = run("train", small_data / "records.csv", "--name", "m-reviewed", "--models-dir", tmp_path / "models",
+            "--m-from-review", db, check=False)
+    assert p.returncode == 2 and "no reviewer has decided a pair 'match'" in p.stderr
+    run("review", "export", "--db", db, "--out", tmp_path / "s.csv", "--limit", "30")
+    sheet = pl.read_csv(tmp_path / "s.csv", infer_schema=False)
+    truth = _truth(small_data)
+    sheet.with_columns(pl.Series("decision", ["match" if truth[a] == truth[b] else "not a match"
+                                              for a, b in zip(sheet["record_id_l"], sheet["record_id_r"])])) \
+        .write_csv(tmp_path / "s.csv")
+    run("review", "import", tmp_path / "s.csv", "--db", db, "--reviewer", "lee")
+    run("train", small_data / "records.csv", "--name", "m-reviewed", "--models-dir", tmp_path / "models",
+        "--m-from-review", db)
+    run("train", small_data / "records.csv", "--name", "m-em", "--models-dir", tmp_path / "models")
+    from linkage.model import latest_accepted, level_weights, load_model
+
+    reviewed, em = (load_model(n, tmp_path / "models") for n in ("m-reviewed", "m-em"))
+    assert "reviewed match pairs" in reviewed.meta.notes and reviewed.meta.status == "candidate"
+    assert [m for _, _, m, _, _ in level_weights(reviewed.splink)] != [m for _, _, m, _, _ in level_weights(em.splink)]
+    with pytest.raises(Exception, match="no accepted model version"):
+        latest_accepted(tmp_path / "models")  # both are candidates until someone accepts one
