@@ -22,6 +22,7 @@ from service.holder import IndexHolder
 from service.limits import BodyLimit
 from service.routes import audit, children, health, match, page, persons, records, referrals
 from service.settings import ServiceSettings
+from service.timing import ServerTiming
 
 log = logging.getLogger("linkage.service")
 
@@ -43,6 +44,7 @@ def create_app(settings: ServiceSettings, watch: bool = True) -> FastAPI:
     app = FastAPI(title="linkage", version="1", lifespan=lifespan,
                   description="One person, child and family across IV-A, IV-D and IV-E records.")
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(ServerTiming)  # outermost: counts the body check too
     for router in (page.router, health.router, match.router, persons.router, children.router, records.router, referrals.router,
                    audit.router):
         app.include_router(router)

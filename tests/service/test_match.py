@@ -116,7 +116,9 @@ def test_auth_is_required(server):
         assert anon.post("/v1/match", json={"last_name": "SMITH"}).status_code == 401
         r = anon.post("/v1/match", json={"last_name": "SMITH"}, headers={"Authorization": "Bearer not-a-key"})
         assert r.status_code == 401 and "API key" in r.json()["detail"]
-        ready = anon.get("/readyz").json()
+        timed = anon.get("/readyz")
+        assert re.fullmatch(r"app;dur=\d+\.\d\d", timed.headers["server-timing"])  # the app's own time
+        ready = timed.json()
         assert anon.get("/healthz").status_code == 200 and ready["status"] == "ready"
         assert re.fullmatch(r"default \[[0-9a-f]{12}\]", ready["model"])  # the accepted version answering
         assert "/v1/match" in anon.get("/openapi.json").json()["paths"]
