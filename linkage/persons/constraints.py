@@ -174,7 +174,7 @@ def conflict(f: RecordFacts, a: int, b: int) -> str | None:
     if sa and sb:
         if sa == sb:
             return None
-        if rules.different_ssns and not ssn_related(sa, sb):
+        if rules.different_ssns and not ssn_related(sa, sb) and not _two_typos_of_one(f, a, b):
             return "different SSNs"
     if rules.sex_and_name and f.sex[a] and f.sex[b] and f.sex[a] != f.sex[b] and first_names_distinct(f, a, b):
         return "different sex and different first names"
@@ -188,6 +188,15 @@ def conflict(f: RecordFacts, a: int, b: int) -> str | None:
             return "birth years a generation apart"
         return None
     return _outside_bounds(f, a, b) if rules.roles else None
+
+
+def _two_typos_of_one(f: RecordFacts, a: int, b: int) -> bool:
+    """Two SSNs two digits apart on records of one birth date and one first name: each a typo of the
+    same number (a third record holds it), not two people (twins differ in first name, a JR and SR in
+    birth date)."""
+    da, fa = f.dob[a], f.first[a]
+    return bool(da and fa and da == f.dob[b] and fa == f.first[b]
+                and jellyfish.damerau_levenshtein_distance(f.ssn[a], f.ssn[b]) <= 2)
 
 
 def _outside_bounds(f: RecordFacts, a: int, b: int) -> str | None:

@@ -89,13 +89,18 @@ def family_pairs(records: pl.DataFrame, labels: np.ndarray) -> list[tuple[int, i
     right = members.rename({c: f"{c}_b" for c in members.columns if c != "case"})
     parents = (via_child.join(left.filter(pl.col("group_a") != "child"), left_on="c1", right_on="case")
                .join(right, left_on=["c2", "group_a"], right_on=["case", "group_b"]).with_columns(pl.lit("parent").alias("kind")))
+    # two cases of one mother with no child in common (a referral for a newborn): their fathers are
+    # one man when his name agrees
+    fathers = (via_cp.join(left.filter(pl.col("group_a") == "ncp"), left_on="c1", right_on="case")
+               .join(right.filter(pl.col("group_b") == "ncp"), left_on="c2", right_on="case")
+               .with_columns(pl.lit("parent").alias("kind")))
     children = (pl.concat([via_child, via_cp]).join(left.filter(pl.col("group_a") == "child"), left_on="c1", right_on="case")
                 .join(right.filter(pl.col("group_b") == "child"), left_on="c2", right_on="case")
                 .filter((pl.col("initial_a") == pl.col("initial_b"))
                         | (pl.col("canon_a").list.set_intersection("canon_b").list.len() > 0))
                 .with_columns(pl.lit("child").alias("kind")))
     cols = ["uid_a", "uid_b", "label_a", "label_b", "kind"]
-    pairs = pl.concat([parents.select(cols), children.select(cols)]).filter(pl.col("label_a") != pl.col("label_b"))
+    pairs = pl.concat([parents.select(cols), fathers.select(cols), children.select(cols)]).filter(pl.col("label_a") != pl.col("label_b"))
     pairs = pairs.unique(["uid_a", "uid_b"]).sort("uid_a", "uid_b")
     return list(zip(pairs["uid_a"].to_list(), pairs["uid_b"].to_list(), pairs["kind"].to_list()))
 

@@ -126,3 +126,22 @@ def test_a_reviewed_match_goes_first_but_not_past_a_never_merge_rule():
     labels = edges(c, (1, 2, 12.0), (0, 1, float("inf")), (0, 2, float("inf")))
     assert labels[0] == labels[1]  # the reviewer's match, before the stronger score to R2
     assert labels[2] != labels[0]  # JR and SR: no reviewer can make them one
+
+
+def test_fathers_of_two_cases_of_one_mother_with_no_child_in_common():
+    """A TANF referral for a newborn: the mother is the IV-D case's CP, the child is new, and the
+    absent father's name agrees with the IV-D case's NCP."""
+    records, c = setup(
+        person("D-CP", "SUN", "PARK", case="D1", role="CP", dob="1990-01-01", ssn="123456780"),
+        person("D-NCP", "JAMES", "PARK", case="D1", role="NCP", dob="1988-09-11", ssn="234567890"),
+        person("D-CH", "MINA", "PARK", case="D1", role="CH", dob="2015-02-02"),
+        person("A-CP", "SUN", "PARK", case="A1", system="IV-A", role="CP", dob="1990-01-01", ssn="123456780"),
+        person("A-NCP", "JIMMY", "PARK", case="A1", system="IV-A", role="NCP"),
+        person("A-CH", "JOON", "PARK", case="A1", system="IV-A", role="CH", dob="2026-02-02"),
+        person("A2-CP", "SUN", "PARK", case="A2", system="IV-A", role="CP", dob="1990-01-01", ssn="123456780"),
+        person("A2-NCP", "MIN", "CHO", case="A2", system="IV-A", role="NCP"))
+    edges(c, (0, 3, 20.0), (0, 6, 20.0))
+    apply_family_evidence(c, records)
+    labels = c.labels()
+    assert labels[1] == labels[4]  # JIMMY = JAMES PARK through the mother
+    assert labels[7] != labels[1]  # her other child's father, another name, stays another man

@@ -111,3 +111,13 @@ def test_a_swap_is_recognized_whichever_record_comes_first(order):
     f = facts(person("R1", "HERRERA", "GABRIEL", case="D1", role="CH", dob="2019-10-24"),
               person("R2", "GABRIEL", "HERRERA-GARCIA", case="A1", system="IV-A", role="CH", dob="2019-10-24"))
     assert conflict(f, *order) is None
+
+
+def test_two_typos_of_one_ssn_on_one_birth_date_and_first_name_are_one_person():
+    f = facts(person("A", "KEVIN", "SULLIVAN", case="D1", dob="1964-03-30", ssn="498063974"),
+              person("B", "KEVIN", "SULLIVAN", case="D2", dob="1964-03-30", ssn="496064974"),
+              person("C", "KEVIN", "SULLIVAN", case="D3", dob="1974-03-30", ssn="496064974"),
+              person("D", "KEITH", "SULLIVAN", case="D4", dob="1964-03-30", ssn="496064975"))
+    assert conflict(f, 0, 1) is None  # each two digits from the other, a third record between them
+    assert conflict(f, 0, 2) == "different SSNs"  # another birth date: no excuse for the number
+    assert conflict(f, 0, 3) == "different SSNs"  # another first name on one birth date: twins
