@@ -79,22 +79,26 @@ def _to_text(df: pl.DataFrame, name: str) -> pl.Expr:
     return pl.col(name).cast(pl.String)
 
 
-def _normalize_header(df: pl.DataFrame, path: Path) -> pl.DataFrame:
+def header_plan(columns: list[str], path: Path) -> tuple[dict[str, str], list[str]]:
+    """How a file's header maps onto the schema (original -> clean name, reserved names moved
+    aside) and which optional columns it lacks; InvalidInputError when a required one is missing.
+    Both engines read headers through here."""
     renames, seen = {}, {}
-    for col in df.columns:
+    for col in columns:
         clean = col.lstrip("\ufeff").strip().lower()
         if clean in seen:
             raise InvalidInputError(f"{path}: column '{clean}' appears twice in the header")
         seen[clean] = col
-        renames[col] = clean
-    df = df.rename(renames)
-    missing = [c for c in C.REQUIRED_COLUMNS if c not in df.columns]
+        renames[col] = f"input_{clean}" if clean in (C.SOURCE_FILE, C.ROW_NUMBER, C.UID) else clean
+    have = set(renames.values())
+    missing = [c for c in C.REQUIRED_COLUMNS if c not in have]
     if missing:
         raise InvalidInputError(
             f"{path}: missing required column(s) {', '.join(missing)}; the header has "
-            f"{', '.join(df.columns) or 'no columns'}. See shared/schema.md for the input contract.")
-    for reserved in (C.SOURCE_FILE, C.ROW_NUMBER, C.UID):
-        if reserved in df.columns:
-            df = df.rename({reserved: f"input_{reserved}"})
-    return df.with_columns(pl.lit(None, dtype=pl.String).alias(c) for c in C.OPTIONAL_COLUMNS
-                           if c not in df.columns)
+            f"{', '.join(seen) or 'no columns'}. See shared/schema.md for the input contract.")
+    return renames, [c for c in C.OPTIONAL_COLUMNS if c not in have]
+
+
+def _normalize_header(df: pl.DataFrame, path: Path) -> pl.DataFrame:
+    renames, absent = header_plan(df.columns, path)
+    return df.rename(renames).with_columns(pl.lit(None, dtype=pl.String).alias(c) for c in absent)

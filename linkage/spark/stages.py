@@ -1,0 +1,180 @@
+"""The pipeline's stages as Spark transformations; each reuses the DuckDB engine's own code for the
+part of the work that is per record or per connected component."""
+from __future__ import annotations
+
+import logging
+from datetime import date
+from functools import reduce
+from pathlib import Path
+
+import polars as pl
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+from splink import Linker
+from splink.backends.spark import SparkAPI
+from splink.clustering import cluster_pairwise_predictions_at_threshold
+
+from blocking import KeyRule
+from blocking.rules import record_keys
+from linkage import columns as C
+from linkage.errors import InvalidInputError, ModelError
+from linkage.ingest import validate
+from linkage.ingest.read import header_plan
+from linkage.model.comparisons import COMPARISON_COLUMNS
+from linkage.persons import NeverMerge
+from linkage.pipeline import cluster_persons
+from linkage.spark.arrow import per_partition, spark_schema
+from linkage.spark.dialect import spark_model
+from linkage.standardize import standardize
+
+POS = "_pos"  # input order: the uid, as the DuckDB engine numbers records in file order
+COMPONENT = "cluster_id"
+CLUSTER_COLUMNS = (C.UID, C.SOURCE_SYSTEM, C.CASE_ID, C.ROLE, C.CASE_STATUS, C.SSN_STD, C.SUFFIX_STD, C.DOB_STR, C.FN,
+                   C.SN, C.SEX_STD, C.FN_TOKENS, C.FN_CANON, C.MN, C.SN_TOKENS)
+
+
+# --- read -----------------------------------------------------------------------------------------------
+
+def read_input(spark: SparkSession, paths: list[Path]) -> DataFrame:
+    """All files as text in the schema's columns, with source_file and the input order."""
+    if not paths:
+        raise InvalidInputError("no input files were given")
+    frames = [_read_one(spark, Path(p)) for p in paths]
+    df = reduce(lambda a, b: a.unionByName(b, allowMissingColumns=True), frames)
+    return df.withColumn(POS, F.monotonically_increasing_id())
+
+
+def _read_one(spark: SparkSession, path: Path) -> DataFrame:
+    local = "://" not in str(path)
+    if local and not path.exists():
+        raise InvalidInputError(f"{path}: file not found")
+    if local and path.is_file() and path.stat().st_size == 0:
+        raise InvalidInputError(f"{path}: file is empty (expected a header row with the columns "
+                                f"{', '.join(C.REQUIRED_COLUMNS)})")
+    suffix = path.suffix.lower()
+    if suffix in (".parquet", ".pq"):
+        df = spark.read.parquet(str(path))
+    elif suffix in (".csv", ".txt", ""):
+        df = spark.read.option("header", True).option("encoding", "UTF-8").option("mode", "PERMISSIVE").csv(str(path))
+    else:
+        raise InvalidInputError(f"{path}: unknown file type '{suffix}' (use .csv or .parquet)")
+    renames, absent = header_plan(df.columns, path)
+    return df.select(*[F.col(f"`{c}`").cast("string").alias(renames[c]) for c in df.columns],
+                     *[F.lit(None).cast("string").alias(c) for c in absent],
+                     F.lit(str(path)).alias(C.SOURCE_FILE), F.lit(None).cast("long").alias(C.ROW_NUMBER))
+
+
+# --- validate and standardize ---------------------------------------------------------------------------
+
+def prepare(raw: DataFrame, partitions: int, today: date | None = None) -> DataFrame:
+    """Validated, standardized records and quarantined rows in one frame (`reason` set on the latter).
+
+    Rows are spread by record_id, so every duplicate of an id meets its first occurrence in one task,
+    which keeps the earliest (by input order) as the DuckDB engine does."""
+    today = today or date.today()
+    columns = raw.columns
+
+    def run(part: pl.DataFrame) -> pl.DataFrame:
+        part = part.sort(POS)
+        checked = validate(part.drop(POS).with_columns(part[POS]), today)
+        records = standardize(checked.records.with_columns(pl.col(POS).alias(C.UID)))
+        both = pl.concat([records, checked.quarantine], how="diagonal_relaxed")
+        return both.select(example.columns).cast(example.schema)  # type: ignore[arg-type]
+
+    empty = pl.DataFrame(schema={c: (pl.Int64 if c in (POS, C.ROW_NUMBER) else pl.String) for c in columns})
+    checked = validate(empty, today)
+    example = pl.concat([standardize(checked.records.with_columns(pl.col(POS).alias(C.UID))), checked.quarantine],
+                        how="diagonal_relaxed")
+    return raw.repartition(partitions, C.RECORD_ID).mapInArrow(per_partition(run, spark_schema(example)),
+                                                               spark_schema(example))
+
+
+# --- block ----------------------------------------------------------------------------------------------
+
+def candidate_pairs(records: DataFrame, rules: tuple[KeyRule, ...], exclude_same: tuple[str, ...]) -> DataFrame:
+    """(match_key, join_key_l, join_key_r): the DuckDB engine's pairs, from the same keys."""
+    key_schema = spark_schema(pl.DataFrame(schema={"rule": pl.Int32, "uid": pl.Int64, "key": pl.Int64,
+                                                   "missing": pl.Boolean, "grp": pl.Int64}))
+    needed = sorted({C.UID, *exclude_same, *(c for r in rules for c in r.columns),
+                     *(r.only_if_missing for r in rules if r.only_if_missing)})
+
+    def keys(part: pl.DataFrame) -> pl.DataFrame:
+        grp = pl.struct(list(exclude_same)).hash(seed=99) if exclude_same else pl.lit(0, pl.UInt64)
+        groups = part.select(pl.col(C.UID).alias("uid"), grp.reinterpret(signed=True).alias("grp"))
+        out = [record_keys(part, rule).join(groups, on="uid").select(
+            pl.lit(i, pl.Int32).alias("rule"), "uid", pl.col("key").reinterpret(signed=True), "missing", "grp")
+            for i, rule in enumerate(rules)]
+        return pl.concat(out)
+
+    k = records.select(*needed).mapInArrow(per_partition(keys, key_schema), key_schema)
+    max_size = F.lit(0)
+    for i, rule in enumerate(rules):
+        max_size = F.when(F.col("rule") == i, F.lit(rule.max_block_size)).otherwise(max_size)
+    only_if_missing = [i for i, r in enumerate(rules) if r.only_if_missing]
+    sizes = k.groupBy("rule", "key").count().filter((F.col("count") > 1) & (F.col("count") <= max_size))
+    k = k.join(sizes.select("rule", "key"), ["rule", "key"], "left_semi")
+    a, b = k.alias("a"), k.alias("b")
+    cond = [F.col("a.rule") == F.col("b.rule"), F.col("a.key") == F.col("b.key"), F.col("a.uid") < F.col("b.uid")]
+    if exclude_same:
+        cond.append(F.col("a.grp") != F.col("b.grp"))
+    pairs = a.join(b, cond).where(
+        ~F.col("a.rule").isin(only_if_missing) | F.col("a.missing") | F.col("b.missing") if only_if_missing else F.lit(True))
+    return (pairs.groupBy(F.col("a.uid").alias("join_key_l"), F.col("b.uid").alias("join_key_r"))
+            .agg(F.min("a.rule").cast("string").alias("match_key")))
+
+
+# --- score ----------------------------------------------------------------------------------------------
+
+def score(api: SparkAPI, records: DataFrame, blocked: DataFrame, splink_model: dict, min_probability: float) -> DataFrame:
+    """(uid_l, uid_r, match_weight, match_probability) at or above `min_probability`, by Splink on Spark."""
+    try:
+        linker = Linker(api.register(records.select(C.UID, *COMPARISON_COLUMNS)), spark_model(splink_model),
+                        log_level=logging.ERROR)
+    except Exception as e:  # noqa: BLE001 - Splink raises many types for a bad model
+        raise ModelError(f"the model cannot be used with these records on Spark: {e}") from e
+    linker.table_management.register_blocked_pairs_for_predict(api.register(blocked))
+    pred = linker.inference.predict(threshold_match_probability=min_probability, warning_mode="never")
+    return pred.as_spark_dataframe().select("uid_l", "uid_r", "match_weight", "match_probability")
+
+
+# --- persons --------------------------------------------------------------------------------------------
+
+def components(api: SparkAPI, records: DataFrame, scored: DataFrame, link: float) -> DataFrame:
+    """(uid, cluster_id): connected components of the links at or above `link` and of case membership.
+
+    A case's records are in one component, so family evidence, which links people through their cases,
+    never needs a record outside it."""
+    strong = scored.filter(F.col("match_probability") >= link).select("uid_l", "uid_r")
+    roots = records.groupBy(C.SOURCE_SYSTEM, C.CASE_ID).agg(F.min(C.UID).alias("root"))
+    same_case = (records.join(roots, [C.SOURCE_SYSTEM, C.CASE_ID]).filter(F.col(C.UID) != F.col("root"))
+                 .select(F.col("root").alias("uid_l"), F.col(C.UID).alias("uid_r")))
+    cc = cluster_pairwise_predictions_at_threshold(
+        api.register(records.select(C.UID)), api.register(strong.unionByName(same_case)), db_api=api,
+        node_id_column_name=C.UID, edge_id_column_name_left="uid_l", edge_id_column_name_right="uid_r")
+    return cc.as_spark_dataframe().select(C.UID, COMPONENT)
+
+
+def persons(records: DataFrame, scored: DataFrame, cc: DataFrame, link: float, family_evidence: bool,
+            never_merge: NeverMerge) -> DataFrame:
+    """(uid, root): each component clustered in one task by the DuckDB engine's own function;
+    `root` is the smallest uid of the person."""
+    nodes = records.select(*CLUSTER_COLUMNS).join(cc, C.UID)
+    edge_cc = cc.select(F.col(C.UID).alias("uid_l"), F.col(COMPONENT).alias("edge_component"))
+    edges = (scored.filter(F.col("match_probability") >= link).join(edge_cc, "uid_l")
+             .select("edge_component", "uid_l", "uid_r", "match_weight", "match_probability"))
+    out_schema = spark_schema(pl.DataFrame(schema={C.UID: pl.Int64, "root": pl.Int64}))
+
+    def cluster(nodes_t, edges_t):  # pyarrow Tables of one component
+        recs = pl.from_arrow(nodes_t).sort(C.UID)
+        glob = recs[C.UID].to_numpy()
+        local = pl.DataFrame({"g": glob, "i": range(recs.height)}, schema={"g": pl.Int64, "i": pl.Int64})
+        e = (pl.from_arrow(edges_t).join(local.rename({"g": "uid_l", "i": "l"}), on="uid_l")
+             .join(local.rename({"g": "uid_r", "i": "r"}), on="uid_r")
+             .select(pl.col("l").alias("uid_l"), pl.col("r").alias("uid_r"), "match_weight", "match_probability"))
+        clusters, _ = cluster_persons(recs.with_columns(pl.Series(C.UID, range(recs.height), dtype=pl.Int64)), e, link,
+                                      family_evidence, never_merge)
+        import pyarrow as pa
+
+        return pa.table({C.UID: glob, "root": glob[clusters.labels()]})
+
+    return nodes.groupBy(COMPONENT).cogroup(edges.groupBy("edge_component")).applyInArrow(cluster, out_schema)
