@@ -15,7 +15,7 @@ venv: $(STAMP)
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[service,dev]'
+	$(BIN)/python -m pip install -q -e '.[service,dev,spark]'
 	touch $(STAMP)
 
 demo: $(STAMP)

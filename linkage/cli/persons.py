@@ -27,6 +27,7 @@ from linkage.cli.common import (
     run_with_progress,
     write_table,
 )
+from linkage.cli.spark_engine import dedupe_on_spark
 from linkage.errors import InvalidInputError, LinkageError, ModelError
 from linkage.model import ModelMeta, SavedModel, Thresholds, accept, save_model
 from linkage.model.registry import check_new_name
@@ -55,6 +56,10 @@ def dedupe(
     labels: Annotated[Optional[Path], typer.Option(
         help="truth file (record_id, label): adds blocking recall per rule and precision/recall")] = None,
     blocking_report: Annotated[bool, typer.Option(help="print comparisons (and recall) per blocking rule")] = False,
+    engine: Annotated[str, typer.Option(help="duckdb (one machine, writes the store) or spark (Parquet datasets)")] = "duckdb",
+    spark_master: Annotated[str, typer.Option(help="--engine spark: master URL; empty when spark-submit sets it")] = "local[2]",
+    spark_partitions: Annotated[int, typer.Option(min=1, help="--engine spark: shuffle partitions")] = 8,
+    spark_conf: Annotated[Optional[list[str]], typer.Option(help="--engine spark: KEY=VALUE setting (repeatable)")] = None,
 ) -> None:
     """Give every real person one cross-program person_id; quarantine rows that cannot be used."""
     started = time.perf_counter()
@@ -62,6 +67,16 @@ def dedupe(
     quarantine = quarantine or out.with_name(f"{out.stem}.quarantine{out.suffix}")
     check_output(quarantine, "--quarantine")
     check_thresholds(link_threshold=link_threshold, review_threshold=review_threshold)
+    if engine not in ("duckdb", "spark"):
+        fail(f"--engine {engine}: use duckdb or spark", 2)
+    if engine == "spark":
+        if train or labels or blocking_report:
+            fail("--train, --labels and --blocking-report run on the DuckDB engine; train a version with "
+                 "`linkage train` and pass it with --model", 2)
+        dedupe_on_spark(records, out, quarantine, model=model, models_dir=models_dir, link_threshold=link_threshold,
+                        review_threshold=review_threshold, master=spark_master, partitions=spark_partitions,
+                        conf=spark_conf)
+        return
     if save_model_as:
         if not train:
             fail("--save-model goes with --train (a loaded version is already saved)", 2)

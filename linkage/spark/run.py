@@ -48,7 +48,8 @@ class SparkResult:
 
 def spark_session(config: SparkConfig) -> SparkSession:
     builder = SparkSession.builder.appName("linkage").config("spark.jars", similarity_jar_location()) \
-        .config("spark.sql.shuffle.partitions", str(config.partitions)).config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", str(config.partitions)).config("spark.ui.enabled", "false") \
+        .config("spark.sql.codegen.wholeStage", "false")  # Splink's CASE expressions outgrow Java's 64 KB methods
     if config.master:
         builder = builder.master(config.master)
     if (config.master or "").startswith("local"):  # tasks run this interpreter (with polars, splink)

@@ -1,0 +1,59 @@
+"""`--engine spark` for `linkage dedupe`: the same pipeline on Spark, Parquet datasets in and out."""
+from __future__ import annotations
+
+import importlib.util
+import time
+from pathlib import Path
+
+from rich.table import Table
+
+from linkage.cli.common import fail, out_console
+from linkage.errors import InvalidInputError, LinkageError
+from linkage.model import Thresholds, resolve_model
+
+
+def parse_conf(pairs: list[str] | None) -> tuple[tuple[str, str], ...]:
+    out = []
+    for item in pairs or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            fail(f"--spark-conf {item!r}: use KEY=VALUE, e.g. spark.executor.memory=8g", 2)
+        out.append((key.strip(), value.strip()))
+    return tuple(out)
+
+
+def dedupe_on_spark(records: list[Path], out: Path, quarantine: Path, *, model: str | None, models_dir: Path | None,
+                    link_threshold: float | None, review_threshold: float | None, master: str, partitions: int,
+                    conf: list[str] | None) -> None:
+    if importlib.util.find_spec("pyspark") is None:
+        fail("--engine spark needs the spark extra: pip install '.[spark]' (and Java 17)", 1)
+    for path, what in ((out, "--out"), (quarantine, "--quarantine")):
+        if path.suffix.lower() != ".parquet":
+            fail(f"{what} {path}: the Spark engine writes Parquet datasets (a directory of part files); "
+                 "use a .parquet name", 2)
+    from linkage.spark import SparkConfig, link_spark
+
+    started = time.perf_counter()
+    try:
+        base = resolve_model(model, models_dir).meta.thresholds
+        thresholds = Thresholds(link=link_threshold or base.link, review=review_threshold or base.review)
+        config = SparkConfig(master=master or None, partitions=partitions, conf=parse_conf(conf), model=model,
+                             models_dir=models_dir, thresholds=thresholds)
+        result = link_spark(records, out, quarantine, config)
+    except InvalidInputError as e:
+        fail(str(e), 2)
+    except LinkageError as e:
+        fail(str(e), 1)
+    s = result.summary
+    t = Table(title="linkage dedupe --engine spark", show_header=False, title_justify="left")
+    for label, key in (("rows read", "rows_read"), ("  linked", "rows_linked"), ("  quarantined", "rows_quarantined"),
+                       ("persons", "persons"), ("  found in more than one program", "persons_multi_program"),
+                       ("candidate pairs compared", "candidate_pairs"), ("pairs at or above review", "pairs_at_review_or_above"),
+                       ("largest connected component (records)", "largest_component")):
+        t.add_row(label, f"{s[key]:,}")
+    t.add_row("model", f"{s['model']} (link >= {s['thresholds']['link']}, review >= {s['thresholds']['review']})")
+    t.add_row("time", f"{time.perf_counter() - started:.1f} s")
+    t.add_row("persons dataset", str(out))
+    t.add_row("quarantine dataset", str(quarantine))
+    t.add_row("store", "not written (the Spark engine's result is its Parquet output)")
+    out_console.print(t)
