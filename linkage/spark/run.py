@@ -80,12 +80,13 @@ def link_spark(paths: list[Path], persons_out: Path, quarantine_out: Path, confi
     splink = for_record_count(model.splink, model.meta.trained_records, n_records)
     scored = stages.score(api, records, blocked, splink, t.review).persist(StorageLevel.MEMORY_AND_DISK)
     cc = stages.components(api, records, scored, t.link).persist(StorageLevel.MEMORY_AND_DISK)
-    roots = stages.persons(records, scored, cc, t.link, config.family_evidence, config.never_merge)
+    roots = stages.persons(records, scored, cc, t.link, config.family_evidence, config.never_merge,
+                           buckets=max(config.partitions, n_records // 20_000))
     people = _person_ids(records, roots).persist(StorageLevel.MEMORY_AND_DISK)
 
-    people.select(*PERSON_COLUMNS).write.mode("overwrite").parquet(str(persons_out))
+    people.select(*PERSON_COLUMNS).write.mode("overwrite").parquet(stages.uri(persons_out))
     raw_columns = [c for c in prepared.columns if c in (*C.SCHEMA_COLUMNS, C.SOURCE_FILE, C.ROW_NUMBER, C.QUARANTINE_REASON)]
-    quarantine.select(*raw_columns).write.mode("overwrite").parquet(str(quarantine_out))
+    quarantine.select(*raw_columns).write.mode("overwrite").parquet(stages.uri(quarantine_out))
     summary = _summary(prepared, people, blocked, scored, cc, n_records)
     summary.update(model=model.meta.name, thresholds={"link": t.link, "review": t.review},
                    seconds=round(time.perf_counter() - started, 1), engine="spark")

@@ -3,6 +3,7 @@ part of the work that is per record or per connected component."""
 from __future__ import annotations
 
 import logging
+import re
 from datetime import date
 from functools import reduce
 from pathlib import Path
@@ -44,8 +45,14 @@ def read_input(spark: SparkSession, paths: list[Path]) -> DataFrame:
     return df.withColumn(POS, F.monotonically_increasing_id())
 
 
+def uri(path: Path | str) -> str:
+    """A path as Spark should see it: `s3a://bucket/x` survives the command line's Path, which folds
+    the double slash."""
+    return re.sub(r"^([A-Za-z][A-Za-z0-9+.-]*):/(?!/)", r"\1://", str(path))
+
+
 def _read_one(spark: SparkSession, path: Path) -> DataFrame:
-    local = "://" not in str(path)
+    local = "://" not in uri(path)
     if local and not path.exists():
         raise InvalidInputError(f"{path}: file not found")
     if local and path.is_file() and path.stat().st_size == 0:
@@ -53,15 +60,15 @@ def _read_one(spark: SparkSession, path: Path) -> DataFrame:
                                 f"{', '.join(C.REQUIRED_COLUMNS)})")
     suffix = path.suffix.lower()
     if suffix in (".parquet", ".pq"):
-        df = spark.read.parquet(str(path))
+        df = spark.read.parquet(uri(path))
     elif suffix in (".csv", ".txt", ""):
-        df = spark.read.option("header", True).option("encoding", "UTF-8").option("mode", "PERMISSIVE").csv(str(path))
+        df = spark.read.option("header", True).option("encoding", "UTF-8").option("mode", "PERMISSIVE").csv(uri(path))
     else:
         raise InvalidInputError(f"{path}: unknown file type '{suffix}' (use .csv or .parquet)")
     renames, absent = header_plan(df.columns, path)
     return df.select(*[F.col(f"`{c}`").cast("string").alias(renames[c]) for c in df.columns],
                      *[F.lit(None).cast("string").alias(c) for c in absent],
-                     F.lit(str(path)).alias(C.SOURCE_FILE), F.lit(None).cast("long").alias(C.ROW_NUMBER))
+                     F.lit(uri(path)).alias(C.SOURCE_FILE), F.lit(None).cast("long").alias(C.ROW_NUMBER))
 
 
 # --- validate and standardize ---------------------------------------------------------------------------
@@ -75,8 +82,7 @@ def prepare(raw: DataFrame, partitions: int, today: date | None = None) -> DataF
     columns = raw.columns
 
     def run(part: pl.DataFrame) -> pl.DataFrame:
-        part = part.sort(POS)
-        checked = validate(part.drop(POS).with_columns(part[POS]), today)
+        checked = validate(part.sort(POS), today)
         records = standardize(checked.records.with_columns(pl.col(POS).alias(C.UID)))
         both = pl.concat([records, checked.quarantine], how="diagonal_relaxed")
         return both.select(example.columns).cast(example.schema)  # type: ignore[arg-type]
@@ -155,17 +161,20 @@ def components(api: SparkAPI, records: DataFrame, scored: DataFrame, link: float
 
 
 def persons(records: DataFrame, scored: DataFrame, cc: DataFrame, link: float, family_evidence: bool,
-            never_merge: NeverMerge) -> DataFrame:
-    """(uid, root): each component clustered in one task by the DuckDB engine's own function;
-    `root` is the smallest uid of the person."""
-    nodes = records.select(*CLUSTER_COLUMNS).join(cc, C.UID)
-    edge_cc = cc.select(F.col(C.UID).alias("uid_l"), F.col(COMPONENT).alias("edge_component"))
+            never_merge: NeverMerge, buckets: int) -> DataFrame:
+    """(uid, root): components clustered by the DuckDB engine's own function, many components to a
+    task (`buckets` tasks: one call per component cost more than the clustering); a component is
+    never split between tasks, and components do not interact, so the result is the DuckDB
+    engine's. `root` is the smallest uid of the person."""
+    bucket = F.pmod(F.xxhash64(COMPONENT), F.lit(buckets))
+    nodes = records.select(*CLUSTER_COLUMNS).join(cc, C.UID).withColumn("bucket", bucket).drop(COMPONENT)
+    edge_cc = cc.select(F.col(C.UID).alias("uid_l"), F.col(COMPONENT)).withColumn("edge_bucket", bucket)
     edges = (scored.filter(F.col("match_probability") >= link).join(edge_cc, "uid_l")
-             .select("edge_component", "uid_l", "uid_r", "match_weight", "match_probability"))
+             .select("edge_bucket", "uid_l", "uid_r", "match_weight", "match_probability"))
     out_schema = spark_schema(pl.DataFrame(schema={C.UID: pl.Int64, "root": pl.Int64}))
 
-    def cluster(nodes_t, edges_t):  # pyarrow Tables of one component
-        recs = pl.from_arrow(nodes_t).sort(C.UID)
+    def cluster(nodes_t, edges_t):  # pyarrow Tables of one bucket of whole components
+        recs = pl.from_arrow(nodes_t).drop("bucket").sort(C.UID)
         glob = recs[C.UID].to_numpy()
         local = pl.DataFrame({"g": glob, "i": range(recs.height)}, schema={"g": pl.Int64, "i": pl.Int64})
         e = (pl.from_arrow(edges_t).join(local.rename({"g": "uid_l", "i": "l"}), on="uid_l")
@@ -177,4 +186,4 @@ def persons(records: DataFrame, scored: DataFrame, cc: DataFrame, link: float, f
 
         return pa.table({C.UID: glob, "root": glob[clusters.labels()]})
 
-    return nodes.groupBy(COMPONENT).cogroup(edges.groupBy("edge_component")).applyInArrow(cluster, out_schema)
+    return nodes.groupBy("bucket").cogroup(edges.groupBy("edge_bucket")).applyInArrow(cluster, out_schema)

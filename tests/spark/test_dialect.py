@@ -21,3 +21,12 @@ def test_hamming_one_becomes_one_substitution():
 def test_an_unknown_function_is_refused_not_guessed():
     with pytest.raises(ModelError, match="regexp_matches"):
         spark_condition("regexp_matches(fn_l, '^A')")
+
+
+def test_cluster_urls_survive_the_command_lines_path():
+    from pathlib import Path
+
+    from linkage.spark.stages import uri
+
+    assert uri(Path("s3a://bucket/records/")) == "s3a://bucket/records"
+    assert uri(Path("/data/records.csv")) == "/data/records.csv" and uri("hdfs://nn/a") == "hdfs://nn/a"
