@@ -33,6 +33,7 @@ from linkage.cli.common import (
     read_store,
     write_table,
 )
+from linkage.cli.spark_engine import dedupe_on_spark
 from linkage.errors import LinkageError
 from linkage.pipeline import LinkConfig
 from linkage.store import load_current, store_connection, write_audit
@@ -61,6 +62,10 @@ def referrals(
     reports_dir: Annotated[Optional[Path], typer.Option(
         "--reports", help="also write the duplicate-case, misdirected-support and TANF feedback reports here")] = None,
     persons: Annotated[Optional[Path], typer.Option(help="also write the persons file (record_id, person_id, ...)")] = None,
+    engine: Annotated[str, typer.Option(help="duckdb (one machine, writes the store) or spark (Parquet datasets)")] = "duckdb",
+    spark_master: Annotated[str, typer.Option(help="--engine spark: master URL; empty when spark-submit sets it")] = "local[2]",
+    spark_partitions: Annotated[int, typer.Option(min=1, help="--engine spark: shuffle partitions")] = 8,
+    spark_conf: Annotated[Optional[list[str]], typer.Option(help="--engine spark: KEY=VALUE setting (repeatable)")] = None,
 ) -> None:
     """Decide for every IV-A and IV-E case whether the family already has an open IV-D case."""
     started = time.perf_counter()
@@ -73,6 +78,16 @@ def referrals(
                      review_at=review_at)
     if review_at > existing_at:
         fail(f"--review-at {review_at} is above --existing-at {existing_at}", 2)
+    if engine not in ("duckdb", "spark"):
+        fail(f"--engine {engine}: use duckdb or spark", 2)
+    if engine == "spark":
+        if reports_dir:
+            fail("--reports run on the DuckDB engine (the Spark engine writes decisions and persons)", 2)
+        dedupe_on_spark(records, persons or out.with_name(f"{out.stem}.persons{out.suffix}"), quarantine, model=model,
+                        models_dir=models_dir, link_threshold=link_threshold, review_threshold=review_threshold,
+                        master=spark_master, partitions=spark_partitions, conf=spark_conf,
+                        referrals=CaseConfig(existing=existing_at, review=review_at), decisions=out)
+        return
     config = LinkConfig(model=model, models_dir=models_dir, link_threshold=link_threshold, review_threshold=review_threshold,
                         memory_limit=memory_limit)
     result, summary, run_id = link_and_publish(records, config, db)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from rich.table import Table
 
+from linkage.cases import CaseConfig
 from linkage.cli.common import fail, out_console
 from linkage.errors import InvalidInputError, LinkageError
 from linkage.model import Thresholds, resolve_model
@@ -24,10 +25,11 @@ def parse_conf(pairs: list[str] | None) -> tuple[tuple[str, str], ...]:
 
 def dedupe_on_spark(records: list[Path], out: Path, quarantine: Path, *, model: str | None, models_dir: Path | None,
                     link_threshold: float | None, review_threshold: float | None, master: str, partitions: int,
-                    conf: list[str] | None) -> None:
+                    conf: list[str] | None, referrals: CaseConfig | None = None, decisions: Path | None = None) -> None:
+    """Persons (and with `referrals`, decisions) on Spark; `out` is the persons dataset."""
     if importlib.util.find_spec("pyspark") is None:
         fail("--engine spark needs the spark extra: pip install '.[spark]' (and Java 17)", 1)
-    for path, what in ((out, "--out"), (quarantine, "--quarantine")):
+    for path, what in ((out, "--out"), (quarantine, "--quarantine"), *(((decisions, "--out"),) if decisions else ())):
         if path.suffix.lower() != ".parquet":
             fail(f"{what} {path}: the Spark engine writes Parquet datasets (a directory of part files); "
                  "use a .parquet name", 2)
@@ -39,13 +41,14 @@ def dedupe_on_spark(records: list[Path], out: Path, quarantine: Path, *, model: 
         thresholds = Thresholds(link=link_threshold or base.link, review=review_threshold or base.review)
         config = SparkConfig(master=master or None, partitions=partitions, conf=parse_conf(conf), model=model,
                              models_dir=models_dir, thresholds=thresholds)
-        result = link_spark(records, out, quarantine, config)
+        result = link_spark(records, out, quarantine, config, referrals=referrals, decisions_out=decisions)
     except InvalidInputError as e:
         fail(str(e), 2)
     except LinkageError as e:
         fail(str(e), 1)
     s = result.summary
-    t = Table(title="linkage dedupe --engine spark", show_header=False, title_justify="left")
+    command = "referrals" if decisions else "dedupe"
+    t = Table(title=f"linkage {command} --engine spark", show_header=False, title_justify="left")
     for label, key in (("rows read", "rows_read"), ("  linked", "rows_linked"), ("  quarantined", "rows_quarantined"),
                        ("persons", "persons"), ("  found in more than one program", "persons_multi_program"),
                        ("candidate pairs compared", "candidate_pairs"), ("pairs at or above review", "pairs_at_review_or_above"),
@@ -53,6 +56,8 @@ def dedupe_on_spark(records: list[Path], out: Path, quarantine: Path, *, model: 
         t.add_row(label, f"{s[key]:,}")
     t.add_row("model", f"{s['model']} (link >= {s['thresholds']['link']}, review >= {s['thresholds']['review']})")
     t.add_row("time", f"{time.perf_counter() - started:.1f} s")
+    if decisions:
+        t.add_row("decisions dataset", str(decisions))
     t.add_row("persons dataset", str(out))
     t.add_row("quarantine dataset", str(quarantine))
     t.add_row("store", "not written (the Spark engine's result is its Parquet output)")

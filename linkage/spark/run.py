@@ -5,7 +5,7 @@ import os
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pyspark import StorageLevel
@@ -14,10 +14,12 @@ from pyspark.sql import functions as F
 from splink.backends.spark import SparkAPI, similarity_jar_location
 
 from linkage import columns as C
+from linkage.cases import CaseConfig
 from linkage.model import Thresholds, for_record_count, resolve_model
 from linkage.persons import NeverMerge
 from linkage.rules import DEFAULT_RULES, SAME_CASE
 from linkage.spark import stages
+from linkage.spark.cases import referral_decisions
 
 PERSON_COLUMNS = (C.RECORD_ID, C.PERSON_ID, C.SOURCE_SYSTEM, C.CASE_ID, C.ROLE)
 
@@ -63,9 +65,10 @@ def spark_session(config: SparkConfig) -> SparkSession:
 
 
 def link_spark(paths: list[Path], persons_out: Path, quarantine_out: Path, config: SparkConfig = SparkConfig(),
-               spark: SparkSession | None = None) -> SparkResult:
+               spark: SparkSession | None = None, referrals: CaseConfig | None = None,
+               decisions_out: Path | None = None) -> SparkResult:
     """Read, validate, standardize, block, score and cluster on Spark; write persons and quarantine as
-    Parquet datasets. Only counts come back to the driver."""
+    Parquet datasets, and with `referrals` the referral decisions. Only counts come back to the driver."""
     started = time.perf_counter()
     spark = spark or spark_session(config)
     api = SparkAPI(spark_session=spark)
@@ -79,10 +82,14 @@ def link_spark(paths: list[Path], persons_out: Path, quarantine_out: Path, confi
     blocked = stages.candidate_pairs(records, DEFAULT_RULES, SAME_CASE).persist(StorageLevel.MEMORY_AND_DISK)
     splink = for_record_count(model.splink, model.meta.trained_records, n_records)
     scored = stages.score(api, records, blocked, splink, t.review).persist(StorageLevel.MEMORY_AND_DISK)
-    cc = stages.components(api, records, scored, t.link).persist(StorageLevel.MEMORY_AND_DISK)
-    roots = stages.persons(records, scored, cc, t.link, config.family_evidence, config.never_merge,
-                           buckets=max(config.partitions, n_records // 20_000))
+    cc = stages.components(api, records, scored, t.review if referrals else t.link).persist(StorageLevel.MEMORY_AND_DISK)
+    buckets = max(config.partitions, n_records // 20_000)
+    roots = stages.persons(records, scored, cc, t.link, config.family_evidence, config.never_merge, buckets)
     people = _person_ids(records, roots).persist(StorageLevel.MEMORY_AND_DISK)
+    if referrals is not None and decisions_out is not None:
+        linked = records.join(people.select(C.UID, C.PERSON_ID), C.UID)
+        decisions = referral_decisions(linked, scored, cc, replace(referrals, link_threshold=t.link), buckets)
+        decisions.write.mode("overwrite").parquet(stages.uri(decisions_out))
 
     people.select(*PERSON_COLUMNS).write.mode("overwrite").parquet(stages.uri(persons_out))
     raw_columns = [c for c in prepared.columns if c in (*C.SCHEMA_COLUMNS, C.SOURCE_FILE, C.ROW_NUMBER, C.QUARANTINE_REASON)]
@@ -100,7 +107,7 @@ def _person_ids(records: DataFrame, roots: DataFrame) -> DataFrame:
     without numbering the whole data set in one place."""
     with_root = records.select(C.UID, C.RECORD_ID, C.SOURCE_SYSTEM, C.CASE_ID, C.ROLE).join(roots, C.UID)
     ids = with_root.groupBy("root").agg(F.concat(F.lit("P-"), F.min(C.RECORD_ID)).alias(C.PERSON_ID))
-    return with_root.join(ids, "root")
+    return with_root.join(ids, "root").select(C.UID, *PERSON_COLUMNS)
 
 
 def _summary(prepared: DataFrame, people: DataFrame, blocked: DataFrame, scored: DataFrame, cc: DataFrame,

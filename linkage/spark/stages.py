@@ -140,17 +140,18 @@ def score(api: SparkAPI, records: DataFrame, blocked: DataFrame, splink_model: d
         raise ModelError(f"the model cannot be used with these records on Spark: {e}") from e
     linker.table_management.register_blocked_pairs_for_predict(api.register(blocked))
     pred = linker.inference.predict(threshold_match_probability=min_probability, warning_mode="never")
-    return pred.as_spark_dataframe().select("uid_l", "uid_r", "match_weight", "match_probability")
+    return pred.as_spark_dataframe().select("uid_l", "uid_r", "match_weight", "match_probability", "match_key")
 
 
 # --- persons --------------------------------------------------------------------------------------------
 
-def components(api: SparkAPI, records: DataFrame, scored: DataFrame, link: float) -> DataFrame:
-    """(uid, cluster_id): connected components of the links at or above `link` and of case membership.
+def components(api: SparkAPI, records: DataFrame, scored: DataFrame, at: float) -> DataFrame:
+    """(uid, cluster_id): connected components of the pairs at or above `at` and of case membership.
 
     A case's records are in one component, so family evidence, which links people through their cases,
-    never needs a record outside it."""
-    strong = scored.filter(F.col("match_probability") >= link).select("uid_l", "uid_r")
+    never needs a record outside it. With `at` the review threshold (referrals), a component also
+    holds every case a referral could be decided against."""
+    strong = scored.filter(F.col("match_probability") >= at).select("uid_l", "uid_r")
     roots = records.groupBy(C.SOURCE_SYSTEM, C.CASE_ID).agg(F.min(C.UID).alias("root"))
     same_case = (records.join(roots, [C.SOURCE_SYSTEM, C.CASE_ID]).filter(F.col(C.UID) != F.col("root"))
                  .select(F.col("root").alias("uid_l"), F.col(C.UID).alias("uid_r")))

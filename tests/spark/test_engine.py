@@ -46,3 +46,25 @@ def test_spark_engine_refuses_what_it_cannot_do(small_data, tmp_path):
     bad.write_text("record_id,first_name\nR1,ANA\n")
     p = run("dedupe", bad, "--out", tmp_path / "p.parquet", "--engine", "spark", check=False)
     assert p.returncode == 2 and "missing required column(s) source_system, case_id, role, last_name" in p.stderr
+
+
+def test_spark_referral_decisions_are_the_duckdb_engines(small_data, tmp_path):
+    from linkage.cases.referrals import DECISION_COLUMNS
+    from linkage.spark.cases import DECISIONS
+
+    assert tuple(DECISIONS.columns) == DECISION_COLUMNS
+    run("referrals", small_data / "records.csv", "--out", tmp_path / "duck.parquet", "--db", tmp_path / "s.duckdb")
+    p = run("referrals", small_data / "records.csv", "--out", tmp_path / "spark.parquet", "--engine", "spark",
+            "--spark-partitions", "4")
+    assert "decisions dataset" in p.stdout
+    duck = pl.read_parquet(tmp_path / "duck.parquet").sort("source_system", "referral_id")
+    spark = pl.read_parquet(tmp_path / "spark.parquet" / "*.parquet").sort("source_system", "referral_id")
+    assert spark.height == duck.height > 0
+    same = duck.join(spark, on=["source_system", "referral_id"], suffix="_spark").filter(
+        (pl.col("decision") == pl.col("decision_spark")) & pl.col("ivd_case_id").eq_missing(pl.col("ivd_case_id_spark")))
+    assert same.height >= 0.999 * duck.height
+    persons = pl.read_parquet(tmp_path / "spark.persons.parquet" / "*.parquet")
+    assert persons.height > 0
+    p = run("referrals", small_data / "records.csv", "--out", tmp_path / "x.parquet", "--engine", "spark",
+            "--reports", tmp_path / "r", check=False)
+    assert p.returncode == 2 and "DuckDB engine" in p.stderr
