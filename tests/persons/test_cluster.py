@@ -42,17 +42,22 @@ def test_labels_are_the_smallest_uid_of_each_cluster():
     assert edges(c, (3, 1, 5.0), (2, 3, 4.0)).tolist() == [0, 1, 1, 1]
 
 
+def park_family(child: str, born: str) -> list[dict]:
+    """An IV-D case (SUN and JAMES PARK, child MINA) and a TANF referral of SUN PARK naming the
+    father only as JIMMY PARK, for `child`: uids 0-2 the IV-D case, 3-5 the referral."""
+    return [person("D-CP", "SUN", "PARK", case="D1", role="CP", dob="1990-01-01", ssn="123456780"),
+            person("D-NCP", "JAMES", "PARK", case="D1", role="NCP", dob="1988-09-11", ssn="234567890"),
+            person("D-CH", "MINA", "PARK", case="D1", role="CH", dob="2015-02-02"),
+            person("A-CP", "SUN", "PARK", case="A1", system="IV-A", role="CP", dob="1990-01-01", ssn="123456780"),
+            person("A-NCP", "JIMMY", "PARK", case="A1", system="IV-A", role="NCP"),
+            person("A-CH", child, "PARK", case="A1", system="IV-A", role="CH", dob=born)]
+
+
 def test_thin_absent_parent_linked_through_the_family():
     """A TANF referral names the father only as JIMMY PARK; its children and mother are those of an
     IV-D case whose NCP is JAMES PARK: the same man."""
-    records, c = setup(
-        person("D-CP", "SUN", "PARK", case="D1", role="CP", dob="1990-01-01", ssn="123456780"),
-        person("D-NCP", "JAMES", "PARK", case="D1", role="NCP", dob="1988-09-11", ssn="234567890"),
-        person("D-CH", "MINA", "PARK", case="D1", role="CH", dob="2015-02-02"),
-        person("A-CP", "SUN", "PARK", case="A1", system="IV-A", role="CP", dob="1990-01-01", ssn="123456780"),
-        person("A-NCP", "JIMMY", "PARK", case="A1", system="IV-A", role="NCP"),
-        person("A-CH", "MINA", "PARK", case="A1", system="IV-A", role="CH", dob="2015-02-02"),
-        person("X-NCP", "JIMMY", "PARK", case="A2", system="IV-A", role="NCP"))
+    records, c = setup(*park_family(child="MINA", born="2015-02-02"),
+                       person("X-NCP", "JIMMY", "PARK", case="A2", system="IV-A", role="NCP"))
     edges(c, (0, 3, 20.0), (2, 5, 15.0))
     assert apply_family_evidence(c, records) == 1
     labels = c.labels()
@@ -131,15 +136,10 @@ def test_a_reviewed_match_goes_first_but_not_past_a_never_merge_rule():
 def test_fathers_of_two_cases_of_one_mother_with_no_child_in_common():
     """A TANF referral for a newborn: the mother is the IV-D case's CP, the child is new, and the
     absent father's name agrees with the IV-D case's NCP."""
-    records, c = setup(
-        person("D-CP", "SUN", "PARK", case="D1", role="CP", dob="1990-01-01", ssn="123456780"),
-        person("D-NCP", "JAMES", "PARK", case="D1", role="NCP", dob="1988-09-11", ssn="234567890"),
-        person("D-CH", "MINA", "PARK", case="D1", role="CH", dob="2015-02-02"),
-        person("A-CP", "SUN", "PARK", case="A1", system="IV-A", role="CP", dob="1990-01-01", ssn="123456780"),
-        person("A-NCP", "JIMMY", "PARK", case="A1", system="IV-A", role="NCP"),
-        person("A-CH", "JOON", "PARK", case="A1", system="IV-A", role="CH", dob="2026-02-02"),
-        person("A2-CP", "SUN", "PARK", case="A2", system="IV-A", role="CP", dob="1990-01-01", ssn="123456780"),
-        person("A2-NCP", "MIN", "CHO", case="A2", system="IV-A", role="NCP"))
+    records, c = setup(*park_family(child="JOON", born="2026-02-02"),
+                       person("A2-CP", "SUN", "PARK", case="A2", system="IV-A", role="CP", dob="1990-01-01",
+                              ssn="123456780"),
+                       person("A2-NCP", "MIN", "CHO", case="A2", system="IV-A", role="NCP"))
     edges(c, (0, 3, 20.0), (0, 6, 20.0))
     apply_family_evidence(c, records)
     labels = c.labels()
