@@ -17,7 +17,7 @@ def from_review(labels: pl.DataFrame, pairs: pl.DataFrame) -> tuple[pl.DataFrame
     """Decided pairs (match / not a match; unsure left out) with their score in the current run
     (0 when the run no longer scores them above its review threshold), and how many are matches."""
     decided = labels.filter(pl.col("decision").is_in([MATCH, NOT_A_MATCH]))
-    scores = _ordered(pairs).select("record_id_l", "record_id_r", "match_probability")
+    scores = ordered(pairs).select("record_id_l", "record_id_r", "match_probability")
     out = decided.join(scores, on=["record_id_l", "record_id_r"], how="left").select(
         pl.col("match_probability").fill_null(0.0), (pl.col("decision") == MATCH).alias("is_match"))
     return out, int(out["is_match"].sum())
@@ -50,7 +50,8 @@ def threshold_curve(scored: pl.DataFrame, true_pairs: int,
                                       "recall": pl.Float64}, orient="row")
 
 
-def _ordered(pairs: pl.DataFrame) -> pl.DataFrame:
+def ordered(pairs: pl.DataFrame) -> pl.DataFrame:
+    """Pairs keyed the way decisions are: the smaller record id on the left."""
     return pairs.with_columns(pl.min_horizontal("record_id_l", "record_id_r").alias("a"),
                               pl.max_horizontal("record_id_l", "record_id_r").alias("b")) \
         .drop("record_id_l", "record_id_r").rename({"a": "record_id_l", "b": "record_id_r"})

@@ -28,8 +28,9 @@ def spark_schema(frame: pl.DataFrame) -> StructType:
     return from_arrow_schema(arrow_schema(frame))
 
 
-def to_batches(frame: pl.DataFrame, schema: pa.Schema) -> list[pa.RecordBatch]:
-    return frame.to_arrow(compat_level=pl.CompatLevel.oldest()).cast(schema).to_batches()
+def to_table(frame: pl.DataFrame, schema: pa.Schema) -> pa.Table:
+    """`frame` in exactly the Arrow types Spark was told to expect."""
+    return frame.to_arrow(compat_level=pl.CompatLevel.oldest()).cast(schema)
 
 
 def per_partition(fn: Callable[[pl.DataFrame], pl.DataFrame], out: StructType
@@ -44,6 +45,6 @@ def per_partition(fn: Callable[[pl.DataFrame], pl.DataFrame], out: StructType
             return
         frame = pl.from_arrow(pa.Table.from_batches(got))
         assert isinstance(frame, pl.DataFrame)
-        yield from to_batches(fn(frame), target)
+        yield from to_table(fn(frame), target).to_batches()
 
     return run

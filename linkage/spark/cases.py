@@ -9,7 +9,7 @@ from pyspark.sql import functions as F
 
 from linkage import columns as C
 from linkage.cases import CaseConfig, check_referrals
-from linkage.spark.arrow import arrow_schema, spark_schema
+from linkage.spark.arrow import arrow_schema, spark_schema, to_table
 from linkage.spark.stages import COMPONENT
 
 PAIR_COLUMNS = ("record_id_l", "record_id_r", "match_weight", "match_probability", "match_key")
@@ -31,8 +31,7 @@ def referral_decisions(records: DataFrame, scored: DataFrame, cc: DataFrame, con
     def decide(nodes_t, edges_t):
         recs = pl.from_arrow(nodes_t).drop("bucket")
         pairs = pl.from_arrow(edges_t).select(*PAIR_COLUMNS)
-        return check_referrals(recs, pairs, config).select(DECISIONS.columns).to_arrow(
-            compat_level=pl.CompatLevel.oldest()).cast(target)
+        return to_table(check_referrals(recs, pairs, config).select(DECISIONS.columns), target)
 
     return nodes.groupBy("bucket").cogroup(edges.groupBy("edge_bucket")).applyInArrow(decide, out)
 

@@ -9,6 +9,7 @@ from functools import reduce
 from pathlib import Path
 
 import polars as pl
+import pyarrow as pa
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from splink import Linker
@@ -183,8 +184,6 @@ def persons(records: DataFrame, scored: DataFrame, cc: DataFrame, link: float, f
              .select(pl.col("l").alias("uid_l"), pl.col("r").alias("uid_r"), "match_weight", "match_probability"))
         clusters, _ = cluster_persons(recs.with_columns(pl.Series(C.UID, range(recs.height), dtype=pl.Int64)), e, link,
                                       family_evidence, never_merge)
-        import pyarrow as pa
-
         return pa.table({C.UID: glob, "root": glob[clusters.labels()]})
 
     return nodes.groupBy("bucket").cogroup(edges.groupBy("edge_bucket")).applyInArrow(cluster, out_schema)

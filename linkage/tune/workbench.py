@@ -22,7 +22,7 @@ from linkage.evaluate import score_clusters
 from linkage.model import SavedModel, Thresholds, for_record_count, resolve_model, save_version
 from linkage.model.comparisons import COMPARISON_COLUMNS
 from linkage.pipeline import cluster_persons, reviewed_by_uid
-from linkage.review.estimates import DEFAULT_THRESHOLDS, from_review, from_truth, threshold_curve
+from linkage.review.estimates import DEFAULT_THRESHOLDS, from_review, from_truth, ordered, threshold_curve
 from linkage.store import load_current, store_connection
 from linkage.store.review import read_labels
 
@@ -87,8 +87,7 @@ class Workbench:
         persons = self.persons_at(link)
         p = self.pairs["match_probability"]
         decided = set(zip(self.reviewed["record_id_l"], self.reviewed["record_id_r"]))
-        grey = self.pairs.filter((p >= review) & (p < link)).select(
-            pl.min_horizontal("record_id_l", "record_id_r").alias("a"), pl.max_horizontal("record_id_l", "record_id_r").alias("b"))
+        grey = ordered(self.pairs.filter((p >= review) & (p < link))).select("record_id_l", "record_id_r")
         multi = persons.join(self.records.select(C.RECORD_ID, C.SOURCE_SYSTEM), on=C.RECORD_ID) \
             .group_by(C.PERSON_ID).agg(pl.col(C.SOURCE_SYSTEM).n_unique().alias("n")).filter(pl.col("n") > 1).height
         out = {"link": link, "review": review, "persons": persons[C.PERSON_ID].n_unique(),
