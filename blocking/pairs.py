@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 import duckdb
 import polars as pl
 
-from blocking.rules import KeyRule, record_keys
+from blocking.rules import KeyRule
 
 
 @dataclass
@@ -41,9 +41,46 @@ class BlockingReport:
         return out
 
 
+def rule_keys_sql(source: str, rule: KeyRule, list_columns: set[str]) -> str:
+    """(uid, grp, missing, key, n) for every key of every record under `rule`, n = its block's size.
+    A list column gives one key per element (nested unnests: two lists give every combination)."""
+    inner = source
+    for c in rule.columns:
+        if c in list_columns:
+            inner = f"(SELECT * REPLACE (unnest({c}) AS {c}) FROM {inner})"
+    missing = f"{rule.only_if_missing} IS NULL" if rule.only_if_missing else "false"
+    cols = ", ".join(rule.columns)
+    present = " AND ".join(f"{c} IS NOT NULL" for c in rule.columns)
+    keyed = (f"SELECT DISTINCT uid, grp, {missing} AS missing, hash({cols}) AS key "
+             f"FROM {inner} WHERE {present}")
+    return f"SELECT *, count(*) OVER (PARTITION BY key) AS n FROM ({keyed})"
+
+
+def split_keys_sql(source: str, parent_keys: str, rule: KeyRule) -> str:
+    """As `rule_keys_sql` for a rule that splits its parent's skipped blocks, from the parent's keys:
+    only the records of those blocks, keyed by the parent key and the added (scalar) columns."""
+    parent = rule.splits
+    added = rule.columns[len(parent.columns):]
+    cols = ", ".join(f"s.{c}" for c in added)
+    present = " AND ".join(f"s.{c} IS NOT NULL" for c in added)
+    keyed = (f"SELECT DISTINCT k.uid, k.grp, k.missing, hash(k.key, {cols}) AS key FROM {parent_keys} k "
+             f"JOIN {source} s ON s.uid = k.uid WHERE k.n > {parent.max_block_size} AND {present}")
+    return f"SELECT *, count(*) OVER (PARTITION BY key) AS n FROM ({keyed})"
+
+
+def _splits_from_keys(rule: KeyRule, kept: dict[KeyRule, str], list_columns: set[str]) -> str | None:
+    """The kept keys table of the rule this one splits, when it can be used."""
+    parent = rule.splits
+    if parent is None or parent not in kept or rule.columns[:len(parent.columns)] != parent.columns:
+        return None
+    if rule.only_if_missing != parent.only_if_missing or set(rule.columns[len(parent.columns):]) & list_columns:
+        return None
+    return kept[parent]
+
+
 def rule_pairs_sql(keys_table: str, rule: KeyRule, exclude_groups: bool) -> str:
-    """Pairs (l < r) sharing a key of this rule, big blocks left out."""
-    conditions = ["a.uid < b.uid", f"a.key IN (SELECT key FROM {keys_table}_ok)"]
+    """Pairs (l < r) sharing a key of this rule, blocks over the rule's cap left out."""
+    conditions = ["a.uid < b.uid", f"a.n <= {rule.max_block_size}"]
     if rule.only_if_missing:
         conditions.append("(a.missing OR b.missing)")
     if exclude_groups:
@@ -63,24 +100,29 @@ def candidate_pairs(con: duckdb.DuckDBPyConnection, records: pl.DataFrame, rules
     report = BlockingReport(records=records.height)
     if labels is not None:
         con.register("__blk_labels", labels.select("uid", pl.col(labels.columns[1]).alias("label")))
-    grp = (pl.struct(list(exclude_same)).hash(seed=99) if exclude_same else pl.lit(0, pl.UInt64))
-    groups = records.select(pl.col("uid"), grp.alias("grp"))
+    _load_source(con, records, rules, exclude_same)
+    lists = {c for c, t in records.schema.items() if isinstance(t, pl.List)}
+    parents = {r.splits for r in rules if r.splits is not None}
+    kept: dict[KeyRule, str] = {}
     parts = []
     for i, rule in enumerate(rules):
-        keys = record_keys(records, rule).join(groups, on="uid")
         name = f"__blk_keys_{i}"
-        con.register(f"{name}_src", keys)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_src")
-        con.unregister(f"{name}_src")
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {name}_sizes AS SELECT key, count(*) AS n FROM {name} "
-                    f"GROUP BY key HAVING count(*) > 1")
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {name}_ok AS SELECT key FROM {name}_sizes "
-                    f"WHERE n <= {rule.max_block_size}")
-        skipped = con.execute(f"SELECT count(*), coalesce(max(n), 0) FROM {name}_sizes "
-                              f"WHERE n > {rule.max_block_size}").fetchall()[0]
+        parent_keys = _splits_from_keys(rule, kept, lists)
+        sql = split_keys_sql("__blk_src", parent_keys, rule) if parent_keys else rule_keys_sql("__blk_src", rule, lists)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
+        keys, skipped, largest = con.execute(
+            f"SELECT count(*), count(DISTINCT key) FILTER (n > {rule.max_block_size}), "
+            f"coalesce(max(n) FILTER (n > {rule.max_block_size}), 0) FROM {name}").fetchall()[0]
         con.execute(f"CREATE OR REPLACE TEMP TABLE __blk_pairs_{i} AS "
                     f"{rule_pairs_sql(name, rule, bool(exclude_same))}")
-        stats = RuleStats(rule.name, keys.height, _count(con, f"__blk_pairs_{i}"), 0, *skipped)
+        if parent_keys:
+            con.execute(f"DROP TABLE {parent_keys}")
+            del kept[rule.splits]
+        if rule in parents:
+            kept[rule] = name
+        else:
+            con.execute(f"DROP TABLE {name}")
+        stats = RuleStats(rule.name, keys, _count(con, f"__blk_pairs_{i}"), 0, skipped, largest)
         if labels is not None:
             stats.recall = _recall(con, f"__blk_pairs_{i}")[0]
         report.rules.append(stats)
@@ -94,11 +136,20 @@ def candidate_pairs(con: duckdb.DuckDBPyConnection, records: pl.DataFrame, rules
     report.total_pairs = sum(counts.values())
     if labels is not None:
         report.recall, report.true_pairs = _recall(con, out_table, "join_key_l", "join_key_r")
+    con.execute("DROP TABLE IF EXISTS __blk_src")
     for i in range(len(rules)):
-        con.execute(f"DROP TABLE IF EXISTS __blk_keys_{i}; DROP TABLE IF EXISTS __blk_keys_{i}_ok; "
-                    f"DROP TABLE IF EXISTS __blk_keys_{i}_sizes; "
-                    f"DROP TABLE IF EXISTS __blk_pairs_{i}")
+        con.execute(f"DROP TABLE IF EXISTS __blk_pairs_{i}; DROP TABLE IF EXISTS __blk_keys_{i}")
     return report
+
+
+def _load_source(con: duckdb.DuckDBPyConnection, records: pl.DataFrame, rules: list[KeyRule],
+                 exclude_same: tuple[str, ...]) -> None:
+    """One table of what the rules read: uid, the group never paired within, the rules' columns."""
+    cols = list(dict.fromkeys(c for r in rules for c in (*r.columns, *([r.only_if_missing] if r.only_if_missing else []))))
+    grp = pl.struct(list(exclude_same)).hash(seed=99) if exclude_same else pl.lit(0, pl.UInt64)
+    con.register("__blk_src_df", records.select(pl.col("uid"), grp.alias("grp"), *cols))
+    con.execute("CREATE OR REPLACE TEMP TABLE __blk_src AS SELECT * FROM __blk_src_df")
+    con.unregister("__blk_src_df")
 
 
 def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:

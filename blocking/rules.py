@@ -20,12 +20,16 @@ class KeyRule:
         records, such as an absent parent known by name only, without widening every block).
     max_block_size: blocks with more records than this are skipped and reported, so one common
         value (MARIA GARCIA) cannot make comparisons explode.
+    splits: the rule whose skipped blocks this one splits (made by `refined`; its columns start with
+        that rule's). Only an optimization: the pairs are the same as this rule's alone, since a
+        pair in one of its blocks shares the parent's key, and a small parent block pairs it already.
     """
 
     name: str
     columns: tuple[str, ...]
     only_if_missing: str | None = None
     max_block_size: int = 400
+    splits: "KeyRule | None" = None
 
     def __post_init__(self) -> None:
         if not self.columns:
@@ -54,3 +58,23 @@ def record_keys(df: pl.DataFrame, rule: KeyRule, uid: str = "uid") -> pl.DataFra
     keyed = keyed.drop_nulls(cols)
     key = pl.struct(cols).hash(seed=len(cols)).alias("key")
     return keyed.select(pl.col(uid).alias("uid"), key, "missing").unique(["uid", "key"])
+
+
+def refined(rule: KeyRule, *levels: tuple[str, ...], above: int = 10) -> tuple[KeyRule, ...]:
+    """`rule` for blocks of at most `above` records; its bigger blocks split by the first level's
+    columns, those still bigger by the next level's too, and so on (the last level capped as `rule`).
+
+    Why: a key such as a name and a birth month meets more people as the population grows, so its
+    blocks grow with it and the pairs grow with its square. Splitting only the blocks that have grown
+    (by region, street number, a second name token) keeps comparisons per record about constant while
+    a small county's blocks are compared whole. A pair in a big block that disagrees on the split
+    column is left to the other rules. As plain rules, the batch, the on-demand index and the Spark
+    engine all generate the same candidates from them."""
+    if above < 2:
+        raise ValueError(f"blocking rule {rule.name!r}: refine above at least 2 records")
+    out = [KeyRule(rule.name, rule.columns, rule.only_if_missing, above)]
+    for i, level in enumerate(levels):
+        cap = rule.max_block_size if i == len(levels) - 1 else above
+        out.append(KeyRule(f"{rule.name} / {'+'.join(level)}", (*out[-1].columns, *level), rule.only_if_missing,
+                           cap, splits=out[-1]))
+    return tuple(out)

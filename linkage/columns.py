@@ -67,6 +67,8 @@ SSN_STATUS = "ssn_status"  # valid | itin | placeholder | invalid | missing
 SEX_STD = "sex_std"
 STREET_STD = "street_std"
 ZIP5 = "zip5"
+ZIP3 = "zip3"  # the zip's region: splits a block that has grown too big to compare whole
+HOUSE = "house"  # the street number: splits a big same-zip block into addresses
 CITY_STD = "city_std"
 FVI_FLAG = "fvi_flag"
 

@@ -3,21 +3,27 @@ SSN has a typo, the date of birth is swapped or missing, the name is a nickname,
 a married name or part of a compound surname. Each rule keys on standardized columns."""
 from __future__ import annotations
 
-from blocking import KeyRule, block_on
+from blocking import KeyRule, block_on, refined
 from linkage import columns as C
+
+# Blocks bigger than this are split by the levels given (see `blocking.refined`): a statewide file
+# meets many more people per birth date and name than a county's.
+SPLIT_ABOVE = 10
+_BY_PLACE = ((C.ZIP3,), (C.ZIP5,))  # region, then zip: the address moves less often than a typo
 
 DEFAULT_RULES: tuple[KeyRule, ...] = (
     block_on(C.SSN_STD, name="ssn"),
-    block_on(C.DOB_STR, C.NAME_KEYS, name="dob+name_token"),
+    *refined(block_on(C.DOB_STR, C.NAME_KEYS, name="dob+name_token"), *_BY_PLACE, above=SPLIT_ABOVE),
     block_on(C.DOB_STR, C.ZIP5, name="dob+zip"),
-    block_on(C.DOB_STR, C.FN_META, name="dob+first_sound"),
-    block_on(C.SSN_HEAD, C.NAME_KEYS, name="ssn_first5+name_token"),
+    *refined(block_on(C.DOB_STR, C.FN_META, name="dob+first_sound"), *_BY_PLACE, above=SPLIT_ABOVE),
+    *refined(block_on(C.SSN_HEAD, C.NAME_KEYS, name="ssn_first5+name_token"), (C.ZIP3,), above=SPLIT_ABOVE),
     block_on(C.SSN_TAIL, C.FN_CANON, C.SN_TOKENS, name="ssn_last4+name"),
-    block_on(C.FN_CANON, C.SN_TOKENS, C.DOB_YM, name="name+year_month"),
-    block_on(C.FN_CANON, C.SN_TOKENS, C.DOB_YD, name="name+year_day"),
-    block_on(C.FN_CANON, C.SN_TOKENS, C.DOB_Y_MD, name="name+year+month_day_swapped"),
-    block_on(C.FN_CANON, C.SN_TOKENS, C.DOB_MD, name="name+month_day"),
-    block_on(C.FN_META, C.SN_META, C.ZIP5, name="name_sounds+zip"),
+    *refined(block_on(C.FN_CANON, C.SN_TOKENS, C.DOB_YM, name="name+year_month"), *_BY_PLACE, above=SPLIT_ABOVE),
+    *refined(block_on(C.FN_CANON, C.SN_TOKENS, C.DOB_YD, name="name+year_day"), *_BY_PLACE, above=SPLIT_ABOVE),
+    *refined(block_on(C.FN_CANON, C.SN_TOKENS, C.DOB_Y_MD, name="name+year+month_day_swapped"), *_BY_PLACE,
+             above=SPLIT_ABOVE),
+    *refined(block_on(C.FN_CANON, C.SN_TOKENS, C.DOB_MD, name="name+month_day"), *_BY_PLACE, above=SPLIT_ABOVE),
+    *refined(block_on(C.FN_META, C.SN_META, C.ZIP5, name="name_sounds+zip"), (C.HOUSE,), above=SPLIT_ABOVE),
     # Thin records (no birth date) pair only within small blocks: a common name without a date is
     # no evidence; family evidence links thin parents through their children instead.
     block_on(C.FN_CANON, C.SN_TOKENS, C.ROLE_GROUP, name="name, no dob", only_if_missing=C.DOB_STR,

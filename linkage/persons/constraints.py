@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import jellyfish
+import numpy as np
 import polars as pl
 
 from linkage import columns as C
@@ -60,17 +61,33 @@ class RecordFacts:
         bounds = birth_year_bounds(df)
         return cls(
             case_key=(df[C.SOURCE_SYSTEM] + "|" + df[C.CASE_ID]).to_list(),
-            ssn=df[C.SSN_STD].to_list(), suffix=df[C.SUFFIX_STD].to_list(), dob=df[C.DOB_STR].to_list(),
-            first=df[C.FN].to_list(), surname=df[C.SN].to_list(), sex=df[C.SEX_STD].to_list(),
-            first_tokens=df[C.FN_TOKENS].to_list(),
-            first_canon=df[C.FN_CANON].to_list(), middle=df[C.MN].to_list(),
-            surname_tokens=df[C.SN_TOKENS].to_list(),
-            born_after=bounds["born_after"].to_list(), born_before=bounds["born_before"].to_list(),
+            ssn=df[C.SSN_STD].to_list(), suffix=shared(df[C.SUFFIX_STD]), dob=shared(df[C.DOB_STR]),
+            first=shared(df[C.FN]), surname=shared(df[C.SN]), sex=shared(df[C.SEX_STD]),
+            first_tokens=shared(df[C.FN_TOKENS]),
+            first_canon=shared(df[C.FN_CANON]), middle=shared(df[C.MN]),
+            surname_tokens=shared(df[C.SN_TOKENS]),
+            born_after=shared(bounds["born_after"]), born_before=shared(bounds["born_before"]),
             rules=rules,
         )
 
     def __len__(self) -> int:
         return len(self.case_key)
+
+
+def shared(values: pl.Series) -> list:
+    """`values.to_list()` with one Python object per distinct value: names, dates and years repeat,
+    and at millions of records a separate object per row is most of the clustering stage's memory.
+    The lists must not be modified (equal values are the same object)."""
+    codes, uniques = _codes(values)
+    return np.take(np.array(uniques + [None], dtype=object), codes).tolist()
+
+
+def _codes(values: pl.Series) -> tuple[np.ndarray, list]:
+    """Row -> index into the distinct non-null values (nulls -> one past the end)."""
+    frame = values.rename("v").to_frame().with_row_index("row")
+    distinct = frame.select("v").drop_nulls().unique(maintain_order=True).with_row_index("code")
+    codes = frame.join(distinct, on="v", how="left", nulls_equal=False).sort("row")["code"]
+    return codes.fill_null(distinct.height).to_numpy(), distinct["v"].to_list()
 
 
 PARENT_GAP_YEARS = 12  # a parent is at least this much older than the children of their case

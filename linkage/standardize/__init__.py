@@ -19,11 +19,11 @@ from linkage.standardize.names import (
 )
 from linkage.standardize.ssn import ssn_digits, ssn_status, usable_ssn
 
-__all__ = ["standardize", "NicknameTable", "default_nicknames", "STANDARD_COLUMNS"]
+__all__ = ["standardize", "add_refining_keys", "NicknameTable", "default_nicknames", "STANDARD_COLUMNS"]
 
 STANDARD_COLUMNS = (C.FN, C.FN_TOKENS, C.FN_CANON, C.FN_META, C.MN, C.SN, C.SN_TOKENS, C.SN_META,
                     C.SUFFIX_STD, C.DOB_STR, C.DOB_YEAR, C.DOB_MD, C.DOB_YM, C.DOB_YD, C.DOB_Y_MD, C.ROLE_GROUP, C.NAME_KEYS, C.SSN_STD, C.SSN_HEAD, C.SSN_TAIL, C.SSN_STATUS, C.SEX_STD,
-                    C.STREET_STD, C.ZIP5, C.CITY_STD)
+                    C.STREET_STD, C.ZIP5, C.CITY_STD, C.ZIP3, C.HOUSE)
 
 
 def standardize(records: pl.DataFrame, nicknames: NicknameTable | None = None) -> pl.DataFrame:
@@ -71,7 +71,16 @@ def standardize(records: pl.DataFrame, nicknames: NicknameTable | None = None) -
     df = df.with_columns(pl.concat_list(C.FN_CANON, C.SN_TOKENS).list.unique().alias(C.NAME_KEYS),
                          pl.col(C.SSN_STD).str.slice(0, 5).alias(C.SSN_HEAD),
                          pl.col(C.SSN_STD).str.slice(5, 4).alias(C.SSN_TAIL))
-    return df.drop("_fn", "_ln", "_mn", "_sfx", "_ssn", "_ln2", "_mn2", "_snt")
+    return add_refining_keys(df.drop("_fn", "_ln", "_mn", "_sfx", "_ssn", "_ln2", "_mn2", "_snt"))
+
+
+def add_refining_keys(df: pl.DataFrame) -> pl.DataFrame:
+    """The columns that split blocks grown too big (zip region, street number), derived from
+    standardized ones so that a store written before they existed can still be indexed."""
+    return df.with_columns(
+        pl.col(C.ZIP5).str.slice(0, 3).alias(C.ZIP3),
+        pl.col(C.STREET_STD).str.extract(r"^(\d+) ").alias(C.HOUSE),
+    )
 
 
 def _canon(nicknames: NicknameTable, first_name: str) -> list[str]:

@@ -97,6 +97,9 @@ def standardize_one(raw: dict, nicknames: NicknameTable | None = None) -> dict:
         C.NAME_KEYS: None if canon is None or sn_tokens is None else sorted(set(canon) | set(sn_tokens)),
     }
     out.update(_dob_columns(dob))
+    street, zip_ = out[C.STREET_STD], out[C.ZIP5]
+    house = re.match(r"(\d+) ", street) if street else None
+    out.update({C.ZIP3: zip_[:3] if zip_ else None, C.HOUSE: house.group(1) if house else None})
     return out
 
 

@@ -2,7 +2,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from blocking import KeyRule, block_on, candidate_pairs, record_keys
+from blocking import KeyRule, block_on, candidate_pairs, record_keys, refined
 
 
 def frame(**cols):
@@ -62,6 +62,25 @@ def test_recall_against_labels():
     _, report = pairs(df, [block_on("a")], labels=labels)
     assert report.true_pairs == 2 and report.recall == pytest.approx(0.5)
     assert "comparisons per record" in report.lines()[-1]
+
+
+def test_refined_rule_compares_small_blocks_whole_and_splits_big_ones_by_each_level():
+    # MARIA on one date: 5 records, over the split size of 3, so only the same region pairs; within
+    # region 900 still 4 records, so only the same zip. ANA's block of 2 is compared whole.
+    df = frame(fn=["MARIA"] * 5 + ["ANA"] * 2, zip3=["900", "900", "900", "900", "901", "900", "901"],
+               zip5=["90001", "90001", "90002", "90002", "90101", "90001", "90101"])
+    rules = refined(block_on("fn", name="first"), ("zip3",), ("zip5",), above=3)
+    assert [(r.name, r.max_block_size) for r in rules] == [("first", 3), ("first / zip3", 3), ("first / zip5", 400)]
+    got, report = pairs(df, list(rules))
+    assert got == {(0, 1), (2, 3), (5, 6)}
+    assert [r.skipped_blocks for r in report.rules] == [1, 1, 0]
+
+
+def test_a_refined_rule_keeps_its_thin_record_condition():
+    rules = refined(block_on("fn", only_if_missing="dob", max_block_size=60), ("zip5",), above=2)
+    assert all(r.only_if_missing == "dob" for r in rules) and rules[-1].max_block_size == 60
+    with pytest.raises(ValueError):
+        refined(block_on("fn"), ("zip5",), above=1)
 
 
 def test_rule_validation():
