@@ -8,7 +8,7 @@ from linkage import columns as C
 
 # Blocks bigger than this are split by the levels given (see `blocking.refined`): a statewide file
 # meets many more people per birth date and name than a county's.
-SPLIT_ABOVE = 10
+SPLIT_ABOVE = 5
 _BY_PLACE = ((C.ZIP3,), (C.ZIP5,))  # region, then zip: the address moves less often than a typo
 
 DEFAULT_RULES: tuple[KeyRule, ...] = (

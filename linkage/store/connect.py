@@ -28,9 +28,16 @@ def work_connection(memory_limit: str | None = "3GB", threads: int | None = None
     return con
 
 
-def store_connection(path: Path, read_only: bool = False, wait_seconds: float = 30.0) -> duckdb.DuckDBPyConnection:
+WRITE_MEMORY_LIMIT = "2GB"  # a run publishing millions of rows: DuckDB would otherwise cache up to 80% of RAM
+
+
+def store_connection(path: Path, read_only: bool = False, wait_seconds: float = 30.0,
+                     memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
     """Open the store. A file held by another process (the service reading it for a moment, or another
-    run) is retried for `wait_seconds`: a nightly run must not fail because a reader looked in."""
+    run) is retried for `wait_seconds`: a nightly run must not fail because a reader looked in.
+    memory_limit: DuckDB's for this connection (default: WRITE_MEMORY_LIMIT when writing)."""
+    limit = memory_limit or (None if read_only else WRITE_MEMORY_LIMIT)
+    config = {"memory_limit": limit} if limit else {}
     path = Path(path)
     if read_only and not path.exists():
         raise StoreError(f"no store at {path}: run `linkage dedupe RECORDS --db {path}` first")
@@ -39,7 +46,7 @@ def store_connection(path: Path, read_only: bool = False, wait_seconds: float = 
     deadline = time.monotonic() + wait_seconds
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            return duckdb.connect(str(path), read_only=read_only, config=config)
         except duckdb.IOException as e:
             if "lock" not in str(e).lower() or time.monotonic() >= deadline:
                 raise StoreError(f"cannot open the store {path}: {e} (is another run writing it?)") from e
