@@ -74,15 +74,21 @@ def fail_run(con: duckdb.DuckDBPyConnection, run_id: int, error: str) -> None:
                 [_now(), error[:2000], run_id])
 
 
+PUBLISH_ROWS = 500_000  # records handed to DuckDB at a time: each hand-over copies the strings once
+
+
 def publish_run(con: duckdb.DuckDBPyConnection, run_id: int, out: RunOutput) -> None:
     """Replace the current result with this run's, all or nothing."""
     s = out.summary
     con.execute("BEGIN TRANSACTION")
     try:
-        con.register("__run_records", out.records)
-        con.execute("CREATE OR REPLACE TABLE records AS SELECT * FROM __run_records")
         con.execute("DELETE FROM persons")
-        con.execute(f"INSERT INTO persons SELECT record_id, person_id, {run_id} FROM __run_records")
+        for i, chunk in enumerate(out.records.iter_slices(PUBLISH_ROWS) if out.records.height else [out.records]):
+            con.register("__run_records", chunk)
+            con.execute("CREATE OR REPLACE TABLE records AS SELECT * FROM __run_records" if i == 0 else
+                        "INSERT INTO records SELECT * FROM __run_records")
+            con.execute(f"INSERT INTO persons SELECT record_id, person_id, {run_id} FROM __run_records")
+            con.unregister("__run_records")
         con.register("__run_pairs", out.pairs)
         con.execute("CREATE OR REPLACE TABLE pairs AS SELECT * FROM __run_pairs")
         con.register("__run_quarantine", _quarantine_rows(out.quarantine))

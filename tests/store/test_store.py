@@ -42,6 +42,22 @@ def test_publish_then_read_back(tmp_path):
     assert con.execute("SELECT kind, other_ids FROM person_events").fetchall() == [("merge", ["P2"])]
 
 
+def test_records_published_in_several_hand_overs_arrive_whole_and_roll_back_whole(tmp_path, monkeypatch):
+    monkeypatch.setattr("linkage.store.tables.PUBLISH_ROWS", 2)
+    con = store_connection(tmp_path / "s.duckdb")
+    ensure_schema(con)
+    ids = {f"r{i}": f"P{i % 3}" for i in range(7)}
+    publish_run(con, begin_run(con, "first", []), output(ids))
+    assert previous_person_ids(con)[0] == ids
+    assert con.execute("SELECT count(*), count(DISTINCT record_id) FROM records").fetchall() == [(7, 7)]
+    bad = output({f"x{i}": "P1" for i in range(5)})
+    bad.summary.pop("persons")
+    with pytest.raises(KeyError):
+        publish_run(con, begin_run(con, "second", []), bad)
+    assert previous_person_ids(con)[0] == ids
+    assert con.execute("SELECT count(*) FROM records").fetchall() == [(7,)]
+
+
 def test_a_run_that_dies_while_publishing_leaves_the_previous_result(tmp_path, monkeypatch):
     con = store_connection(tmp_path / "s.duckdb")
     ensure_schema(con)
