@@ -30,7 +30,10 @@ def run_one(d: Path, engine: str, spark_partitions: int, spark_memory: str, comm
     if engine == "spark":
         cmd += ["--spark-partitions", str(spark_partitions), "--spark-conf", f"spark.driver.memory={spark_memory}"]
     else:
-        cmd += ["--db", str(d / f"scale_{command}.duckdb")]
+        store = d / f"scale_{command}.duckdb"
+        store.unlink(missing_ok=True)  # a first run at every size: a re-run also matches the previous ids
+        Path(f"{store}.wal").unlink(missing_ok=True)
+        cmd += ["--db", str(store)]
     m = measure(cmd)
     if m.returncode:
         raise SystemExit(f"{' '.join(cmd)} failed with exit code {m.returncode}")

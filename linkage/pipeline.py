@@ -108,7 +108,7 @@ class LinkResult:
         return self.model.meta.thresholds
 
 
-def link(paths: list[Path], config: LinkConfig = LinkConfig(), previous_ids: dict[str, str] | None = None,
+def link(paths: list[Path], config: LinkConfig = LinkConfig(), previous_ids: dict[str, str] | pl.DataFrame | None = None,
          next_seq: int = 1, progress: Progress = lambda stage: None,
          labels: pl.DataFrame | None = None, reviewed: pl.DataFrame | None = None) -> LinkResult:
     """Read, validate, standardize, block, score and cluster; nothing is written anywhere.
@@ -155,8 +155,9 @@ def link(paths: list[Path], config: LinkConfig = LinkConfig(), previous_ids: dic
                                                   config.family_evidence, config.never_merge,
                                                   reviewed_by_uid(reviewed, records))
     with stage("assign ids"):
-        ids = assign_person_ids(records[C.RECORD_ID].to_list(), clusters.labels(), previous_ids or {}, next_seq)
-        records = records.with_columns(pl.Series(C.PERSON_ID, ids.person_ids, dtype=pl.String))
+        ids = assign_person_ids(records[C.RECORD_ID], clusters.labels(), {} if previous_ids is None else previous_ids,
+                                next_seq)
+        records = records.with_columns(ids.person_ids.alias(C.PERSON_ID))
         pairs = _pairs_by_record(scored, records)
     return LinkResult(records, validated.quarantine, pairs, report, model, ids, clusters.refused,
                       family_merges, timings)

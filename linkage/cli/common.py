@@ -78,7 +78,7 @@ def read_labels(path: Path) -> pl.DataFrame:
     return df.select(pl.col("record_id").cast(pl.String), pl.col(label).cast(pl.String))
 
 
-def run_with_progress(records: list[Path], config: LinkConfig, previous: dict[str, str],
+def run_with_progress(records: list[Path], config: LinkConfig, previous: pl.DataFrame | dict[str, str],
                       next_seq: int, labels: pl.DataFrame | None = None,
                       reviewed: pl.DataFrame | None = None) -> LinkResult:
     stages = [("train" if config.train and s == "load model" else s) for s in STAGES]

@@ -6,10 +6,11 @@ splits (one old id, several clusters) are reported so downstream systems can fol
 """
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 from dataclasses import dataclass
+from typing import Mapping, Sequence
 
 import numpy as np
+import polars as pl
 
 ID_PREFIX = "P"
 
@@ -27,52 +28,63 @@ class PersonEvent:
 
 @dataclass(frozen=True)
 class IdAssignment:
-    person_ids: list[str]  # one per record, in input order
+    person_ids: pl.Series  # one per record, in input order
     events: list[PersonEvent]
     next_seq: int
     kept: int  # clusters that kept an earlier id
     new: int
 
 
-def assign_person_ids(record_ids: list[str], labels: np.ndarray, previous: dict[str, str],
-                      next_seq: int) -> IdAssignment:
-    clusters: dict[int, list[int]] = defaultdict(list)
-    for i, label in enumerate(labels.tolist()):
-        clusters[label].append(i)
-    overlap = []
-    for label, idx in clusters.items():
-        counts = Counter(previous[record_ids[i]] for i in idx if record_ids[i] in previous)
-        overlap.extend((-n, old, label) for old, n in counts.items())
-    overlap.sort()
-    chosen: dict[int, str] = {}
+def assign_person_ids(record_ids: Sequence[str] | pl.Series, labels: np.ndarray,
+                      previous: Mapping[str, str] | pl.DataFrame, next_seq: int) -> IdAssignment:
+    """previous: record_id -> person_id of the last run (a mapping, or a frame of the two columns).
+
+    In polars, not Python objects: a statewide re-run matches millions of previous ids."""
+    rows = pl.DataFrame({"record_id": pl.Series(record_ids, dtype=pl.String),
+                         "label": np.asarray(labels, dtype=np.int64)}).with_row_index("row")
+    rows = rows.join(_previous_frame(previous), on="record_id", how="left", maintain_order="left")
+    overlap = rows.drop_nulls("old").group_by("label", "old").len()
+    chosen = _choose(overlap)
+    kept = chosen.height
+    fresh = (rows.group_by("label").agg(pl.col("row").min()).join(chosen, on="label", how="anti").sort("row")
+             .with_row_index("i").select("label", pl.format("{}{}", pl.lit(ID_PREFIX),
+                                                            (pl.col("i") + next_seq).cast(pl.String).str.zfill(9))
+                                         .alias("pid")))
+    ids = rows.join(pl.concat([chosen, fresh]), on="label", how="left", maintain_order="left")
+    events = _events(ids.select("pid", "old"))
+    return IdAssignment(ids["pid"].rename("person_id"), events, next_seq + fresh.height, kept, fresh.height)
+
+
+def _previous_frame(previous: Mapping[str, str] | pl.DataFrame) -> pl.DataFrame:
+    if isinstance(previous, pl.DataFrame):
+        return previous.select(pl.col(previous.columns[0]).alias("record_id"), pl.col(previous.columns[1]).alias("old"))
+    return pl.DataFrame({"record_id": list(previous), "old": list(previous.values())},
+                        schema={"record_id": pl.String, "old": pl.String})
+
+
+def _choose(overlap: pl.DataFrame) -> pl.DataFrame:
+    """(label, pid): each cluster takes the previous id most of its records carried, unless a bigger
+    share of that id went elsewhere. A cluster and an old id that meet no one else pair at once; the
+    rest (merges and splits, few) are decided greedily by size, then id."""
+    one_to_one = (pl.col("label").count().over("label") == 1) & (pl.col("old").count().over("old") == 1)
+    overlap = overlap.with_columns(one_to_one.alias("alone"))
+    chosen = overlap.filter("alone").select("label", pl.col("old").alias("pid"))
+    rest = overlap.filter(~pl.col("alone")).sort(["len", "old", "label"], descending=[True, False, False])
+    picked: dict[int, str] = {}
     used: set[str] = set()
-    for _, old, label in overlap:
-        if label not in chosen and old not in used:
-            chosen[label] = old
+    for label, old in rest.select("label", "old").iter_rows():
+        if label not in picked and old not in used:
+            picked[label] = old
             used.add(old)
-    kept = len(chosen)
-    for label in sorted(clusters, key=lambda lb: min(clusters[lb])):
-        if label not in chosen:
-            chosen[label] = format_person_id(next_seq)
-            next_seq += 1
-    person_ids = [""] * len(record_ids)
-    for label, idx in clusters.items():
-        for i in idx:
-            person_ids[i] = chosen[label]
-    events = _events(record_ids, person_ids, previous)
-    return IdAssignment(person_ids, events, next_seq, kept, len(clusters) - kept)
+    more = pl.DataFrame({"label": list(picked), "pid": list(picked.values())}, schema={"label": pl.Int64, "pid": pl.String})
+    return pl.concat([chosen, more])
 
 
-def _events(record_ids: list[str], person_ids: list[str], previous: dict[str, str]) -> list[PersonEvent]:
-    old_to_new: dict[str, set[str]] = defaultdict(set)
-    new_to_old: dict[str, set[str]] = defaultdict(set)
-    for rid, pid in zip(record_ids, person_ids):
-        old = previous.get(rid)
-        if old is not None:
-            old_to_new[old].add(pid)
-            new_to_old[pid].add(old)
-    events = [PersonEvent("merge", pid, tuple(sorted(olds - {pid})))
-              for pid, olds in new_to_old.items() if len(olds) > 1]
-    events += [PersonEvent("split", old, tuple(sorted(news - {old})))
-               for old, news in old_to_new.items() if len(news) > 1]
+def _events(ids: pl.DataFrame) -> list[PersonEvent]:
+    """Merges (a new id over several old ones) and splits (an old id over several new ones)."""
+    both = ids.drop_nulls("old").unique()
+    merges = both.group_by("pid").agg(pl.col("old")).filter(pl.col("old").list.len() > 1)
+    splits = both.group_by("old").agg(pl.col("pid")).filter(pl.col("pid").list.len() > 1)
+    events = [PersonEvent("merge", pid, tuple(sorted(set(olds) - {pid}))) for pid, olds in merges.iter_rows()]
+    events += [PersonEvent("split", old, tuple(sorted(set(news) - {old}))) for old, news in splits.iter_rows()]
     return sorted(events, key=lambda e: (e.kind, e.person_id))

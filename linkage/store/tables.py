@@ -55,9 +55,10 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT DO NOTHING", [SCHEMA_VERSION])
 
 
-def previous_person_ids(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, str], int]:
-    """record_id -> person_id of the last complete run, and the next free person sequence number."""
-    ids = dict(con.execute("SELECT record_id, person_id FROM persons").fetchall())
+def previous_person_ids(con: duckdb.DuckDBPyConnection) -> tuple[pl.DataFrame, int]:
+    """(record_id, person_id) of the last complete run, and the next free person sequence number.
+    A frame, not a dict: a statewide store holds millions."""
+    ids = con.sql("SELECT record_id, person_id FROM persons").pl()
     row = con.execute("SELECT value FROM meta WHERE key = 'next_person_seq'").fetchall()
     return ids, int(row[0][0]) if row else 1
 

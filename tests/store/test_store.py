@@ -18,6 +18,11 @@ from linkage.store import (
 )
 
 
+def previous_ids(con):
+    ids, seq = previous_person_ids(con)
+    return dict(ids.iter_rows()), seq
+
+
 def output(ids, seq=3, summary_extra=None):
     records = pl.DataFrame({"record_id": list(ids), "person_id": list(ids.values())})
     q = pl.DataFrame({"record_id": ["BAD"], "source_file": ["x.csv"], "row_number": [4], "reason": ["missing role"],
@@ -34,7 +39,7 @@ def test_publish_then_read_back(tmp_path):
     ensure_schema(con)
     run = begin_run(con, "linkage dedupe x", ["x.csv"])
     publish_run(con, run, output({"r1": "P1", "r2": "P1"}))
-    ids, seq = previous_person_ids(con)
+    ids, seq = previous_ids(con)
     assert ids == {"r1": "P1", "r2": "P1"} and seq == 3
     assert con.execute("SELECT status, rows_read, rows_linked, rows_quarantined FROM runs").fetchall() == [
         ("complete", 3, 2, 1)]
@@ -48,13 +53,13 @@ def test_records_published_in_several_hand_overs_arrive_whole_and_roll_back_whol
     ensure_schema(con)
     ids = {f"r{i}": f"P{i % 3}" for i in range(7)}
     publish_run(con, begin_run(con, "first", []), output(ids))
-    assert previous_person_ids(con)[0] == ids
+    assert previous_ids(con)[0] == ids
     assert con.execute("SELECT count(*), count(DISTINCT record_id) FROM records").fetchall() == [(7, 7)]
     bad = output({f"x{i}": "P1" for i in range(5)})
     bad.summary.pop("persons")
     with pytest.raises(KeyError):
         publish_run(con, begin_run(con, "second", []), bad)
-    assert previous_person_ids(con)[0] == ids
+    assert previous_ids(con)[0] == ids
     assert con.execute("SELECT count(*) FROM records").fetchall() == [(7,)]
 
 
@@ -68,7 +73,7 @@ def test_a_run_that_dies_while_publishing_leaves_the_previous_result(tmp_path, m
     with pytest.raises(KeyError):
         publish_run(con, run2, bad)
     fail_run(con, run2, "interrupted")
-    assert previous_person_ids(con) == ({"r1": "P1"}, 3)
+    assert previous_ids(con) == ({"r1": "P1"}, 3)
     assert con.execute("SELECT count(*) FROM records").fetchall() == [(1,)]
     assert [r[0] for r in con.execute("SELECT status FROM runs ORDER BY run_id").fetchall()] == ["complete", "failed"]
 
