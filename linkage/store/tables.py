@@ -7,8 +7,10 @@ previous complete result in place, readable, and the run row says it never finis
 from __future__ import annotations
 
 import json
+import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from pathlib import Path
 
 import duckdb
 import polars as pl
@@ -75,7 +77,7 @@ def fail_run(con: duckdb.DuckDBPyConnection, run_id: int, error: str) -> None:
                 [_now(), error[:2000], run_id])
 
 
-PUBLISH_ROWS = 500_000  # records handed to DuckDB at a time: each hand-over copies the strings once
+PUBLISH_ROWS = 100_000  # rows per Parquet row group on the way into the store
 
 
 def publish_run(con: duckdb.DuckDBPyConnection, run_id: int, out: RunOutput) -> None:
@@ -84,12 +86,13 @@ def publish_run(con: duckdb.DuckDBPyConnection, run_id: int, out: RunOutput) -> 
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute("DELETE FROM persons")
-        for i, chunk in enumerate(out.records.iter_slices(PUBLISH_ROWS) if out.records.height else [out.records]):
-            con.register("__run_records", chunk)
-            con.execute("CREATE OR REPLACE TABLE records AS SELECT * FROM __run_records" if i == 0 else
-                        "INSERT INTO records SELECT * FROM __run_records")
-            con.execute(f"INSERT INTO persons SELECT record_id, person_id, {run_id} FROM __run_records")
-            con.unregister("__run_records")
+        with tempfile.TemporaryDirectory(prefix="linkage_publish_") as tmp:
+            # Through a Parquet file, which DuckDB reads a row group at a time: handing it the frame
+            # copies every string at once, and inserts inside the transaction are held in memory.
+            path = Path(tmp) / "records.parquet"
+            out.records.write_parquet(path, row_group_size=PUBLISH_ROWS)
+            con.execute("CREATE OR REPLACE TABLE records AS SELECT * FROM read_parquet(?)", [str(path)])
+        con.execute(f"INSERT INTO persons SELECT record_id, person_id, {run_id} FROM records")
         con.register("__run_pairs", out.pairs)
         con.execute("CREATE OR REPLACE TABLE pairs AS SELECT * FROM __run_pairs")
         con.register("__run_quarantine", _quarantine_rows(out.quarantine))
@@ -109,7 +112,7 @@ def publish_run(con: duckdb.DuckDBPyConnection, run_id: int, out: RunOutput) -> 
         con.execute("ROLLBACK")
         raise
     finally:
-        for name in ("__run_records", "__run_pairs", "__run_quarantine"):
+        for name in ("__run_pairs", "__run_quarantine"):
             con.unregister(name)
 
 

@@ -47,7 +47,7 @@ def test_publish_then_read_back(tmp_path):
     assert con.execute("SELECT kind, other_ids FROM person_events").fetchall() == [("merge", ["P2"])]
 
 
-def test_records_published_in_several_hand_overs_arrive_whole_and_roll_back_whole(tmp_path, monkeypatch):
+def test_records_published_in_several_row_groups_arrive_whole_and_roll_back_whole(tmp_path, monkeypatch):
     monkeypatch.setattr("linkage.store.tables.PUBLISH_ROWS", 2)
     con = store_connection(tmp_path / "s.duckdb")
     ensure_schema(con)
