@@ -2,8 +2,9 @@
 
 A rule names the columns whose values together form a blocking key; records that share a key become a
 candidate pair. A list column (surname tokens, nickname groups) gives one key per element, so GARCIA
-LOPEZ is keyed under GARCIA and under LOPEZ. The same `record_keys` serves the batch (pairs in
-DuckDB) and an on-demand index (key -> records), so both generate the same candidates.
+LOPEZ is keyed under GARCIA and under LOPEZ. The batch keys them in DuckDB (`pairs.rule_keys_sql`),
+the Spark engine per partition with `record_keys`, the on-demand index as strings (`index.py`): the
+same rules, so all three generate the same candidates.
 """
 from __future__ import annotations
 
