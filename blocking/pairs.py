@@ -51,9 +51,8 @@ def rule_keys_sql(source: str, rule: KeyRule, list_columns: set[str]) -> str:
     missing = f"{rule.only_if_missing} IS NULL" if rule.only_if_missing else "false"
     cols = ", ".join(rule.columns)
     present = " AND ".join(f"{c} IS NOT NULL" for c in rule.columns)
-    keyed = (f"SELECT DISTINCT uid, grp, {missing} AS missing, hash({cols}) AS key "
-             f"FROM {inner} WHERE {present}")
-    return f"SELECT *, count(*) OVER (PARTITION BY key) AS n FROM ({keyed})"
+    return _with_block_sizes(f"SELECT DISTINCT uid, grp, {missing} AS missing, hash({cols}) AS key "
+                             f"FROM {inner} WHERE {present}")
 
 
 def split_keys_sql(source: str, parent_keys: str, rule: KeyRule) -> str:
@@ -63,8 +62,12 @@ def split_keys_sql(source: str, parent_keys: str, rule: KeyRule) -> str:
     added = rule.columns[len(parent.columns):]
     cols = ", ".join(f"s.{c}" for c in added)
     present = " AND ".join(f"s.{c} IS NOT NULL" for c in added)
-    keyed = (f"SELECT DISTINCT k.uid, k.grp, k.missing, hash(k.key, {cols}) AS key FROM {parent_keys} k "
-             f"JOIN {source} s ON s.uid = k.uid WHERE k.n > {parent.max_block_size} AND {present}")
+    return _with_block_sizes(f"SELECT DISTINCT k.uid, k.grp, k.missing, hash(k.key, {cols}) AS key "
+                             f"FROM {parent_keys} k JOIN {source} s ON s.uid = k.uid "
+                             f"WHERE k.n > {parent.max_block_size} AND {present}")
+
+
+def _with_block_sizes(keyed: str) -> str:
     return f"SELECT *, count(*) OVER (PARTITION BY key) AS n FROM ({keyed})"
 
 

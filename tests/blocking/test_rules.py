@@ -1,3 +1,6 @@
+import dataclasses
+import random
+
 import duckdb
 import polars as pl
 import pytest
@@ -74,6 +77,18 @@ def test_refined_rule_compares_small_blocks_whole_and_splits_big_ones_by_each_le
     got, report = pairs(df, list(rules))
     assert got == {(0, 1), (2, 3), (5, 6)}
     assert [r.skipped_blocks for r in report.rules] == [1, 1, 0]
+
+
+def test_keying_a_split_from_its_parents_big_blocks_gives_the_pairs_of_the_plain_rule():
+    rng = random.Random(7)
+    n = 400
+    df = frame(fn=[rng.choice("ABCDEFG") for _ in range(n)], sn=[[rng.choice("XYZW"), rng.choice("XYZW")] for _ in range(n)],
+               zip3=[rng.choice(["900", "901", None]) for _ in range(n)],
+               zip5=[rng.choice(["1", "2", "3"]) for _ in range(n)], case=[str(i // 3) for i in range(n)])
+    rules = refined(block_on("fn", "sn", name="name"), ("zip3",), ("zip5",), above=8)
+    split, _ = pairs(df, list(rules), exclude_same=("case",))
+    plain, _ = pairs(df, [dataclasses.replace(r, splits=None) for r in rules], exclude_same=("case",))
+    assert split == plain and len(split) > 100
 
 
 def test_a_refined_rule_keeps_its_thin_record_condition():
