@@ -32,6 +32,8 @@ from linkage.model import (
 )
 from linkage.model.comparisons import COMPARISON_COLUMNS
 from linkage.persons import (
+    FITS_TWO,
+    ambiguous_links,
     Clusters,
     IdAssignment,
     NeverMerge,
@@ -177,6 +179,11 @@ def cluster_persons(records: pl.DataFrame, scored: pl.DataFrame, link_threshold:
         matched = reviewed.filter(pl.col("decision") == MATCH).select(
             "uid_l", "uid_r", pl.lit(float("inf")).alias("match_weight"))
         strong = pl.concat([matched, strong], how="vertical_relaxed")
+    if never_merge.same_case:  # the cases say who is two people; without them nothing is ambiguous
+        unsure = pl.Series(ambiguous_links(records, clusters.facts, strong["uid_l"].to_numpy(),
+                                           strong["uid_r"].to_numpy())) & strong["match_weight"].is_finite()
+        clusters.refused[FITS_TWO] += int(unsure.sum())
+        strong = strong.filter(~unsure)
     cluster_edges(clusters, strong["uid_l"].to_numpy(), strong["uid_r"].to_numpy(),
                   strong["match_weight"].to_numpy())
     merges = apply_family_evidence(clusters, records) if family_evidence else 0

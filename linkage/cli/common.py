@@ -15,6 +15,7 @@ from rich.table import Table
 
 from linkage import columns as C
 from linkage.errors import InvalidInputError, LinkageError
+from linkage.persons import FITS_TWO
 from linkage.pipeline import LinkConfig, LinkResult, link
 from linkage.store import (
     RunOutput,
@@ -146,7 +147,10 @@ def print_run_summary(command: str, result: LinkResult, s: dict, outputs: dict[s
     t.add_row("  ids kept from the last run / new", f"{s['ids_kept']:,} / {s['ids_new']:,}")
     t.add_row("  merges / splits since the last run", f"{s['merges']:,} / {s['splits']:,}")
     t.add_row("candidate pairs compared", f"{s['candidate_pairs']:,}")
-    t.add_row("links refused by never-merge rules", f"{sum(s['links_refused_by_rules'].values()):,}")
+    refused = dict(s["links_refused_by_rules"])
+    in_doubt = refused.pop(FITS_TWO, 0)
+    t.add_row("links refused by never-merge rules", f"{sum(refused.values()):,}")
+    t.add_row("links not taken: record fits two people of one case", f"{in_doubt:,}")
     t.add_row("parents and children linked through family", f"{s['family_merges']:,}")
     t.add_row("model", f"{s['model']} [{s['model_digest']}] (link >= {s['thresholds']['link']}, review >= {s['thresholds']['review']})")
     t.add_row("time", f"{seconds:.1f} s")

@@ -122,6 +122,11 @@ def shares(x: list[str] | None, y: list[str] | None) -> bool:
     return bool(x) and bool(y) and any(v in y for v in x)
 
 
+def swapped(f: RecordFacts, a: int, b: int) -> bool:
+    """The same two names with first and last swapped."""
+    return shares(f.first_tokens[a], f.surname_tokens[b]) and shares(f.surname_tokens[a], f.first_tokens[b])
+
+
 def ssn_related(a: str, b: str) -> bool:
     """Equal, one digit different, or two adjacent digits transposed: a typo, not another person."""
     if a == b:

@@ -15,8 +15,9 @@ import numpy as np
 import polars as pl
 
 from linkage import columns as C
+from linkage.persons.ambiguity import ambiguous_links
 from linkage.persons.cluster import Clusters
-from linkage.persons.constraints import RecordFacts, dob_related, shares, ssn_related
+from linkage.persons.constraints import RecordFacts, dob_related, shares, ssn_related, swapped
 
 SIMILAR = 0.88  # Jaro-Winkler: a typo, not another name
 ROUNDS = 3
@@ -36,10 +37,6 @@ def surnames_agree(f: RecordFacts, a: int, b: int) -> bool:
     if not sa or not sb:
         return False
     return shares(sa, sb) or jellyfish.jaro_winkler_similarity(" ".join(sorted(sa)), " ".join(sorted(sb))) >= SIMILAR
-
-
-def swapped(f: RecordFacts, a: int, b: int) -> bool:
-    return shares(f.first_tokens[a], f.surname_tokens[b]) and shares(f.surname_tokens[a], f.first_tokens[b])
 
 
 def names_agree(f: RecordFacts, a: int, b: int) -> bool:
@@ -118,7 +115,8 @@ def apply_family_evidence(clusters: Clusters, records: pl.DataFrame, rounds: int
     """Merge people of linked cases where names (and for children, identifiers) agree; returns merges.
 
     A child whose acceptable partners lie in more than one cluster (a thin JOSE whose mother has two
-    sons called JOSE) is left alone: family evidence does not guess between siblings. (A parent's
+    sons called JOSE) is left alone, and so is a pair whose other case holds a second person that
+    fits as well (`ambiguous_links`): family evidence does not guess between siblings. (A parent's
     partners in several clusters are usually one man's unlinked records, so parents are not held back.)
     """
     f = clusters.facts
@@ -127,6 +125,10 @@ def apply_family_evidence(clusters: Clusters, records: pl.DataFrame, rounds: int
         labels = clusters.labels()
         accepted = [(a, b, kind) for a, b, kind in family_pairs(records, labels)
                     if (same_parent(f, a, b) if kind == "parent" else same_child(f, a, b))]
+        if f.rules.same_case and accepted:
+            unsure = ambiguous_links(records, f, np.array([a for a, _, _ in accepted], dtype=np.int64),
+                                     np.array([b for _, b, _ in accepted], dtype=np.int64), labels)
+            accepted = [p for p, u in zip(accepted, unsure.tolist()) if not u]
         partners: dict[int, set[int]] = defaultdict(set)
         for a, b, kind in accepted:
             if kind == "child":

@@ -17,6 +17,7 @@ from linkage import columns as C
 from linkage.charts import bar_chart, embed_html, libraries_html, threshold_curve_chart, weight_histogram, weight_of
 from linkage.errors import StoreError
 from linkage.evaluate import score_clusters
+from linkage.persons import FITS_TWO
 from linkage.review.estimates import from_review, from_truth, threshold_curve
 from linkage.store import load_current
 from linkage.store.review import queue_size, read_labels
@@ -48,7 +49,9 @@ def run_report(con: duckdb.DuckDBPyConnection, truth: pl.DataFrame | None = None
             ("&nbsp;&nbsp;quarantined", run["rows_quarantined"]), ("persons", run["persons"]),
             ("&nbsp;&nbsp;found in more than one program", run["persons_multi_program"]),
             ("candidate pairs compared", s.get("candidate_pairs")), ("pairs at or above review", s.get("pairs_at_review_or_above")),
-            ("links refused by never-merge rules", sum((s.get("links_refused_by_rules") or {}).values())),
+            ("links refused by never-merge rules",
+             sum(n for k, n in (s.get("links_refused_by_rules") or {}).items() if k != FITS_TWO)),
+            ("links not taken: record fits two people of one case", (s.get("links_refused_by_rules") or {}).get(FITS_TWO, 0)),
             ("merges / splits since the last run", f'{s.get("merges", 0):,} / {s.get("splits", 0):,}')]),
         *([_table([(html.escape(r), n) for r, n in quarantine], "quarantined rows by reason")] if quarantine else []),
         "<h2>Persons across programs</h2>",
