@@ -15,6 +15,11 @@ import polars as pl
 
 from linkage import columns as C
 
+# What clustering, family evidence and the ambiguity check read of a record (an engine that ships
+# records to workers sends these).
+CLUSTER_COLUMNS = (C.UID, C.SOURCE_SYSTEM, C.CASE_ID, C.ROLE, C.ROLE_GROUP, C.CASE_STATUS, C.SSN_STD, C.SUFFIX_STD,
+                   C.DOB_STR, C.FN, C.SN, C.SEX_STD, C.FN_TOKENS, C.FN_CANON, C.MN, C.SN_TOKENS)
+
 GENERATION_YEARS = 12  # birth years this far apart, and not a typo of each other: two generations
 
 

@@ -23,7 +23,7 @@ from linkage.errors import InvalidInputError, ModelError
 from linkage.ingest import validate
 from linkage.ingest.read import header_plan
 from linkage.model.comparisons import COMPARISON_COLUMNS
-from linkage.persons import NeverMerge
+from linkage.persons import CLUSTER_COLUMNS, NeverMerge
 from linkage.pipeline import cluster_persons
 from linkage.spark.arrow import per_partition, spark_schema
 from linkage.spark.dialect import spark_model
@@ -31,8 +31,6 @@ from linkage.standardize import standardize
 
 POS = "_pos"  # input order: the uid, as the DuckDB engine numbers records in file order
 COMPONENT = "cluster_id"
-CLUSTER_COLUMNS = (C.UID, C.SOURCE_SYSTEM, C.CASE_ID, C.ROLE, C.CASE_STATUS, C.SSN_STD, C.SUFFIX_STD, C.DOB_STR, C.FN,
-                   C.SN, C.SEX_STD, C.FN_TOKENS, C.FN_CANON, C.MN, C.SN_TOKENS)
 
 
 # --- read -----------------------------------------------------------------------------------------------
