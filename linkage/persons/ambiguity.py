@@ -72,9 +72,10 @@ def ambiguous_links(records: pl.DataFrame, facts: RecordFacts, left: np.ndarray,
     (same role group) at least as well as it fits the other end.
 
     A z already known to be someone else of x's own case is no rival (two records of one case are
-    two people): linked by one of these edges, or, with `labels` (clusters so far), in one cluster
-    with a record w of x's case that z fits better than it fits x (a link can be wrong too). Polars narrows the rivals to case-mates with x's first initial and sex and a birth
-    date a typo could explain; the fit is computed in Python for those only."""
+    two people): linked by one of these edges, or with `labels` (clusters so far) in one cluster,
+    to a record w of x's case that z fits better than it fits x (a link can be wrong too). Polars
+    narrows the rivals to case-mates with x's initial (as first name or, swapped, as surname), sex
+    and a birth date a typo could explain; the fit is computed in Python for those only."""
     if not len(left):
         return np.zeros(0, dtype=bool)
     people = records.select(

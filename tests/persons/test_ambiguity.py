@@ -112,3 +112,18 @@ def test_family_evidence_does_not_pick_a_twin_by_a_typo():
     labels = clusters.labels()
     assert labels[4] not in (labels[1], labels[2])
     assert labels[0] == labels[3] and merges == 0
+
+
+def test_a_weak_link_does_not_place_the_rival():
+    """Twins MIA and MILA in an IV-D case and a TANF case, where a typo made MILA's TANF record
+    "MIA" (uid 3, her SSN a digit from her sister's). The TANF MIA (uid 2) has a wrong link to the
+    IV-D MILA: it does not prove uid 2 is someone else of the IV-D case, since uid 2 fits the IV-D
+    MIA better than it fits MILA; so uid 0 still fits both TANF MIAs and is linked to neither."""
+    records = frame(person("D-CH1", "MIA", "KING", case="D1", role="CH", dob="2021-05-04", sex="F"),
+                    person("D-CH2", "MILA", "KING", case="D1", role="CH", dob="2021-05-04", sex="F"),
+                    person("A-CH1", "MIA", "KING", case="A1", system="IV-A", role="CH", dob="2021-05-04",
+                           ssn="720666249", sex="F"),
+                    person("A-CH2", "MIA", "KING", case="A1", system="IV-A", role="CH", dob="2021-05-04",
+                           ssn="720666250", sex="F"))
+    assert unsure(records, (0, 3), (2, 1)) == [True, True]
+    assert unsure(records, (0, 3), (2, 1), (2, 0)) == [True, True, True]
