@@ -160,7 +160,7 @@ def link(paths: list[Path], config: LinkConfig = LinkConfig(), previous_ids: dic
         ids = assign_person_ids(records[C.RECORD_ID], clusters.labels(), {} if previous_ids is None else previous_ids,
                                 next_seq)
         records = records.with_columns(ids.person_ids.alias(C.PERSON_ID))
-        pairs = _pairs_by_record(scored, records)
+        pairs = _pairs_by_record(scored, records, clusters.held)
     return LinkResult(records, validated.quarantine, pairs, report, model, ids, clusters.refused,
                       family_merges, timings)
 
@@ -183,6 +183,8 @@ def cluster_persons(records: pl.DataFrame, scored: pl.DataFrame, link_threshold:
         unsure = pl.Series(ambiguous_links(records, clusters.facts, strong["uid_l"].to_numpy(),
                                            strong["uid_r"].to_numpy())) & strong["match_weight"].is_finite()
         clusters.refused[FITS_TWO] += int(unsure.sum())
+        doubt = strong.filter(unsure)
+        clusters.held.extend(zip(doubt["uid_l"].to_list(), doubt["uid_r"].to_list()))
         strong = strong.filter(~unsure)
     cluster_edges(clusters, strong["uid_l"].to_numpy(), strong["uid_r"].to_numpy(),
                   strong["match_weight"].to_numpy())
@@ -232,9 +234,14 @@ def _no_pairs() -> pl.DataFrame:
                                 "match_probability": pl.Float64, "match_key": pl.String})
 
 
-def _pairs_by_record(scored: pl.DataFrame, records: pl.DataFrame) -> pl.DataFrame:
+def _pairs_by_record(scored: pl.DataFrame, records: pl.DataFrame, held: list[tuple[int, int]]) -> pl.DataFrame:
+    """`held`: links at or above the link threshold that clustering did not take because a record fits
+    two people of one case; flagged so that they go to clerical review, where a "match" settles them."""
     ids = records.select(C.UID, C.RECORD_ID)
-    return (scored.join(ids.rename({C.UID: "uid_l", C.RECORD_ID: "record_id_l"}), on="uid_l")
+    doubt = pl.DataFrame(held, schema={"uid_l": pl.Int64, "uid_r": pl.Int64}, orient="row").with_columns(
+        pl.lit(True).alias("held"))
+    return (scored.join(doubt, on=["uid_l", "uid_r"], how="left").with_columns(pl.col("held").fill_null(False))
+            .join(ids.rename({C.UID: "uid_l", C.RECORD_ID: "record_id_l"}), on="uid_l")
             .join(ids.rename({C.UID: "uid_r", C.RECORD_ID: "record_id_r"}), on="uid_r")
-            .select("record_id_l", "record_id_r", "match_weight", "match_probability", "match_key"))
+            .select("record_id_l", "record_id_r", "match_weight", "match_probability", "match_key", "held"))
 

@@ -25,6 +25,7 @@ class Clusters:
     members: dict[int, list[int]] = field(init=False)
     refused: Counter = field(default_factory=Counter)  # reason -> edges not taken
     apart: dict[int, set[int]] = field(default_factory=dict)  # reviewed "not a match", both ways
+    held: list[tuple[int, int]] = field(default_factory=list)  # scored links not taken, for a reviewer
 
     def __post_init__(self) -> None:
         n = len(self.facts)

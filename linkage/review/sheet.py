@@ -47,10 +47,21 @@ def side_by_side(pairs: pl.DataFrame, records: pl.DataFrame) -> pl.DataFrame:
         out = out.join(shown.select(pl.col(C.RECORD_ID).alias(f"record_id_{side}"),
                                     *[pl.col(c).cast(pl.String).alias(f"{c}_{side}") for c in SHOWN]),
                        on=f"record_id_{side}", how="left", maintain_order="left")
-    out = out.with_columns((pl.col(f"{C.PERSON_ID}_l") == pl.col(f"{C.PERSON_ID}_r")).alias("same_person_now"))
+    out = out.with_columns((pl.col(f"{C.PERSON_ID}_l") == pl.col(f"{C.PERSON_ID}_r")).alias("same_person_now"),
+                           _why(pairs).alias("why"))
     fields = [f"{c}_{s}" for c in SHOWN if c != C.PERSON_ID for s in ("l", "r")]
-    return out.select("record_id_l", "record_id_r", "match_probability", "match_weight", "same_person_now",
+    return out.select("record_id_l", "record_id_r", "match_probability", "match_weight", "same_person_now", "why",
                       *fields, *[pl.lit(None, pl.String).alias(c) for c in ANSWER_COLUMNS])
+
+
+HELD = "strong score, but the record fits another person of the same case as well"
+GREY = "score between the review and link thresholds"
+
+
+def _why(pairs: pl.DataFrame) -> pl.Expr:
+    if "held" not in pairs.columns:
+        return pl.lit(GREY)
+    return pl.when(pl.col("held").fill_null(False)).then(pl.lit(HELD)).otherwise(pl.lit(GREY))
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """The clerical review tables: decisions kept forever, exports remembered, the queue a view.
 
 The queue is a view over the current run's pairs, so it never drifts from them: pairs between the
-run's review and link thresholds that nobody has decided. Decisions are keyed by the two record ids
+run's review and link thresholds, and links above the link threshold that clustering held back
+(`held`: the record fits two people of one case), that nobody has decided. Decisions are keyed by the two record ids
 (smaller first) and survive every run; the latest decision on a pair is the one that counts.
 """
 from __future__ import annotations
@@ -34,9 +35,9 @@ CREATE OR REPLACE VIEW review_queue AS
 WITH t AS (SELECT max(CASE WHEN key = 'link_threshold' THEN CAST(value AS DOUBLE) END) AS link,
                   max(CASE WHEN key = 'review_threshold' THEN CAST(value AS DOUBLE) END) AS review FROM meta),
 p AS (SELECT least(record_id_l, record_id_r) AS record_id_l, greatest(record_id_l, record_id_r) AS record_id_r,
-             match_weight, match_probability FROM pairs)
+             match_weight, match_probability, coalesce(held, false) AS held FROM pairs)
 SELECT p.* FROM p, t
-WHERE p.match_probability >= t.review AND p.match_probability < t.link
+WHERE (p.match_probability >= t.review AND p.match_probability < t.link OR p.held)
   AND NOT EXISTS (SELECT 1 FROM review_decisions d
                   WHERE d.record_id_l = p.record_id_l AND d.record_id_r = p.record_id_r);
 """
@@ -44,6 +45,11 @@ WHERE p.match_probability >= t.review AND p.match_probability < t.link
 
 def ensure_review_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(REVIEW_DDL)
+    if _has(con, "pairs") and not con.execute(
+            "SELECT 1 FROM information_schema.columns WHERE table_name = 'pairs' AND column_name = 'held'").fetchall():
+        # a store published before held links were kept: none of its pairs is flagged
+        con.execute("ALTER TABLE pairs ADD COLUMN held BOOLEAN DEFAULT false")
+        con.execute(QUEUE_VIEW)
 
 
 def publish_queue(con: duckdb.DuckDBPyConnection, link: float, review: float) -> None:
@@ -54,16 +60,18 @@ def publish_queue(con: duckdb.DuckDBPyConnection, link: float, review: float) ->
 
 
 def next_batch(con: duckdb.DuckDBPyConnection, limit: int, again_after_days: float = 14.0) -> pl.DataFrame:
-    """Undecided grey-zone pairs, most uncertain first (closest to even odds), leaving out pairs sent
-    to a reviewer in the last `again_after_days` days that have not come back yet."""
+    """Undecided pairs, held links first (each decides whether two people of a case are told apart),
+    then the grey zone most uncertain first (closest to even odds), leaving out pairs sent to a
+    reviewer in the last `again_after_days` days that have not come back yet."""
     if not _has(con, "review_queue"):
         return pl.DataFrame(schema={"record_id_l": pl.String, "record_id_r": pl.String,
-                                    "match_weight": pl.Float64, "match_probability": pl.Float64})
+                                    "match_weight": pl.Float64, "match_probability": pl.Float64,
+                                    "held": pl.Boolean})
     since = _now() - timedelta(days=again_after_days)
     return con.sql(
         "SELECT q.* FROM review_queue q WHERE NOT EXISTS (SELECT 1 FROM review_exports e WHERE "
         "e.record_id_l = q.record_id_l AND e.record_id_r = q.record_id_r AND e.exported_at > ?) "
-        "ORDER BY abs(q.match_weight), q.record_id_l, q.record_id_r LIMIT ?", params=[since, limit]).pl()
+        "ORDER BY q.held DESC, abs(q.match_weight), q.record_id_l, q.record_id_r LIMIT ?", params=[since, limit]).pl()
 
 
 def record_export(con: duckdb.DuckDBPyConnection, pairs: pl.DataFrame, file: str) -> None:

@@ -7,6 +7,7 @@ import duckdb
 import polars as pl
 import pytest
 
+from linkage.review.sheet import GREY, HELD
 from tests.cli import run
 
 
@@ -40,7 +41,45 @@ def test_export_masks_ssns_and_never_sends_a_pair_twice(reviewed_store, tmp_path
     con = duckdb.connect(str(db), read_only=True)
     link, review = (float(v) for (v,) in con.execute(
         "SELECT value FROM meta WHERE key IN ('link_threshold', 'review_threshold') ORDER BY key").fetchall())
-    assert a["match_probability"].cast(pl.Float64).is_between(review - 1e-4, link).all()
+    prob = pl.col("match_probability").cast(pl.Float64)
+    assert a.select(pl.when(pl.col("why") == HELD).then(prob >= link - 1e-4)
+                    .otherwise(prob.is_between(review - 1e-4, link))).to_series().all()
+
+
+def test_links_held_back_come_first_and_a_match_decision_settles_them(small_data, reviewed_store, tmp_path):
+    """A strong pair not linked because the record fits two people of one case goes to review
+    first; a reviewer's "match" links it on the next run, the rival left apart."""
+    db = _copy(reviewed_store, tmp_path)
+    con = duckdb.connect(str(db), read_only=True)
+    held = con.execute("SELECT count(*) FROM review_queue WHERE held").fetchall()[0][0]
+    con.close()
+    assert held > 0
+    run("review", "export", "--db", db, "--out", tmp_path / "s.csv", "--limit", str(held + 5))
+    sheet = pl.read_csv(tmp_path / "s.csv", infer_schema=False)
+    assert sheet["why"].to_list() == [HELD] * held + [GREY] * 5
+    strong = sheet.head(held)
+    assert (strong["match_probability"].cast(pl.Float64) >= 0.9).all()
+    truth = _truth(small_data)
+    same = strong.filter([truth[a] == truth[b] for a, b in zip(strong["record_id_l"], strong["record_id_r"])])
+    a, b = (same if same.height else strong).select("record_id_l", "record_id_r").row(0)
+    pl.DataFrame({"record_id_l": [a], "record_id_r": [b], "decision": ["match"], "reviewer": ["pat"]}) \
+        .write_csv(tmp_path / "decided.csv")
+    run("review", "import", tmp_path / "decided.csv", "--db", db)
+    run("dedupe", small_data / "records.csv", "--out", tmp_path / "again.csv", "--db", db)
+    again = dict(pl.read_csv(tmp_path / "again.csv", infer_schema=False).select("record_id", "person_id").iter_rows())
+    assert again[a] == again[b]
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT count(*) FROM review_queue WHERE held").fetchall()[0][0] < held
+
+
+def test_a_store_from_before_held_links_still_exports(small_data, reviewed_store, tmp_path):
+    db = _copy(reviewed_store, tmp_path)
+    con = duckdb.connect(str(db))
+    con.execute("CREATE OR REPLACE TABLE pairs AS SELECT * EXCLUDE (held) FROM pairs")
+    con.execute("CREATE OR REPLACE VIEW review_queue AS SELECT 1 AS x")  # anything: it is re-made
+    con.close()
+    run("review", "export", "--db", db, "--out", tmp_path / "s.csv", "--limit", "5")
+    assert pl.read_csv(tmp_path / "s.csv", infer_schema=False)["why"].to_list() == [GREY] * 5
 
 
 def test_decisions_are_kept_and_the_next_run_obeys_a_not_a_match(small_data, reviewed_store, tmp_path):
