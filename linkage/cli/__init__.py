@@ -2,9 +2,17 @@
 `linkage.cases`."""
 from __future__ import annotations
 
-import typer
+import os
 
-from linkage.cli import cases, models, persons, report, review, serve
+# Polars' allocator (jemalloc) keeps freed pages for ten seconds by default. A run alternates polars
+# and DuckDB stages, so pages polars has freed would still count while DuckDB blocks and scores:
+# about 2 GB of the peak at 5 million records. jemalloc reads this when polars first allocates, so
+# it is set before anything imports polars; an operator's own setting wins.
+os.environ.setdefault("_RJEM_MALLOC_CONF", "background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0")
+
+import typer  # noqa: E402
+
+from linkage.cli import cases, models, persons, report, review, serve  # noqa: E402
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_show_locals=False,
                   help="Find the same person, child and family across IV-A, IV-D and IV-E program records.")
