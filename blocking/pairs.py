@@ -145,10 +145,16 @@ def candidate_pairs(con: duckdb.DuckDBPyConnection, records: pl.DataFrame, rules
     return report
 
 
+def rule_columns(rules: list[KeyRule]) -> list[str]:
+    """The record columns the rules read (a caller can hand `candidate_pairs` just these, with uid
+    and the exclude_same columns)."""
+    return list(dict.fromkeys(c for r in rules for c in (*r.columns, *([r.only_if_missing] if r.only_if_missing else []))))
+
+
 def _load_source(con: duckdb.DuckDBPyConnection, records: pl.DataFrame, rules: list[KeyRule],
                  exclude_same: tuple[str, ...]) -> None:
     """One table of what the rules read: uid, the group never paired within, the rules' columns."""
-    cols = list(dict.fromkeys(c for r in rules for c in (*r.columns, *([r.only_if_missing] if r.only_if_missing else []))))
+    cols = rule_columns(rules)
     grp = pl.struct(list(exclude_same)).hash(seed=99) if exclude_same else pl.lit(0, pl.UInt64)
     con.register("__blk_src_df", records.select(pl.col("uid"), grp.alias("grp"), *cols))
     con.execute("CREATE OR REPLACE TEMP TABLE __blk_src AS SELECT * FROM __blk_src_df")

@@ -5,6 +5,7 @@
 """
 from __future__ import annotations
 
+import tempfile
 import time
 from collections import Counter
 from contextlib import contextmanager
@@ -16,7 +17,7 @@ from typing import Callable, Iterator
 import polars as pl
 from splink import DuckDBAPI
 
-from blocking import BlockingReport, KeyRule, candidate_pairs
+from blocking import BlockingReport, KeyRule, candidate_pairs, rule_columns
 from linkage import columns as C
 from linkage.ingest import read_records, validate
 from linkage.model import (
@@ -32,6 +33,7 @@ from linkage.model import (
 )
 from linkage.model.comparisons import COMPARISON_COLUMNS
 from linkage.persons import (
+    CLUSTER_COLUMNS,
     FITS_TWO,
     ambiguous_links,
     Clusters,
@@ -66,6 +68,7 @@ class LinkConfig:
     rules: tuple[KeyRule, ...] = DEFAULT_RULES
     memory_limit: str | None = "3GB"
     threads: int | None = None
+    work_dir: Path | None = None  # where a run parks its records between stages (default: the system's temp)
     family_evidence: bool = True
     never_merge: NeverMerge = NeverMerge()
     m_from: pl.DataFrame | None = None  # with train: pairs known to match (record_id_l, record_id_r), e.g.
@@ -113,7 +116,7 @@ class LinkResult:
 def link(paths: list[Path], config: LinkConfig = LinkConfig(), previous_ids: dict[str, str] | pl.DataFrame | None = None,
          next_seq: int = 1, progress: Progress = lambda stage: None,
          labels: pl.DataFrame | None = None, reviewed: pl.DataFrame | None = None) -> LinkResult:
-    """Read, validate, standardize, block, score and cluster; nothing is written anywhere.
+    """Read, validate, standardize, block, score and cluster; nothing is written but a temporary file.
 
     labels: optional (record_id, label) truth; the blocking report then gives recall per rule.
     reviewed: clerical decisions (record_id_l, record_id_r, decision): a "not a match" is never
@@ -130,39 +133,60 @@ def link(paths: list[Path], config: LinkConfig = LinkConfig(), previous_ids: dic
 
     with stage("read and validate"):
         validated = validate(read_records(paths))
+        quarantine = validated.quarantine
     with stage("standardize"):
         records = standardize(validated.records)
-    con = work_connection(config.memory_limit, config.threads)
-    try:
-        db_api = DuckDBAPI(con)
-        with stage("block"):
-            _load_records_table(con, records)
-            uid_labels = None if labels is None else records.select(C.UID, C.RECORD_ID).join(
-                labels.select(pl.col(labels.columns[0]).alias(C.RECORD_ID), pl.col(labels.columns[1]).alias("label")),
-                on=C.RECORD_ID).select(C.UID, "label")
-            report = candidate_pairs(con, records, list(config.rules), "blocked_pairs", SAME_CASE, uid_labels)
-        with stage("train" if config.train else "load model"):
-            model = _model(db_api, config, paths, records)
-        t = config.thresholds or model.meta.thresholds
-        model.meta.thresholds = Thresholds(link=config.link_threshold or t.link,
-                                           review=config.review_threshold or t.review)
-        with stage("score"):
-            splink_model = for_record_count(model.splink, model.meta.trained_records, records.height)
-            scored = score(db_api, "std_records", "blocked_pairs", splink_model,
-                           min_probability=model.meta.thresholds.review) if records.height else _no_pairs()
-    finally:
-        con.close()
-    with stage("cluster"):
-        clusters, family_merges = cluster_persons(records, scored, model.meta.thresholds.link,
-                                                  config.family_evidence, config.never_merge,
-                                                  reviewed_by_uid(reviewed, records))
-    with stage("assign ids"):
-        ids = assign_person_ids(records[C.RECORD_ID], clusters.labels(), {} if previous_ids is None else previous_ids,
-                                next_seq)
-        records = records.with_columns(ids.person_ids.alias(C.PERSON_ID))
-        pairs = _pairs_by_record(scored, records, clusters.held)
-    return LinkResult(records, validated.quarantine, pairs, report, model, ids, clusters.refused,
-                      family_merges, timings)
+        del validated
+    with tempfile.TemporaryDirectory(prefix="linkage_run_", dir=config.work_dir) as tmp:
+        # The full frame waits on disk while DuckDB blocks and scores (it holds its own copy of what
+        # those stages read) and while persons are clustered (from CLUSTER_COLUMNS only): at 5
+        # million records it is several GB that would otherwise count in every stage's peak.
+        parked = Path(tmp) / "records.parquet"
+        records.write_parquet(parked)
+        ids_frame = records.select(C.UID, C.RECORD_ID)
+        con = work_connection(config.memory_limit, config.threads)
+        try:
+            db_api = DuckDBAPI(con)
+            with stage("block"):
+                _load_records_table(con, records)
+                blocking_input = records.select(C.UID, *dict.fromkeys((*SAME_CASE, *rule_columns(list(config.rules)))))
+                del records
+                report = candidate_pairs(con, blocking_input, list(config.rules), "blocked_pairs", SAME_CASE,
+                                         _labels_by_uid(labels, ids_frame))
+                del blocking_input
+            with stage("train" if config.train else "load model"):
+                model = _model(db_api, config, paths, ids_frame)
+            t = config.thresholds or model.meta.thresholds
+            model.meta.thresholds = Thresholds(link=config.link_threshold or t.link,
+                                               review=config.review_threshold or t.review)
+            with stage("score"):
+                splink_model = for_record_count(model.splink, model.meta.trained_records, ids_frame.height)
+                scored = score(db_api, "std_records", "blocked_pairs", splink_model,
+                               min_probability=model.meta.thresholds.review) if ids_frame.height else _no_pairs()
+        finally:
+            con.close()
+        with stage("cluster"):
+            members = pl.read_parquet(parked, columns=list(CLUSTER_COLUMNS))
+            clusters, family_merges = cluster_persons(members, scored, model.meta.thresholds.link,
+                                                      config.family_evidence, config.never_merge,
+                                                      reviewed_by_uid(reviewed, ids_frame))
+            del members
+        with stage("assign ids"):
+            ids = assign_person_ids(ids_frame[C.RECORD_ID], clusters.labels(),
+                                    {} if previous_ids is None else previous_ids, next_seq)
+            refused, held = clusters.refused, clusters.held
+            del clusters
+            records = pl.read_parquet(parked).with_columns(ids.person_ids.alias(C.PERSON_ID))
+            pairs = _pairs_by_record(scored, ids_frame, held)
+    return LinkResult(records, quarantine, pairs, report, model, ids, refused, family_merges, timings)
+
+
+def _labels_by_uid(labels: pl.DataFrame | None, ids_frame: pl.DataFrame) -> pl.DataFrame | None:
+    """Truth (record_id, label) by uid, for the blocking report's recall."""
+    if labels is None:
+        return None
+    return ids_frame.join(labels.select(pl.col(labels.columns[0]).alias(C.RECORD_ID),
+                                        pl.col(labels.columns[1]).alias("label")), on=C.RECORD_ID).select(C.UID, "label")
 
 
 def cluster_persons(records: pl.DataFrame, scored: pl.DataFrame, link_threshold: float,
@@ -211,6 +235,7 @@ def _load_records_table(con, records: pl.DataFrame) -> None:
 
 
 def _model(db_api: DuckDBAPI, config: LinkConfig, paths: list[Path], records: pl.DataFrame) -> SavedModel:
+    """`records`: uid and record_id of the input."""
     if not config.train:
         return resolve_model(config.model, config.models_dir)
     labels_table = None
