@@ -93,8 +93,10 @@ class LinkResult:
 
     def summary(self) -> dict:
         persons = self.records[C.PERSON_ID].n_unique() if self.records.height else 0
-        multi = (self.records.group_by(C.PERSON_ID).agg(pl.col(C.SOURCE_SYSTEM).n_unique().alias("n"))
-                 .filter(pl.col("n") > 1).height) if self.records.height else 0
+        # distinct (person, program) pairs, then persons seen twice: a group_by with a per-group
+        # n_unique costs about 0.8 GB per million records, this a fifth of it
+        multi = (self.records.select(C.PERSON_ID, C.SOURCE_SYSTEM).unique()
+                 .filter(pl.col(C.PERSON_ID).is_duplicated())[C.PERSON_ID].n_unique()) if self.records.height else 0
         return {
             "rows_read": self.rows_read, "rows_linked": self.records.height,
             "rows_quarantined": self.quarantine.height, "persons": persons, "persons_multi_program": multi,
@@ -142,7 +144,7 @@ def link(paths: list[Path], config: LinkConfig = LinkConfig(), previous_ids: dic
         # those stages read) and while persons are clustered (from CLUSTER_COLUMNS only): at 5
         # million records it is several GB that would otherwise count in every stage's peak.
         parked = Path(tmp) / "records.parquet"
-        records.write_parquet(parked)
+        records.write_parquet(parked, compression="lz4")
         ids_frame = records.select(C.UID, C.RECORD_ID)
         con = work_connection(config.memory_limit, config.threads)
         try:

@@ -27,6 +27,10 @@ def test_dedupe_writes_persons_quarantine_and_a_reconciled_summary(small_data, f
     con = duckdb.connect(str(out / "s.duckdb"), read_only=True)
     assert con.execute("SELECT status, rows_read, rows_linked + rows_quarantined FROM runs").fetchall() == [
         ("complete", read, read)]
+    multi = persons.group_by("person_id").agg(pl.col("source_system").n_unique()).filter(pl.col("source_system") > 1)
+    assert 0 < multi.height < persons["person_id"].n_unique()
+    assert con.execute("SELECT persons, persons_multi_program FROM runs").fetchall() == [
+        (persons["person_id"].n_unique(), multi.height)]
 
 
 def test_accuracy_and_no_lookalike_merges(small_data, first_run):
