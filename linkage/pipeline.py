@@ -144,7 +144,9 @@ def link(paths: list[Path], config: LinkConfig = LinkConfig(), previous_ids: dic
         # those stages read) and while persons are clustered (from CLUSTER_COLUMNS only): at 5
         # million records it is several GB that would otherwise count in every stage's peak.
         parked = Path(tmp) / "records.parquet"
-        records.write_parquet(parked, compression="lz4")
+        # one row group: read back, every column is one chunk, aligned with the person ids added
+        # to it (misaligned chunks make every later select or group_by copy the whole frame)
+        records.write_parquet(parked, compression="lz4", row_group_size=max(records.height, 1))
         ids_frame = records.select(C.UID, C.RECORD_ID)
         con = work_connection(config.memory_limit, config.threads)
         try:
