@@ -136,17 +136,17 @@ def link(paths: list[Path], config: LinkConfig = LinkConfig(), previous_ids: dic
     with stage("read and validate"):
         validated = validate(read_records(paths))
         quarantine = validated.quarantine
-    with stage("standardize"):
-        records = standardize(validated.records)
-        del validated
     with tempfile.TemporaryDirectory(prefix="linkage_run_", dir=config.work_dir) as tmp:
         # The full frame waits on disk while DuckDB blocks and scores (it holds its own copy of what
         # those stages read) and while persons are clustered (from CLUSTER_COLUMNS only): at 5
         # million records it is several GB that would otherwise count in every stage's peak.
         parked = Path(tmp) / "records.parquet"
-        # one row group: read back, every column is one chunk, aligned with the person ids added
-        # to it (misaligned chunks make every later select or group_by copy the whole frame)
-        records.write_parquet(parked, compression="lz4", row_group_size=max(records.height, 1))
+        with stage("standardize"):
+            records = standardize(validated.records)
+            del validated
+            # one row group: read back, every column is one chunk, aligned with the person ids added
+            # to it (misaligned chunks make every later select or group_by copy the whole frame)
+            records.write_parquet(parked, compression="lz4", row_group_size=max(records.height, 1))
         ids_frame = records.select(C.UID, C.RECORD_ID)
         con = work_connection(config.memory_limit, config.threads)
         try:
