@@ -238,20 +238,20 @@ def _load_records_table(con, records: pl.DataFrame) -> None:
     con.unregister("__std_src")
 
 
-def _model(db_api: DuckDBAPI, config: LinkConfig, paths: list[Path], records: pl.DataFrame) -> SavedModel:
-    """`records`: uid and record_id of the input."""
+def _model(db_api: DuckDBAPI, config: LinkConfig, paths: list[Path], ids: pl.DataFrame) -> SavedModel:
+    """`ids`: uid and record_id of the input."""
     if not config.train:
         return resolve_model(config.model, config.models_dir)
     labels_table = None
     if config.m_from is not None:
-        matched = reviewed_by_uid(config.m_from.with_columns(pl.lit(MATCH).alias("decision")), records)
+        matched = reviewed_by_uid(config.m_from.with_columns(pl.lit(MATCH).alias("decision")), ids)
         if matched is None or not matched.height:
             raise ModelError("none of the labelled match pairs is in this input: m cannot be trained from them")
         db_api.duckdb_con.register("__m_labels", matched.select("uid_l", "uid_r"))
         db_api.duckdb_con.execute("CREATE OR REPLACE TABLE m_labels AS SELECT * FROM __m_labels")
         labels_table = "m_labels"
     splink_model = train(db_api, "std_records", config.training, labels_table)
-    n_records = records.height
+    n_records = ids.height
     meta = ModelMeta(name=str(config.model or "trained"), created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
                      trained_on=", ".join(str(p) for p in paths), command="linkage dedupe --train",
                      thresholds=config.thresholds or Thresholds(), trained_records=n_records)
@@ -263,10 +263,10 @@ def _no_pairs() -> pl.DataFrame:
                                 "match_probability": pl.Float64, "match_key": pl.String})
 
 
-def _pairs_by_record(scored: pl.DataFrame, records: pl.DataFrame, held: list[tuple[int, int]]) -> pl.DataFrame:
+def _pairs_by_record(scored: pl.DataFrame, ids: pl.DataFrame, held: list[tuple[int, int]]) -> pl.DataFrame:
     """`held`: links at or above the link threshold that clustering did not take because a record fits
-    two people of one case; flagged so that they go to clerical review, where a "match" settles them."""
-    ids = records.select(C.UID, C.RECORD_ID)
+    two people of one case; flagged so that they go to clerical review, where a "match" settles them.
+    `ids`: uid and record_id."""
     doubt = pl.DataFrame(held, schema={"uid_l": pl.Int64, "uid_r": pl.Int64}, orient="row").with_columns(
         pl.lit(True).alias("held"))
     return (scored.join(doubt, on=["uid_l", "uid_r"], how="left").with_columns(pl.col("held").fill_null(False))

@@ -65,7 +65,8 @@ class RecordFacts:
         """`df` must be sorted by uid with uids 0..n-1."""
         bounds = birth_year_bounds(df)
         return cls(
-            case_key=shared(df[C.SOURCE_SYSTEM] + "|" + df[C.CASE_ID]), ssn=shared(df[C.SSN_STD]), suffix=shared(df[C.SUFFIX_STD]), dob=shared(df[C.DOB_STR]),
+            case_key=shared(df[C.SOURCE_SYSTEM] + "|" + df[C.CASE_ID]), ssn=shared(df[C.SSN_STD]),
+            suffix=shared(df[C.SUFFIX_STD]), dob=shared(df[C.DOB_STR]),
             first=shared(df[C.FN]), surname=shared(df[C.SN]), sex=shared(df[C.SEX_STD]),
             first_tokens=shared(df[C.FN_TOKENS]),
             first_canon=shared(df[C.FN_CANON]), middle=shared(df[C.MN]),

@@ -59,9 +59,7 @@ GREY = "score between the review and link thresholds"
 
 
 def _why(pairs: pl.DataFrame) -> pl.Expr:
-    if "held" not in pairs.columns:
-        return pl.lit(GREY)
-    return pl.when(pl.col("held").fill_null(False)).then(pl.lit(HELD)).otherwise(pl.lit(GREY))
+    return pl.when(pl.col("held")).then(pl.lit(HELD)).otherwise(pl.lit(GREY))
 
 
 @dataclass(frozen=True)

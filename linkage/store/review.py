@@ -35,7 +35,7 @@ CREATE OR REPLACE VIEW review_queue AS
 WITH t AS (SELECT max(CASE WHEN key = 'link_threshold' THEN CAST(value AS DOUBLE) END) AS link,
                   max(CASE WHEN key = 'review_threshold' THEN CAST(value AS DOUBLE) END) AS review FROM meta),
 p AS (SELECT least(record_id_l, record_id_r) AS record_id_l, greatest(record_id_l, record_id_r) AS record_id_r,
-             match_weight, match_probability, coalesce(held, false) AS held FROM pairs)
+             match_weight, match_probability, held FROM pairs)
 SELECT p.* FROM p, t
 WHERE (p.match_probability >= t.review AND p.match_probability < t.link OR p.held)
   AND NOT EXISTS (SELECT 1 FROM review_decisions d

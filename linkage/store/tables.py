@@ -93,8 +93,7 @@ def publish_run(con: duckdb.DuckDBPyConnection, run_id: int, out: RunOutput) -> 
             out.records.write_parquet(path, row_group_size=PUBLISH_ROWS)
             con.execute("CREATE OR REPLACE TABLE records AS SELECT * FROM read_parquet(?)", [str(path)])
         con.execute(f"INSERT INTO persons SELECT record_id, person_id, {run_id} FROM records")
-        con.register("__run_pairs", out.pairs if "held" in out.pairs.columns
-                     else out.pairs.with_columns(pl.lit(False).alias("held")))  # nothing held back
+        con.register("__run_pairs", out.pairs)
         con.execute("CREATE OR REPLACE TABLE pairs AS SELECT * FROM __run_pairs")
         con.register("__run_quarantine", _quarantine_rows(out.quarantine))
         con.execute(f"INSERT INTO quarantine SELECT {run_id}, * FROM __run_quarantine")

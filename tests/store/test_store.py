@@ -28,7 +28,7 @@ def output(ids, seq=3, summary_extra=None):
     q = pl.DataFrame({"record_id": ["BAD"], "source_file": ["x.csv"], "row_number": [4], "reason": ["missing role"],
                       "role": [None]}, schema_overrides={"role": pl.String})
     pairs = pl.DataFrame({"record_id_l": ["r1"], "record_id_r": ["r2"], "match_weight": [6.6], "match_probability": [0.99],
-                          "match_key": ["0"]})
+                          "match_key": ["0"], "held": [False]})
     summary = {"rows_read": len(ids) + 1, "rows_linked": len(ids), "rows_quarantined": 1, "persons": 1,
                "persons_multi_program": 0, **(summary_extra or {})}
     return RunOutput(records, q, pairs, [PersonEvent("merge", "P1", ("P2",))], seq, "default", summary)
