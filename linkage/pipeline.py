@@ -43,6 +43,7 @@ from linkage.persons import (
     apply_family_evidence,
     assign_person_ids,
     cluster_edges,
+    cyclic_gc_paused,
 )
 from linkage.rules import DEFAULT_RULES, SAME_CASE
 from linkage.standardize import standardize
@@ -199,6 +200,12 @@ def cluster_persons(records: pl.DataFrame, scored: pl.DataFrame, link_threshold:
     """Constrained clustering of the pairs at or above the link threshold, then family evidence.
 
     reviewed: (uid_l, uid_r, decision) clerical decisions; they come before any score."""
+    with cyclic_gc_paused():
+        return _cluster_persons(records, scored, link_threshold, family_evidence, never_merge, reviewed)
+
+
+def _cluster_persons(records: pl.DataFrame, scored: pl.DataFrame, link_threshold: float, family_evidence: bool,
+                     never_merge: NeverMerge, reviewed: pl.DataFrame | None) -> tuple[Clusters, int]:
     clusters = Clusters(RecordFacts.from_frame(records, never_merge))
     strong = scored.filter(pl.col("match_probability") >= link_threshold).select("uid_l", "uid_r", "match_weight")
     if reviewed is not None and reviewed.height:

@@ -6,14 +6,31 @@ no record of one conflicts with any record of the other.
 """
 from __future__ import annotations
 
+import gc
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Iterator
 
 import numpy as np
 
 from linkage.persons.constraints import RecordFacts, conflict, shares
 
 REVIEWED_APART = "a reviewer decided: not a match"
+
+
+@contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """Clustering holds millions of small lists and makes millions more, and no reference cycles:
+    Python's cycle collector would walk all of them again and again for nothing (measured: 11 of 67
+    seconds at 5 million records, 2 of 11 at 1 million). Reference counting still frees everything."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @dataclass

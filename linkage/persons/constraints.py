@@ -89,9 +89,9 @@ def shared(values: pl.Series) -> list:
 
 def _codes(values: pl.Series) -> tuple[np.ndarray, list]:
     """Row -> index into the distinct non-null values (nulls -> one past the end)."""
-    frame = values.rename("v").to_frame().with_row_index("row")
-    distinct = frame.select("v").drop_nulls().unique(maintain_order=True).with_row_index("code")
-    codes = frame.join(distinct, on="v", how="left", nulls_equal=False).sort("row")["code"]
+    frame = values.rename("v").to_frame()
+    distinct = frame.drop_nulls().unique(maintain_order=True).with_row_index("code")
+    codes = frame.join(distinct, on="v", how="left", nulls_equal=False, maintain_order="left")["code"]
     return codes.fill_null(distinct.height).to_numpy(), distinct["v"].to_list()
 
 

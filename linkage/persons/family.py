@@ -70,9 +70,9 @@ def same_child(f: RecordFacts, a: int, b: int) -> bool:
 MAX_CASES_PER_PERSON = 50  # a person in more cases than this is a data problem, not a family
 
 
-def family_pairs(records: pl.DataFrame, labels: np.ndarray) -> list[tuple[int, int, str]]:
-    """(a, b, kind) record pairs of linked cases: parents of cases that share a child; children of
-    cases that share a child or a custodial parent. Joins in polars; names are checked by the caller."""
+def family_pairs(records: pl.DataFrame, labels: np.ndarray) -> pl.DataFrame:
+    """(uid_a, uid_b, kind) record pairs of linked cases, sorted: parents of cases that share a child;
+    children of cases that share a child or a custodial parent. Names are checked by the caller."""
     df = records.select(
         pl.col(C.UID).alias("uid"), pl.concat_str([C.SOURCE_SYSTEM, C.CASE_ID], separator="|").alias("case"),
         pl.col(C.ROLE).alias("role"), pl.col(C.FN).str.slice(0, 1).alias("initial"), pl.col(C.FN_CANON).alias("canon"),
@@ -98,8 +98,7 @@ def family_pairs(records: pl.DataFrame, labels: np.ndarray) -> list[tuple[int, i
                 .with_columns(pl.lit("child").alias("kind")))
     cols = ["uid_a", "uid_b", "label_a", "label_b", "kind"]
     pairs = pl.concat([parents.select(cols), fathers.select(cols), children.select(cols)]).filter(pl.col("label_a") != pl.col("label_b"))
-    pairs = pairs.unique(["uid_a", "uid_b"]).sort("uid_a", "uid_b")
-    return list(zip(pairs["uid_a"].to_list(), pairs["uid_b"].to_list(), pairs["kind"].to_list()))
+    return pairs.unique(["uid_a", "uid_b"]).sort("uid_a", "uid_b").select("uid_a", "uid_b", "kind")
 
 
 def _linked_cases(people: pl.DataFrame) -> pl.DataFrame:
@@ -121,10 +120,13 @@ def apply_family_evidence(clusters: Clusters, records: pl.DataFrame, rounds: int
     """
     f = clusters.facts
     merged = 0
+    agreed = pl.DataFrame(schema={"uid_a": pl.Int64, "uid_b": pl.Int64, "agree": pl.Boolean})
     for _ in range(rounds):
         labels = clusters.labels()
-        accepted = [(a, b, kind) for a, b, kind in family_pairs(records, labels)
-                    if (same_parent(f, a, b) if kind == "parent" else same_child(f, a, b))]
+        pairs = family_pairs(records, labels)
+        agreed = pl.concat([agreed, _names_checked(f, pairs.join(agreed, on=["uid_a", "uid_b"], how="anti"))])
+        accepted = pairs.join(agreed.filter("agree"), on=["uid_a", "uid_b"], how="semi", maintain_order="left")
+        accepted = list(zip(accepted["uid_a"].to_list(), accepted["uid_b"].to_list(), accepted["kind"].to_list()))
         if f.rules.same_case and accepted:
             unsure = ambiguous_links(records, f, np.array([a for a, _, _ in accepted], dtype=np.int64),
                                      np.array([b for _, b, _ in accepted], dtype=np.int64), labels)
@@ -142,3 +144,11 @@ def apply_family_evidence(clusters: Clusters, records: pl.DataFrame, rounds: int
         if merged == before:
             break
     return merged
+
+
+def _names_checked(f: RecordFacts, pairs: pl.DataFrame) -> pl.DataFrame:
+    """(uid_a, uid_b, agree): whether the names (and a child's identifiers) of each pair agree. They
+    do not depend on the clusters, so each pair is checked once however many rounds see it."""
+    agree = [same_parent(f, a, b) if kind == "parent" else same_child(f, a, b)
+             for a, b, kind in zip(pairs["uid_a"].to_list(), pairs["uid_b"].to_list(), pairs["kind"].to_list())]
+    return pairs.select("uid_a", "uid_b").with_columns(pl.Series("agree", agree, dtype=pl.Boolean))

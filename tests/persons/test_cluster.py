@@ -145,3 +145,25 @@ def test_fathers_of_two_cases_of_one_mother_with_no_child_in_common():
     labels = c.labels()
     assert labels[1] == labels[4]  # JIMMY = JAMES PARK through the mother
     assert labels[7] != labels[1]  # her other child's father, another name, stays another man
+
+
+def test_the_cycle_collector_is_paused_only_while_clustering():
+    import gc
+
+    from linkage.persons import cyclic_gc_paused
+
+    assert gc.isenabled()
+    try:
+        with cyclic_gc_paused():
+            assert not gc.isenabled()
+            raise RuntimeError("a failure inside")
+    except RuntimeError:
+        pass
+    assert gc.isenabled()  # back on after a failure too
+    gc.disable()
+    try:
+        with cyclic_gc_paused():
+            pass
+        assert not gc.isenabled()  # a caller's own choice is left alone
+    finally:
+        gc.enable()
