@@ -1,6 +1,8 @@
 """The in-memory scorer gives Splink's own match weights on the same pairs."""
 from __future__ import annotations
 
+import json
+
 import polars as pl
 import pytest
 
@@ -46,3 +48,22 @@ def test_a_level_without_a_python_twin_is_refused(scored):
             {"sql_condition": "ELSE", "m_probability": 0.5, "u_probability": 0.9}]}]}
     with pytest.raises(ModelError, match="no in-memory twin"):
         PairScorer(model, {})
+
+
+def test_a_model_saved_before_the_hamming_prefilters_scores_the_same(scored):
+    """Models saved earlier state two levels without the Hamming test; they still load in the
+    service, with the same weights."""
+    from linkage.model.comparisons import EARLIER_CONDITIONS
+
+    current = scored.model.splink
+    earlier = json.loads(json.dumps(current))
+    renamed = 0
+    for comparison in earlier["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            for old, new in EARLIER_CONDITIONS.items():
+                if level["sql_condition"] == new:
+                    level["sql_condition"], renamed = old, renamed + 1
+    assert renamed == 2
+    now, before = PairScorer.from_records(current, scored.records), PairScorer.from_records(earlier, scored.records)
+    rows = list(scored.records.select(C.RECORD_ID, *COMPARISON_COLUMNS).head(300).iter_rows(named=True))
+    assert [now.weight(a, b) for a in rows[:20] for b in rows] == [before.weight(a, b) for a in rows[:20] for b in rows]
