@@ -51,6 +51,7 @@ class Family:
     fid: int
     mother: Person
     fathers: list[tuple[Person, list[Person]]] = field(default_factory=list)
+    county: int = 0  # where the family lives (an index into names.COUNTIES)
 
     @property
     def children(self) -> list[Person]:
@@ -78,12 +79,15 @@ POOLS = {
 class World:
     """Creates people and families; keeps SSNs unique and the truth of who is who."""
 
-    def __init__(self, seed: int):
+    def __init__(self, seed: int, counties: int = 1):
+        if not 1 <= counties <= len(N.COUNTIES):
+            raise ValueError(f"counties must be between 1 and {len(N.COUNTIES)}, not {counties}")
         self.rng = random.Random(seed)
+        self.counties = counties
         self.next_key = 1
         self.ssns: set[str] = set()
         self.hard_pairs: list[tuple[int, int, str]] = []
-        self.fathers: list[Person] = []
+        self.fathers: dict[int, list[Person]] = {}  # by county
 
     def ssn(self) -> str:
         rng = self.rng
@@ -96,13 +100,13 @@ class World:
                 self.ssns.add(s)
                 return s
 
-    def address(self) -> tuple[str, str, str]:
+    def address(self, county: int = 0) -> tuple[str, str, str]:
         rng = self.rng
         street_type = rng.choice(N.STREET_TYPES)[0]
         street = f"{rng.randint(100, 19999)} {rng.choice(N.STREET_NAMES).replace('.', ' ')} {street_type}"
         if rng.random() < 0.25:
             street += f" APT {rng.randint(1, 40)}"
-        city, zip3 = rng.choice(N.CITIES)
+        city, zip3 = rng.choice(N.COUNTIES[county])
         return street, city, f"{zip3}{rng.randint(1, 99):02d}"
 
     def person(self, sex: str, dob: date, hispanic: bool, last: list[str] | None = None,
@@ -133,29 +137,33 @@ class World:
         rng = self.rng
         hispanic = rng.random() < 0.55
         mother = self.person("F", self.dob_between(date(1972, 1, 1), date(2006, 12, 31)), hispanic)
-        mother.address = self.address()
-        mother.old_address = self.address() if rng.random() < 0.4 else None
+        # a family lives and moves within its county (one county: no draw, so the data of a
+        # county-sized file are what they were before counties existed)
+        county = rng.randrange(self.counties) if self.counties > 1 else 0
+        mother.address = self.address(county)
+        mother.old_address = self.address(county) if rng.random() < 0.4 else None
         mother.fvi = rng.random() < 0.04
-        fam = Family(fid, mother)
+        fam = Family(fid, mother, county=county)
         n_fathers = 1 if rng.random() < 0.8 else 2
         for i in range(n_fathers):
-            father = self.father_for(mother, hispanic)
+            father = self.father_for(mother, hispanic, county)
             if i == 0 and rng.random() < 0.35:
                 mother.married_last = [father.last[0]]
             fam.fathers.append((father, self.children(mother, father, hispanic)))
         return fam
 
-    def father_for(self, mother: Person, hispanic: bool) -> Person:
+    def father_for(self, mother: Person, hispanic: bool, county: int = 0) -> Person:
         rng = self.rng
-        if self.fathers and rng.random() < 0.08:
-            return rng.choice(self.fathers)  # the same man fathers children with several mothers
+        near = self.fathers.setdefault(county, [])
+        if near and rng.random() < 0.08:
+            return rng.choice(near)  # the same man fathers children with several mothers of his county
         lo = mother.dob - timedelta(days=365 * 10)  # fathers are mostly older than the mothers
         father = self.person("M", self.dob_between(lo, mother.dob),
                              hispanic if rng.random() < 0.85 else not hispanic)
-        father.address = self.address()
-        father.old_address = self.address() if rng.random() < 0.4 else None
+        father.address = self.address(county)
+        father.old_address = self.address(county) if rng.random() < 0.4 else None
         father.fvi = rng.random() < 0.02
-        self.fathers.append(father)
+        near.append(father)
         return father
 
     def children(self, mother: Person, father: Person, hispanic: bool) -> list[Person]:
@@ -422,7 +430,7 @@ class CaseWriter:
                 if rng.random() < 0.03:
                     self.add_case(fam, "IV-D", fam.mother, [father], kids, "OPEN", duplicate_of=cid)
                 elif rng.random() < 0.02:  # another man was alleged to be the father: a case of his own
-                    other = self.world.father_for(fam.mother, fam.mother.hispanic)
+                    other = self.world.father_for(fam.mother, fam.mother.hispanic, fam.county)
                     self.add_case(fam, "IV-D", fam.mother, [other], kids, "OPEN", alleged=True)
         if rng.random() < 0.45:
             known = [f for f, _ in fam.fathers if rng.random() < 0.8]
@@ -460,9 +468,12 @@ def bad_rows(n: int, records: list[dict]) -> list[dict]:
 
 
 def generate(families: int | None = None, seed: int = 7, records: int | None = None,
-             bad: int = 0) -> dict[str, pl.DataFrame]:
-    """Build the data sets in memory: stop at `families` families or at `records` records."""
-    world = World(seed)
+             bad: int = 0, counties: int = 1) -> dict[str, pl.DataFrame]:
+    """Build the data sets in memory: stop at `families` families or at `records` records.
+
+    counties: how many counties' cities the families live in (1: one county's, as a county's file;
+    a statewide file of several million records spans several)."""
+    world = World(seed, counties)
     writer = CaseWriter(world)
     fid = 0
     while (families is not None and fid < families) or (records is not None and len(writer.records) < records):
@@ -494,12 +505,13 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--records", type=int, help="generate families until this many records")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--bad-rows", type=int, default=0)
+    ap.add_argument("--counties", type=int, default=1, help=f"1 to {len(N.COUNTIES)}: a statewide file spans several")
     ap.add_argument("--format", choices=["csv", "parquet"], default="csv")
     ap.add_argument("--out", type=Path, required=True)
     a = ap.parse_args(argv)
     if a.families is None and a.records is None:
         a.families = 1000
-    data = generate(a.families, a.seed, a.records, a.bad_rows)
+    data = generate(a.families, a.seed, a.records, a.bad_rows, a.counties)
     write(data, a.out, a.format)
     r = data["records"]
     print(f"generated {r.height} records ({data['truth']['person_key'].n_unique()} persons, "

@@ -106,3 +106,17 @@ STREET_TYPES = [("STREET", "ST"), ("AVENUE", "AVE"), ("BOULEVARD", "BLVD"), ("DR
                 ("ROAD", "RD"), ("PLACE", "PL")]
 CITIES = [("LOS ANGELES", "900"), ("COMPTON", "902"), ("POMONA", "917"), ("LONG BEACH", "908"),
           ("PASADENA", "911"), ("LANCASTER", "935"), ("EL MONTE", "917"), ("INGLEWOOD", "903")]
+# Other counties' cities and zip regions, for a statewide file (`generate --counties N`); the first
+# county is CITIES, the one every county-sized file lives in.
+COUNTIES = [
+    CITIES,
+    [("SAN DIEGO", "921"), ("CHULA VISTA", "919"), ("OCEANSIDE", "920"), ("EL CAJON", "920"), ("ESCONDIDO", "920")],
+    [("SAN BERNARDINO", "924"), ("FONTANA", "923"), ("ONTARIO", "917"), ("VICTORVILLE", "923"), ("RIALTO", "923")],
+    [("RIVERSIDE", "925"), ("MORENO VALLEY", "925"), ("INDIO", "922"), ("PERRIS", "925"), ("HEMET", "925")],
+    [("FRESNO", "937"), ("CLOVIS", "936"), ("SANGER", "936"), ("SELMA", "936"), ("REEDLEY", "936")],
+    [("SACRAMENTO", "958"), ("ELK GROVE", "957"), ("CITRUS HEIGHTS", "956"), ("FOLSOM", "956"), ("RANCHO CORDOVA", "956")],
+    [("OAKLAND", "946"), ("HAYWARD", "945"), ("FREMONT", "945"), ("BERKELEY", "947"), ("SAN LEANDRO", "945")],
+    [("BAKERSFIELD", "933"), ("DELANO", "932"), ("WASCO", "932"), ("SHAFTER", "932"), ("ARVIN", "932")],
+    [("STOCKTON", "952"), ("LODI", "952"), ("TRACY", "953"), ("MANTECA", "953"), ("MODESTO", "953")],
+    [("SANTA ANA", "927"), ("ANAHEIM", "928"), ("GARDEN GROVE", "928"), ("ORANGE", "928"), ("FULLERTON", "928")],
+]

@@ -3,6 +3,7 @@
     python -m benchmarks.scale --records 1000000 --engine duckdb spark
     python -m benchmarks.scale --records 1000000 5000000 --engine duckdb
     python -m benchmarks.scale --records 1000000 --engine spark duckdb --command referrals
+    python -m benchmarks.scale --records 1000000 5000000 --engine duckdb --geography state
 
 Each run is `linkage dedupe` in its own process from the generated records file (the shipped
 model), measured from outside (wall time, peak resident memory of the process tree, which for Spark
@@ -66,6 +67,11 @@ def decision_agreement(d: Path) -> str:
             f"differing: " + ", ".join(f"{c} {n:,}" for c, n in differ.items()))
 
 
+def counties_for(records: int, geography: str) -> int:
+    """How many counties' zips a generated file of this size spans."""
+    return max(1, round(records / 1_000_000)) if geography == "state" else 1
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--records", type=int, nargs="+", default=[1_000_000])
@@ -75,10 +81,13 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--spark-partitions", type=int, default=16)
     ap.add_argument("--spark-memory", default="8g")
     ap.add_argument("--command", choices=["dedupe", "referrals"], default="dedupe")
+    ap.add_argument("--geography", choices=["county", "state"], default="county",
+                    help="county: every size in one county's zips (denser as it grows); state: one more "
+                         "county per million records, as a statewide file spans more of the state")
     a = ap.parse_args(argv)
     print("| engine | records | seconds | peak memory GB | accuracy against the truth |\n|---|---|---|---|---|")
     for n in a.records:
-        d = ensure_data(n, a.seed, a.data)
+        d = ensure_data(n, a.seed, a.data, counties_for(n, a.geography))
         for engine in a.engine:
             seconds, peak, line = run_one(d, engine, a.spark_partitions, a.spark_memory, a.command)
             print(f"| {engine} | {n:,} | {seconds:.1f} | {peak:.2f} | {line} |", flush=True)

@@ -57,10 +57,10 @@ def measure(cmd: list[str]) -> Measured:
     return Measured(time.perf_counter() - t0, peak / 1e9, rc)
 
 
-def ensure_data(records: int, seed: int, root: Path) -> Path:
-    out = root / f"g{records}_s{seed}"
+def ensure_data(records: int, seed: int, root: Path, counties: int = 1) -> Path:
+    out = root / (f"g{records}_s{seed}" + (f"_c{counties}" if counties > 1 else ""))
     if not (out / "records.csv").exists():
-        write(generate(records=records, seed=seed), out)
+        write(generate(records=records, seed=seed, counties=counties), out)
     return out
 
 
