@@ -69,7 +69,7 @@ class LinkConfig:
     rules: tuple[KeyRule, ...] = DEFAULT_RULES
     memory_limit: str | None = "3GB"
     threads: int | None = None
-    work_dir: Path | None = None  # where a run parks its records between stages (default: the system's temp)
+    work_dir: Path | None = None  # where a run parks its records and DuckDB spills (default: the system's temp)
     family_evidence: bool = True
     never_merge: NeverMerge = NeverMerge()
     m_from: pl.DataFrame | None = None  # with train: pairs known to match (record_id_l, record_id_r), e.g.
@@ -149,7 +149,7 @@ def link(paths: list[Path], config: LinkConfig = LinkConfig(), previous_ids: dic
             # to it (misaligned chunks make every later select or group_by copy the whole frame)
             records.write_parquet(parked, compression="lz4", row_group_size=max(records.height, 1))
         ids_frame = records.select(C.UID, C.RECORD_ID)
-        con = work_connection(config.memory_limit, config.threads)
+        con = work_connection(config.memory_limit, config.threads, Path(tmp) / "spill")
         try:
             db_api = DuckDBAPI(con)
             with stage("block"):

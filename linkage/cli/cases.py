@@ -24,6 +24,7 @@ from linkage.cli.common import (
     ModelOpt,
     ModelsDirOpt,
     RecordsArg,
+    WorkDirOpt,
     check_output,
     check_thresholds,
     fail,
@@ -59,6 +60,7 @@ def referrals(
     existing_at: Annotated[float, typer.Option(help="family score for existing_case")] = CaseConfig.existing,
     review_at: Annotated[float, typer.Option(help="family score for review")] = CaseConfig.review,
     memory_limit: Annotated[str, typer.Option(help="DuckDB memory limit for the run")] = "3GB",
+    work_dir: WorkDirOpt = None,
     reports_dir: Annotated[Optional[Path], typer.Option(
         "--reports", help="also write the duplicate-case, misdirected-support and TANF feedback reports here")] = None,
     persons: Annotated[Optional[Path], typer.Option(help="also write the persons file (record_id, person_id, ...)")] = None,
@@ -89,7 +91,7 @@ def referrals(
                         referrals=CaseConfig(existing=existing_at, review=review_at), decisions=out)
         return
     config = LinkConfig(model=model, models_dir=models_dir, link_threshold=link_threshold, review_threshold=review_threshold,
-                        memory_limit=memory_limit)
+                        memory_limit=memory_limit, work_dir=work_dir)
     result, summary, run_id = link_and_publish(records, config, db)
     decisions = check_referrals(result.records, result.pairs, CaseConfig(
         existing=existing_at, review=review_at, link_threshold=result.thresholds.link))

@@ -40,6 +40,10 @@ RecordsArg = Annotated[list[Path], typer.Argument(help="CSV or Parquet files in 
 DbOpt = Annotated[Path, typer.Option("--db", help="DuckDB store")]
 ModelOpt = Annotated[Optional[str], typer.Option(
     "--model", help="model version under models/ or a model directory (default: the latest accepted version)")]
+WorkDirOpt = Annotated[Optional[Path], typer.Option(
+    "--work-dir", exists=True, file_okay=False, dir_okay=True, writable=True,
+    help="where a run keeps its standardized records and DuckDB spills (default: the system's temp "
+         "directory; about 0.13 GB per million records, more when DuckDB spills)")]
 ModelsDirOpt = Annotated[Optional[Path], typer.Option(
     "--models-dir", envvar="LINKAGE_MODELS_DIR", help="where model versions live (default: the project's models/)")]
 

@@ -16,6 +16,7 @@ from linkage.cli.common import (
     ModelOpt,
     ModelsDirOpt,
     RecordsArg,
+    WorkDirOpt,
     check_output,
     check_thresholds,
     fail,
@@ -53,6 +54,7 @@ def dedupe(
     link_threshold: Annotated[Optional[float], typer.Option(help="override the model's link threshold")] = None,
     review_threshold: Annotated[Optional[float], typer.Option(help="override the model's review threshold")] = None,
     memory_limit: Annotated[str, typer.Option(help="DuckDB memory limit for the run")] = "3GB",
+    work_dir: WorkDirOpt = None,
     labels: Annotated[Optional[Path], typer.Option(
         help="truth file (record_id, label): adds blocking recall per rule and precision/recall")] = None,
     blocking_report: Annotated[bool, typer.Option(help="print comparisons (and recall) per blocking rule")] = False,
@@ -82,7 +84,8 @@ def dedupe(
             fail("--save-model goes with --train (a loaded version is already saved)", 2)
         new_version_path(save_model_as, models_dir)
     config = LinkConfig(model=save_model_as if train else model, models_dir=models_dir, train=train,
-                        link_threshold=link_threshold, review_threshold=review_threshold, memory_limit=memory_limit)
+                        link_threshold=link_threshold, review_threshold=review_threshold, memory_limit=memory_limit,
+                        work_dir=work_dir)
     truth = read_labels(labels) if labels else None
     result, summary, run_id = link_and_publish(records, config, db, truth)
     write_table(result.records.select(*PERSONS_FILE_COLUMNS), out)

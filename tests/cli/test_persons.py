@@ -115,3 +115,14 @@ def test_a_stricter_link_threshold_never_joins_more(small_data, first_run, tmp_p
     assert strict >= default
     p = run("dedupe", small_data / "records.csv", "--out", tmp_path / "x.csv", "--link-threshold", "1.5", check=False)
     assert p.returncode == 2 and "between 0 and 1" in p.stderr
+
+
+def test_work_dir_must_exist_and_is_left_clean(small_data, tmp_path):
+    p = run("dedupe", small_data / "records.csv", "--out", tmp_path / "p.csv", "--db", tmp_path / "s.duckdb",
+            "--work-dir", tmp_path / "nowhere", check=False)
+    assert p.returncode == 2 and "--work-dir" in p.stderr and "Traceback" not in p.stderr
+    work = tmp_path / "work"
+    work.mkdir()
+    run("dedupe", small_data / "records.csv", "--out", tmp_path / "p.csv", "--db", tmp_path / "s.duckdb",
+        "--work-dir", work)
+    assert pl.read_csv(tmp_path / "p.csv").height > 0 and list(work.iterdir()) == []
