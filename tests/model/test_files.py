@@ -37,3 +37,14 @@ def test_prior_scales_with_data_size():
     model = {"probability_two_random_records_match": 1e-4}
     assert for_record_count(model, 1001, 10001)["probability_two_random_records_match"] == pytest.approx(1e-5)
     assert for_record_count(model, None, 10)["probability_two_random_records_match"] == 1e-4
+
+
+def test_the_shipped_card_says_what_the_shipped_meta_says():
+    """The card is written from meta.json; an edit to one alone would be lost or contradicted."""
+    from pathlib import Path
+
+    from linkage.model import load_model
+    from linkage.model.files import CARD_FILE, model_card
+
+    shipped = Path(__file__).resolve().parents[2] / "models" / "default"
+    assert (shipped / CARD_FILE).read_text() == model_card(load_model(shipped))
