@@ -1,7 +1,7 @@
 """Where a batch run spends its time and memory, stage by stage.
 
     python -m benchmarks.stages --records 1000000 --seed 2024
-    python -m benchmarks.stages --records 5000000 --seed 2024 --memory-limit 3GB
+    python -m benchmarks.stages --records 5000000 --seed 2024 --memory-limit 3GB   # DuckDB's limit
 
 Runs `linkage.pipeline.link` in this process on a generated file (the shipped model, nothing
 written to a store) and samples this process's resident memory every 50 ms; prints each stage's
@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--records", type=int, default=1_000_000)
     ap.add_argument("--seed", type=int, default=2024)
     ap.add_argument("--data", type=Path, default=Path("data/bench"))
-    ap.add_argument("--memory-limit", default=LinkConfig.memory_limit, help="DuckDB's, for blocking and scoring")
+    ap.add_argument("--memory-limit", help="DuckDB's, for blocking and scoring (default: the pipeline's)")
     a = ap.parse_args(argv)
     d = ensure_data(a.records, a.seed, a.data)
     t0 = time.perf_counter()

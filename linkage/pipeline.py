@@ -67,7 +67,7 @@ class LinkConfig:
     link_threshold: float | None = None  # or override one of them
     review_threshold: float | None = None
     rules: tuple[KeyRule, ...] = DEFAULT_RULES
-    memory_limit: str | None = "3GB"
+    memory_limit: str | None = None  # DuckDB's for blocking and scoring (None: a quarter of the machine's memory)
     threads: int | None = None
     work_dir: Path | None = None  # where a run parks its records and DuckDB spills (default: the system's temp)
     family_evidence: bool = True

@@ -25,6 +25,7 @@ from linkage.cli.common import (
     ModelsDirOpt,
     RecordsArg,
     WorkDirOpt,
+    check_memory_limit,
     check_output,
     check_thresholds,
     fail,
@@ -59,7 +60,8 @@ def referrals(
     review_threshold: Annotated[Optional[float], typer.Option(help="override the model's review threshold")] = None,
     existing_at: Annotated[float, typer.Option(help="family score for existing_case")] = CaseConfig.existing,
     review_at: Annotated[float, typer.Option(help="family score for review")] = CaseConfig.review,
-    memory_limit: Annotated[str, typer.Option(help="DuckDB memory limit for the run")] = "3GB",
+    memory_limit: Annotated[Optional[str], typer.Option(
+        help="DuckDB memory limit for the run, e.g. 4GB (default: a quarter of this machine's memory)")] = None,
     work_dir: WorkDirOpt = None,
     reports_dir: Annotated[Optional[Path], typer.Option(
         "--reports", help="also write the duplicate-case, misdirected-support and TANF feedback reports here")] = None,
@@ -76,6 +78,7 @@ def referrals(
     check_output(quarantine, "--quarantine")
     if persons:
         check_output(persons, "--persons")
+    check_memory_limit(memory_limit)
     check_thresholds(link_threshold=link_threshold, review_threshold=review_threshold, existing_at=existing_at,
                      review_at=review_at)
     if review_at > existing_at:

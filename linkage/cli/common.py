@@ -2,6 +2,7 @@
 bar, and publishing a run to the store."""
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import Annotated, Callable, NoReturn, Optional, TypeVar
@@ -62,6 +63,14 @@ def check_thresholds(**values: float | None) -> None:
     for name, value in values.items():
         if value is not None and not 0 < value < 1:
             fail(f"--{name.replace('_', '-')} {value}: a match probability strictly between 0 and 1", 2)
+
+
+MEMORY_SIZE = re.compile(r"^\d+(\.\d+)?\s*(K|M|G|T)i?B$", re.IGNORECASE)
+
+
+def check_memory_limit(value: str | None) -> None:
+    if value is not None and not MEMORY_SIZE.match(value.strip()):
+        fail(f"--memory-limit {value}: a size such as 4GB or 6GiB", 2)
 
 
 def write_table(df: pl.DataFrame, path: Path) -> None:

@@ -17,6 +17,7 @@ from linkage.cli.common import (
     ModelsDirOpt,
     RecordsArg,
     WorkDirOpt,
+    check_memory_limit,
     check_output,
     check_thresholds,
     fail,
@@ -53,7 +54,8 @@ def dedupe(
     quarantine: Annotated[Optional[Path], typer.Option(help="quarantine file (default: next to --out)")] = None,
     link_threshold: Annotated[Optional[float], typer.Option(help="override the model's link threshold")] = None,
     review_threshold: Annotated[Optional[float], typer.Option(help="override the model's review threshold")] = None,
-    memory_limit: Annotated[str, typer.Option(help="DuckDB memory limit for the run")] = "3GB",
+    memory_limit: Annotated[Optional[str], typer.Option(
+        help="DuckDB memory limit for the run, e.g. 4GB (default: a quarter of this machine's memory)")] = None,
     work_dir: WorkDirOpt = None,
     labels: Annotated[Optional[Path], typer.Option(
         help="truth file (record_id, label): adds blocking recall per rule and precision/recall")] = None,
@@ -68,6 +70,7 @@ def dedupe(
     check_output(out, "--out")
     quarantine = quarantine or out.with_name(f"{out.stem}.quarantine{out.suffix}")
     check_output(quarantine, "--quarantine")
+    check_memory_limit(memory_limit)
     check_thresholds(link_threshold=link_threshold, review_threshold=review_threshold)
     if engine not in ("duckdb", "spark"):
         fail(f"--engine {engine}: use duckdb or spark", 2)

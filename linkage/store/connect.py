@@ -10,16 +10,34 @@ import time
 from pathlib import Path
 
 import duckdb
+import psutil
 
 from linkage.errors import StoreError
 
 
-def work_connection(memory_limit: str | None = "3GB", threads: int | None = None,
+def default_work_memory() -> str:
+    """A quarter of the memory the machine (or its container) has. DuckDB's own default is 80%, but a
+    run holds polars frames and Python objects beside it. Measured on 24 GB at 5 million records:
+    6 GiB scored the pairs in 33.6 s against 45.0 s with 3 GiB, for 0.14 GB more peak; at 1 million
+    records DuckDB stays under 3 GiB either way."""
+    total = psutil.virtual_memory().total
+    try:  # a container's limit (cgroup v2); "max" when there is none
+        total = min(total, int(Path("/sys/fs/cgroup/memory.max").read_text().strip()))
+    except (OSError, ValueError):
+        pass
+    return f"{max(1024, total // 4 // 2**20)}MiB"
+
+
+def work_connection(memory_limit: str | None = None, threads: int | None = None,
                     temp_dir: Path | None = None) -> duckdb.DuckDBPyConnection:
-    """An in-memory database for one run; spills to `temp_dir` past `memory_limit`."""
+    """An in-memory database for one run; spills to `temp_dir` past `memory_limit` (default:
+    `default_work_memory()`)."""
     con = duckdb.connect(":memory:")
-    if memory_limit:
-        con.execute(f"SET memory_limit = '{memory_limit}'")
+    limit = memory_limit or default_work_memory()
+    try:
+        con.execute(f"SET memory_limit = '{limit}'")
+    except duckdb.Error as e:
+        raise StoreError(f"memory limit {limit!r} is not a size DuckDB understands (use e.g. 4GB or 6GiB): {e}") from e
     if threads:
         con.execute(f"SET threads = {int(threads)}")
     spill = temp_dir or Path(tempfile.gettempdir()) / "linkage_spill"

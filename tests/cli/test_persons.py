@@ -126,3 +126,10 @@ def test_work_dir_must_exist_and_is_left_clean(small_data, tmp_path):
     run("dedupe", small_data / "records.csv", "--out", tmp_path / "p.csv", "--db", tmp_path / "s.duckdb",
         "--work-dir", work)
     assert pl.read_csv(tmp_path / "p.csv").height > 0 and list(work.iterdir()) == []
+
+
+def test_a_memory_limit_that_is_not_a_size_exits_2(small_data, tmp_path):
+    p = run("dedupe", small_data / "records.csv", "--out", tmp_path / "p.csv", "--db", tmp_path / "s.duckdb",
+            "--memory-limit", "lots", check=False)
+    assert p.returncode == 2 and "--memory-limit" in p.stderr and "Traceback" not in p.stderr
+    assert not (tmp_path / "p.csv").exists()
