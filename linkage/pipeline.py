@@ -194,18 +194,13 @@ def _labels_by_uid(labels: pl.DataFrame | None, ids_frame: pl.DataFrame) -> pl.D
                                         pl.col(labels.columns[1]).alias("label")), on=C.RECORD_ID).select(C.UID, "label")
 
 
+@cyclic_gc_paused()
 def cluster_persons(records: pl.DataFrame, scored: pl.DataFrame, link_threshold: float,
                     family_evidence: bool = True, never_merge: NeverMerge = NeverMerge(),
                     reviewed: pl.DataFrame | None = None) -> tuple[Clusters, int]:
     """Constrained clustering of the pairs at or above the link threshold, then family evidence.
 
     reviewed: (uid_l, uid_r, decision) clerical decisions; they come before any score."""
-    with cyclic_gc_paused():
-        return _cluster_persons(records, scored, link_threshold, family_evidence, never_merge, reviewed)
-
-
-def _cluster_persons(records: pl.DataFrame, scored: pl.DataFrame, link_threshold: float, family_evidence: bool,
-                     never_merge: NeverMerge, reviewed: pl.DataFrame | None) -> tuple[Clusters, int]:
     clusters = Clusters(RecordFacts.from_frame(records, never_merge))
     strong = scored.filter(pl.col("match_probability") >= link_threshold).select("uid_l", "uid_r", "match_weight")
     if reviewed is not None and reviewed.height:

@@ -2,7 +2,6 @@
 bar, and publishing a run to the store."""
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 from typing import Annotated, Callable, NoReturn, Optional, TypeVar
@@ -15,7 +14,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from linkage import columns as C
-from linkage.errors import InvalidInputError, LinkageError
+from linkage.errors import InvalidInputError, LinkageError, StoreError
 from linkage.persons import FITS_TWO
 from linkage.pipeline import LinkConfig, LinkResult, link
 from linkage.store import (
@@ -27,6 +26,7 @@ from linkage.store import (
     publish_run,
     store_connection,
 )
+from linkage.store.connect import check_memory_limit as store_check_memory_limit
 from linkage.store.review import read_labels as read_review_labels
 
 T = TypeVar("T")
@@ -65,12 +65,12 @@ def check_thresholds(**values: float | None) -> None:
             fail(f"--{name.replace('_', '-')} {value}: a match probability strictly between 0 and 1", 2)
 
 
-MEMORY_SIZE = re.compile(r"^\d+(\.\d+)?\s*(K|M|G|T)i?B$", re.IGNORECASE)
-
-
 def check_memory_limit(value: str | None) -> None:
-    if value is not None and not MEMORY_SIZE.match(value.strip()):
-        fail(f"--memory-limit {value}: a size such as 4GB or 6GiB", 2)
+    if value is not None:
+        try:
+            store_check_memory_limit(value)
+        except StoreError as e:
+            fail(f"--memory-limit {value}: {e}", 2)
 
 
 def write_table(df: pl.DataFrame, path: Path) -> None:

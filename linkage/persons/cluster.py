@@ -23,7 +23,8 @@ REVIEWED_APART = "a reviewer decided: not a match"
 def cyclic_gc_paused() -> Iterator[None]:
     """Clustering holds millions of small lists and makes millions more, and no reference cycles:
     Python's cycle collector would walk all of them again and again for nothing (measured: 11 of 67
-    seconds at 5 million records, 2 of 11 at 1 million). Reference counting still frees everything."""
+    seconds at 5 million records, 2 of 11 at 1 million). Reference counting still frees everything.
+    A `with` block or a decorator (`@cyclic_gc_paused()`)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:

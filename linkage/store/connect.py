@@ -28,16 +28,28 @@ def default_work_memory() -> str:
     return f"{max(1024, total // 4 // 2**20)}MiB"
 
 
+def check_memory_limit(limit: str) -> None:
+    """Raise StoreError unless DuckDB reads `limit` as a size: a command checks it before a run starts."""
+    con = duckdb.connect(":memory:")
+    try:
+        _set_memory_limit(con, limit)
+    finally:
+        con.close()
+
+
+def _set_memory_limit(con: duckdb.DuckDBPyConnection, limit: str) -> None:
+    try:
+        con.execute(f"SET memory_limit = '{limit}'")
+    except duckdb.Error as e:
+        raise StoreError(f"memory limit {limit!r} is not a size DuckDB understands (use e.g. 4GB or 6GiB): {e}") from e
+
+
 def work_connection(memory_limit: str | None = None, threads: int | None = None,
                     temp_dir: Path | None = None) -> duckdb.DuckDBPyConnection:
     """An in-memory database for one run; spills to `temp_dir` past `memory_limit` (default:
     `default_work_memory()`)."""
     con = duckdb.connect(":memory:")
-    limit = memory_limit or default_work_memory()
-    try:
-        con.execute(f"SET memory_limit = '{limit}'")
-    except duckdb.Error as e:
-        raise StoreError(f"memory limit {limit!r} is not a size DuckDB understands (use e.g. 4GB or 6GiB): {e}") from e
+    _set_memory_limit(con, memory_limit or default_work_memory())
     if threads:
         con.execute(f"SET threads = {int(threads)}")
     spill = temp_dir or Path(tempfile.gettempdir()) / "linkage_spill"

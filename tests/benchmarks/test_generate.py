@@ -1,3 +1,7 @@
+import polars as pl
+import pytest
+
+from benchmarks import names as N
 from benchmarks.generate import generate
 
 
@@ -19,11 +23,6 @@ def test_records_target_and_bad_rows():
 
 
 def test_a_statewide_file_spans_counties_and_each_family_stays_in_its_own():
-    import polars as pl
-    import pytest
-
-    from benchmarks import names as N
-
     one = generate(families=300, seed=4)["records"]
     assert set(one.filter(pl.col("zip") != "")["zip"].str.slice(0, 3)) <= {z for _, z in N.CITIES}
     d = generate(families=300, seed=4, counties=4)

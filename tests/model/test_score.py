@@ -1,11 +1,16 @@
 """The shipped model, scored through Splink on pairs a caseworker would judge by eye."""
+import json
+
 import duckdb
+import polars as pl
 import pytest
 from splink import DuckDBAPI
 
+from blocking import candidate_pairs
 from linkage.ingest import validate
 from linkage.model import load_model, score
-from linkage.model.comparisons import COMPARISON_COLUMNS
+from linkage.model.comparisons import COMPARISON_COLUMNS, EARLIER_CONDITIONS
+from linkage.rules import DEFAULT_RULES, SAME_CASE
 from linkage.standardize import standardize
 from tests.conftest import person, records_frame
 
@@ -47,3 +52,27 @@ def test_a_placeholder_ssn_is_no_evidence():
     same_placeholder = scored({**person("X", "JOHN", "SMITH", dob="1975-05-05"), "ssn": "999999999"},)
     no_ssn = scored(person("X", "JOHN", "SMITH", dob="1975-05-05"))
     assert same_placeholder[1] == pytest.approx(no_ssn[1])
+
+
+def test_the_hamming_pre_tests_change_no_score(small_data):
+    """Two levels test Hamming distance before the edit distance (a speed-up); the model as saved
+    before, without that test, scores every pair of a generated county the same."""
+    recs = standardize(validate(pl.read_csv(small_data / "records.csv", infer_schema=False)).records)
+    current = load_model("default").splink
+    earlier = json.dumps(current)
+    for old, new in EARLIER_CONDITIONS.items():
+        assert json.dumps(new) in earlier
+        earlier = earlier.replace(json.dumps(new), json.dumps(old))
+    out = []
+    for model in (current, json.loads(earlier)):
+        con = duckdb.connect()
+        con.register("src", recs.select("uid", *COMPARISON_COLUMNS))
+        con.execute("CREATE TABLE std_records AS SELECT * FROM src")
+        candidate_pairs(con, recs, list(DEFAULT_RULES), "pairs", SAME_CASE)
+        out.append(score(DuckDBAPI(con), "std_records", "pairs", model, min_probability=0.0).sort("uid_l", "uid_r"))
+    reached = con.sql(  # the pre-tested levels are reached: some pairs are a digit or a transposition apart
+        "SELECT count(*) FILTER (l.dob_str <> r.dob_str AND damerau_levenshtein(l.dob_str, r.dob_str) = 1), "
+        "count(*) FILTER (hamming(l.ssn_std, r.ssn_std) = 2 AND damerau_levenshtein(l.ssn_std, r.ssn_std) = 1) "
+        "FROM pairs p JOIN std_records l ON l.uid = p.join_key_l JOIN std_records r ON r.uid = p.join_key_r").fetchall()[0]
+    assert min(reached) > 0, reached
+    assert out[0].height > 1000 and out[0].equals(out[1])

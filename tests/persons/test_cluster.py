@@ -167,3 +167,10 @@ def test_the_cycle_collector_is_paused_only_while_clustering():
         assert not gc.isenabled()  # a caller's own choice is left alone
     finally:
         gc.enable()
+
+
+    @cyclic_gc_paused()
+    def clustering() -> bool:
+        return gc.isenabled()
+
+    assert clustering() is False and gc.isenabled()  # as a decorator, each call
