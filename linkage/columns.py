@@ -50,6 +50,7 @@ MN = "mn"
 SN = "sn"  # surname, normalized, tokens joined by a space
 SN_TOKENS = "sn_tokens"  # surname tokens without particles (DE, LA, Y, ...)
 SN_META = "sn_meta"  # metaphone of each surname token (list)
+SN_CANON = "sn_canon"  # nickname groups of the surname tokens (list): TIM in the surname field of a swapped name
 SUFFIX_STD = "sfx"
 DOB_DATE = "dob_date"
 DOB_STR = "dob_str"  # YYYYMMDD

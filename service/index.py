@@ -20,7 +20,7 @@ from linkage.model import SavedModel, for_record_count
 from linkage.model.comparisons import COMPARISON_COLUMNS
 from linkage.model.inmemory import Evidence, PairScorer
 from linkage.rules import DEFAULT_RULES
-from linkage.standardize import add_refining_keys
+from linkage.standardize import complete_stored
 from linkage.store import CurrentResult
 
 RULE_COLUMNS = tuple(dict.fromkeys(c for r in DEFAULT_RULES for c in r.columns))
@@ -89,9 +89,7 @@ class PersonIndex:
 
     @classmethod
     def build(cls, current: CurrentResult, model: SavedModel) -> "PersonIndex":
-        stored = current.records
-        if C.ZIP3 not in stored.columns:  # a store written before blocks were split by region
-            stored = add_refining_keys(stored)
+        stored = complete_stored(current.records)  # a store written by an earlier version
         cols = [c for c in INDEX_COLUMNS if c in stored.columns]
         records = stored.select(cols).with_columns(pl.int_range(0, pl.len(), dtype=pl.Int64).alias(C.UID))
         places = protected_places(records)

@@ -81,15 +81,28 @@ def _comparison(name: str, levels: list, description: str) -> cl.CustomCompariso
                                comparison_description=description)
 
 
-SWAPPED = (f"(list_has_any({C.FN_TOKENS}_l, {C.SN_TOKENS}_r) "
-           f"AND list_has_any({C.SN_TOKENS}_l, {C.FN_TOKENS}_r)) "
-           f"OR (jaro_winkler_similarity({C.FN}_l, {C.SN}_r) >= 0.9 "
-           f"AND jaro_winkler_similarity({C.SN}_l, {C.FN}_r) >= 0.9)")
+# First and last name swapped: each name agrees with the other record's other name, as a token or
+# a nickname (HARRIS CHRIS / CHRISTOPHER HARRIS: the same equivalence the first-name levels use), or
+# both whole names a typo apart. Nickname groups hold the token itself, so equal tokens agree too.
+_JW_SWAPPED = (f"(jaro_winkler_similarity({C.FN}_l, {C.SN}_r) >= 0.9 "
+               f"AND jaro_winkler_similarity({C.SN}_l, {C.FN}_r) >= 0.9)")
+SWAPPED = (f"(list_has_any({C.FN_CANON}_l, {C.SN_CANON}_r) "
+           f"AND list_has_any({C.SN_CANON}_l, {C.FN_CANON}_r)) OR {_JW_SWAPPED}")
+# Models saved before 2026-11-27 (session 8) state the swap on tokens only; kept with their twin.
+SWAPPED_TOKENS_ONLY = (f"(list_has_any({C.FN_TOKENS}_l, {C.SN_TOKENS}_r) "
+                       f"AND list_has_any({C.SN_TOKENS}_l, {C.FN_TOKENS}_r)) OR {_JW_SWAPPED}")
+
+
+def _jw_swapped(l: Record, r: Record) -> bool:
+    return _jw(l[C.FN], r[C.SN]) >= 0.9 and _jw(l[C.SN], r[C.FN]) >= 0.9
 
 
 def _swapped(l: Record, r: Record) -> bool:
-    return ((_any(l[C.FN_TOKENS], r[C.SN_TOKENS]) and _any(l[C.SN_TOKENS], r[C.FN_TOKENS]))
-            or (_jw(l[C.FN], r[C.SN]) >= 0.9 and _jw(l[C.SN], r[C.FN]) >= 0.9))
+    return (_any(l[C.FN_CANON], r[C.SN_CANON]) and _any(l[C.SN_CANON], r[C.FN_CANON])) or _jw_swapped(l, r)
+
+
+def _swapped_tokens_only(l: Record, r: Record) -> bool:
+    return (_any(l[C.FN_TOKENS], r[C.SN_TOKENS]) and _any(l[C.SN_TOKENS], r[C.FN_TOKENS])) or _jw_swapped(l, r)
 
 
 def first_name() -> cl.CustomComparison:
@@ -226,11 +239,12 @@ def default_comparisons(households: bool = True) -> list[cl.CustomComparison]:
     comparisons = [first_name(), surname(), date_of_birth(), ssn(), suffix(), middle_name(), sex(), address(households)]
     for earlier, now in EARLIER_CONDITIONS.items():
         PY_CONDITIONS[earlier] = PY_CONDITIONS[now]
+    PY_CONDITIONS[SWAPPED_TOKENS_ONLY] = _swapped_tokens_only
     return comparisons
 
 
 # Columns the comparisons read: what the scoring table must carry.
-COMPARISON_COLUMNS = (C.FN, C.FN_TOKENS, C.FN_CANON, C.SN, C.SN_TOKENS, C.SN_META, C.DOB_STR,
+COMPARISON_COLUMNS = (C.FN, C.FN_TOKENS, C.FN_CANON, C.SN, C.SN_TOKENS, C.SN_META, C.SN_CANON, C.DOB_STR,
                       C.DOB_YEAR, C.SSN_STD, C.SUFFIX_STD, C.MN, C.SEX_STD, C.STREET_STD, C.ZIP5, C.CITY_STD)
 
 

@@ -6,7 +6,7 @@ rules cannot, and clustering checks them between whole clusters so a third recor
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import jellyfish
@@ -18,7 +18,7 @@ from linkage import columns as C
 # What clustering, family evidence and the ambiguity check read of a record (an engine that ships
 # records to workers sends these).
 CLUSTER_COLUMNS = (C.UID, C.SOURCE_SYSTEM, C.CASE_ID, C.ROLE, C.ROLE_GROUP, C.CASE_STATUS, C.SSN_STD, C.SUFFIX_STD,
-                   C.DOB_STR, C.FN, C.SN, C.SEX_STD, C.FN_TOKENS, C.FN_CANON, C.MN, C.SN_TOKENS)
+                   C.DOB_STR, C.FN, C.SN, C.SEX_STD, C.FN_TOKENS, C.FN_CANON, C.MN, C.SN_TOKENS, C.SN_CANON)
 
 GENERATION_YEARS = 12  # birth years this far apart, and not a typo of each other: two generations
 
@@ -56,6 +56,7 @@ class RecordFacts:
     first_canon: list[list[str] | None]
     middle: list[str | None]
     surname_tokens: list[list[str] | None]
+    surname_canon: list[list[str] | None]  # nickname groups of the surname tokens, for a swapped name
     born_after: list[int | None]  # birth-year bounds from the case: a parent is older than the
     born_before: list[int | None]  # children of their case, a child younger than its parents
     rules: NeverMerge = NeverMerge()
@@ -70,13 +71,19 @@ class RecordFacts:
             first=shared(df[C.FN]), surname=shared(df[C.SN]), sex=shared(df[C.SEX_STD]),
             first_tokens=shared(df[C.FN_TOKENS]),
             first_canon=shared(df[C.FN_CANON]), middle=shared(df[C.MN]),
-            surname_tokens=shared(df[C.SN_TOKENS]),
+            surname_tokens=shared(df[C.SN_TOKENS]), surname_canon=shared(df[C.SN_CANON]),
             born_after=shared(bounds["born_after"]), born_before=shared(bounds["born_before"]),
             rules=rules,
         )
 
     def __len__(self) -> int:
         return len(self.case_key)
+
+    def with_person_bounds(self, df: pl.DataFrame, labels: np.ndarray) -> "RecordFacts":
+        """The same facts with birth-year bounds read per person (see `birth_year_bounds`); only
+        looser than per record, so clusters already formed stay valid."""
+        bounds = birth_year_bounds(df, labels=labels)
+        return replace(self, born_after=shared(bounds["born_after"]), born_before=shared(bounds["born_before"]))
 
 
 def shared(values: pl.Series) -> list:
@@ -102,24 +109,35 @@ MAX_CHILD_AGE = 22  # a child of an open case is under this age (support can run
 MIN_PARENT_AGE = 10
 
 
-def birth_year_bounds(df: pl.DataFrame, year_now: int | None = None) -> pl.DataFrame:
-    """Per record, the birth years its role allows (null where nothing is implied): a parent is
-    older than the children of their case and at least MIN_PARENT_AGE; a child of an open case is
-    younger than its parents and than MAX_CHILD_AGE."""
+def birth_year_bounds(df: pl.DataFrame, year_now: int | None = None, labels: np.ndarray | None = None) -> pl.DataFrame:
+    """Per record, the birth years its role allows (null where nothing is implied): the custodial
+    party is older than every child she cares for, an absent parent older than at least one (a TANF
+    assistance unit holds a mother's children by several fathers, each named on the case), and at
+    least MIN_PARENT_AGE; a child of an open case is younger than its caretaker and than at least one
+    parent, and than MAX_CHILD_AGE.
+
+    labels (per uid, the person so far): a member's birth year is read from all its person's records,
+    the latest a child's give and the earliest a parent's, so that one record's typo in the decade
+    (a child's 2020 typed 2000) cannot make its case's thin father "born after his child"."""
     year_now = year_now or date.today().year
     case = [C.SOURCE_SYSTEM, C.CASE_ID]
-    is_child = pl.col(C.ROLE) == "CH"
+    is_child, is_cp = pl.col(C.ROLE) == "CH", pl.col(C.ROLE) == "CP"
     year = pl.col(C.DOB_STR).str.slice(0, 4).cast(pl.Int32)
+    if labels is not None:
+        df = df.with_columns(pl.Series("_person", labels)).with_columns(
+            pl.when(is_child).then(year.max().over("_person")).otherwise(year.min().over("_person")).alias("_year"))
+        year = pl.col("_year")
     per_case = df.group_by(case).agg(
-        year.filter(is_child).min().alias("youngest_parent_bound"),
-        year.filter(~is_child).max().alias("oldest_child_bound"))
+        year.filter(is_child).min().alias("oldest_child"), year.filter(is_child).max().alias("youngest_child"),
+        year.filter(is_cp).max().alias("caretaker"), year.filter(~is_child).min().alias("oldest_parent"))
     open_case = pl.col(C.CASE_STATUS).fill_null("OPEN") == "OPEN"
     return df.select(*case, C.ROLE, C.CASE_STATUS).join(per_case, on=case, how="left", maintain_order="left").select(
         pl.when(is_child).then(pl.max_horizontal(
-            pl.col("oldest_child_bound") + PARENT_GAP_YEARS,
+            pl.col("caretaker") + PARENT_GAP_YEARS, pl.col("oldest_parent") + PARENT_GAP_YEARS,
             pl.when(open_case).then(pl.lit(year_now - MAX_CHILD_AGE)))).alias("born_after"),
         pl.when(~is_child).then(pl.min_horizontal(
-            pl.col("youngest_parent_bound") - PARENT_GAP_YEARS, pl.lit(year_now - MIN_PARENT_AGE))).alias("born_before"))
+            pl.when(is_cp).then(pl.col("oldest_child")).otherwise(pl.col("youngest_child")) - PARENT_GAP_YEARS,
+            pl.lit(year_now - MIN_PARENT_AGE))).alias("born_before"))
 
 
 def shares(x: list[str] | None, y: list[str] | None) -> bool:
@@ -128,8 +146,9 @@ def shares(x: list[str] | None, y: list[str] | None) -> bool:
 
 
 def swapped(f: RecordFacts, a: int, b: int) -> bool:
-    """The same two names with first and last swapped."""
-    return shares(f.first_tokens[a], f.surname_tokens[b]) and shares(f.surname_tokens[a], f.first_tokens[b])
+    """The same two names with first and last swapped (a name or its nickname: HARRIS CHRIS and
+    CHRISTOPHER HARRIS), as the model's swap level reads them."""
+    return shares(f.first_canon[a], f.surname_canon[b]) and shares(f.surname_canon[a], f.first_canon[b])
 
 
 def ssn_related(a: str, b: str) -> bool:
@@ -170,9 +189,9 @@ def first_names_distinct(f: RecordFacts, a: int, b: int, twin_ssns: bool = False
     if a_swapped and b_swapped:
         return False  # the same two names, first and last swapped
     if b_swapped:
-        fb, canon_b = f.surname[b] or fb, [f.surname[b] or fb]
+        fb, canon_b = f.surname[b] or fb, f.surname_canon[b] or [fb]
     elif a_swapped:
-        fa, canon_a = f.surname[a] or fa, [f.surname[a] or fa]
+        fa, canon_a = f.surname[a] or fa, f.surname_canon[a] or [fa]
     if fa == fb or shares(canon_a, canon_b) or shares(f.first_tokens[a], f.first_tokens[b]):
         return False
     if len(fa) == 1 or len(fb) == 1:

@@ -18,8 +18,10 @@ from linkage import columns as C
 from linkage.persons.ambiguity import ambiguous_links
 from linkage.persons.cluster import Clusters
 from linkage.persons.constraints import RecordFacts, dob_related, shares, ssn_related, swapped
+from linkage.standardize.names import default_nicknames
 
 SIMILAR = 0.88  # Jaro-Winkler: a typo, not another name
+TYPO_MIN_LENGTH = 4  # one edit between shorter names makes another name (ANA / AVA, JOE / JOSE)
 ROUNDS = 3
 
 
@@ -29,14 +31,36 @@ def first_names_agree(f: RecordFacts, a: int, b: int) -> bool:
         return False
     return (fa == fb or shares(f.first_canon[a], f.first_canon[b]) or shares(f.first_tokens[a], f.first_tokens[b])
             or ((len(fa) == 1 or len(fb) == 1) and fa[0] == fb[0])
-            or jellyfish.jaro_winkler_similarity(fa, fb) >= SIMILAR)
+            or jellyfish.jaro_winkler_similarity(fa, fb) >= SIMILAR
+            or _tokens_agree(f.first_tokens[a], f.first_tokens[b], nickname_typo=True))
 
 
 def surnames_agree(f: RecordFacts, a: int, b: int) -> bool:
     sa, sb = f.surname_tokens[a], f.surname_tokens[b]
     if not sa or not sb:
         return False
-    return shares(sa, sb) or jellyfish.jaro_winkler_similarity(" ".join(sorted(sa)), " ".join(sorted(sb))) >= SIMILAR
+    return (shares(sa, sb) or jellyfish.jaro_winkler_similarity(" ".join(sorted(sa)), " ".join(sorted(sb))) >= SIMILAR
+            or _tokens_agree(sa, sb))
+
+
+def _tokens_agree(xs: list[str] | None, ys: list[str] | None, nickname_typo: bool = False) -> bool:
+    """A token of one name is a typo of a token of the other (one edit: JOXE / JOSE, RRED / REED), or
+    with `nickname_typo` a nickname of a name one edit from it (EDDIE / EWARD). Only where the family
+    already ties the two records: alone, one edit between short names is another name."""
+    if not xs or not ys:
+        return False
+    for x in xs:
+        for y in ys:
+            if min(len(x), len(y)) >= TYPO_MIN_LENGTH and jellyfish.damerau_levenshtein_distance(x, y) <= 1:
+                return True
+            if nickname_typo and _near_nickname(x, y):
+                return True
+    return False
+
+
+def _near_nickname(x: str, y: str) -> bool:
+    table = default_nicknames()
+    return bool(table.near(x) & set(table.canon(y))) or bool(table.near(y) & set(table.canon(x)))
 
 
 def names_agree(f: RecordFacts, a: int, b: int) -> bool:
@@ -118,11 +142,13 @@ def apply_family_evidence(clusters: Clusters, records: pl.DataFrame, rounds: int
     fits as well (`ambiguous_links`): family evidence does not guess between siblings. (A parent's
     partners in several clusters are usually one man's unlinked records, so parents are not held back.)
     """
-    f = clusters.facts
     merged = 0
     agreed = pl.DataFrame(schema={"uid_a": pl.Int64, "uid_b": pl.Int64, "agree": pl.Boolean})
     for _ in range(rounds):
         labels = clusters.labels()
+        # the people found so far say a child's birth year better than one record of it (a typo in
+        # the decade), and here a thin parent's only bound is his case's children
+        clusters.facts = f = clusters.facts.with_person_bounds(records, labels)
         pairs = family_pairs(records, labels)
         agreed = pl.concat([agreed, _names_checked(f, pairs.join(agreed, on=["uid_a", "uid_b"], how="anti"))])
         accepted = pairs.join(agreed.filter("agree"), on=["uid_a", "uid_b"], how="semi", maintain_order="left")

@@ -19,9 +19,9 @@ from linkage.standardize.names import (
 )
 from linkage.standardize.ssn import ssn_digits, ssn_status, usable_ssn
 
-__all__ = ["standardize", "add_refining_keys", "NicknameTable", "default_nicknames", "STANDARD_COLUMNS"]
+__all__ = ["standardize", "add_refining_keys", "complete_stored", "NicknameTable", "default_nicknames", "STANDARD_COLUMNS"]
 
-STANDARD_COLUMNS = (C.FN, C.FN_TOKENS, C.FN_CANON, C.FN_META, C.MN, C.SN, C.SN_TOKENS, C.SN_META,
+STANDARD_COLUMNS = (C.FN, C.FN_TOKENS, C.FN_CANON, C.FN_META, C.MN, C.SN, C.SN_TOKENS, C.SN_META, C.SN_CANON,
                     C.SUFFIX_STD, C.DOB_STR, C.DOB_YEAR, C.DOB_MD, C.DOB_YM, C.DOB_YD, C.DOB_Y_MD, C.ROLE_GROUP, C.NAME_KEYS, C.SSN_STD, C.SSN_HEAD, C.SSN_TAIL, C.SSN_STATUS, C.SEX_STD,
                     C.STREET_STD, C.ZIP5, C.CITY_STD, C.ZIP3, C.HOUSE)
 
@@ -67,6 +67,7 @@ def standardize(records: pl.DataFrame, nicknames: NicknameTable | None = None) -
         map_unique(df[C.FN], lambda s: metaphone(s.split(" ")[0]), pl.String).alias(C.FN_META),
         map_unique(df["_snt"], lambda s: sorted({m for t in s.split(" ") if (m := metaphone(t))}),
                    pl.List(pl.String)).alias(C.SN_META),
+        map_unique(df["_snt"], lambda s: _canon(nicknames, s) if s else [], pl.List(pl.String)).alias(C.SN_CANON),
     )
     df = df.with_columns(pl.concat_list(C.FN_CANON, C.SN_TOKENS).list.unique().alias(C.NAME_KEYS),
                          pl.col(C.SSN_STD).str.slice(0, 5).alias(C.SSN_HEAD),
@@ -81,6 +82,20 @@ def add_refining_keys(df: pl.DataFrame) -> pl.DataFrame:
         pl.col(C.ZIP5).str.slice(0, 3).alias(C.ZIP3),
         pl.col(C.STREET_STD).str.extract(r"^(\d+) ").alias(C.HOUSE),
     )
+
+
+def complete_stored(df: pl.DataFrame, nicknames: NicknameTable | None = None) -> pl.DataFrame:
+    """Records read from a store written by an earlier version, with the standardized columns added
+    since (each derived from columns every store holds), so that the service and the workbench can
+    still match against it; a current store is returned as it is."""
+    if C.ZIP3 not in df.columns and C.ZIP5 in df.columns:
+        df = add_refining_keys(df)
+    if C.SN_CANON not in df.columns and C.SN_TOKENS in df.columns:
+        nicknames = nicknames or default_nicknames()
+        snt = df[C.SN_TOKENS].list.join(" ")
+        df = df.with_columns(map_unique(snt, lambda s: _canon(nicknames, s) if s else [], pl.List(pl.String))
+                             .alias(C.SN_CANON))
+    return df
 
 
 def _canon(nicknames: NicknameTable, first_name: str) -> list[str]:

@@ -49,6 +49,10 @@ def surname_tokens(tokens: pl.Expr) -> pl.Expr:
     return pl.when(kept.list.len() > 0).then(kept).otherwise(tokens)
 
 
+def _one_deletion(name: str) -> set[str]:
+    return {name[:i] + name[i + 1:] for i in range(len(name))}
+
+
 def joined(tokens: pl.Expr) -> pl.Expr:
     return tokens.list.join(" ").replace("", None)
 
@@ -61,6 +65,7 @@ class NicknameTable:
         for nick, formal in pairs:
             groups[nick].add(formal)
         self._groups = {k: sorted(v) for k, v in groups.items()}
+        self._deletion_index: dict[str, set[str]] | None = None
 
     @classmethod
     def from_csv(cls, path: Path | None = None) -> "NicknameTable":
@@ -74,6 +79,28 @@ class NicknameTable:
 
     def canon(self, name: str) -> list[str]:
         return sorted({name, *self._groups.get(name, [])})
+
+    def near(self, name: str, min_length: int = 4) -> set[str]:
+        """The formal names that the table's names within one typing error of `name` stand for
+        (EWARD -> EDWARD, WLLIAM -> WILLIAM): a nickname and a typo on one name. Names shorter than
+        `min_length` have too many neighbours to say."""
+        if len(name) < min_length:
+            return set(self.canon(name))
+        index = self._deletions()
+        found = {n for v in _one_deletion(name) | {name} for n in index.get(v, ())
+                 if jellyfish.damerau_levenshtein_distance(n, name) <= 1}
+        return {c for n in found | {name} for c in self.canon(n)}
+
+    def _deletions(self) -> dict[str, set[str]]:
+        """Every known name and each of its one-letter deletions -> the names: two strings one edit
+        apart share a deletion (or one is a deletion of the other)."""
+        if self._deletion_index is None:
+            index: dict[str, set[str]] = defaultdict(set)
+            for n in {*self._groups, *(f for v in self._groups.values() for f in v)}:
+                for v in _one_deletion(n) | {n}:
+                    index[v].add(n)
+            self._deletion_index = dict(index)
+        return self._deletion_index
 
     def same_person(self, a: str, b: str) -> bool:
         return bool(set(self.canon(a)) & set(self.canon(b)))

@@ -85,10 +85,11 @@ def standardize_one(raw: dict, nicknames: NicknameTable | None = None) -> dict:
     ssn = digits if status in ("valid", "itin") else None
     dob = r.get(C.DOB_DATE) or parse_date(r.get(C.DOB))
     canon = sorted({c for tok in fn.split(" ") for c in nicknames.canon(tok)}) if fn else None
+    sn_canon = None if sn_tokens is None else sorted({c for tok in sn_tokens for c in nicknames.canon(tok)})
     sn_meta = None if sn_tokens is None else sorted({m for t in " ".join(sn_tokens).split(" ") if (m := metaphone(t))})
     out = {
         C.FN: fn, C.FN_TOKENS: fn_rest, C.FN_CANON: canon, C.FN_META: metaphone(fn.split(" ")[0]) if fn else None,
-        C.MN: mn, C.SN: sn, C.SN_TOKENS: sn_tokens, C.SN_META: sn_meta,
+        C.MN: mn, C.SN: sn, C.SN_TOKENS: sn_tokens, C.SN_META: sn_meta, C.SN_CANON: sn_canon,
         C.SUFFIX_STD: sfx_field or ln_sfx or fn_sfx or mn_sfx,
         C.SSN_STATUS: status, C.SSN_STD: ssn, C.SSN_HEAD: ssn[:5] if ssn else None, C.SSN_TAIL: ssn[5:9] if ssn else None,
         C.ROLE_GROUP: "child" if (r.get(C.ROLE) or "").upper() == "CH" else "parent",

@@ -23,6 +23,7 @@ from linkage.model import SavedModel, Thresholds, for_record_count, resolve_mode
 from linkage.model.comparisons import COMPARISON_COLUMNS
 from linkage.pipeline import cluster_persons, reviewed_by_uid
 from linkage.review.estimates import DEFAULT_THRESHOLDS, from_review, from_truth, ordered, threshold_curve
+from linkage.standardize import complete_stored
 from linkage.store import load_current, store_connection
 from linkage.store.review import read_labels
 
@@ -53,7 +54,7 @@ class Workbench:
         if isinstance(truth, (str, Path)):
             truth = pl.read_csv(truth, infer_schema=False)
         run_review = float(rows[0][0]) if rows else Thresholds().review
-        return cls(resolve_model(model, models_dir), current.records.sort(C.UID), current.pairs, current.run_id,
+        return cls(resolve_model(model, models_dir), complete_stored(current.records).sort(C.UID), current.pairs, current.run_id,
                    run_review, reviewed, truth, models_dir)
 
     # --- the numbers ----------------------------------------------------------------------------------

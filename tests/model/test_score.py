@@ -9,7 +9,9 @@ from splink import DuckDBAPI
 from blocking import candidate_pairs
 from linkage.ingest import validate
 from linkage.model import load_model, score
-from linkage.model.comparisons import COMPARISON_COLUMNS, EARLIER_CONDITIONS
+from linkage import columns as C
+from linkage.model.comparisons import COMPARISON_COLUMNS, EARLIER_CONDITIONS, SWAPPED, SWAPPED_TOKENS_ONLY
+from linkage.model.inmemory import PairScorer
 from linkage.rules import DEFAULT_RULES, SAME_CASE
 from linkage.standardize import standardize
 from tests.conftest import person, records_frame
@@ -37,6 +39,13 @@ def test_one_person_with_the_errors_of_domain_md_scores_high():
         {**BASE, "first_name": "GARCIA LOPEZ", "last_name": "GUADALUPE"},        # first and last swapped
     )
     assert min(p.values()) >= 0.9, p
+
+
+def test_first_and_last_swapped_with_a_nickname_is_a_swap():
+    """LUPE GARCIA LOPEZ typed into the wrong fields, no SSN: as strong as the plain swap."""
+    p = scored({**BASE, "first_name": "GARCIA LOPEZ", "last_name": "LUPE", "ssn": ""},
+               {**BASE, "first_name": "GARCIA LOPEZ", "last_name": "GUADALUPE", "ssn": ""})
+    assert p[1] >= 0.9 and p[1] == pytest.approx(p[2]), p
 
 
 def test_different_people_score_low():
@@ -76,3 +85,22 @@ def test_the_hamming_pre_tests_change_no_score(small_data):
         "FROM pairs p JOIN std_records l ON l.uid = p.join_key_l JOIN std_records r ON r.uid = p.join_key_r").fetchall()[0]
     assert min(reached) > 0, reached
     assert out[0].height > 1000 and out[0].equals(out[1])
+
+
+def test_a_model_saved_before_the_nickname_swap_scores_in_memory_as_in_splink(small_data):
+    """A model saved before session 8 states the swap level on tokens only; the service (in-memory
+    twin) and the batch (Splink) must still agree on it, and it must not read the new column."""
+    recs = standardize(validate(pl.read_csv(small_data / "records.csv", infer_schema=False)).records)
+    current = json.dumps(load_model("default").splink)
+    assert current.count(json.dumps(SWAPPED)) == 2
+    earlier = json.loads(current.replace(json.dumps(SWAPPED), json.dumps(SWAPPED_TOKENS_ONLY)))
+    con = duckdb.connect()
+    con.register("src", recs.select("uid", *COMPARISON_COLUMNS).drop(C.SN_CANON))
+    con.execute("CREATE TABLE std_records AS SELECT * FROM src")
+    candidate_pairs(con, recs, list(DEFAULT_RULES), "pairs", SAME_CASE)
+    out = score(DuckDBAPI(con), "std_records", "pairs", earlier, min_probability=0.0)
+    scorer = PairScorer.from_records(earlier, recs)
+    rows = recs.select("uid", *COMPARISON_COLUMNS).drop(C.SN_CANON).rows_by_key("uid", named=True, unique=True)
+    ours = [scorer.weight(rows[a], rows[b]) for a, b in zip(out["uid_l"].to_list(), out["uid_r"].to_list())]
+    assert out.height > 1000
+    assert (pl.Series(ours) - out["match_weight"]).abs().max() < 1e-6

@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 
 from linkage.ingest import validate
 from linkage.persons import Clusters, RecordFacts, apply_family_evidence, cluster_edges
@@ -63,6 +64,29 @@ def test_thin_absent_parent_linked_through_the_family():
     labels = c.labels()
     assert labels[1] == labels[4]
     assert labels[6] not in (labels[1],)  # another JIMMY PARK with no shared family stays apart
+
+
+@pytest.mark.parametrize("first,last", [("JIMMI", "PARK"),      # a typo of his nickname
+                                        ("JIMMY", "PAKR LEE"),   # a typo in one of two surnames
+                                        ("PARK", "JIM")])        # first and last swapped, a nickname
+def test_thin_absent_parent_written_with_two_variations_is_linked_through_the_family(first, last):
+    rows = park_family(child="MINA", born="2015-02-02")
+    rows[4] = {**rows[4], "first_name": first, "last_name": last}
+    records, c = setup(*rows)
+    edges(c, (0, 3, 20.0), (2, 5, 15.0))
+    apply_family_evidence(c, records)
+    assert c.labels()[1] == c.labels()[4]
+
+
+def test_a_typo_in_a_childs_birth_decade_does_not_make_the_father_too_young():
+    """The referral types MINA's 2015 as 2005; the father, born 1996, would be "born after" a 2005
+    child of his case. MINA's IV-D record says 2015, and the person's latest birth year counts."""
+    rows = park_family(child="MINA", born="2005-02-02")
+    rows[1] = {**rows[1], "dob": "1996-09-11"}
+    records, c = setup(*rows)
+    edges(c, (0, 3, 20.0), (2, 5, 15.0))
+    apply_family_evidence(c, records)
+    assert c.labels()[1] == c.labels()[4]
 
 
 def test_family_evidence_never_overrides_a_conflict():

@@ -53,6 +53,12 @@ def test_typo_nickname_and_swap_are_not_twins():
     assert [conflict(f, 0, i) for i in (1, 2, 3)] == [None, None, None]
 
 
+def test_a_swap_written_with_a_nickname_is_not_twins():
+    f = facts(person("R1", "CHRISTOPHER", "HARRIS", case="D1", dob="1984-09-25"),
+              person("R2", "HARRIS", "CHRIS", case="E1", system="IV-E", dob="1984-09-25"))
+    assert conflict(f, 0, 1) is None
+
+
 def test_parent_and_child_of_the_same_name():
     f = facts(person("R1", "MARIA", "LOPEZ", case="D1", dob="1985-04-04"),
               person("R2", "MARIA", "LOPEZ", case="D2", role="CH", dob="2012-04-04"))
@@ -84,6 +90,21 @@ def test_a_thin_father_cannot_be_born_after_his_childs_namesake():
               person("R3", "ADAM", "PHILLIPS", case="A2", system="IV-A", role="CH", dob="2010-05-17"))
     assert f.born_before[0] == 2000
     assert conflict(f, 0, 2) == "birth years impossible for the roles in their cases"
+
+
+def test_an_absent_parent_need_only_be_older_than_one_child_of_a_tanf_case():
+    """A TANF case holds the mother's children by two fathers; the thin NCP (born 2003, father of
+    the 2025 baby) is not "too young" for the 2013 half-sister. The mother is older than both."""
+    rows = [person("CP", "NATALIE", "BAILEY", case="A1", system="IV-A", role="CP", dob="1975-07-01"),
+            person("CH1", "NANCY", "BAILEY", case="A1", system="IV-A", role="CH", dob="2013-07-06"),
+            person("CH2", "ANDREW", "LEWIS", case="A1", system="IV-A", role="CH", dob="2025-07-14"),
+            person("NCP", "ANDREW", "LEWIS", case="A1", system="IV-A", role="NCP"),
+            person("D-NCP", "ANDREW", "LEWIS", case="D1", role="NCP", dob="2003-08-27"),
+            person("E-CH", "ANDREW", "LEWIS", case="E1", system="IV-E", role="CH", dob="2025-07-14")]
+    f = facts(*rows)
+    assert f.born_before[3] == 2013 and f.born_before[0] == 2001
+    assert conflict(f, 3, 4) is None
+    assert conflict(f, 3, 5) == "birth years impossible for the roles in their cases"  # not his son
 
 
 def test_twins_written_with_first_and_last_swapped_are_still_twins():

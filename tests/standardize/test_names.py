@@ -41,6 +41,20 @@ def test_nickname_table_is_symmetric_through_the_formal_name():
     assert not nick.same_person("PATRICK", "PATRICIA")  # PAT stands for both, they are not one name
 
 
+def test_a_nickname_in_the_surname_field_has_its_nickname_groups():
+    """HARRIS CHRIS: the first name typed into the surname field keeps its equivalence to CHRISTOPHER."""
+    out = std([person("R1", "Harris", "Chris"), person("R2", "Ana", "Garcia-Lopez")])
+    assert "CHRISTOPHER" in out["sn_canon"][0] and out["sn_canon"][1].to_list() == ["GARCIA", "LOPEZ"]
+
+
+def test_names_one_typing_error_from_a_known_name_stand_for_its_formal_names():
+    nick = NicknameTable.from_csv()
+    assert "EDWARD" in nick.near("EWARD") and "WILLIAM" in nick.near("WLLIAM")  # a letter out
+    assert "JOSEPH" in nick.near("JOFSEPH") and "JAMES" in nick.near("JIMMI")  # a letter in, a letter wrong
+    assert nick.near("ANA") == set(nick.canon("ANA"))  # three letters: too many neighbours to guess
+    assert nick.near("XQZWV") == {"XQZWV"}
+
+
 def test_custom_nickname_table(tmp_path):
     p = tmp_path / "n.csv"
     p.write_text("nickname,formal,language\nZEKE,EZEKIEL,en\n")
