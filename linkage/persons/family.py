@@ -60,7 +60,7 @@ def _tokens_agree(xs: list[str] | None, ys: list[str] | None, nickname_typo: boo
 
 def _near_nickname(x: str, y: str) -> bool:
     table = default_nicknames()
-    return bool(table.near(x) & set(table.canon(y))) or bool(table.near(y) & set(table.canon(x)))
+    return not table.near(x).isdisjoint(table.canon_set(y)) or not table.near(y).isdisjoint(table.canon_set(x))
 
 
 def names_agree(f: RecordFacts, a: int, b: int) -> bool:
@@ -83,12 +83,10 @@ def same_parent(f: RecordFacts, a: int, b: int) -> bool:
 def same_child(f: RecordFacts, a: int, b: int) -> bool:
     """A child of the same mother: the name agrees and so does a birth date or SSN; with no
     identifier on one side, the first name must be identical (siblings share surnames)."""
-    if not (names_agree(f, a, b) or (first_names_agree(f, a, b) and identifiers_agree(f, a, b))):
-        return False
     if identifiers_agree(f, a, b):
-        return True
+        return first_names_agree(f, a, b) or swapped(f, a, b)
     thin = not (f.dob[a] and f.dob[b])
-    return thin and f.first[a] == f.first[b] and surnames_agree(f, a, b)
+    return thin and bool(f.first[a]) and f.first[a] == f.first[b] and surnames_agree(f, a, b)
 
 
 MAX_CASES_PER_PERSON = 50  # a person in more cases than this is a data problem, not a family

@@ -66,6 +66,7 @@ class NicknameTable:
             groups[nick].add(formal)
         self._groups = {k: sorted(v) for k, v in groups.items()}
         self._deletion_index: dict[str, set[str]] | None = None
+        self._near: dict[tuple[str, int], frozenset[str]] = {}  # names repeat: each looked up once
 
     @classmethod
     def from_csv(cls, path: Path | None = None) -> "NicknameTable":
@@ -80,16 +81,24 @@ class NicknameTable:
     def canon(self, name: str) -> list[str]:
         return sorted({name, *self._groups.get(name, [])})
 
-    def near(self, name: str, min_length: int = 4) -> set[str]:
+    def canon_set(self, name: str) -> frozenset[str]:
+        """`canon` as a set, kept: for checks run on many pairs of the same names."""
+        return self.near(name, min_length=len(name) + 1)
+
+    def near(self, name: str, min_length: int = 4) -> frozenset[str]:
         """The formal names that the table's names within one typing error of `name` stand for
         (EWARD -> EDWARD, WLLIAM -> WILLIAM): a nickname and a typo on one name. Names shorter than
         `min_length` have too many neighbours to say."""
-        if len(name) < min_length:
-            return set(self.canon(name))
-        index = self._deletions()
-        found = {n for v in _one_deletion(name) | {name} for n in index.get(v, ())
-                 if jellyfish.damerau_levenshtein_distance(n, name) <= 1}
-        return {c for n in found | {name} for c in self.canon(n)}
+        key = (name, min_length)
+        if key not in self._near:
+            if len(name) < min_length:
+                self._near[key] = frozenset(self.canon(name))
+            else:
+                index = self._deletions()
+                found = {n for v in _one_deletion(name) | {name} for n in index.get(v, ())
+                         if jellyfish.damerau_levenshtein_distance(n, name) <= 1}
+                self._near[key] = frozenset(c for n in found | {name} for c in self.canon(n))
+        return self._near[key]
 
     def _deletions(self) -> dict[str, set[str]]:
         """Every known name and each of its one-letter deletions -> the names: two strings one edit
