@@ -48,5 +48,30 @@ def train(db_api: DuckDBAPI, records_table: str, config: TrainingConfig = Traini
         t.estimate_parameters_using_expectation_maximisation(rule, max_pairs=config.em_max_pairs)
     if match_labels_table:
         t.estimate_m_from_pairwise_labels(match_labels_table)
-    model = linker.misc.save_model_to_json()
-    return model
+    return floor_m(linker.misc.save_model_to_json())
+
+
+M_FLOOR = 1e-3
+
+
+def floor_m(model: dict, floor: float = M_FLOOR) -> dict:
+    """No level's m-probability below `floor` (renormalized per comparison).
+
+    EM gives m = 0 to a level the training data never shows among its matches (the generator never
+    mistypes a street, so "street typo, same zip" came out at 2e-25, a -73 bit veto): one typo in
+    real data would then keep a person's records apart whatever else agrees. A floor says no level
+    holds fewer than one match in a thousand, which leaves every level EM could measure as it was."""
+    out = {**model, "comparisons": []}
+    for comparison in model["comparisons"]:
+        levels = [dict(level) for level in comparison["comparison_levels"]]
+        scored = [lv for lv in levels if not lv.get("is_null_level") and lv.get("m_probability") is not None]
+        free = [lv for lv in scored if not lv.get("fix_m_probability")]  # a fixed m is a domain decision
+        if any(lv["m_probability"] < floor for lv in free):
+            room = 1.0 - sum(lv["m_probability"] for lv in scored if lv.get("fix_m_probability"))
+            for lv in free:
+                lv["m_probability"] = max(lv["m_probability"], floor)
+            total = sum(lv["m_probability"] for lv in free)
+            for lv in free:
+                lv["m_probability"] *= room / total
+        out["comparisons"].append({**comparison, "comparison_levels": levels})
+    return out

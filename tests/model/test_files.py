@@ -48,3 +48,32 @@ def test_the_shipped_card_says_what_the_shipped_meta_says():
 
     shipped = Path(__file__).resolve().parents[2] / "models" / "default"
     assert (shipped / CARD_FILE).read_text() == model_card(load_model(shipped))
+
+
+def test_no_level_of_the_shipped_model_is_a_veto():
+    """EM gives m = 0 to a level its training data never shows among matches (the generator never
+    mistypes a street): floored, one such disagreement costs a few bits, not seventy."""
+    import math
+
+    from linkage.model import load_model
+
+    for comparison in load_model("default").splink["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            if level.get("is_null_level") or level.get("m_probability") is None:
+                continue
+            weight = math.log2(level["m_probability"] / level["u_probability"])
+            assert weight > -12, (comparison["output_column_name"], level.get("label_for_charts"), weight)
+
+
+def test_the_m_floor_lifts_only_what_em_could_not_measure_and_keeps_fixed_levels():
+    from linkage.model.train import M_FLOOR, floor_m
+
+    model = {"comparisons": [{"comparison_levels": [
+        {"sql_condition": "a IS NULL", "is_null_level": True},
+        {"sql_condition": "a_l = a_r", "m_probability": 0.9},
+        {"sql_condition": "typo", "m_probability": 1e-25},
+        {"sql_condition": "ELSE", "m_probability": 0.1, "fix_m_probability": True}]}]}
+    levels = floor_m(model)["comparisons"][0]["comparison_levels"]
+    assert levels[2]["m_probability"] >= M_FLOOR * 0.9 and levels[3]["m_probability"] == 0.1
+    assert abs(sum(lv["m_probability"] for lv in levels[1:]) - 1.0) < 1e-12
+    assert model["comparisons"][0]["comparison_levels"][2]["m_probability"] == 1e-25  # input untouched
