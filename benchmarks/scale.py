@@ -88,9 +88,10 @@ def main(argv: list[str] | None = None) -> None:
     print("| engine | records | seconds | peak memory GB | accuracy against the truth |\n|---|---|---|---|---|")
     for n in a.records:
         d = ensure_data(n, a.seed, a.data, counties_for(n, a.geography))
+        rows = pl.scan_csv(d / "records.csv", infer_schema=False).select(pl.len()).collect().item()
         for engine in a.engine:
             seconds, peak, line = run_one(d, engine, a.spark_partitions, a.spark_memory, a.command)
-            print(f"| {engine} | {n:,} | {seconds:.1f} | {peak:.2f} | {line} |", flush=True)
+            print(f"| {engine} | {rows:,} | {seconds:.1f} | {peak:.2f} | {line} |", flush=True)
         if set(a.engine) == {"duckdb", "spark"}:
             print(f"\n{n:,} records, engines compared: {engines_compared(d, a.command)}")
 

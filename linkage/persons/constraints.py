@@ -80,10 +80,16 @@ class RecordFacts:
         return len(self.case_key)
 
     def with_person_bounds(self, df: pl.DataFrame, labels: np.ndarray) -> "RecordFacts":
-        """The same facts with birth-year bounds read per person (see `birth_year_bounds`); only
-        looser than per record, so clusters already formed stay valid."""
-        bounds = birth_year_bounds(df, labels=labels)
-        return replace(self, born_after=shared(bounds["born_after"]), born_before=shared(bounds["born_before"]))
+        """The same facts with the bounds of records without a birth date read per person (see
+        `person_bounds_of_thin_records`); only looser than per record, so clusters already formed
+        stay valid."""
+        bounds = person_bounds_of_thin_records(df, labels)
+        after, before = list(self.born_after), list(self.born_before)
+        years: dict[int, int] = {}  # one object per year, as `shared` gives
+        for i, a, b in bounds.iter_rows():
+            after[i] = None if a is None else years.setdefault(a, a)
+            before[i] = None if b is None else years.setdefault(b, b)
+        return replace(self, born_after=after, born_before=before)
 
 
 def shared(values: pl.Series) -> list:
@@ -109,24 +115,41 @@ MAX_CHILD_AGE = 22  # a child of an open case is under this age (support can run
 MIN_PARENT_AGE = 10
 
 
-def birth_year_bounds(df: pl.DataFrame, year_now: int | None = None, labels: np.ndarray | None = None) -> pl.DataFrame:
+def birth_year_bounds(df: pl.DataFrame, year_now: int | None = None) -> pl.DataFrame:
     """Per record, the birth years its role allows (null where nothing is implied): the custodial
     party is older than every child she cares for, an absent parent older than at least one (a TANF
     assistance unit holds a mother's children by several fathers, each named on the case), and at
     least MIN_PARENT_AGE; a child of an open case is younger than its caretaker and than at least one
-    parent, and than MAX_CHILD_AGE.
+    parent, and than MAX_CHILD_AGE."""
+    return _case_bounds(df, pl.col(C.DOB_STR).str.slice(0, 4).cast(pl.Int32), year_now)
 
-    labels (per uid, the person so far): a member's birth year is read from all its person's records,
-    the latest a child's give and the earliest a parent's, so that one record's typo in the decade
-    (a child's 2020 typed 2000) cannot make its case's thin father "born after his child"."""
+
+def person_bounds_of_thin_records(df: pl.DataFrame, labels: np.ndarray, year_now: int | None = None) -> pl.DataFrame:
+    """(uid, born_after, born_before) of the records without a birth date (the only ones that read
+    their bounds), with each member of their cases read as its person (labels: per uid, the person
+    so far): the latest birth year a child's records give, the earliest a parent's. One record's
+    typo in the decade (a child's 2020 typed 2000) then cannot make its case's thin father "born
+    after his child". Only the cases holding such a record are read."""
+    case = [C.SOURCE_SYSTEM, C.CASE_ID]
+    year = pl.col(C.DOB_STR).str.slice(0, 4).cast(pl.Int32)
+    d = df.select(*case, C.ROLE, C.CASE_STATUS, C.DOB_STR).with_row_index(C.UID).with_columns(
+        pl.Series("_person", labels), year.alias("_y"))
+    members = d.join(d.filter(pl.col(C.DOB_STR).is_null()).select(case).unique(), on=case, how="semi")
+    per_person = (d.join(members.select("_person").unique(), on="_person", how="semi")
+                  .group_by("_person").agg(pl.col("_y").min().alias("_lo"), pl.col("_y").max().alias("_hi")))
+    members = members.join(per_person, on="_person", how="left", maintain_order="left")
+    bounds = _case_bounds(members, pl.when(pl.col(C.ROLE) == "CH").then(pl.col("_hi")).otherwise(pl.col("_lo")), year_now)
+    return pl.concat([members.select(C.UID, C.DOB_STR), bounds], how="horizontal").filter(
+        pl.col(C.DOB_STR).is_null()).select(C.UID, "born_after", "born_before")
+
+
+def _case_bounds(df: pl.DataFrame, year: pl.Expr, year_now: int | None) -> pl.DataFrame:
+    """born_after and born_before per row of `df` (in its order) from the years of its case."""
     year_now = year_now or date.today().year
     case = [C.SOURCE_SYSTEM, C.CASE_ID]
     is_child, is_cp = pl.col(C.ROLE) == "CH", pl.col(C.ROLE) == "CP"
-    year = pl.col(C.DOB_STR).str.slice(0, 4).cast(pl.Int32)
-    if labels is not None:
-        df = df.with_columns(pl.Series("_person", labels)).with_columns(
-            pl.when(is_child).then(year.max().over("_person")).otherwise(year.min().over("_person")).alias("_year"))
-        year = pl.col("_year")
+    df = df.with_columns(year.alias("_year"))
+    year = pl.col("_year")
     per_case = df.group_by(case).agg(
         year.filter(is_child).min().alias("oldest_child"), year.filter(is_child).max().alias("youngest_child"),
         year.filter(is_cp).max().alias("caretaker"), year.filter(~is_child).min().alias("oldest_parent"))
