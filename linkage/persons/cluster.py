@@ -14,9 +14,23 @@ from typing import Iterator
 
 import numpy as np
 
-from linkage.persons.constraints import RecordFacts, conflict, shares
+from linkage.persons.constraints import TWINS, RecordFacts, conflict, shares
 
 REVIEWED_APART = "a reviewer decided: not a match"
+
+
+def two_given_names(f: RecordFacts, a: int, b: int, *groups: list[int]) -> bool:
+    """JUAN and FERNANDO on one birth date are one child's two given names, not twins, when a record
+    already in one of the two clusters is JUAN FERNANDO on that birth date (one program records
+    the first given name, another the second). Twins never share a record; two different SSNs still
+    say two people."""
+    dob, sa, sb = f.dob[a], f.ssn[a], f.ssn[b]
+    if not dob or dob != f.dob[b] or (sa and sb and sa != sb):
+        return False
+    ta, tb = f.first_tokens[a], f.first_tokens[b]
+    return any(f.dob[k] == dob and len(f.first_tokens[k] or ()) >= 2
+               and shares(f.first_tokens[k], ta) and shares(f.first_tokens[k], tb)
+               for group in groups for k in group)
 
 
 @contextmanager
@@ -73,10 +87,11 @@ class Clusters:
     def why_not(self, ra: int, rb: int) -> str | None:
         if self.apart and self._reviewed_apart(ra, rb):
             return REVIEWED_APART
-        for a in self.group(ra):
-            for b in self.group(rb):
+        ga, gb = self.group(ra), self.group(rb)
+        for a in ga:
+            for b in gb:
                 reason = conflict(self.facts, a, b)
-                if reason:
+                if reason and not (reason == TWINS and two_given_names(self.facts, a, b, ga, gb)):
                     return reason
         return None
 

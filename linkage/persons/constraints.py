@@ -20,6 +20,7 @@ from linkage import columns as C
 CLUSTER_COLUMNS = (C.UID, C.SOURCE_SYSTEM, C.CASE_ID, C.ROLE, C.ROLE_GROUP, C.CASE_STATUS, C.SSN_STD, C.SUFFIX_STD,
                    C.DOB_STR, C.FN, C.SN, C.SEX_STD, C.FN_TOKENS, C.FN_CANON, C.MN, C.SN_TOKENS, C.SN_CANON)
 
+TWINS = "same birth date, different first names (twins)"
 GENERATION_YEARS = 12  # birth years this far apart, and not a typo of each other: two generations
 
 
@@ -251,7 +252,7 @@ def conflict(f: RecordFacts, a: int, b: int) -> str | None:
     if da and db:
         if rules.twins and da == db and first_names_distinct(
                 f, a, b, twin_ssns=bool(sa and sb) and consecutive_ssns(sa, sb)):
-            return "same birth date, different first names (twins)"
+            return TWINS
         if (rules.generations and abs(int(da[:4]) - int(db[:4])) >= GENERATION_YEARS
                 and not dob_related(da, db)):
             return "birth years a generation apart"

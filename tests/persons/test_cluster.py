@@ -38,6 +38,26 @@ def test_exact_name_links_go_before_typo_links():
     assert labels[2] == labels[0] and labels[1] != labels[0]
 
 
+def _avila(juan_ssn: str = "", fernando_ssn: str = "") -> list[dict]:
+    return [person("R0", "JUAN FERNANDO", "AVILA", case="D1", role="CH", dob="2023-09-25"),
+            person("R1", "JUAN", "AVILA", case="A1", system="IV-A", role="CH", dob="2023-09-25", ssn=juan_ssn),
+            person("R2", "FERNANDO", "AVILA", case="E1", system="IV-E", role="CH", dob="2023-09-25", ssn=fernando_ssn)]
+
+
+def test_two_given_names_in_two_programs_are_one_child_when_a_record_holds_both():
+    _, c = setup(*_avila())
+    labels = edges(c, (0, 1, 12.0), (0, 2, 11.0))
+    assert labels[0] == labels[1] == labels[2]
+
+
+def test_twins_stay_twins_without_a_record_of_both_names_or_with_two_ssns():
+    _, c = setup(*_avila()[1:])
+    assert len(set(edges(c, (0, 1, 12.0)))) == 2
+    _, c = setup(*_avila(juan_ssn="517676895", fernando_ssn="517676896"))
+    labels = edges(c, (0, 1, 12.0), (0, 2, 11.0))
+    assert labels[1] != labels[2]
+
+
 def test_labels_are_the_smallest_uid_of_each_cluster():
     _, c = setup(*[person(f"R{i}", "ANA", "LOPEZ", case=f"C{i}") for i in range(4)])
     assert edges(c, (3, 1, 5.0), (2, 3, 4.0)).tolist() == [0, 1, 1, 1]
