@@ -63,11 +63,11 @@ def standardize(records: pl.DataFrame, nicknames: NicknameTable | None = None) -
         clean_text(pl.col(C.CITY)).alias(C.CITY_STD),
     ).with_columns(pl.col(C.SN_TOKENS).list.join(" ").alias("_snt"))
     df = df.with_columns(
-        map_unique(df[C.FN], lambda s: _canon(nicknames, s), pl.List(pl.String)).alias(C.FN_CANON),
+        map_unique(df[C.FN], nicknames.canon_tokens, pl.List(pl.String)).alias(C.FN_CANON),
         map_unique(df[C.FN], lambda s: metaphone(s.split(" ")[0]), pl.String).alias(C.FN_META),
         map_unique(df["_snt"], lambda s: sorted({m for t in s.split(" ") if (m := metaphone(t))}),
                    pl.List(pl.String)).alias(C.SN_META),
-        map_unique(df["_snt"], lambda s: _canon(nicknames, s) if s else [], pl.List(pl.String)).alias(C.SN_CANON),
+        map_unique(df["_snt"], nicknames.canon_tokens, pl.List(pl.String)).alias(C.SN_CANON),
     )
     df = df.with_columns(pl.concat_list(C.FN_CANON, C.SN_TOKENS).list.unique().alias(C.NAME_KEYS),
                          pl.col(C.SSN_STD).str.slice(0, 5).alias(C.SSN_HEAD),
@@ -93,13 +93,8 @@ def complete_stored(df: pl.DataFrame, nicknames: NicknameTable | None = None) ->
     if C.SN_CANON not in df.columns and C.SN_TOKENS in df.columns:
         nicknames = nicknames or default_nicknames()
         snt = df[C.SN_TOKENS].list.join(" ")
-        df = df.with_columns(map_unique(snt, lambda s: _canon(nicknames, s) if s else [], pl.List(pl.String))
-                             .alias(C.SN_CANON))
+        df = df.with_columns(map_unique(snt, nicknames.canon_tokens, pl.List(pl.String)).alias(C.SN_CANON))
     return df
-
-
-def _canon(nicknames: NicknameTable, first_name: str) -> list[str]:
-    return sorted({c for tok in first_name.split(" ") for c in nicknames.canon(tok)})
 
 
 def _year_month_day_unordered(d: pl.Expr) -> pl.Expr:

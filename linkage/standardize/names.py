@@ -81,6 +81,11 @@ class NicknameTable:
     def canon(self, name: str) -> list[str]:
         return sorted({name, *self._groups.get(name, [])})
 
+    def canon_tokens(self, text: str) -> list[str]:
+        """The nickname groups of every token of a space-joined name (first name or surname
+        field), sorted; [] for an empty name."""
+        return sorted({c for tok in text.split(" ") if tok for c in self.canon(tok)})
+
     def canon_set(self, name: str) -> frozenset[str]:
         """`canon` as a set, kept: for checks run on many pairs of the same names."""
         return self.near(name, min_length=len(name) + 1)

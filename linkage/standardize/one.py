@@ -84,8 +84,8 @@ def standardize_one(raw: dict, nicknames: NicknameTable | None = None) -> dict:
     status = ssn_status(digits)
     ssn = digits if status in ("valid", "itin") else None
     dob = r.get(C.DOB_DATE) or parse_date(r.get(C.DOB))
-    canon = sorted({c for tok in fn.split(" ") for c in nicknames.canon(tok)}) if fn else None
-    sn_canon = None if sn_tokens is None else sorted({c for tok in sn_tokens for c in nicknames.canon(tok)})
+    canon = nicknames.canon_tokens(fn) if fn else None
+    sn_canon = None if sn_tokens is None else nicknames.canon_tokens(" ".join(sn_tokens))
     sn_meta = None if sn_tokens is None else sorted({m for t in " ".join(sn_tokens).split(" ") if (m := metaphone(t))})
     out = {
         C.FN: fn, C.FN_TOKENS: fn_rest, C.FN_CANON: canon, C.FN_META: metaphone(fn.split(" ")[0]) if fn else None,
