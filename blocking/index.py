@@ -78,19 +78,39 @@ class KeyIndex:
             for key in keys_of(record, ri.rule):
                 ri.extra[key].append((uid, lacks))
 
+    def remove(self, record: Mapping[str, object], uid: int) -> None:
+        """Take an added record out of the overlay (a version replaced or deleted), so that versions
+        do not fill a small block and push the people in it out."""
+        for ri in self.rules:
+            for key in keys_of(record, ri.rule):
+                kept = [e for e in ri.extra.get(key, []) if e[0] != uid]
+                if kept:
+                    ri.extra[key] = kept
+                else:
+                    ri.extra.pop(key, None)
+
     def candidates(self, record: Mapping[str, object], variants: Iterable[Mapping[str, object]] = (),
-                   indexed: bool = False) -> np.ndarray:
+                   indexed: bool = False, max_keys: int | None = None, limit: int | None = None) -> np.ndarray:
         """Unique record ids sharing a key with `record` (or with any of `variants` of it).
-        indexed: the record is itself in the index (its blocks already count it)."""
+        indexed: the record is itself in the index (its blocks already count it).
+        max_keys: look up at most this many keys per rule (a query's work stays bounded whatever
+        its names); limit: keep at most this many ids, those sharing the most keys first."""
         found: list[np.ndarray] = []
         for ri in self.rules:
             wanted: dict[tuple[str, bool], None] = {}  # variants mostly give the same keys: look each up once
             for rec in (record, *variants):
                 lacks = bool(ri.rule.only_if_missing) and rec.get(ri.rule.only_if_missing) is None
                 wanted.update(dict.fromkeys((key, lacks) for key in keys_of(rec, ri.rule)))
-            for key, lacks in wanted:
+            for key, lacks in list(wanted)[:max_keys]:
                 found.extend(self._block(ri, key, lacks, 0 if indexed else 1))
-        return np.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
+        if not found:
+            return np.empty(0, dtype=np.int64)
+        if limit is None:
+            return np.unique(np.concatenate(found))
+        uids, shared = np.unique(np.concatenate(found), return_counts=True)
+        if uids.size <= limit:
+            return uids
+        return np.sort(uids[np.argsort(-shared, kind="stable")[:limit]])
 
     @staticmethod
     def _block(ri: _RuleIndex, key: str, query_lacks: bool, itself: int) -> list[np.ndarray]:

@@ -15,11 +15,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-from linkage.errors import LinkageError
-from service.servicedb import ServiceDb
+from linkage.errors import AuditError, LinkageError
 from service.auth import load_keys
+from service.guard import Guard
+from service.headers import SecurityHeaders
 from service.holder import IndexHolder
 from service.limits import BodyLimit
+from service.servicedb import ServiceDb
 from service.routes import audit, children, health, match, page, persons, records, referrals
 from service.settings import ServiceSettings
 from service.timing import ServerTiming
@@ -33,6 +35,8 @@ def create_app(settings: ServiceSettings, watch: bool = True) -> FastAPI:
         app.state.settings = settings
         app.state.keys = load_keys(settings.keys)
         app.state.db = ServiceDb(settings.audit)
+        locked = {a["actor"] for a in app.state.db.alerts(open_only=True) if a["kind"] == "enumeration"}
+        app.state.guard = Guard(settings.limits, locked)
         app.state.holder = IndexHolder(settings, app.state.db)
         app.state.holder.load()
         if watch:
@@ -41,15 +45,18 @@ def create_app(settings: ServiceSettings, watch: bool = True) -> FastAPI:
         app.state.holder.stop()
         app.state.db.close()
 
-    app = FastAPI(title="linkage", version="1", lifespan=lifespan,
+    # No /docs or /redoc: FastAPI's pages load their scripts from a CDN. The schema is at /openapi.json.
+    app = FastAPI(title="linkage", version="1", lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="One person, child and family across IV-A, IV-D and IV-E records.")
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(ServerTiming)  # outermost: counts the body check too
     for router in (page.router, health.router, match.router, persons.router, children.router, records.router, referrals.router,
                    audit.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=page.STATIC), name="static")
     app.add_exception_handler(RequestValidationError, _invalid)
+    app.add_exception_handler(AuditError, _audit_failed)
     app.add_exception_handler(LinkageError, _linkage_error)
     app.add_exception_handler(Exception, _unexpected)
     return app
@@ -63,6 +70,10 @@ def create_app_from_env() -> FastAPI:
 async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
     problems = [{"where": ".".join(str(x) for x in e.get("loc", ())), "problem": e.get("msg", "")} for e in exc.errors()]
     return JSONResponse(status_code=422, content={"detail": "the request does not fit the API", "problems": problems})
+
+
+async def _audit_failed(request: Request, exc: AuditError) -> JSONResponse:
+    return JSONResponse(status_code=503, content={"detail": str(exc)}, headers={"Retry-After": "30"})
 
 
 async def _linkage_error(request: Request, exc: LinkageError) -> JSONResponse:

@@ -1,25 +1,12 @@
-"""API keys and roles. Clients send `Authorization: Bearer KEY`; the keys file maps each key to a
-role (and a name for the audit trail). What each role may see is decided here, in one place."""
+"""API keys: clients send `Authorization: Bearer KEY`; the keys file (`linkage.keysfile`) holds each
+key's hash with a name for the audit trail and a role (`service.policy` says what a role may do)."""
 from __future__ import annotations
 
-import hmac
-import json
 from dataclasses import dataclass
-from enum import Enum
 from pathlib import Path
 
-
-class Role(str, Enum):
-    IVD = "ivd"  # child support: SSN last four, addresses, locate
-    IVA = "iva"  # TANF
-    IVE = "ive"  # foster care: locate
-    ANALYST = "analyst"
-    ADMIN = "admin"
-
-
-LOCATE_ROLES = frozenset({Role.IVD, Role.IVE})
-SSN_ROLES = frozenset({Role.IVD})
-ADDRESS_ROLES = frozenset({Role.IVD})
+from linkage.keysfile import hash_key, read_keys
+from service.policy import Role, may_see
 
 
 @dataclass(frozen=True)
@@ -27,45 +14,21 @@ class Caller:
     name: str
     role: Role
 
-    @property
-    def sees_ssn_last4(self) -> bool:
-        return self.role in SSN_ROLES
-
-    @property
-    def sees_addresses(self) -> bool:
-        return self.role in ADDRESS_ROLES
-
-
-class KeysError(ValueError):
-    """The keys file cannot be used."""
+    def sees(self, what: str) -> bool:
+        return may_see(self.role, what)
 
 
 def load_keys(path: Path) -> dict[str, Caller]:
-    try:
-        raw = json.loads(Path(path).read_text("utf-8"))
-    except (OSError, json.JSONDecodeError) as e:
-        raise KeysError(f"keys file {path}: cannot be read as JSON: {e}") from e
-    if not isinstance(raw, dict) or not raw:
-        raise KeysError(f"keys file {path}: expected a JSON object of API key -> role")
-    out = {}
-    for i, (key, value) in enumerate(raw.items()):
-        role, name = (value, f"key{i + 1}") if isinstance(value, str) else (value.get("role"), value.get("name", f"key{i + 1}"))
-        try:
-            out[key] = Caller(str(name), Role(role))
-        except ValueError:
-            raise KeysError(f"keys file {path}: key #{i + 1} has role {role!r}; roles are "
-                            f"{', '.join(r.value for r in Role)}") from None
-        if len(key) < 16:
-            raise KeysError(f"keys file {path}: key #{i + 1} is shorter than 16 characters")
-    return out
+    """Hashed key -> caller; KeysError naming the problem (unsafe file, plain or example key)."""
+    return {hashed: Caller(name, Role(role)) for hashed, (name, role) in read_keys(path).items()}
 
 
 def caller_for(keys: dict[str, Caller], authorization: str | None) -> Caller | None:
-    """The caller of a bearer token, compared in constant time; None if missing or unknown."""
+    """The caller of a bearer token, None if missing or unknown. The look-up is by the token's
+    SHA-256, so its time says nothing about how much of a stored key a guess shares."""
     if not authorization or not authorization.startswith("Bearer "):
         return None
     token = authorization[len("Bearer "):].strip()
-    for key, caller in keys.items():
-        if hmac.compare_digest(key.encode(), token.encode()):
-            return caller
-    return None
+    if not token or len(token) > 512:
+        return None
+    return keys.get(hash_key(token))

@@ -1,11 +1,18 @@
 """Model evidence in a caseworker's words: "same date of birth; surname GARCIA LOPEZ agrees with
 GARCIA; SSN differs by one transposed pair". From the level each comparison reached, never a raw
-formula. Address agreement is not spelled out for a person protected by the Family Violence
-Indicator: confirming where they live is releasing it."""
+formula.
+
+What a role may not see, it may not confirm: the SSN comparison is spelled out only to a role that
+sees SSNs, and a comparison that reads a location only to a role that sees addresses, never for a
+protected person (whose location comparisons are not even scored). For any other role such a
+comparison is left out of the words altogether, its weight too, so that a guessed value changes
+nothing the caller reads."""
 from __future__ import annotations
 
 from linkage import columns as C
 from linkage.model.inmemory import Evidence
+from service.auth import Caller
+from service.policy import ADDRESS, SSN
 
 
 def _first(q: dict, r: dict, level: str) -> str | None:
@@ -41,18 +48,25 @@ WORDS = {
 }
 
 
-def words(query: dict, record: dict, evidence: list[Evidence], protected: bool) -> list[dict]:
-    """[{field, agreement, text, weight}] for every comparison that had something to compare."""
+def hidden(caller: Caller, location: frozenset[str]) -> frozenset[str]:
+    """The comparisons this caller may not read about."""
+    out = set() if caller.sees(SSN) else {"ssn"}
+    if not caller.sees(ADDRESS):
+        out |= location
+    return frozenset(out)
+
+
+def words(query: dict, record: dict, evidence: list[Evidence], hide: frozenset[str]) -> list[dict]:
+    """[{field, agreement, text, weight}] for every comparison that had something to compare and
+    that is not hidden from the caller."""
     out = []
     for e in evidence:
-        if e.level == "missing":
+        if e.level == "missing" or e.comparison in hide:
             continue
         if e.comparison == "first_name":
             text = _first(query, record, e.level)
         elif e.comparison == "surname":
             text = _surname(query, record, e.level)
-        elif e.comparison == "address" and protected:
-            text = "address: withheld (family violence indicator)"
         else:
             table = WORDS.get(e.comparison, {})
             text = table.get(e.level, table.get(None, e.level))

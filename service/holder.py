@@ -28,6 +28,9 @@ class IndexHolder:
         self.current: PersonIndex | None = None
         self.model: str | None = None  # the version answering, for /readyz
         self.last_error: str | None = None
+        # Held by every write to the index and by the swap: a record added while a new index is
+        # built is in the service db before the new index replays it, or goes into the new one.
+        self.write_lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -39,9 +42,10 @@ class IndexHolder:
             con.close()
         model = resolve_model(self.settings.model)
         index = PersonIndex.build(current, model)
-        self.model = f"{model.meta.name} [{model_digest(model)}]"
-        replay(index, self.db)  # records added through the API that this run has not taken in
-        self.current = index  # one reference assignment: requests in flight keep the old one
+        with self.write_lock:
+            replay(index, self.db)  # records added through the API that this run has not taken in
+            self.current = index  # one reference assignment: requests in flight keep the old one
+            self.model = f"{model.meta.name} [{model_digest(model)}]"
         # The index is millions of long-lived objects; a full cyclic collection walking them stalled
         # requests for seconds. Freeze them out of the collector (reference counting still frees an
         # index that is swapped out: it holds no cycles).
@@ -79,9 +83,18 @@ class IndexHolder:
     def start_watching(self) -> None:
         def loop() -> None:
             while not self._stop.wait(self.settings.reload_seconds):
-                self.refresh()
+                try:
+                    self.refresh()
+                except Exception as e:  # noqa: BLE001 - the watcher must outlive any one failed reload
+                    self.last_error = f"{type(e).__name__}: {e}"
+                    log.exception("index reload failed unexpectedly, still serving the previous one")
         self._thread = threading.Thread(target=loop, name="index-reload", daemon=True)
         self._thread.start()
+
+    @property
+    def watching(self) -> bool:
+        """False when a reload thread was started and is no longer running."""
+        return self._thread is None or self._thread.is_alive() or self._stop.is_set()
 
     def stop(self) -> None:
         self._stop.set()

@@ -6,6 +6,7 @@ so a rebuild never changes an answer half-way.
 """
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from dataclasses import dataclass, field
@@ -13,12 +14,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
-from blocking import KeyIndex
+from blocking import KeyIndex, KeyRule
 from linkage import columns as C
-from linkage.cases.locate import place_key, protected_places
 from linkage.model import SavedModel, for_record_count
 from linkage.model.comparisons import COMPARISON_COLUMNS
 from linkage.model.inmemory import Evidence, PairScorer
+from linkage.protection import Shield, location_comparisons, reads_location
+from linkage.protection import shield as draw_shield
 from linkage.rules import DEFAULT_RULES
 from linkage.standardize import complete_stored
 from linkage.store import CurrentResult
@@ -28,23 +30,21 @@ DISPLAY_COLUMNS = (C.RECORD_ID, C.PERSON_ID, C.SOURCE_SYSTEM, C.CASE_ID, C.ROLE,
                    C.FVI_FLAG, C.FIRST_NAME, C.MIDDLE_NAME, C.LAST_NAME, C.SUFFIX, C.DOB_DATE, C.STREET, C.CITY,
                    C.STATE, C.ZIP)
 INDEX_COLUMNS = tuple(dict.fromkeys((*DISPLAY_COLUMNS, *COMPARISON_COLUMNS, *RULE_COLUMNS, C.SSN_TAIL)))
-MATCH_COLUMNS = (*COMPARISON_COLUMNS, C.PERSON_ID, C.SSN_TAIL, C.RECORD_ID, "_protected")
-UNSCORED_WHEN_PROTECTED = frozenset({"address"})  # where a protected person lives must not move a score
-SHOW_COLUMNS = (*DISPLAY_COLUMNS, C.SSN_TAIL, "_protected")
+MATCH_COLUMNS = (*COMPARISON_COLUMNS, C.PERSON_ID, C.SSN_TAIL, C.RECORD_ID)
+SHOW_COLUMNS = (*DISPLAY_COLUMNS, C.SSN_TAIL)
+
+# A query's work is bounded whatever it holds: keys looked up per rule, candidates scored.
+MAX_KEYS_PER_RULE = 48
+MAX_CANDIDATES = 4000
+PROTECTED_BLOCK_CAP = 400  # protected persons are few: their location-free blocks are compared whole
 
 
-PROTECTED = "_protected"
-
-
-def protected_persons(records: pl.DataFrame, places: set[str]) -> pl.Series:
-    """Per record: its person has the Family Violence Indicator set anywhere, or is known at one of
-    `places` (where a person who has it is known)."""
-    fvi_people = records.filter(pl.col(C.FVI_FLAG))[C.PERSON_ID].unique()
-    places = pl.Series(sorted(places), dtype=pl.String)
-    here = (pl.col(C.PERSON_ID).is_in(fvi_people.implode()) | place_key().is_in(places.implode())).fill_null(False)
-    flags = records.select(C.PERSON_ID, here.alias("f"))
-    per_person = flags.group_by(C.PERSON_ID).agg(pl.col("f").any())
-    return flags.select(C.PERSON_ID).join(per_person, on=C.PERSON_ID, how="left", maintain_order="left")["f"]
+def location_free_rules(rules: tuple[KeyRule, ...]) -> tuple[KeyRule, ...]:
+    """The rules that find a protected person: none that reads a location, and none capped for
+    being split by one (the split levels are location; among the few protected records a block
+    stays small)."""
+    return tuple(dataclasses.replace(r, splits=None, max_block_size=max(r.max_block_size, PROTECTED_BLOCK_CAP))
+                 for r in rules if not reads_location(r.columns))
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,11 @@ class Hit:
 @dataclass
 class PersonIndex:
     """Records of the last complete run (row position = uid) and, after them, records added through
-    the API since (uids from `base_size` on, kept as dicts until the next batch run takes them in)."""
+    the API since (uids from `base_size` on, kept as dicts until the next batch run takes them in).
+
+    Persons the Family Violence Indicator protects are found only through keys that do not read a
+    location (their own small index), and scored without the comparisons that do: whatever a caller
+    guesses about where they live changes neither whether nor how they are returned."""
 
     run_id: int
     records: pl.DataFrame
@@ -70,30 +74,30 @@ class PersonIndex:
     link_threshold: float
     person_rows: dict[str, list[int]]
     case_rows: dict[tuple[str, str], list[int]]
-    protected_places: set[str]
+    shield: Shield
     review_threshold: float = 0.5
     as_of: str | None = None  # when the batch run was published (UTC)
     built_at: float = field(default_factory=time.time)
-    added: list[dict] = field(default_factory=list)
+    added: list[dict | None] = field(default_factory=list)  # None: deleted or replaced
     added_ids: dict[str, int] = field(default_factory=dict)  # record_id -> uid of the live version
     superseded: set[int] = field(default_factory=set)
-    protected_people: set[str] = field(default_factory=set)  # FVI set on an added record
     lock: threading.Lock = field(default_factory=threading.Lock)
     scoring: pl.DataFrame | None = None  # the columns a match reads, gathered per query
-
     display: pl.DataFrame | None = None  # the columns an answer shows
+    unscored_when_protected: frozenset[str] = frozenset()
+    protected_keys: KeyIndex | None = None
+    protected_uids: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
 
     def __post_init__(self) -> None:
         self.scoring = self.records.select(*MATCH_COLUMNS)
         self.display = self.records.select(*SHOW_COLUMNS)
+        self._index_protected()
 
     @classmethod
     def build(cls, current: CurrentResult, model: SavedModel) -> "PersonIndex":
         stored = complete_stored(current.records)  # a store written by an earlier version
         cols = [c for c in INDEX_COLUMNS if c in stored.columns]
-        records = stored.select(cols).with_columns(pl.int_range(0, pl.len(), dtype=pl.Int64).alias(C.UID))
-        places = protected_places(records)
-        records = records.with_columns(protected_persons(records, places).alias(PROTECTED)).rechunk()  # fast gathers
+        records = stored.select(cols).with_columns(pl.int_range(0, pl.len(), dtype=pl.Int64).alias(C.UID)).rechunk()
         splink = for_record_count(model.splink, model.meta.trained_records, records.height)
         scorer = PairScorer.from_records(splink, records)
         groups = records.group_by(C.PERSON_ID).agg(pl.col(C.UID))
@@ -101,8 +105,9 @@ class PersonIndex:
         cases = records.group_by(C.SOURCE_SYSTEM, C.CASE_ID).agg(pl.col(C.UID))
         case_rows = dict(zip(zip(cases[C.SOURCE_SYSTEM].to_list(), cases[C.CASE_ID].to_list()), cases[C.UID].to_list()))
         return cls(current.run_id, records, KeyIndex(records, DEFAULT_RULES), scorer, current.link_threshold,
-                   person_rows, case_rows, places, model.meta.thresholds.review,
-                   current.finished_at.isoformat(timespec="minutes") if current.finished_at else None)
+                   person_rows, case_rows, draw_shield(records), model.meta.thresholds.review,
+                   current.finished_at.isoformat(timespec="minutes") if current.finished_at else None,
+                   unscored_when_protected=location_comparisons(splink))
 
     @property
     def base_size(self) -> int:
@@ -110,21 +115,70 @@ class PersonIndex:
 
     @property
     def size(self) -> int:
-        return self.base_size + len(self.added) - len(self.superseded)
+        return self.base_size + sum(r is not None for r in self.added)
 
-    def match(self, query: dict, variants: list[dict], min_probability: float, limit: int,
-              ssn_last4: str | None = None) -> list[Hit]:
-        """Persons whose records score at least `min_probability` against `query`, best first."""
-        uids = self.keys.candidates(query, variants)
+    # --- protection ---------------------------------------------------------------------------------
+    def _index_protected(self) -> None:
+        """The location-free key index of every protected person's live records."""
+        uids = sorted(u for pid in self.protected_people for u in self.person_rows.get(pid, []))
+        n = self.base_size
+        base = [u for u in uids if u < n]
+        frame = self.records[np.asarray(base, dtype=np.int64)] if base else self.records.clear()
+        keys = KeyIndex(frame, location_free_rules(DEFAULT_RULES))
+        for u in uids:
+            if u >= n and self.added[u - n] is not None:
+                keys.add(self.added[u - n], u)
+        self.protected_keys = keys
+        self.protected_uids = np.asarray(uids, dtype=np.int64)
+
+    def protect(self, rows: list[dict]) -> None:
+        """Records just taken in: one that falls under the shield (the indicator set, a protected
+        household's case, a protected address) redraws it from everything known now, as a batch
+        run would; a protected person's new record joins their location-free index."""
+        if any(self.shield.covers(r, self._case_people(r)) for r in rows):
+            self.shield = draw_shield(self.frame(self._live_uids()))
+            self._index_protected()
+        elif any(r[C.PERSON_ID] in self.shield.people for r in rows):
+            self._index_protected()
+
+    def _case_people(self, row: dict) -> list[str]:
+        return [self.row(u)[C.PERSON_ID] for u in self.case_rows.get((row[C.SOURCE_SYSTEM], row[C.CASE_ID]), [])]
+
+    @property
+    def protected_people(self) -> frozenset[str]:
+        return self.shield.people
+
+    def _live_uids(self) -> list[int]:
+        n = self.base_size
+        return [*range(n), *(n + i for i, r in enumerate(self.added) if r is not None)]
+
+    def is_protected(self, person_id: str) -> bool:
+        return person_id in self.protected_people
+
+    # --- matching -----------------------------------------------------------------------------------
+    def candidates(self, query: dict, variants: list[dict]) -> np.ndarray:
+        """Record uids to score: everyone's through all the rules, except protected persons', who
+        come only through the location-free ones."""
+        uids = self.keys.candidates(query, variants, max_keys=MAX_KEYS_PER_RULE, limit=MAX_CANDIDATES)
+        if self.protected_uids.size:
+            uids = uids[~np.isin(uids, self.protected_uids)]
+            found = self.protected_keys.candidates(query, variants, max_keys=MAX_KEYS_PER_RULE, limit=MAX_CANDIDATES)
+            uids = np.union1d(uids, found)
         if self.superseded:
             uids = uids[~np.isin(uids, list(self.superseded))]
+        return uids
+
+    def match(self, query: dict, variants: list[dict], min_probability: float, limit: int,
+              ssn_last4: str | None = None, uids: np.ndarray | None = None) -> list[Hit]:
+        """Persons whose records score at least `min_probability` against `query`, best first.
+        uids: the candidates, when the caller has them already."""
+        uids = self.candidates(query, variants) if uids is None else uids
         rows = self._rows(uids)
         best: dict[str, tuple[float, int, dict]] = {}
         for uid, row in zip(uids.tolist(), rows):
             if ssn_last4 is not None and row[C.SSN_TAIL] not in (None, ssn_last4):
                 continue
-            skip = UNSCORED_WHEN_PROTECTED if self._protected(row) else frozenset()
-            w = self.scorer.weight(query, row, skip)
+            w = self.scorer.weight(query, row, self._unscored(row))
             held = best.get(row[C.PERSON_ID])
             if held is None or w > held[0]:
                 best[row[C.PERSON_ID]] = (w, uid, row)
@@ -134,9 +188,11 @@ class PersonIndex:
             p = self.scorer.probability(w)
             if p < min_probability:
                 break
-            skip = UNSCORED_WHEN_PROTECTED if self._protected(row) else frozenset()
-            hits.append(Hit(pid, p, uid, self.scorer.explain(query, row, skip), row))
+            hits.append(Hit(pid, p, uid, self.scorer.explain(query, row, self._unscored(row)), row))
         return hits
+
+    def _unscored(self, row: dict) -> frozenset[str]:
+        return self.unscored_when_protected if row[C.PERSON_ID] in self.protected_people else frozenset()
 
     def _rows(self, uids: np.ndarray) -> list[dict]:
         """The match columns of uids in the given order, from the frame or the overlay."""
@@ -145,11 +201,12 @@ class PersonIndex:
         base_rows = iter(self.scoring[base].rows(named=True)) if base.size else iter(())
         return [next(base_rows) if u < n else {c: self.added[u - n].get(c) for c in MATCH_COLUMNS} for u in uids.tolist()]
 
+    # --- reading ------------------------------------------------------------------------------------
     def frame(self, uids: list[int]) -> pl.DataFrame:
         n = self.base_size
         live = [u for u in uids if u not in self.superseded]
         base = self.records[np.asarray([u for u in live if u < n], dtype=np.int64)]
-        extra = [self.added[u - n] for u in live if u >= n]
+        extra = [self.added[u - n] for u in live if u >= n and self.added[u - n] is not None]
         if not extra:
             return base
         return pl.concat([base, pl.DataFrame(extra, schema=self.records.schema)])
@@ -164,7 +221,7 @@ class PersonIndex:
         uids = [u for pid in person_ids for u in self.person_rows.get(pid, []) if u not in self.superseded]
         base = np.asarray([u for u in uids if u < n], dtype=np.int64)
         rows = self.display[base].rows(named=True) if base.size else []
-        rows += [{c: self.added[u - n].get(c) for c in SHOW_COLUMNS} for u in uids if u >= n]
+        rows += [{c: self.added[u - n].get(c) for c in SHOW_COLUMNS} for u in uids if u >= n and self.added[u - n]]
         out: dict[str, list[dict]] = {pid: [] for pid in person_ids}
         for r in sorted(rows, key=lambda r: (r[C.SOURCE_SYSTEM], r[C.CASE_ID], r[C.RECORD_ID])):
             out[r[C.PERSON_ID]].append(r)
@@ -172,16 +229,6 @@ class PersonIndex:
 
     def row(self, uid: int) -> dict:
         return self.records.row(uid, named=True) if uid < self.base_size else self.added[uid - self.base_size]
-
-    def _protected(self, row: dict) -> bool:
-        return bool(row.get(PROTECTED)) or row[C.PERSON_ID] in self.protected_people
-
-    def is_protected(self, person_id: str, rows: pl.DataFrame | list[dict]) -> bool:
-        if person_id in self.protected_people:
-            return True
-        if isinstance(rows, list):
-            return any(r[PROTECTED] for r in rows)
-        return bool(rows.height and rows[PROTECTED].any())
 
     def family_rows(self, person_id: str, depth: int = 2) -> pl.DataFrame:
         """All records of the people reachable from `person_id` through shared cases, `depth` steps
@@ -200,24 +247,42 @@ class PersonIndex:
         hit = self.records.filter(pl.col(C.RECORD_ID) == record_id)[C.UID]
         return None if hit.is_empty() or int(hit[0]) in self.superseded else int(hit[0])
 
+    # --- writing ------------------------------------------------------------------------------------
     def add(self, row: dict) -> int:
         """Take in a record (a full index row with person_id); an earlier version with the same
-        record_id is superseded. Visible to the next query."""
+        record_id is superseded and leaves the key overlay. Visible to the next query."""
         with self.lock:
-            old = self.uid_of(row[C.RECORD_ID])
-            if old is not None:
-                self.superseded.add(old)
-                prev = self.row(old)
-                for owned in (self.person_rows.get(prev[C.PERSON_ID], []),
-                              self.case_rows.get((prev[C.SOURCE_SYSTEM], prev[C.CASE_ID]), [])):
-                    if old in owned:
-                        owned.remove(old)
+            self._retire(row[C.RECORD_ID])
             uid = self.base_size + len(self.added)
             self.added.append({**row, C.UID: uid})
             self.added_ids[row[C.RECORD_ID]] = uid
             self.keys.add(row, uid)
             self.person_rows.setdefault(row[C.PERSON_ID], []).append(uid)
             self.case_rows.setdefault((row[C.SOURCE_SYSTEM], row[C.CASE_ID]), []).append(uid)
-            if row.get(C.FVI_FLAG):
-                self.protected_people.add(row[C.PERSON_ID])
+            self.protect([row])
             return uid
+
+    def remove(self, record_id: str) -> bool:
+        """Forget an added record (an administrator's delete); False if it was not added here."""
+        with self.lock:
+            if record_id not in self.added_ids:
+                return False
+            self._retire(record_id)
+            self.added_ids.pop(record_id, None)
+            self._index_protected()
+            return True
+
+    def _retire(self, record_id: str) -> None:
+        old = self.uid_of(record_id)
+        if old is None:
+            return
+        self.superseded.add(old)
+        prev = self.row(old)
+        for owned in (self.person_rows.get(prev[C.PERSON_ID], []),
+                      self.case_rows.get((prev[C.SOURCE_SYSTEM], prev[C.CASE_ID]), [])):
+            if old in owned:
+                owned.remove(old)
+        if old >= self.base_size:
+            self.keys.remove(prev, old)
+            self.added[old - self.base_size] = None
+            self.superseded.discard(old)  # gone from every list: nothing to filter any more

@@ -1,16 +1,28 @@
 """Records added between batch runs: standardized, matched to a person on arrival (never against a
 never-merge rule, never to someone in the same case), taken into the index and kept in the service
-db so that a reload of the index takes them in again with the same person ids."""
+db so that a reload of the index takes them in again with the same person ids.
+
+A key writes only its own program's records: a record_id another program holds is refused, so a
+TANF key cannot replace (and so hide) a child support record. Each key may have a bounded number of
+added records waiting for the batch; each record keeps only its latest version."""
 from __future__ import annotations
 
 import polars as pl
 
 from linkage import columns as C
-from linkage.cases.locate import place_key
 from linkage.persons.constraints import RecordFacts, conflict
 from linkage.standardize.one import standardize_one
-from service.index import PROTECTED, PersonIndex
+from service.auth import Caller
+from service.index import PersonIndex
 from service.servicedb import ServiceDb
+
+
+class WriteRefused(Exception):
+    """A record the caller may not write; `status` is the HTTP answer."""
+
+    def __init__(self, status: int, detail: str):
+        super().__init__(detail)
+        self.status = status
 
 
 def index_row(index: PersonIndex, fields: dict, person_id: str) -> dict:
@@ -22,11 +34,6 @@ def index_row(index: PersonIndex, fields: dict, person_id: str) -> dict:
     row[C.PERSON_ID] = person_id
     row[C.FVI_FLAG] = bool(fields.get("fvi"))
     row[C.CASE_STATUS] = fields.get(C.CASE_STATUS) or "OPEN"
-    place = pl.DataFrame([{c: fields.get(c) for c in (C.STREET, C.CITY, C.ZIP)}],
-                         schema={C.STREET: pl.String, C.CITY: pl.String, C.ZIP: pl.String}).select(place_key())[0, 0]
-    row[PROTECTED] = row[C.FVI_FLAG] or (place is not None and place in index.protected_places)
-    if row[C.FVI_FLAG] and place is not None:
-        index.protected_places.add(place)
     return row
 
 
@@ -64,14 +71,33 @@ def person_for(index: PersonIndex, row: dict, keep: str | None = None,
     return None
 
 
-def take_in(index: PersonIndex, db: ServiceDb, fields: dict, actor) -> tuple[str, float | None, bool]:
+def check_writes(index: PersonIndex, db: ServiceDb, records: list[dict], caller: Caller, quota: int) -> None:
+    """WriteRefused when a record_id belongs to another program, or the new records would take the
+    key past its quota of added records waiting for a batch run."""
+    new = 0
+    for fields in records:
+        old_uid = index.uid_of(fields[C.RECORD_ID])
+        if old_uid is None:
+            new += 1
+            continue
+        held_by = index.row(old_uid)[C.SOURCE_SYSTEM]
+        if held_by != fields[C.SOURCE_SYSTEM]:
+            raise WriteRefused(409, f"record_id {fields[C.RECORD_ID]} is held by {held_by}, not "
+                               f"{fields[C.SOURCE_SYSTEM]}: a program may only add or update its own records")
+    waiting = db.added_by(caller.name)
+    if new and waiting + new > quota:
+        raise WriteRefused(429, f"this key has {waiting} added records waiting for the next batch run and its quota "
+                           f"is {quota}; run the batch, or ask an administrator to raise --max-added-per-key")
+
+
+def take_in(index: PersonIndex, db: ServiceDb, fields: dict, caller: Caller) -> tuple[str, float | None, bool]:
     """(person_id, match probability or None for a new person, replaced an earlier version)."""
     old_uid = index.uid_of(fields[C.RECORD_ID])
     probe = index_row(index, fields, "")
     keep = index.row(old_uid)[C.PERSON_ID] if old_uid is not None else None
     person_id, probability = person_for(index, probe, keep) or (db.next_person_id(), None)
+    db.save_added(caller, fields[C.RECORD_ID], person_id, fields)  # kept before it is visible
     index.add({**probe, C.PERSON_ID: person_id})
-    db.save_added(actor, fields[C.RECORD_ID], person_id, fields)
     return person_id, probability, old_uid is not None
 
 

@@ -4,13 +4,24 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
 
+from linkage.protection import LOCATION_FIELDS
 from linkage.standardize.one import parse_date
 
 Text = Field(default=None, max_length=100)
+MAX_NAME_TOKENS = 6  # a name's words: each is a key and a comparison, so a query's work is bounded
+
+
+def check_name(v: str | None) -> str | None:
+    if v is not None and len(re.findall(r"[^\s\-',.]+", v)) > MAX_NAME_TOKENS:
+        raise ValueError(f"a name of more than {MAX_NAME_TOKENS} words; give the name as the program has it")
+    return v
+
+
+Name = Annotated[str | None, Field(max_length=60), AfterValidator(check_name)]
 
 
 def check_dob(v: str | None) -> str | None:
@@ -34,9 +45,9 @@ class PersonQuery(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    first_name: str | None = Text
-    middle_name: str | None = Text
-    last_name: str | None = Text
+    first_name: Name = None
+    middle_name: Name = None
+    last_name: Name = None
     suffix: str | None = Field(default=None, max_length=10)
     dob: str | None = Field(default=None, max_length=10, description="YYYY-MM-DD, MM/DD/YYYY or YYYYMMDD")
     sex: Literal["M", "F", "m", "f"] | None = None
@@ -62,12 +73,13 @@ class PersonQuery(BaseModel):
     def fields(self) -> dict:
         return self.model_dump(exclude={"min_probability", "limit", "ssn_last4"})
 
+    def given(self) -> list[str]:
+        """The fields this query carries a value in."""
+        return [k for k, v in self.model_dump(exclude={"min_probability", "limit"}).items() if v not in (None, "")]
 
-class AddressOut(BaseModel):
-    street: str | None
-    city: str | None
-    state: str | None
-    zip: str | None
+
+# Every location field, so that one added to `protection.LOCATION_FIELDS` is shown and withheld with the rest.
+AddressOut = create_model("AddressOut", **{f: (str | None, None) for f in LOCATION_FIELDS})
 
 
 class RecordOut(BaseModel):

@@ -19,7 +19,8 @@ class CaseConfig:
     run's: a pair above it that persons kept apart was refused by a never-merge rule.
     unconfirmed_adult: the most a case can score when its children match but neither named adult
     does (the CP may be a new caretaker, or a parent the linkage missed: a person decides).
-    family_context: compare the members of two cases tied by one side again, in the family's context."""
+    family_context: compare the members of two cases tied by one side again, in the family's context.
+    ssn_in_reasons: whether the reasons may say that SSNs agree (not for a reader who may not see SSNs)."""
 
     existing: float = 0.9
     review: float = 0.5
@@ -27,6 +28,7 @@ class CaseConfig:
     unconfirmed_adult: float = 0.6
     no_children: float = 0.6
     family_context: bool = True
+    ssn_in_reasons: bool = True
 
 
 @dataclass(frozen=True)

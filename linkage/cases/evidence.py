@@ -5,13 +5,16 @@ from linkage import columns as C
 from linkage.persons.constraints import dob_related, shares, ssn_related
 
 
-def agreement(a: dict, b: dict) -> str:
-    """What two records agree on, strongest first ("SSN, first name, surname and date of birth")."""
-    parts = [p for p in (_ssn(a, b), _first(a, b), _surname(a, b), _dob(a, b)) if p]
+def agreement(a: dict, b: dict, with_ssn: bool = True) -> str:
+    """What two records agree on, strongest first ("SSN, first name, surname and date of birth").
+    with_ssn: False for a reader who may not learn whether two SSNs agree (the words then say
+    nothing of SSNs at all)."""
+    ssn = _ssn(a, b) if with_ssn else None
+    parts = [p for p in (ssn, _first(a, b), _surname(a, b), _dob(a, b)) if p]
     if not parts:
         return "other records of the same person"
     words = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    if not (_ssn(a, b) or _dob(a, b)):
+    if with_ssn and not (ssn or _dob(a, b)):
         words += " (no SSN or date of birth to compare: linked through the family)"
     return words
 

@@ -1,11 +1,9 @@
 """Locating a father: from a child's record to every man named as its father (NCP or PF) in its
 cases, where he was last known to live according to each program, and his relatives known here.
 
-The Family Violence Indicator is set per person in any program; for such a person no address leaves
-this module, only `WITHHELD`. The check is made on the person (all their records), not the record,
-so one program's flag protects the addresses every other program holds; and an address any protected
-person is known at is withheld for everyone known there too (a child living with a protected mother
-would otherwise give her away).
+Who the Family Violence Indicator protects is `linkage.protection`'s to say (the person, their
+household and anyone known where they are); for a protected person no address leaves this module,
+only `WITHHELD`.
 """
 from __future__ import annotations
 
@@ -16,8 +14,7 @@ import polars as pl
 from linkage import columns as C
 from linkage.cases.members import CHILD, CP, FATHER, case_members
 from linkage.errors import LookupFailedError
-
-WITHHELD = "withheld: family violence indicator"
+from linkage.protection import LOCATION_FIELDS, WITHHELD, protected_persons
 
 
 @dataclass(frozen=True)
@@ -81,8 +78,8 @@ PATERNITY_RANK = {"ADJUDICATED": 0, "ACKNOWLEDGED": 1, "PRESUMED": 2, "ALLEGED":
 def locate_father(records: pl.DataFrame, record_id: str, protected: set[str] | None = None) -> LocateAnswer:
     """The locate answer for the child of `record_id` (linked records with person_id).
 
-    protected: address keys of every protected person (`protected_places` of all records); give it
-    when `records` holds only this family's part of the data."""
+    protected: person ids the indicator protects (`protection.protected_persons` of all records);
+    give it when `records` holds only this family's part of the data."""
     m = case_members(records)
     hit = m.filter(pl.col(C.RECORD_ID) == record_id)
     if hit.is_empty():
@@ -94,30 +91,13 @@ def locate_father(records: pl.DataFrame, record_id: str, protected: set[str] | N
                                 "locate starts from a child's record")
     cases = child_rows.select(C.SOURCE_SYSTEM, C.CASE_ID).unique()
     men = m.join(cases, on=[C.SOURCE_SYSTEM, C.CASE_ID]).filter(pl.col("side") == FATHER)
-    protected = protected_places(m) if protected is None else protected
+    protected = protected_persons(m) if protected is None else protected
     child = _located(m, child_id, protected, with_location=False)
     fathers = [_father(m, pid, men.filter(pl.col(C.PERSON_ID) == pid), child_id, protected)
                for pid in men.sort(C.PERSON_ID)[C.PERSON_ID].unique(maintain_order=True).to_list()]
     fathers.sort(key=lambda f: (PATERNITY_RANK.get(f.paternity_status or "", 9), f.person.person_id))
     note = None if fathers else "no NCP or putative father is named in any case of this child"
     return LocateAnswer(child, fathers, note)
-
-
-def protected_places(m: pl.DataFrame) -> set[str]:
-    """Address keys of every person with the Family Violence Indicator set on any record."""
-    fvi_people = m.filter(pl.col(C.FVI_FLAG)).select(C.PERSON_ID).unique()
-    keys = m.join(fvi_people, on=C.PERSON_ID).select(place_key().alias("k"))["k"].drop_nulls()
-    return set(keys.to_list())
-
-
-def place_key() -> pl.Expr:
-    """Street and zip when there is a street; otherwise city and zip: what would locate someone."""
-    street = pl.col(C.STREET).str.to_uppercase().str.replace_all(r"[^A-Z0-9]+", " ").str.strip_chars()
-    city = pl.col(C.CITY).str.to_uppercase().str.strip_chars()
-    zip5 = pl.col(C.ZIP).str.replace_all(r"[^0-9]", "").str.slice(0, 5)
-    return (pl.when(street.is_not_null() & (street != "")).then(pl.concat_str(street, pl.lit("|"), zip5.fill_null("")))
-            .when(city.is_not_null() | zip5.is_not_null())
-            .then(pl.concat_str(pl.lit("|"), city.fill_null(""), pl.lit("|"), zip5.fill_null(""))))
 
 
 def _father(m: pl.DataFrame, pid: str, named: pl.DataFrame, child_id: str, protected: set[str]) -> Father:
@@ -145,8 +125,7 @@ def _located(m: pl.DataFrame, pid: str, protected: set[str], with_location: bool
     cases = [CaseRole(r[C.SOURCE_SYSTEM], r[C.CASE_ID], r[C.ROLE], r[C.CASE_STATUS], r[C.PATERNITY_STATUS])
              for r in rows.iter_rows(named=True)]
     person = Located(pid, name, cases)
-    places = set(rows.select(place_key().alias("k"))["k"].drop_nulls().to_list())
-    if bool(rows[C.FVI_FLAG].any()) or places & protected:
+    if pid in protected or bool(rows[C.FVI_FLAG].any()):
         person.location_withheld = WITHHELD
     elif with_location:
         person.addresses = _addresses(rows)
@@ -154,7 +133,7 @@ def _located(m: pl.DataFrame, pid: str, protected: set[str], with_location: bool
 
 
 def _addresses(rows: pl.DataFrame) -> list[Address]:
-    known = rows.filter(pl.any_horizontal(pl.col(c).is_not_null() for c in (C.STREET, C.CITY, C.ZIP)))
+    known = rows.filter(pl.any_horizontal(pl.col(c).is_not_null() for c in LOCATION_FIELDS))
     grouped: dict[tuple, list[str]] = {}
     for r in known.iter_rows(named=True):
         key = tuple((r[c] or "").strip().upper() or None for c in (C.STREET, C.CITY, C.STATE, C.ZIP))

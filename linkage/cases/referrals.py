@@ -70,7 +70,7 @@ def _with_reasons(decided: pl.DataFrame, links: pl.DataFrame, members: pl.DataFr
     for e in evidence.iter_rows(named=True):
         key = (e[C.SOURCE_SYSTEM], e[C.CASE_ID])
         by_referral.setdefault(key, []).append(_describe(fields[e[C.RECORD_ID]], fields[e["record_id_b"]],
-                                                         e["case_b"], e["strength"]))
+                                                         e["case_b"], e["strength"], config.ssn_in_reasons))
     reasons = []
     for row in decided.iter_rows(named=True):
         reasons.append(_reason(row, by_referral.get((row[C.SOURCE_SYSTEM], row[C.CASE_ID]), []), config))
@@ -97,13 +97,13 @@ def _evidence(decided: pl.DataFrame, links: pl.DataFrame, members: pl.DataFrame)
             .sort(*CASE_KEYS, "_order", C.RECORD_ID))
 
 
-def _describe(ref: dict, ivd: dict, case_b: str, strength: float) -> str:
+def _describe(ref: dict, ivd: dict, case_b: str, strength: float, with_ssn: bool = True) -> str:
     who = {"CH": "child", "CP": "CP"}.get(ref[C.ROLE], ref[C.ROLE])
     born = f" {ref[C.DOB_DATE].isoformat()}" if ref.get(C.DOB_DATE) else ""
     if strength >= SAME_PERSON:
-        how = agreement(ref, ivd)
+        how = agreement(ref, ivd, with_ssn)
     elif strength == FAMILY_CONTEXT:
-        how = f"{agreement(ref, ivd)}, in this family's context"
+        how = f"{agreement(ref, ivd, with_ssn)}, in this family's context"
     else:
         how = f"possibly, match probability {strength:.2f}"
     return f"{who} {ref['name']}{born} is {ivd[C.ROLE]} in IV-D case {case_b} ({how})"

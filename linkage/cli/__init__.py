@@ -13,7 +13,7 @@ os.environ.setdefault("_RJEM_MALLOC_CONF", "background_thread:true,dirty_decay_m
 
 import typer  # noqa: E402
 
-from linkage.cli import cases, models, persons, report, review, serve  # noqa: E402
+from linkage.cli import cases, models, persons, report, review, security, serve  # noqa: E402
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_show_locals=False,
                   help="Find the same person, child and family across IV-A, IV-D and IV-E program records.")
@@ -23,6 +23,7 @@ serve.register(app)
 models.register(app)
 review.register(app)
 report.register(app)
+security.register(app)
 
 
 def main() -> None:  # pragma: no cover - console entry

@@ -14,7 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from linkage import columns as C
-from linkage.cases.locate import WITHHELD, place_key, protected_places
+from linkage.protection import LOCATION_FIELDS, WITHHELD, protected_persons
 from linkage.errors import InvalidInputError
 from linkage.store.review import MATCH, NOT_A_MATCH, UNSURE
 
@@ -34,14 +34,14 @@ SPELLINGS = {
 
 def side_by_side(pairs: pl.DataFrame, records: pl.DataFrame) -> pl.DataFrame:
     """`pairs` (record_id_l, record_id_r, match_probability, match_weight) with both records' fields."""
-    protected = protected_places(records)
+    protected = pl.Series(sorted(protected_persons(records)), dtype=pl.String)
     shown = records.select(*RECORD_COLUMNS).with_columns(
         pl.when(pl.col(C.SSN_STD).is_not_null()).then(pl.lit("***-**-") + pl.col(C.SSN_STD).str.slice(5, 4))
         .otherwise(pl.col(C.SSN_STATUS)).alias("ssn_masked"),
-        place_key().is_in(list(protected)).fill_null(False).alias("_withheld"))
+        pl.col(C.PERSON_ID).is_in(protected.implode()).fill_null(False).alias("_withheld"))
     shown = shown.with_columns(
-        *[pl.when(pl.col("_withheld")).then(pl.lit(WITHHELD if c == C.STREET else None)).otherwise(pl.col(c)).alias(c)
-          for c in (C.STREET, C.CITY, C.STATE, C.ZIP)])
+        *[pl.when(pl.col("_withheld")).then(pl.lit(WITHHELD if c == LOCATION_FIELDS[0] else None)).otherwise(pl.col(c))
+          .alias(c) for c in LOCATION_FIELDS])
     out = pairs.with_columns(pl.col("match_probability").round(4), pl.col("match_weight").round(2))
     for side in ("l", "r"):
         out = out.join(shown.select(pl.col(C.RECORD_ID).alias(f"record_id_{side}"),

@@ -1,8 +1,8 @@
 """The DuckDB store: records, persons, pairs, runs, quarantine and the audit trail; one module opens
 connections."""
+from linkage.store.audit import AUDIT_DDL, AuditCheck, append_audit, chain_head, verify_audit, write_audit
 from linkage.store.connect import store_connection, work_connection
 from linkage.store.tables import (
-    AUDIT_DDL,
     CurrentResult,
     RunOutput,
     begin_run,
@@ -12,8 +12,8 @@ from linkage.store.tables import (
     load_current,
     previous_person_ids,
     publish_run,
-    write_audit,
 )
 
-__all__ = ["AUDIT_DDL", "store_connection", "work_connection", "CurrentResult", "RunOutput", "begin_run", "ensure_schema",
-           "fail_run", "latest_complete_run", "load_current", "previous_person_ids", "publish_run", "write_audit"]
+__all__ = ["AUDIT_DDL", "AuditCheck", "append_audit", "chain_head", "verify_audit", "store_connection",
+           "work_connection", "CurrentResult", "RunOutput", "begin_run", "ensure_schema", "fail_run",
+           "latest_complete_run", "load_current", "previous_person_ids", "publish_run", "write_audit"]

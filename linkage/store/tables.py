@@ -16,6 +16,7 @@ import duckdb
 import polars as pl
 
 from linkage.errors import StoreError
+from linkage.store.audit import AUDIT_DDL
 from linkage.store.review import ensure_review_schema, publish_queue
 
 SCHEMA_VERSION = "1"
@@ -33,8 +34,6 @@ CREATE TABLE IF NOT EXISTS quarantine (run_id INTEGER, source_file VARCHAR, row_
 CREATE TABLE IF NOT EXISTS person_events (run_id INTEGER, kind VARCHAR, person_id VARCHAR,
     other_ids VARCHAR[]);
 """
-AUDIT_DDL = """CREATE TABLE IF NOT EXISTS audit (logged_at TIMESTAMP, actor VARCHAR, role VARCHAR, purpose VARCHAR,
-    action VARCHAR, person_ids VARCHAR[]);"""
 
 
 @dataclass(frozen=True)
@@ -170,12 +169,6 @@ def load_current(con: duckdb.DuckDBPyConnection, columns: tuple[str, ...] | None
     records = con.sql(f"SELECT {select} FROM records").pl()
     pairs = con.sql("SELECT * FROM pairs").pl() if with_pairs else pl.DataFrame()
     return CurrentResult(run_id, records, pairs, float(threshold), finished_at)
-
-
-def write_audit(con: duckdb.DuckDBPyConnection, actor: str, role: str, purpose: str, action: str,
-                person_ids: list[str]) -> None:
-    """Append who looked up what, when and why. Never an SSN or a date of birth: ids only."""
-    con.execute("INSERT INTO audit VALUES (?, ?, ?, ?, ?, ?)", [_now(), actor, role, purpose, action, person_ids])
 
 
 def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:

@@ -17,7 +17,11 @@ async def healthz() -> Health:
 @router.get("/readyz", response_model=Health, responses={503: {"model": Health}})
 async def readyz(request: Request):
     """The index is loaded and queries can be answered."""
-    index = request.app.state.holder.current
+    holder = request.app.state.holder
+    index = holder.current
     if index is None:
         return JSONResponse(status_code=503, content=Health(status="loading").model_dump())
+    if not holder.watching:
+        return JSONResponse(status_code=503, content=Health(status="index reload stopped", index_run_id=index.run_id,
+                                                            records=index.size, model=holder.model).model_dump())
     return Health(status="ready", index_run_id=index.run_id, records=index.size, model=request.app.state.holder.model)

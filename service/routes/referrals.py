@@ -8,8 +8,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from linkage import columns as C
 from linkage.cases import CaseConfig, check_referrals
-from service.auth import Caller, Role
-from service.deps import Db, Index, Purpose, allow
+from service.auth import Caller
+from service.deps import Db, GuardDep, Index, Purpose, allow, too_many
+from service.guard import RateLimited
+from service.policy import REFERRAL_ROLES, SSN, searchable, watched
 from service.index import PersonIndex
 from service.intake import index_row, person_for
 from service.routes.records import RecordIn
@@ -44,12 +46,23 @@ class DecisionOut(BaseModel):
 
 
 @router.post("/referrals/check", response_model=DecisionOut)
-def check(body: ReferralIn, caller: Annotated[Caller, Depends(allow(Role.IVD, Role.IVA, Role.IVE, Role.ADMIN))],
-          index: Index, db: Db, purpose: Purpose = None) -> DecisionOut:
-    """The batch's referral decision for one referral: does this family already have an open IV-D case?"""
+def check(body: ReferralIn, caller: Annotated[Caller, Depends(allow(REFERRAL_ROLES))], index: Index, db: Db,
+          guard: GuardDep, purpose: Purpose) -> DecisionOut:
+    """The batch's referral decision for one referral: does this family already have an open IV-D case?
+    A referral arrives as its program exported it: fields the role may not search by (an address,
+    for TANF and foster care) are left out of the comparison rather than refused. The reasons say
+    whether SSNs agree only to a role that sees SSNs; every person the answer names, the
+    referral's and the IV-D cases', is audited."""
+    people = [{f: v for f, v in p.model_dump().items() if searchable(caller.role, f)} for p in body.people]
+    carried = {f for p in people for f, v in p.items() if v not in (None, "", False)}
+    if any(watched(caller.role, f) for f in carried):
+        try:
+            guard.admit(caller.name, watched=True)
+        except RateLimited as e:
+            raise too_many(e) from None
     rows = []
-    for i, person in enumerate(body.people):
-        fields = {**person.model_dump(), C.RECORD_ID: f"{body.referral_id}#{i + 1}", C.SOURCE_SYSTEM: body.source_system,
+    for i, person in enumerate(people):
+        fields = {**person, C.RECORD_ID: f"{body.referral_id}#{i + 1}", C.SOURCE_SYSTEM: body.source_system,
                   C.CASE_ID: body.referral_id}
         row = index_row(index, fields, "")
         found = person_for(index, row, same_submission=True)
@@ -59,10 +72,20 @@ def check(body: ReferralIn, caller: Annotated[Caller, Depends(allow(Role.IVD, Ro
     records = pl.concat([pl.DataFrame(rows, schema=index.records.schema), ivd]).with_columns(
         pl.int_range(0, pl.len(), dtype=pl.Int64).alias(C.UID))
     pairs = _pairs(index, rows, ivd)
-    decision = check_referrals(records, pairs, CaseConfig(link_threshold=index.link_threshold)).row(0, named=True)
-    db.audit(caller, f"referral check {body.referral_id}", sorted({r[C.PERSON_ID] for r in rows if not r[C.PERSON_ID].startswith("NEW")}),
-             purpose)
+    config = CaseConfig(link_threshold=index.link_threshold, ssn_in_reasons=caller.sees(SSN))
+    decision = check_referrals(records, pairs, config).row(0, named=True)
+    db.audited_sync(caller, f"referral check {body.referral_id}", _named(rows, ivd, decision), purpose)
     return DecisionOut(**decision)
+
+
+def _named(rows: list[dict], ivd: pl.DataFrame, decision: dict) -> list[str]:
+    """The referral's known persons and everyone in the IV-D cases the decision names."""
+    cases = {decision.get(k) for k in ("ivd_case_id", "closed_ivd_case_id")}
+    cases |= set((decision.get("other_ivd_case_ids") or "").split())
+    cases = {c.strip() for c in cases if c and c.strip()}
+    named = ivd.filter(pl.col(C.CASE_ID).is_in(sorted(cases)))[C.PERSON_ID].to_list()
+    referral = [r[C.PERSON_ID] for r in rows if not r[C.PERSON_ID].startswith("NEW")]
+    return sorted(set(referral) | set(named))
 
 
 def _ivd_cases_of(index: PersonIndex, person_ids: set[str], rows: list[dict]) -> pl.DataFrame:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
 import subprocess
 import time
@@ -10,6 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from linkage.keysfile import hash_key
 from tests.cli import LINKAGE, run
 
 KEYS = {
@@ -20,6 +22,15 @@ KEYS = {
     "admin-0123456789abcd": {"name": "admin-1", "role": "admin"},
 }
 KEY = {v["role"]: k for k, v in KEYS.items()}
+# The shared server lets tests make many requests; the adversarial tests start servers with the defaults.
+GENEROUS = ("--rate-per-minute", "1000000", "--watched-per-hour", "1000000", "--enumeration-values", "1000")
+
+
+def write_keys(path: Path, keys: dict = KEYS) -> Path:
+    """A keys file as `linkage keys add` writes it: hashes only, readable by its owner only."""
+    path.write_text(json.dumps({hash_key(k): v for k, v in keys.items()}))
+    os.chmod(path, 0o600)
+    return path
 
 
 def free_port() -> int:
@@ -29,14 +40,15 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, db: Path, keys: Path, audit: Path, reload_seconds: float = 1.0):
+    def __init__(self, db: Path, keys: Path, audit: Path, reload_seconds: float = 1.0, extra: tuple[str, ...] = GENEROUS,
+                 scheme: str = "http"):
         self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.url = f"{scheme}://127.0.0.1:{self.port}"
         self.audit = audit
         self.log = audit.with_suffix(".log")
         self.proc = subprocess.Popen(
             [LINKAGE, "serve", "--db", str(db), "--keys", str(keys), "--port", str(self.port), "--audit", str(audit),
-             "--reload-seconds", str(reload_seconds)], stdout=self.log.open("w"), stderr=subprocess.STDOUT)
+             "--reload-seconds", str(reload_seconds), *extra], stdout=self.log.open("w"), stderr=subprocess.STDOUT)
         self.wait_ready()
 
     def wait_ready(self, timeout: float = 90) -> None:
@@ -45,18 +57,18 @@ class Server:
             if self.proc.poll() is not None:
                 raise AssertionError(f"server exited: {self.log.read_text()}")
             try:
-                if httpx.get(f"{self.url}/readyz", timeout=2).status_code == 200:
+                if httpx.get(f"{self.url}/readyz", timeout=2, verify=False).status_code == 200:
                     return
             except httpx.HTTPError:
                 pass
             time.sleep(0.3)
         raise AssertionError(f"server not ready: {self.log.read_text()}")
 
-    def client(self, role: str | None = "ivd", purpose: str | None = None) -> httpx.Client:
+    def client(self, role: str | None = "ivd", purpose: str | None = "service test") -> httpx.Client:
         headers = {"Authorization": f"Bearer {KEY[role]}"} if role else {}
         if purpose:
             headers["X-Purpose"] = purpose
-        return httpx.Client(base_url=self.url, headers=headers, timeout=30)
+        return httpx.Client(base_url=self.url, headers=headers, timeout=30, verify=False)
 
     def stop(self) -> None:
         self.proc.terminate()
@@ -72,9 +84,7 @@ def store(small_data, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def keys_file(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("keys") / "keys.json"
-    path.write_text(json.dumps(KEYS))
-    return path
+    return write_keys(tmp_path_factory.mktemp("keys") / "keys.json")
 
 
 @pytest.fixture(scope="session")

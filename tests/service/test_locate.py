@@ -43,7 +43,7 @@ def test_no_protected_address_in_any_answer(server, children):
 
 def test_purpose_and_role_are_required(server, children):
     pid = children[0][0][0]
-    with server.client("ivd") as ivd, server.client("iva") as iva, server.client("analyst") as analyst:
+    with server.client("ivd", purpose=None) as ivd, server.client("iva") as iva, server.client("analyst") as analyst:
         assert ivd.get(f"/v1/children/{pid}/father").status_code == 422
         assert iva.get(f"/v1/children/{pid}/father", params={"purpose": "check"}).status_code == 403
         assert analyst.get(f"/v1/children/{pid}/father", params={"purpose": "check"}).status_code == 403

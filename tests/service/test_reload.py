@@ -40,6 +40,7 @@ def test_batch_run_during_service(store, keys_file, small_data, tmp_path):
 def test_keys_file_problems_stop_the_start_with_a_message(store, tmp_path):
     bad = tmp_path / "keys.json"
     bad.write_text("[1, 2]")
+    bad.chmod(0o600)
     p = subprocess.run([LINKAGE, "serve", "--db", str(store), "--keys", str(bad)], capture_output=True, text=True, timeout=60)
     assert p.returncode == 2 and "JSON object" in p.stderr
     p = subprocess.run([LINKAGE, "serve", "--db", str(tmp_path / "none.duckdb"), "--keys", str(bad)],
