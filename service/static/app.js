@@ -7,6 +7,7 @@ const KEY = "linkage-api-key";
 const PROGRAMS = { "IV-A": "TANF", "IV-D": "Child support", "IV-E": "Foster care" };
 const ROLES = { CP: "custodial parent", NCP: "non-custodial parent", PF: "alleged father", CH: "child" };
 let lastResults = null;
+let currentPurpose = "";  // why this search: asked once, sent with every look-up that follows from it
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -63,13 +64,22 @@ async function signIn(key) {
   try {
     const me = await api("/v1/whoami");
     $("who").textContent = `Signed in as ${me.name} (${me.role})`;
+    fitSearchTo(me.searches_by || []);
     $("who").hidden = false; $("signout").hidden = false; $("tabs").hidden = false;
     $("signin-error").textContent = "";
     show("search-view");
-    $("s-first").focus();
+    $("s-purpose").focus();
   } catch (e) {
     if (!(e instanceof ApiError) || e.message !== "not signed in") signOut(e.message);
   }
+}
+
+function fitSearchTo(searchesBy) {
+  // Offer only what this role may search by (the server refuses the rest anyway).
+  for (const node of document.querySelectorAll(".by-address")) node.hidden = !searchesBy.includes("address");
+  const ssn = searchesBy.includes("ssn"), last4 = searchesBy.includes("ssn_last4");
+  $("s-ssn").hidden = $("s-ssn-label").hidden = !ssn && !last4;
+  $("s-ssn-label").textContent = last4 ? "SSN or its last four" : "SSN (9 digits)";
 }
 
 function recordRows(records) {
@@ -101,20 +111,24 @@ async function search(ev) {
   ev.preventDefault();
   const f = new FormData($("search-form"));
   const body = {};
-  for (const k of ["first_name", "last_name", "dob", "street", "zip"]) if (f.get(k).trim()) body[k] = f.get(k).trim();
-  const ssn = f.get("ssn").replace(/[^0-9]/g, "");
+  const fields = { first_name: "s-first", last_name: "s-last", dob: "s-dob", street: "s-street", zip: "s-zip" };
+  for (const [k, id] of Object.entries(fields)) if (!$(id).hidden && $(id).value.trim()) body[k] = $(id).value.trim();
+  const ssn = $("s-ssn").hidden ? "" : f.get("ssn").replace(/[^0-9]/g, "");
   if (ssn.length === 4) body.ssn_last4 = ssn; else if (ssn) body.ssn = ssn;
   $("search-error").textContent = "";
+  currentPurpose = f.get("purpose").trim();
   try {
-    lastResults = await api("/v1/match", { method: "POST", body, purpose: f.get("purpose").trim() });
+    lastResults = await api("/v1/match", { method: "POST", body, purpose: currentPurpose });
     renderResults(lastResults);
   } catch (e) { $("search-error").textContent = e.message; }
 }
 
-async function openPerson(personId) {
+async function openPerson(personId, purpose = currentPurpose) {
   $("father").replaceChildren(); $("father-error").textContent = "";
+  if (!purpose) { $("search-error").textContent = "Say why you are looking (first field of the search) before opening a person."; return; }
+  currentPurpose = purpose;
   try {
-    const p = await api(`/v1/persons/${encodeURIComponent(personId)}`);
+    const p = await api(`/v1/persons/${encodeURIComponent(personId)}`, { purpose });
     const name = (p.records[0] || {}).name || personId;
     $("person-title").textContent = `${name} (${p.person_id})`;
     const family = p.family.map((m) => [m.name, ROLES[m.role] || m.role, `${PROGRAMS[m.source_system] || m.source_system} case ${m.case_id}`,
@@ -142,7 +156,7 @@ async function findFather(ev) {
   const purpose = $("f-purpose").value.trim();
   $("father-error").textContent = "";
   try {
-    const a = await api(`/v1/children/${encodeURIComponent($("father-form").dataset.person)}/father?purpose=${encodeURIComponent(purpose)}`);
+    const a = await api(`/v1/children/${encodeURIComponent($("father-form").dataset.person)}/father`, { purpose });
     const box = $("father");
     box.replaceChildren();
     if (a.as_of) box.append(el("p", { class: "hint" }, `Addresses as the programs held them on ${a.as_of.replace("T", " ")} UTC (batch run ${a.index_run_id}).`));
@@ -194,7 +208,7 @@ async function checkReferral(ev) {
   }
   $("referral-error").textContent = "";
   try {
-    const d = await api("/v1/referrals/check", { method: "POST", body: {
+    const d = await api("/v1/referrals/check", { method: "POST", purpose: $("r-purpose").value.trim(), body: {
       referral_id: $("r-id").value.trim(), source_system: $("r-source").value, people } });
     const words = { existing_case: "This family already has a child support case", new_case: "No open child support case: a new case", review: "A person should decide" };
     $("decision").replaceChildren(

@@ -67,6 +67,7 @@ def test_wrong_key_is_refused(page):
 def test_search_open_person_and_find_the_father(page, family):
     (first, last, dob, child_id), _, _ = family
     sign_in(page, "ive")
+    assert page.get_by_label("Street").is_hidden() and page.get_by_label("Zip").is_hidden()  # not foster care's to search
     page.get_by_label("First name", exact=True).fill(first)
     page.get_by_label("Last name", exact=True).fill(last)
     page.get_by_label("Date of birth", exact=True).fill(dob)
@@ -97,7 +98,7 @@ def test_search_open_person_and_find_the_father(page, family):
 def test_protected_father_location_is_withheld(page, server, family):
     _, (child_id, _father_id), streets = family
     sign_in(page, "ivd")
-    page.evaluate(f"openPerson({child_id!r})")
+    page.evaluate(f"openPerson({child_id!r}, 'locate for order')")
     page.get_by_label("Why you need the father's location (required)").fill("locate for order")
     page.get_by_role("button", name="Find the father").click()
     page.locator("#father .candidate").first.wait_for()
@@ -118,6 +119,7 @@ def test_referral_decision(page, store):
     sign_in(page, "iva")
     page.get_by_role("button", name="Check a referral").click()
     page.get_by_label("Referral (case) number").fill(ref)
+    page.get_by_label("Why you check this referral").fill("TANF referral")
     pasted = "\n".join(", ".join(v or "" for v in person) for person in people)  # as copied from a case system
     page.get_by_label("Or paste the people").fill(pasted)
     page.get_by_role("button", name="Fill the table from the pasted lines").click()
@@ -147,7 +149,9 @@ def test_usable_by_keyboard_alone(page, family):
     page.keyboard.type(KEY["ivd"])
     page.keyboard.press("Enter")
     page.get_by_text("Signed in as").wait_for()
-    assert page.evaluate("document.activeElement.id") == "s-first"  # focus lands on the first search field
+    assert page.evaluate("document.activeElement.id") == "s-purpose"  # focus lands on why, asked first
+    page.keyboard.type("intake check")
+    page.keyboard.press("Tab")
     page.keyboard.type(first)
     page.keyboard.press("Tab")
     page.keyboard.type(last)
