@@ -17,6 +17,7 @@ from linkage import columns as C
 from linkage.errors import InvalidInputError, LinkageError, StoreError
 from linkage.persons import FITS_TWO
 from linkage.pipeline import LinkConfig, LinkResult, link
+from linkage.spreadsheet import neutralize
 from linkage.store import (
     RunOutput,
     begin_run,
@@ -74,11 +75,12 @@ def check_memory_limit(value: str | None) -> None:
 
 
 def write_table(df: pl.DataFrame, path: Path) -> None:
+    """Parquet as it is; CSV with formula-like cells made inert for spreadsheets (`linkage.spreadsheet`)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.suffix.lower() == ".parquet":
         df.write_parquet(path)
     else:
-        df.write_csv(path)
+        neutralize(df).write_csv(path)
 
 
 def read_labels(path: Path) -> pl.DataFrame:

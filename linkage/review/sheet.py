@@ -15,6 +15,7 @@ import polars as pl
 
 from linkage import columns as C
 from linkage.protection import LOCATION_FIELDS, WITHHELD, protected_persons
+from linkage.spreadsheet import restore
 from linkage.errors import InvalidInputError
 from linkage.store.review import MATCH, NOT_A_MATCH, UNSURE
 
@@ -127,6 +128,6 @@ def _read(path: Path) -> pl.DataFrame:
     try:
         if path.suffix.lower() == ".parquet":
             return pl.read_parquet(path).cast(pl.String)
-        return pl.read_csv(path, infer_schema=False, encoding="utf8-lossy")
+        return restore(pl.read_csv(path, infer_schema=False, encoding="utf8-lossy"))
     except Exception as e:  # noqa: BLE001 - any unreadable file is the same problem to the user
         raise InvalidInputError(f"{path}: cannot be read as a review sheet ({e})") from e
