@@ -45,8 +45,9 @@ def main(argv: list[str] | None = None) -> None:
         t0 = time.perf_counter()
         std = standardize_one(q.fields())
         variants = [] if q.role else [{**std, C.ROLE_GROUP: "child"}]
-        n = len(index.keys.candidates(std, variants))
-        hits = index.match(std, variants, q.min_probability, q.limit, q.ssn_last4)
+        uids = index.candidates(std, variants)
+        n = len(uids)
+        hits = index.match(std, variants, q.min_probability, q.limit, q.ssn_last4, uids)
         index.records_of([h.person_id for h in hits])
         timed.append(((time.perf_counter() - t0) * 1000, n, body))
     timed.sort(key=lambda t: t[0])

@@ -6,6 +6,11 @@ Starts `linkage serve` (uvicorn, 127.0.0.1) on a store of generated records, the
 /v1/match from this separate process with 8 concurrent clients; reports p50/p99 latency, requests
 per second and the server's resident memory. Plain Splink: `linker.inference.predict_between` for one
 new record against the same records, with a model trained as the docs teach on a 100,000 sample.
+
+`--before DIR`: also serve the same store from an older checkout of the project (its code first on
+PYTHONPATH, its own keys-file format) and measure it the same way in the same run, so a change's
+cost is read side by side. The bench key gets a rate limit above the load (the shipped default,
+600 a minute, would answer most of a 200/s load with 429s).
 """
 from __future__ import annotations
 
@@ -28,6 +33,7 @@ from benchmarks.speed import BIN, ensure_data, measure
 
 FIELDS = ("first_name", "middle_name", "last_name", "suffix", "dob", "sex", "ssn", "street", "city", "state", "zip")
 KEY = "bench-ivd-0123456789"
+PURPOSE = "latency benchmark"
 
 
 def ensure_store(d: Path) -> Path:
@@ -69,7 +75,7 @@ def drive(url: str, bodies: list[dict], clients: int, seconds: float, rate: floa
     clock starts."""
     host, port = url.removeprefix("http://").split(":")
     payloads = [json.dumps(b).encode() for b in bodies]
-    headers = {"Authorization": f"Bearer {KEY}", "Content-Type": "application/json"}
+    headers = {"Authorization": f"Bearer {KEY}", "Content-Type": "application/json", "X-Purpose": PURPOSE}
     latencies: list[float] = []
     in_app: list[float] = []  # the server's own time per request (its Server-Timing header), seconds
     errors = 0
@@ -118,15 +124,24 @@ def drive(url: str, bodies: list[dict], clients: int, seconds: float, rate: floa
     return latencies, errors, time.perf_counter() - t0, in_app
 
 
-def start_server(db: Path, work: Path, port: int):
+def start_server(db: Path, work: Path, port: int, source: Path | None = None):
+    """The server of this checkout, or of the checkout at `source` (its keys in plain text, the
+    format before keys were hashed)."""
+    import os
     import subprocess
 
+    from linkage.keysfile import hash_key
+
+    work.mkdir(parents=True, exist_ok=True)
     keys = work / "keys.json"
-    keys.write_text(json.dumps({KEY: {"name": "bench", "role": "ivd"}}))
+    keys.write_text(json.dumps({(KEY if source else hash_key(KEY)): {"name": "bench", "role": "ivd"}}))
+    os.chmod(keys, 0o600)
+    env = {**os.environ, "PYTHONPATH": str(source)} if source else None
+    limits = [] if source else ["--rate-per-minute", "1000000"]
     t0 = time.perf_counter()
-    proc = subprocess.Popen([str(BIN / "linkage"), "serve", "--db", str(db), "--keys", str(keys), "--port", str(port),
-                             "--audit", str(work / "audit.duckdb"), "--reload-seconds", "3600"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen([str(BIN / "python"), "-m", "linkage", "serve", "--db", str(db), "--keys", str(keys),
+                             "--port", str(port), "--audit", str(work / "audit.duckdb"), "--reload-seconds", "3600",
+                             *limits], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     url = f"http://127.0.0.1:{port}"
     while True:
         if proc.poll() is not None:
@@ -155,7 +170,7 @@ def page_timings(url: str, db: Path, n: int = 30) -> dict[str, list[float]]:
     con.close()
     out: dict[str, list[float]] = {"GET / (the page)": [], "GET /v1/persons/{id}": [],
                                    "GET /v1/children/{id}/father": [], "POST /v1/referrals/check": []}
-    with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {KEY}"}, timeout=30) as http:
+    with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {KEY}", "X-Purpose": PURPOSE}, timeout=30) as http:
         def timed(label: str, call) -> None:
             t0 = time.perf_counter()
             r = call()
@@ -211,6 +226,29 @@ def plain_splink_per_query(d: Path, bodies: list[dict], n: int = 20) -> list[flo
     return times
 
 
+def measure_server(db: Path, work: Path, port: int, bodies: list[dict], a: argparse.Namespace,
+                   source: Path | None = None) -> tuple[list, dict, float, float]:
+    proc, url, load_s = start_server(db, work, port, source)
+    try:
+        drive(url, bodies, a.clients, 3)  # warm-up
+        runs = [("closed loop: as fast as answered", *drive(url, bodies, a.clients, a.seconds))]
+        runs.append((f"paced: {a.rate:.0f} requests/s in all", *drive(url, bodies, a.clients, a.seconds, a.rate)))
+        pages = page_timings(url, db)
+        rss = psutil.Process(proc.pid).memory_info().rss / 1e9
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    return runs, pages, load_s, rss
+
+
+def report(name: str, runs: list, pages: dict, clients: int) -> None:
+    for label, lat, errors, wall, in_app in runs:
+        ms, app = sorted(x * 1000 for x in lat), sorted(x * 1000 for x in in_app)
+        p = lambda xs, q: xs[min(len(xs) - 1, int(q * len(xs)))]  # noqa: E731
+        print(f"| {name}: POST /v1/match | {label} | {clients} | {len(ms):,} | {errors} | {p(ms, 0.5):.1f} | "
+              f"{p(ms, 0.99):.1f} | {len(ms) / wall:.0f} | {p(app, 0.5):.1f} / {p(app, 0.99):.1f} |")
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--records", type=int, default=1_000_000)
@@ -221,36 +259,31 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--port", type=int, default=8799)
     ap.add_argument("--rate", type=float, default=200, help="paced run: requests per second in all")
     ap.add_argument("--skip-plain", action="store_true")
+    ap.add_argument("--before", type=Path, help="an older checkout of the project to measure in the same run")
     a = ap.parse_args(argv)
     d = ensure_data(a.records, a.seed, a.data)
     db = ensure_store(d)
     bodies = queries(d, 2000, a.seed)
+    measured = []
     with tempfile.TemporaryDirectory() as tmp:
-        proc, url, load_s = start_server(db, Path(tmp), a.port)
-        try:
-            drive(url, bodies, a.clients, 3)  # warm-up
-            runs = [("closed loop: as fast as answered", *drive(url, bodies, a.clients, a.seconds))]
-            runs.append((f"paced: {a.rate:.0f} requests/s in all", *drive(url, bodies, a.clients, a.seconds, a.rate)))
-            pages = page_timings(url, db)
-            rss = psutil.Process(proc.pid).memory_info().rss / 1e9
-        finally:
-            proc.terminate()
-            proc.wait(timeout=30)
-    print(f"index of {a.records:,} generated records (seed {a.seed}); server ready in {load_s:.1f} s; "
-          f"server memory after the runs {rss:.2f} GB\n")
-    print("| system | load | clients | requests | errors | p50 ms | p99 ms | requests/s | in the app: p50 / p99 ms |")
+        if a.before:
+            measured.append((f"before ({a.before.name})", *measure_server(db, Path(tmp) / "before", a.port + 1, bodies, a,
+                                                                            a.before.resolve())))
+        measured.append(("project", *measure_server(db, Path(tmp) / "now", a.port, bodies, a)))
+    print(f"index of {a.records:,} generated records (seed {a.seed})")
+    for name, _, _, load_s, rss in measured:
+        print(f"- {name}: server ready in {load_s:.1f} s; server memory after the runs {rss:.2f} GB")
+    print("\n| system | load | clients | requests | errors | p50 ms | p99 ms | requests/s | in the app: p50 / p99 ms |")
     print("|---|---|---|---|---|---|---|---|---|")
-    for label, lat, errors, wall, in_app in runs:
-        ms, app = sorted(x * 1000 for x in lat), sorted(x * 1000 for x in in_app)
-        p = lambda xs, q: xs[min(len(xs) - 1, int(q * len(xs)))]  # noqa: E731
-        print(f"| project: POST /v1/match | {label} | {a.clients} | {len(ms):,} | {errors} | {p(ms, 0.5):.1f} | "
-              f"{p(ms, 0.99):.1f} | {len(ms) / wall:.0f} | {p(app, 0.5):.1f} / {p(app, 0.99):.1f} |")
-    print("\nWhat the caseworker page asks, one request at a time (ms):\n")
-    print("| request | n | p50 ms | max ms |")
-    print("|---|---|---|---|")
-    for label, times in pages.items():
-        ms = sorted(t * 1000 for t in times)
-        print(f"| {label} | {len(ms)} | {ms[len(ms) // 2]:.1f} | {ms[-1]:.1f} |")
+    for name, runs, _, _, _ in measured:
+        report(name, runs, {}, a.clients)
+    for name, _, pages, _, _ in measured:
+        print(f"\nWhat the caseworker page asks, one request at a time ({name}, ms):\n")
+        print("| request | n | p50 ms | max ms |")
+        print("|---|---|---|---|")
+        for label, times in pages.items():
+            ms = sorted(t * 1000 for t in times)
+            print(f"| {label} | {len(ms)} | {ms[len(ms) // 2]:.1f} | {ms[-1]:.1f} |")
     if not a.skip_plain:
         times = plain_splink_per_query(d, bodies)
         print(f"| plain Splink: predict_between, one record | one at a time | 1 | {len(times)} | 0 | "

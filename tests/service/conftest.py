@@ -39,6 +39,21 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_ready(url: str, alive, log=lambda: "", timeout: float = 90) -> None:
+    """Until `url`/readyz answers 200; AssertionError (with the log) if the server dies or is slow."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if not alive():
+            raise AssertionError(f"server exited: {log()}")
+        try:
+            if httpx.get(f"{url}/readyz", timeout=2, verify=False).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise AssertionError(f"server not ready: {log()}")
+
+
 class Server:
     def __init__(self, db: Path, keys: Path, audit: Path, reload_seconds: float = 1.0, extra: tuple[str, ...] = GENEROUS,
                  scheme: str = "http"):
@@ -52,17 +67,7 @@ class Server:
         self.wait_ready()
 
     def wait_ready(self, timeout: float = 90) -> None:
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            if self.proc.poll() is not None:
-                raise AssertionError(f"server exited: {self.log.read_text()}")
-            try:
-                if httpx.get(f"{self.url}/readyz", timeout=2, verify=False).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.3)
-        raise AssertionError(f"server not ready: {self.log.read_text()}")
+        wait_ready(self.url, lambda: self.proc.poll() is None, self.log.read_text, timeout)
 
     def client(self, role: str | None = "ivd", purpose: str | None = "service test") -> httpx.Client:
         headers = {"Authorization": f"Bearer {KEY[role]}"} if role else {}

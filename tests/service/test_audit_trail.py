@@ -3,6 +3,7 @@ is lost while the index is reloaded."""
 from __future__ import annotations
 
 import dataclasses
+import gc
 import shutil
 import subprocess
 import threading
@@ -16,7 +17,7 @@ import uvicorn
 from service.app import create_app
 from service.settings import ServiceSettings
 from tests.cli import LINKAGE
-from tests.service.conftest import KEY, Server, free_port
+from tests.service.conftest import KEY, Server, free_port, wait_ready
 
 
 class InProcess:
@@ -30,19 +31,12 @@ class InProcess:
         self.server = uvicorn.Server(uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning"))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                if httpx.get(f"{self.url}/readyz", timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
-        raise AssertionError("in-process server not ready")
+        wait_ready(self.url, self.thread.is_alive)
 
     def stop(self) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=20)
+        gc.unfreeze()  # the holder froze the index out of the collector, as the service does
 
 
 QUERY = {"first_name": "MARIA", "last_name": "GARCIA", "min_probability": 0.0}
