@@ -139,9 +139,11 @@ def start_server(db: Path, work: Path, port: int, source: Path | None = None):
     env = {**os.environ, "PYTHONPATH": str(source)} if source else None
     limits = [] if source else ["--rate-per-minute", "1000000"]
     t0 = time.perf_counter()
-    proc = subprocess.Popen([str(BIN / "python"), "-m", "linkage", "serve", "--db", str(db), "--keys", str(keys),
-                             "--port", str(port), "--audit", str(work / "audit.duckdb"), "--reload-seconds", "3600",
-                             *limits], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    # cwd: `python -m` puts the working directory before PYTHONPATH, which would shadow `source`
+    proc = subprocess.Popen([str(BIN.resolve() / "python"), "-m", "linkage", "serve", "--db", str(db.resolve()),
+                             "--keys", str(keys.resolve()), "--port", str(port), "--audit",
+                             str((work / "audit.duckdb").resolve()), "--reload-seconds", "3600", *limits],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=work)
     url = f"http://127.0.0.1:{port}"
     while True:
         if proc.poll() is not None:

@@ -86,7 +86,7 @@ class PersonIndex:
     display: pl.DataFrame | None = None  # the columns an answer shows
     unscored_when_protected: frozenset[str] = frozenset()
     protected_keys: KeyIndex | None = None
-    protected_uids: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    protected_mask: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # base uid -> protected
 
     def __post_init__(self) -> None:
         self.scoring = self.records.select(*MATCH_COLUMNS)
@@ -129,7 +129,9 @@ class PersonIndex:
             if u >= n and self.added[u - n] is not None:
                 keys.add(self.added[u - n], u)
         self.protected_keys = keys
-        self.protected_uids = np.asarray(uids, dtype=np.int64)
+        mask = np.zeros(n, dtype=bool)
+        mask[np.asarray(base, dtype=np.int64)] = True
+        self.protected_mask = mask
 
     def protect(self, rows: list[dict]) -> None:
         """Records just taken in: one that falls under the shield (the indicator set, a protected
@@ -160,13 +162,25 @@ class PersonIndex:
         """Record uids to score: everyone's through all the rules, except protected persons', who
         come only through the location-free ones."""
         uids = self.keys.candidates(query, variants, max_keys=MAX_KEYS_PER_RULE, limit=MAX_CANDIDATES)
-        if self.protected_uids.size:
-            uids = uids[~np.isin(uids, self.protected_uids)]
+        if self.protected_people:
+            uids = uids[~self._protected_uids(uids)]
             found = self.protected_keys.candidates(query, variants, max_keys=MAX_KEYS_PER_RULE, limit=MAX_CANDIDATES)
             uids = np.union1d(uids, found)
         if self.superseded:
             uids = uids[~np.isin(uids, list(self.superseded))]
         return uids
+
+    def _protected_uids(self, uids: np.ndarray) -> np.ndarray:
+        """Per uid: whether its person is protected (a look-up per uid, not a set operation over
+        every protected record: those are tens of thousands in a county)."""
+        n = self.base_size
+        out = np.zeros(uids.size, dtype=bool)
+        base = uids < n
+        out[base] = self.protected_mask[uids[base]]
+        for i in np.flatnonzero(~base):
+            row = self.added[uids[i] - n]
+            out[i] = row is not None and row[C.PERSON_ID] in self.protected_people
+        return out
 
     def match(self, query: dict, variants: list[dict], min_probability: float, limit: int,
               ssn_last4: str | None = None, uids: np.ndarray | None = None) -> list[Hit]:

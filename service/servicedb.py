@@ -1,29 +1,29 @@
-"""The service's own DuckDB file: the audit trail, records added between batch runs, and alerts.
+"""The service's own DuckDB file (records added between batch runs, alerts, the audit table) and its
+append-only audit log beside it.
 
-The audit fails closed: a request that returns person data first hands its audit row to the writer
-and waits until that row is committed; if the commit fails, the request answers 503 and nothing
-leaves. Rows waiting together are committed together (one DuckDB commit per request cost more than
-the whole match), so the wait is one commit, shared. The writer survives a failed commit and tries
-the next rows. Rows are chained (`linkage.store.audit`); the service has no path that updates or
-deletes them. The batch store is never held open by the service, so these live here.
+The audit fails closed: a request that returns person data waits until its audit row is in the log
+and fsynced; if that fails, the request answers 503 and nothing leaves. On the event loop, the rows
+of requests waiting at the same moment are written together by one call scheduled on the loop itself
+(a DuckDB insert per request cost more than the whole match, and a writer thread a thread switch of
+up to 5 ms each way); requests in the threadpool write their own row. A thread copies the log into
+the DuckDB `audit` table every second for SQL and `GET /v1/audit`. Rows are chained
+(`linkage.store.audit`); the service has no path that updates or deletes them. The batch store is
+never held open by the service, so these live here.
 """
 from __future__ import annotations
 
 import asyncio
 import json
 import logging
-import queue
 import threading
-from concurrent.futures import Future
-from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
 
 from linkage.errors import AuditError
-from linkage.store import AUDIT_DDL, append_audit, chain_head
-from linkage.store.audit import now
+from linkage.store import AUDIT_DDL, chain_head
+from linkage.store.audit import AuditLog, AuditRow, copy_log, now
 from service.auth import Caller
 
 log = logging.getLogger("linkage.service")
@@ -37,7 +37,8 @@ CREATE TABLE IF NOT EXISTS alerts (alert_id BIGINT, raised_at TIMESTAMP, actor V
     kind VARCHAR, detail VARCHAR, cleared_at TIMESTAMP, cleared_by VARCHAR);
 """
 SERVICE_ID_PREFIX = "S"  # persons first seen by the service; the batch keeps P ids
-AUDIT_WAIT_SECONDS = 5.0
+MAX_BATCH = 500  # audit rows committed by one statement at most
+REFUSED = "the audit trail cannot be written; nothing was answered"
 
 
 class ServiceDb:
@@ -46,67 +47,72 @@ class ServiceDb:
         self._con = duckdb.connect(str(path))
         self._con.execute(AUDIT_DDL)
         self._con.execute(SERVICE_DDL)
-        self._head = chain_head(self._con)
-        self._lock = threading.Lock()
-        self._queue: queue.SimpleQueue[tuple[tuple, Future] | None] = queue.SimpleQueue()
-        self._writer = threading.Thread(target=self._write_loop, name="audit-writer", daemon=True)
-        self._writer.start()
+        self._lock = threading.Lock()  # the DuckDB connection
+        self._log_lock = threading.Lock()
+        self.log = AuditLog(log_path(path), head=chain_head(self._con))
+        self._copied_to = 0  # byte offset of the log the table has caught up with
+        self.copy_log()  # rows a stopped service had not copied yet
+        self._pending: list[tuple[AuditRow, asyncio.Future]] = []
+        self._stop = threading.Event()
+        self._copier = threading.Thread(target=self._copy_loop, name="audit-copy", daemon=True)
+        self._copier.start()
 
     # --- audit -------------------------------------------------------------------------------------
-    def audit(self, caller: Caller, action: str, person_ids: list[str], purpose: str | None = None) -> Future:
-        """Queue one row; the future is done when it is committed (or holds the AuditError)."""
-        done: Future = Future()
-        self._queue.put(((now(), caller.name, caller.role.value, purpose or "", action, list(person_ids)), done))
-        return done
+    @staticmethod
+    def _row(caller: Caller, action: str, person_ids: list[str], purpose: str | None) -> AuditRow:
+        return (now(), caller.name, caller.role.value, purpose or "", action, list(person_ids))
 
     async def audited(self, caller: Caller, action: str, person_ids: list[str], purpose: str | None) -> None:
-        """Return once the row is durably written; AuditError (503) if it cannot be."""
-        try:
-            await asyncio.wait_for(asyncio.wrap_future(self.audit(caller, action, person_ids, purpose)),
-                                   AUDIT_WAIT_SECONDS)
-        except asyncio.TimeoutError:
-            raise AuditError("the audit trail did not confirm the look-up in time; nothing was answered") from None
+        """Return once the row is committed; AuditError (503) if it cannot be."""
+        loop = asyncio.get_running_loop()
+        done = loop.create_future()
+        if not self._pending:
+            loop.call_soon(self._commit_pending)
+        self._pending.append((self._row(caller, action, person_ids, purpose), done))
+        await done
 
-    def audited_sync(self, caller: Caller, action: str, person_ids: list[str], purpose: str | None) -> None:
+    def _commit_pending(self) -> None:
+        batch, self._pending = self._pending[:MAX_BATCH], self._pending[MAX_BATCH:]
+        if self._pending:
+            asyncio.get_running_loop().call_soon(self._commit_pending)
         try:
-            self.audit(caller, action, person_ids, purpose).result(AUDIT_WAIT_SECONDS)
-        except FutureTimeout:
-            raise AuditError("the audit trail did not confirm the look-up in time; nothing was answered") from None
-
-    def _write_loop(self) -> None:
-        while True:
-            first = self._queue.get()
-            if first is None:
-                return
-            batch = [first]
-            stop = False
-            while True:
-                try:
-                    item = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                if item is None:
-                    stop = True
-                    break
-                batch.append(item)
-            self._commit(batch)
-            if stop:
-                return
-
-    def _commit(self, batch: list[tuple[tuple, Future]]) -> None:
-        try:
-            with self._lock:
-                self._head = append_audit(self._con, [row for row, _ in batch], self._head)
-        except Exception as e:  # noqa: BLE001 - any failure to write means the answers must not leave
-            log.error("audit write failed for %d look-up(s); they are refused: %s", len(batch), type(e).__name__)
+            self._append([row for row, _ in batch])
+        except AuditError as e:
             for _, done in batch:
-                done.set_exception(AuditError("the audit trail cannot be written; nothing was answered"))
+                if not done.done():
+                    done.set_exception(e)
             return
         for _, done in batch:
-            done.set_result(None)
+            if not done.done():
+                done.set_result(None)
+
+    def audited_sync(self, caller: Caller, action: str, person_ids: list[str], purpose: str | None) -> None:
+        """The same from a threadpool route: commits this row now."""
+        self._append([self._row(caller, action, person_ids, purpose)])
+
+    def _append(self, rows: list[AuditRow]) -> None:
+        try:
+            with self._log_lock:
+                self.log.append(rows)
+        except Exception as e:  # noqa: BLE001 - any failure to write means the answers must not leave
+            log.error("audit write failed for %d look-up(s); they are refused: %s", len(rows), type(e).__name__)
+            raise AuditError(REFUSED) from None
+
+    def copy_log(self) -> None:
+        """Bring the DuckDB table up to the log (a failure is logged and tried again: the log holds it)."""
+        try:
+            with self._lock:
+                _, self._copied_to = copy_log(self._con, self.log.path, self._copied_to)
+        except (duckdb.Error, OSError, ValueError) as e:
+            log.warning("audit table behind its log: %s", e)
+
+    def _copy_loop(self) -> None:
+        while not self._stop.wait(1.0):
+            self.copy_log()
 
     def audit_rows(self, limit: int) -> list[tuple]:
         """The newest `limit` rows, newest first."""
+        self.copy_log()
         with self._lock:
             return self._con.execute("SELECT logged_at, actor, role, purpose, action, person_ids FROM audit "
                                      "ORDER BY seq DESC NULLS LAST, logged_at DESC LIMIT ?", [limit]).fetchall()
@@ -174,10 +180,18 @@ class ServiceDb:
         return {"actor": rows[0][0]} if rows else None
 
     def close(self) -> None:
-        self._queue.put(None)
-        self._writer.join(timeout=10)
+        self._stop.set()
+        self._copier.join(timeout=10)
+        self.copy_log()
+        with self._log_lock:
+            self.log.close()
         with self._lock:
             self._con.close()
+
+
+def log_path(db: Path) -> Path:
+    """The audit log beside the service db: `service.audit.duckdb` -> `service.audit.log.jsonl`."""
+    return db.with_suffix(".log.jsonl")
 
 
 def iso(value: datetime | None) -> str | None:

@@ -11,6 +11,7 @@ import typer
 from linkage.cli.common import fail, out_console
 from linkage.keysfile import ROLE_NAMES, KeysError, add_key
 from linkage.store import verify_audit
+from linkage.store.audit import verify_log
 
 keys_app = typer.Typer(no_args_is_help=True, help="The service's API keys (kept hashed in the keys file).")
 audit_app = typer.Typer(no_args_is_help=True, help="The audit trail of look-ups.")
@@ -38,11 +39,15 @@ def keys_add(
 
 @audit_app.command("verify")
 def audit_verify(
-    db: Annotated[Path, typer.Option("--db", help="a store (CLI look-ups) or a service audit file")] = Path("linkage.duckdb"),
+    db: Annotated[Path, typer.Option("--db", help="a store (CLI look-ups), a service audit file, or the service's "
+                                     "audit log (.log.jsonl, beside its audit file)")] = Path("linkage.duckdb"),
 ) -> None:
     """Check that no audit row was changed, inserted or removed since it was written (exit 1 if one was)."""
     if not db.exists():
         fail(f"--db {db}: no such file", 2)
+    if db.suffix == ".jsonl":
+        _report(db, verify_log(db))
+        return
     try:
         con = duckdb.connect(str(db), read_only=True)
     except duckdb.Error as e:
@@ -53,6 +58,10 @@ def audit_verify(
         fail(f"--db {db}: has no audit trail to verify ({e})", 2)
     finally:
         con.close()
+    _report(db, check)
+
+
+def _report(db: Path, check) -> None:
     before = f"; {check.unchained:,} earlier rows predate the chain" if check.unchained else ""
     if not check.ok:
         out_console.print(f"audit trail of {db}: NOT intact: {check.problem} (chain of {check.rows:,} rows{before})",

@@ -88,7 +88,7 @@ _JW_SWAPPED = (f"(jaro_winkler_similarity({C.FN}_l, {C.SN}_r) >= 0.9 "
                f"AND jaro_winkler_similarity({C.SN}_l, {C.FN}_r) >= 0.9)")
 SWAPPED = (f"(list_has_any({C.FN_CANON}_l, {C.SN_CANON}_r) "
            f"AND list_has_any({C.SN_CANON}_l, {C.FN_CANON}_r)) OR {_JW_SWAPPED}")
-# Models saved before 2026-11-27 (session 8) state the swap on tokens only; kept with their twin.
+# Models saved before 2026-11-27 state the swap on tokens only; kept with their twin.
 SWAPPED_TOKENS_ONLY = (f"(list_has_any({C.FN_TOKENS}_l, {C.SN_TOKENS}_r) "
                        f"AND list_has_any({C.SN_TOKENS}_l, {C.FN_TOKENS}_r)) OR {_JW_SWAPPED}")
 

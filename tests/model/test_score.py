@@ -88,7 +88,7 @@ def test_the_hamming_pre_tests_change_no_score(small_data):
 
 
 def test_a_model_saved_before_the_nickname_swap_scores_in_memory_as_in_splink(small_data):
-    """A model saved before session 8 states the swap level on tokens only; the service (in-memory
+    """A model saved before 2026-11-27 states the swap level on tokens only; the service (in-memory
     twin) and the batch (Splink) must still agree on it, and it must not read the new column."""
     recs = standardize(validate(pl.read_csv(small_data / "records.csv", infer_schema=False)).records)
     current = json.dumps(load_model("default").splink)
