@@ -444,12 +444,12 @@ class CaseWriter:
                           removed_from=fam.mother)
 
 
-BAD_ROWS = [
+BAD_ROWS = [  # rows that cannot be a person (a bad field alone is blanked, not quarantined)
     ("", "IV-D", "CP", "1990-01-01", "missing record_id"),
     ("BAD-SRC", "IV-X", "CP", "1990-01-01", "unknown source_system"),
     ("BAD-ROLE", "IV-D", "XX", "1990-01-01", "unknown role"),
-    ("BAD-DATE", "IV-A", "CH", "2019-02-30", "impossible date"),
-    ("BAD-FUTURE", "IV-A", "CH", "2031-05-01", "future date of birth"),
+    ("BAD-NAMELESS", "IV-A", "CH", "2019-02-03", "no name and no SSN"),
+    ("BAD-CASE", "IV-A", "CH", "2019-02-03", "missing case_id"),
 ]
 
 
@@ -460,10 +460,11 @@ def bad_rows(n: int, records: list[dict]) -> list[dict]:
         if i % (len(BAD_ROWS) + 1) == len(BAD_ROWS) and records:
             out.append(dict(records[i % len(records)]))  # same id, same person: one of the two is quarantined
             continue
-        rid, src, role, dob, _ = BAD_ROWS[i % (len(BAD_ROWS) + 1)]
+        rid, src, role, dob, why = BAD_ROWS[i % (len(BAD_ROWS) + 1)]
+        named = why != "no name and no SSN"
         out.append({**{k: "" for k in records[0]}, "record_id": f"{rid}-{i}" if rid else "",
-                    "source_system": src, "case_id": f"X{i}", "role": role, "first_name": "BAD",
-                    "last_name": "ROW", "dob": dob})
+                    "source_system": src, "case_id": "" if why == "missing case_id" else f"X{i}", "role": role,
+                    "first_name": "BAD" if named else "", "last_name": "ROW" if named else "", "dob": dob})
     return out
 
 

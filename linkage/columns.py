@@ -40,6 +40,9 @@ UID = "uid"  # dense integer id of a valid record within one run; Splink's uniqu
 ROW_NUMBER = "row_number"  # 1-based data row in its file, for quarantine messages
 SOURCE_FILE = "source_file"
 QUARANTINE_REASON = "reason"
+READ_PROBLEM = "read_problem"  # a row the CSV reader could not split into the header's fields
+RAW_LINE = "raw_line"  # that row's line as read, for the quarantine
+BLANKED_FIELD = "field"  # a field blanked by validation (the blanked-fields output)
 
 # --- added by standardization (compared by the model, keyed by blocking) ------------------------------
 FN = "fn"  # first name, normalized, all tokens

@@ -80,6 +80,7 @@ class LinkConfig:
 class LinkResult:
     records: pl.DataFrame  # standardized, with person_id
     quarantine: pl.DataFrame
+    blanked: pl.DataFrame  # one row per field blanked (source_file, row_number, record_id, field, reason)
     pairs: pl.DataFrame  # scored pairs at or above the review threshold, by record_id
     blocking: BlockingReport
     model: SavedModel
@@ -101,6 +102,7 @@ class LinkResult:
         return {
             "rows_read": self.rows_read, "rows_linked": self.records.height,
             "rows_quarantined": self.quarantine.height, "persons": persons, "persons_multi_program": multi,
+            "fields_blanked": dict(sorted(Counter(self.blanked[C.QUARANTINE_REASON].to_list()).items())),
             "candidate_pairs": self.blocking.total_pairs, "pairs_at_review_or_above": self.pairs.height,
             "links_refused_by_rules": dict(self.refused), "family_merges": self.family_merges,
             "ids_kept": self.ids.kept, "ids_new": self.ids.new, "merges": sum(e.kind == "merge" for e in self.ids.events),
@@ -137,6 +139,7 @@ def link(paths: list[Path], config: LinkConfig = LinkConfig(), previous_ids: dic
     with stage("read and validate"):
         validated = validate(read_records(paths))
         quarantine = validated.quarantine
+        blanked = validated.blanked
     with tempfile.TemporaryDirectory(prefix="linkage_run_", dir=config.work_dir) as tmp:
         # The full frame waits on disk while DuckDB blocks and scores (it holds its own copy of what
         # those stages read) and while persons are clustered (from CLUSTER_COLUMNS only): at 5
@@ -145,6 +148,7 @@ def link(paths: list[Path], config: LinkConfig = LinkConfig(), previous_ids: dic
         with stage("standardize"):
             records = standardize(validated.records)
             del validated
+            blanked = pl.concat([blanked, unusable_ssns(records)])
             # one row group: read back, every column is one chunk, aligned with the person ids added
             # to it (misaligned chunks make every later select or group_by copy the whole frame)
             records.write_parquet(parked, compression="lz4", row_group_size=max(records.height, 1))
@@ -183,7 +187,18 @@ def link(paths: list[Path], config: LinkConfig = LinkConfig(), previous_ids: dic
             del clusters
             records = pl.read_parquet(parked).with_columns(ids.person_ids.alias(C.PERSON_ID))
             pairs = _pairs_by_record(scored, ids_frame, held)
-    return LinkResult(records, quarantine, pairs, report, model, ids, refused, family_merges, timings)
+    return LinkResult(records, quarantine, blanked, pairs, report, model, ids, refused, family_merges, timings)
+
+
+INVALID_SSN = "ssn: not a number SSA issues (area 000, 666 or 9xx, group 00, serial 0000, or not 9 digits)"
+
+
+def unusable_ssns(records: pl.DataFrame) -> pl.DataFrame:
+    """SSNs standardization set aside as invalid, as blanked fields (placeholders are "unknown" by
+    the contract, not errors)."""
+    return records.filter(pl.col(C.SSN_STATUS) == "invalid").select(
+        C.SOURCE_FILE, pl.col(C.ROW_NUMBER).cast(pl.Int64), C.RECORD_ID, pl.lit(C.SSN).alias(C.BLANKED_FIELD),
+        pl.lit(INVALID_SSN).alias(C.QUARANTINE_REASON))
 
 
 def _labels_by_uid(labels: pl.DataFrame | None, ids_frame: pl.DataFrame) -> pl.DataFrame | None:

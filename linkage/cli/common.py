@@ -138,7 +138,7 @@ def link_and_publish(records: list[Path], config: LinkConfig, db: Path,
         result = run_with_progress(records, config, previous, next_seq, labels, reviewed)
         summary = result.summary()
         publish_run(con, run_id, RunOutput(result.records, result.quarantine, result.pairs, result.ids.events,
-                                           result.ids.next_seq, result.model.meta.name, summary))
+                                           result.ids.next_seq, result.model.meta.name, summary, result.blanked))
     except InvalidInputError as e:
         fail_run(con, run_id, str(e))
         fail(str(e), 2)
@@ -157,6 +157,7 @@ def print_run_summary(command: str, result: LinkResult, s: dict, outputs: dict[s
     t.add_row("rows read", f"{s['rows_read']:,}")
     t.add_row("  linked", f"{s['rows_linked']:,}")
     t.add_row("  quarantined", f"{s['rows_quarantined']:,}" + (f"  -> {quarantine}" if s["rows_quarantined"] else ""))
+    t.add_row("fields blanked (record linked on the rest)", f"{sum(s['fields_blanked'].values()):,}")
     t.add_row("persons", f"{s['persons']:,}")
     t.add_row("  found in more than one program", f"{s['persons_multi_program']:,}")
     t.add_row("  ids kept from the last run / new", f"{s['ids_kept']:,} / {s['ids_new']:,}")
@@ -177,3 +178,5 @@ def print_run_summary(command: str, result: LinkResult, s: dict, outputs: dict[s
         reasons = result.quarantine.group_by(C.QUARANTINE_REASON).len().sort("len", descending=True).head(5)
         for reason, n in reasons.iter_rows():
             out_console.print(f"  quarantined {n:,}: {reason}", highlight=False, soft_wrap=True)
+    for reason, n in sorted(s["fields_blanked"].items(), key=lambda kv: -kv[1])[:5]:
+        out_console.print(f"  blanked {n:,}: {reason}", highlight=False, soft_wrap=True)

@@ -7,6 +7,7 @@ import polars as pl
 
 from linkage import columns as C
 from linkage.errors import InvalidInputError
+from linkage.ingest.tolerant import read_tolerant
 
 BAD_BYTES = "\ufffd"  # what lossy UTF-8 decoding puts where a byte could not be read
 
@@ -47,19 +48,24 @@ def _read_one(path: Path) -> pl.DataFrame:
 
 
 def _read_csv(path: Path) -> pl.DataFrame:
-    """Strict UTF-8 first; if that fails, read lossily so the bad rows can be quarantined, not lost."""
+    """Strict UTF-8 first; bytes that are not UTF-8 are read lossily (their fields blanked later);
+    rows polars cannot split (a stray quote, too many fields) send the file through the tolerant
+    reader, which sets those rows aside with their line numbers and reads the rest."""
+    encoding = "utf8"
     try:
-        return pl.read_csv(path, infer_schema=False, encoding="utf8")
+        return pl.read_csv(path, infer_schema=False, encoding=encoding)
     except pl.exceptions.NoDataError as e:
         raise InvalidInputError(f"{path}: file has no header row ({e})") from e
     except pl.exceptions.ComputeError as e:
-        if "utf" not in str(e).lower():
-            raise InvalidInputError(f"{path}: cannot be read as CSV: {e}") from e
+        if "utf" in str(e).lower():
+            encoding = "utf8-lossy"
     try:
-        return pl.read_csv(path, infer_schema=False, encoding="utf8-lossy",
-                           )
-    except Exception as e:  # noqa: BLE001 - any parser failure is the same answer for the user
+        return pl.read_csv(path, infer_schema=False, encoding=encoding)
+    except pl.exceptions.ComputeError:
+        pass
+    except Exception as e:  # noqa: BLE001 - any other parser failure is the same answer for the user
         raise InvalidInputError(f"{path}: cannot be read as CSV: {e}") from e
+    return read_tolerant(path, encoding)
 
 
 def _read_parquet(path: Path) -> pl.DataFrame:

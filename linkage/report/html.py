@@ -38,6 +38,7 @@ def run_report(con: duckdb.DuckDBPyConnection, truth: pl.DataFrame | None = None
     labels = read_labels(con)
     quarantine = con.execute("SELECT reason, count(*) FROM quarantine WHERE run_id = ? GROUP BY 1 ORDER BY 2 DESC, 1",
                              [current.run_id]).fetchall()
+    blanked = s.get("fields_blanked") or {}
     parts = [
         f"<h1>Linkage run {current.run_id}</h1>",
         f'<p class="note">{html.escape(run["command"] or "")}<br>finished {run["finished_at"]:%Y-%m-%d %H:%M} UTC; '
@@ -54,6 +55,8 @@ def run_report(con: duckdb.DuckDBPyConnection, truth: pl.DataFrame | None = None
             ("links not taken: record fits two people of one case", (s.get("links_refused_by_rules") or {}).get(FITS_TWO, 0)),
             ("merges / splits since the last run", f'{s.get("merges", 0):,} / {s.get("splits", 0):,}')]),
         *([_table([(html.escape(r), n) for r, n in quarantine], "quarantined rows by reason")] if quarantine else []),
+        *([_table([(html.escape(r), n) for r, n in sorted(blanked.items(), key=lambda kv: -kv[1])],
+                  "fields blanked by reason (the record linked on its other fields)")] if blanked else []),
         "<h2>Persons across programs</h2>",
         embed_html(bar_chart(_overlap(current.records), "programs", "persons"), "Persons by the programs they are known in"),
         "<h2>Scored pairs</h2>",

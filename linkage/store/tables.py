@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -16,6 +16,7 @@ import duckdb
 import polars as pl
 
 from linkage.errors import StoreError
+from linkage.ingest.validate import BLANKED_SCHEMA
 from linkage.store.audit import AUDIT_DDL
 from linkage.store.review import ensure_review_schema, publish_queue
 
@@ -33,6 +34,8 @@ CREATE TABLE IF NOT EXISTS quarantine (run_id INTEGER, source_file VARCHAR, row_
     record_id VARCHAR, reason VARCHAR, row_json VARCHAR);
 CREATE TABLE IF NOT EXISTS person_events (run_id INTEGER, kind VARCHAR, person_id VARCHAR,
     other_ids VARCHAR[]);
+CREATE TABLE IF NOT EXISTS blanked_fields (run_id INTEGER, source_file VARCHAR, row_number BIGINT,
+    record_id VARCHAR, field VARCHAR, reason VARCHAR);
 """
 
 
@@ -47,6 +50,8 @@ class RunOutput:
     next_seq: int
     model: str
     summary: dict
+    # fields blanked: source_file, row_number, record_id, field, reason (never the value)
+    blanked: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=BLANKED_SCHEMA))
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -96,6 +101,9 @@ def publish_run(con: duckdb.DuckDBPyConnection, run_id: int, out: RunOutput) -> 
         con.execute("CREATE OR REPLACE TABLE pairs AS SELECT * FROM __run_pairs")
         con.register("__run_quarantine", _quarantine_rows(out.quarantine))
         con.execute(f"INSERT INTO quarantine SELECT {run_id}, * FROM __run_quarantine")
+        con.register("__run_blanked", out.blanked)
+        con.execute(f"INSERT INTO blanked_fields SELECT {run_id}, source_file, row_number, record_id, field, reason "
+                    "FROM __run_blanked")
         for e in out.events:
             con.execute("INSERT INTO person_events VALUES (?, ?, ?, ?)", [run_id, e.kind, e.person_id, list(e.other_ids)])
         con.execute("INSERT OR REPLACE INTO meta VALUES ('next_person_seq', ?)", [str(out.next_seq)])
@@ -111,7 +119,7 @@ def publish_run(con: duckdb.DuckDBPyConnection, run_id: int, out: RunOutput) -> 
         con.execute("ROLLBACK")
         raise
     finally:
-        for name in ("__run_pairs", "__run_quarantine"):
+        for name in ("__run_pairs", "__run_quarantine", "__run_blanked"):
             con.unregister(name)
 
 

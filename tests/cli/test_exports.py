@@ -30,7 +30,7 @@ def test_console_and_report_print_no_birth_date_or_ssn(small_data, tmp_path):
     db = tmp_path / "s.duckdb"
     p = run("dedupe", records, "--out", tmp_path / "persons.csv", "--db", db)
     printed = p.stdout + p.stderr
-    assert "date of birth in the future" in printed  # the reason, counted
+    assert "dob: in the future" in printed  # the reason, counted
     assert not {m.group(0) for m in DATE.finditer(printed)} & births and not SSN.search(printed)
     run("report", "--db", db, "--out", tmp_path / "run.html")
     page = (tmp_path / "run.html").read_text()

@@ -54,13 +54,31 @@ def test_extra_columns_pass_through(tmp_path):
     assert v.records["worker"].to_list() == ["W42"]
 
 
-def test_bad_bytes_quarantine_the_row_not_the_file(tmp_path):
+def test_bad_bytes_blank_the_field_not_the_row_or_the_file(tmp_path):
     good = "R1,IV-D,D1,CP,ANA,LOPEZ,,\n".encode()
     bad = b"R2,IV-D,D1,CH,JOS\xe9,LOPEZ,,\n"
-    v = validate(read_records(write(tmp_path, HEADER.encode() + good + bad)))
-    assert v.records["record_id"].to_list() == ["R1"]
-    assert v.quarantine["record_id"].to_list() == ["R2"]
-    assert "UTF-8" in v.quarantine["reason"][0]
+    worse = b"R3,IV-D,D\xe91,CH,ANA,LOPEZ,,\n"  # in the case id: the row cannot be placed
+    v = validate(read_records(write(tmp_path, HEADER.encode() + good + bad + worse)))
+    assert v.records["record_id"].to_list() == ["R1", "R2"]
+    assert v.records["first_name"].to_list() == ["ANA", None] and v.records["last_name"][1] == "LOPEZ"
+    assert v.blanked.select("record_id", "field").rows() == [("R2", "first_name")] and "UTF-8" in v.blanked["reason"][0]
+    assert v.quarantine["record_id"].to_list() == ["R3"] and "UTF-8" in v.quarantine["reason"][0]
+
+
+def test_malformed_rows_are_quarantined_with_their_line_and_the_rest_is_read(tmp_path):
+    """One stray quote or a row with a field too many must not refuse a nightly extract (it did: exit 2)."""
+    rows = ("R1,IV-D,D1,CP,ANA,LOPEZ,,\n"
+            "R2,IV-D,D1,CH,BOB,SMITH,,,EXTRA\n"  # line 3: a field too many
+            'R3,IV-D,D1,CH,"CARL,JONES,,\n'  # line 4: a quote never closed
+            "R4,IV-D,D1,CH,DAN,BROWN,,\n"
+            'R5,IV-A,A1,CH,EVE,"GREEN\nHALL",,\n'  # a quoted field over two lines is a field, not an error
+            "R6,IV-A,A1,CP,FAY,KING,,\n")
+    v = validate(read_records(write(tmp_path, HEADER + rows)))
+    assert v.records["record_id"].to_list() == ["R1", "R4", "R5", "R6"]
+    assert v.records["last_name"][2] == "GREEN\nHALL"
+    reasons = v.quarantine["reason"].to_list()
+    assert "line 3" in reasons[0] and "fields" in reasons[0] and "line 4" in reasons[1] and "quote" in reasons[1]
+    assert v.rows_read == 6 and v.quarantine["raw_line"][1].startswith("R3,")
 
 
 def test_parquet_input_with_typed_columns(tmp_path):

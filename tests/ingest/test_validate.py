@@ -23,23 +23,45 @@ def test_accepted_date_formats(dob, expected):
 
 
 @pytest.mark.parametrize("field,value,fragment", [
-    ("dob", "2019-02-30", "impossible or unreadable date"),
-    ("dob", "2027-01-01", "in the future"),
-    ("dob", "1850-01-01", "before 1900"),
-    ("dob", "yesterday", "impossible or unreadable date"),
     ("source_system", "IV-B", "unknown source_system"),
     ("source_system", "", "missing source_system"),
     ("role", "AP", "unknown role"),
     ("case_id", "", "missing case_id"),
-    ("case_status", "PENDING", "unknown case_status"),
-    ("paternity_status", "MAYBE", "unknown paternity_status"),
+    ("first_name", "", "no name and no SSN"),
 ])
-def test_unusable_rows_get_a_reason(field, value, fragment):
-    row = person("R1", "ANA", "LOPEZ")
+def test_rows_that_cannot_be_a_person_get_a_reason(field, value, fragment):
+    row = person("R1", "ANA", "", ssn="")
     row[field] = value
     v, why = reasons([row, person("R2", "ANA", "LOPEZ")])
     assert fragment in why["R1"]
     assert v.records["record_id"].to_list() == ["R2"]
+
+
+@pytest.mark.parametrize("field,value,fragment,kept", [
+    ("dob", "2019-02-30", "impossible or unreadable date", None),
+    ("dob", "2027-01-01", "in the future", None),
+    ("dob", "1850-01-01", "before 1900", None),
+    ("dob", "yesterday", "impossible or unreadable date", None),
+    ("case_status", "PENDING", "case_status: unknown code", "OPEN"),
+    ("paternity_status", "MAYBE", "paternity_status: unknown code", None),
+])
+def test_an_unusable_field_is_blanked_and_the_record_linked(field, value, fragment, kept):
+    """A future birth date (and any one bad field) no longer quarantines its record."""
+    row = person("R1", "ANA", "LOPEZ", dob="2014-03-02", ssn="412-55-1001")
+    row[field] = value
+    v, why = reasons([row, person("R2", "ANA", "LOPEZ")])
+    assert why == {} and v.records["record_id"].to_list() == ["R1", "R2"]
+    linked = v.records.row(0, named=True)
+    assert linked[field] == kept and linked["ssn"] == "412-55-1001" and linked["last_name"] == "LOPEZ"
+    if field == "dob":
+        assert linked["dob_date"] is None
+    assert v.blanked.select("record_id", "field").rows() == [("R1", field)]
+    assert fragment in v.blanked["reason"][0] and value not in v.blanked["reason"][0]
+
+
+def test_a_name_or_an_ssn_is_enough_to_link():
+    v, why = reasons([person("R1", "", "", ssn="412-55-1001"), person("R2", "", "LOPEZ")])
+    assert why == {} and v.records.height == 2
 
 
 def test_missing_and_duplicate_record_ids():
@@ -50,9 +72,11 @@ def test_missing_and_duplicate_record_ids():
 
 
 def test_counts_reconcile_and_uids_are_dense():
-    rows = [person(f"R{i}", "ANA", "LOPEZ", dob="2019-02-30" if i % 3 == 0 else "2019-02-03") for i in range(10)]
+    rows = [person(f"R{i}", "ANA", "LOPEZ", dob="2019-02-30" if i % 3 == 0 else "2019-02-03",
+                   role="AP" if i % 4 == 0 else "CH") for i in range(10)]
     v, _ = reasons(rows)
-    assert v.rows_read == 10 == v.records.height + v.quarantine.height
+    assert v.rows_read == 10 == v.records.height + v.quarantine.height and v.quarantine.height == 3
+    assert v.blanked["record_id"].to_list() == ["R3", "R6", "R9"]  # R0 went to quarantine for its role
     assert v.records["uid"].to_list() == list(range(v.records.height))
 
 
