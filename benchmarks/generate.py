@@ -238,6 +238,12 @@ class Renderer:
         self.rng = rng
         self.seq = 0
 
+    def start_case(self, people: list) -> None:
+        """The case writer names a case's people before typing them (this model needs none)."""
+
+    def copies(self, program: str, role: str) -> int:
+        return 1
+
     def typo(self, s: str) -> str:
         rng = self.rng
         if len(s) < 3:
@@ -377,12 +383,16 @@ class Renderer:
 
 
 class CaseWriter:
-    """Opens the cases each program would have for a family and keeps the case truth."""
+    """Opens the cases each program would have for a family and keeps the case truth.
+    errors: "generator" (this module's `Renderer`) or "admin" (`admin_errors.AdminRenderer`, a
+    second error model written apart from the first)."""
 
-    def __init__(self, world: World):
+    def __init__(self, world: World, errors: str = "generator"):
         self.world = world
         self.rng = world.rng
-        self.render = Renderer(world.rng)
+        if errors not in ERROR_MODELS:
+            raise ValueError(f"errors must be one of {', '.join(ERROR_MODELS)}, not {errors!r}")
+        self.render = ERROR_MODELS[errors](world.rng)
         self.records: list[dict] = []
         self.truth: list[dict] = []
         self.cases: list[dict] = []
@@ -393,14 +403,16 @@ class CaseWriter:
         return f"{program[-1]}{self.counters[program]:08d}"
 
     def add(self, p: Person, fam: Family, program: str, cid: str, role: str, **kw) -> None:
-        rec = self.render.record(p, program, cid, role, **kw)
-        self.records.append(rec)
-        self.truth.append({"record_id": rec["record_id"], "person_key": p.key, "family_id": fam.fid})
+        for _ in range(self.render.copies(program, role)):
+            rec = self.render.record(p, program, cid, role, **kw)
+            self.records.append(rec)
+            self.truth.append({"record_id": rec["record_id"], "person_key": p.key, "family_id": fam.fid})
 
     def add_case(self, fam: Family, program: str, cp: Person | None, fathers: list[Person],
                  kids: list[Person], status: str = "OPEN", duplicate_of: str = "",
                  removed_from: Person | None = None, alleged: bool = False) -> str:
         cid = self.case_id(program)
+        self.render.start_case([cp, *fathers, *kids])
         if cp is not None:
             self.add(cp, fam, program, cid, "CP", status=status)
         for f in fathers:
@@ -444,6 +456,13 @@ class CaseWriter:
                           removed_from=fam.mother)
 
 
+def _admin_renderer(rng: random.Random):
+    from benchmarks.admin_errors import AdminRenderer
+    return AdminRenderer(rng)
+
+
+ERROR_MODELS = {"generator": Renderer, "admin": _admin_renderer}
+
 BAD_ROWS = [  # rows that cannot be a person (a bad field alone is blanked, not quarantined)
     ("", "IV-D", "CP", "1990-01-01", "missing record_id"),
     ("BAD-SRC", "IV-X", "CP", "1990-01-01", "unknown source_system"),
@@ -469,13 +488,14 @@ def bad_rows(n: int, records: list[dict]) -> list[dict]:
 
 
 def generate(families: int | None = None, seed: int = 7, records: int | None = None,
-             bad: int = 0, counties: int = 1) -> dict[str, pl.DataFrame]:
+             bad: int = 0, counties: int = 1, errors: str = "generator") -> dict[str, pl.DataFrame]:
     """Build the data sets in memory: stop at `families` families or at `records` records.
 
     counties: how many counties' cities the families live in (1: one county's, as a county's file;
-    a statewide file of several million records spans several)."""
+    a statewide file of several million records spans several). errors: which error model types
+    the records (see `CaseWriter`)."""
     world = World(seed, counties)
-    writer = CaseWriter(world)
+    writer = CaseWriter(world, errors)
     fid = 0
     while (families is not None and fid < families) or (records is not None and len(writer.records) < records):
         fid += 1
@@ -508,11 +528,13 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--bad-rows", type=int, default=0)
     ap.add_argument("--counties", type=int, default=1, help=f"1 to {len(N.COUNTIES)}: a statewide file spans several")
     ap.add_argument("--format", choices=["csv", "parquet"], default="csv")
+    ap.add_argument("--errors", choices=list(ERROR_MODELS), default="generator",
+                    help="the error model: this generator's own, or admin (how administrative files go wrong)")
     ap.add_argument("--out", type=Path, required=True)
     a = ap.parse_args(argv)
     if a.families is None and a.records is None:
         a.families = 1000
-    data = generate(a.families, a.seed, a.records, a.bad_rows, a.counties)
+    data = generate(a.families, a.seed, a.records, a.bad_rows, a.counties, a.errors)
     write(data, a.out, a.format)
     r = data["records"]
     print(f"generated {r.height} records ({data['truth']['person_key'].n_unique()} persons, "
