@@ -45,6 +45,7 @@ from linkage.persons import (
     cluster_edges,
     cyclic_gc_paused,
 )
+from linkage.persons.entered_twice import entered_twice, within_one_case
 from linkage.rules import DEFAULT_RULES, SAME_CASE
 from linkage.standardize import standardize
 from linkage.store import work_connection
@@ -224,9 +225,15 @@ def cluster_persons(records: pl.DataFrame, scored: pl.DataFrame, link_threshold:
         matched = reviewed.filter(pl.col("decision") == MATCH).select(
             "uid_l", "uid_r", pl.lit(float("inf")).alias("match_weight"))
         strong = pl.concat([matched, strong], how="vertical_relaxed")
+    one_person = None
+    if never_merge.same_case:  # the cases say who is two people, except a person typed twice into one
+        twice = entered_twice(records, clusters.facts)
+        if clusters.join_one_person(twice, within_one_case(clusters.facts)):
+            one_person = clusters.labels()
+        clusters.typed_twice = len(twice)
     if never_merge.same_case:  # the cases say who is two people; without them nothing is ambiguous
         unsure = pl.Series(ambiguous_links(records, clusters.facts, strong["uid_l"].to_numpy(),
-                                           strong["uid_r"].to_numpy())) & strong["match_weight"].is_finite()
+                                           strong["uid_r"].to_numpy(), one_person=one_person)) & strong["match_weight"].is_finite()
         clusters.refused[FITS_TWO] += int(unsure.sum())
         doubt = strong.filter(unsure)
         clusters.held.extend(zip(doubt["uid_l"].to_list(), doubt["uid_r"].to_list()))

@@ -29,7 +29,8 @@ class Role(str, Enum):
     ADMIN = "admin"
 
 
-assert tuple(r.value for r in Role) == ROLE_NAMES, "the keys file and the policy must name the same roles"
+if tuple(r.value for r in Role) != ROLE_NAMES:
+    raise RuntimeError("service.policy.Role and linkage.keysfile.ROLE_NAMES must name the same roles")
 
 # What an answer may show or confirm.
 SSN = "ssn"  # whether two SSNs agree, in the evidence

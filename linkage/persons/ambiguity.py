@@ -67,7 +67,7 @@ def fit(f: RecordFacts, a: int, b: int) -> int | None:
 
 
 def ambiguous_links(records: pl.DataFrame, facts: RecordFacts, left: np.ndarray, right: np.ndarray,
-                    labels: np.ndarray | None = None) -> np.ndarray:
+                    labels: np.ndarray | None = None, one_person: np.ndarray | None = None) -> np.ndarray:
     """Per edge (left[i], right[i]), whether one end x fits another person z of the other end's case
     (same role group) at least as well as it fits the other end.
 
@@ -75,7 +75,9 @@ def ambiguous_links(records: pl.DataFrame, facts: RecordFacts, left: np.ndarray,
     two people): linked by one of these edges, or with `labels` (clusters so far) in one cluster,
     to a record w of x's case that z fits better than it fits x (a link can be wrong too). Polars
     narrows the rivals to case-mates with x's initial (as first name or, swapped, as surname), sex
-    and a birth date a typo could explain; the fit is computed in Python for those only."""
+    and a birth date a typo could explain; the fit is computed in Python for those only.
+    one_person: per uid, a label shared by records known to be one person of one case (typed twice
+    into it, `entered_twice`): such a z is y itself, not a rival."""
     if not len(left):
         return np.zeros(0, dtype=bool)
     people = records.select(
@@ -85,6 +87,9 @@ def ambiguous_links(records: pl.DataFrame, facts: RecordFacts, left: np.ndarray,
     edge = pl.DataFrame({"edge": np.arange(len(left)), "x": left, "y": right})
     chooses = pl.concat([edge, edge.select("edge", pl.col("y").alias("x"), pl.col("x").alias("y"))])
     triples = _rivals(people, chooses)
+    if one_person is not None:
+        same = pl.Series(one_person)
+        triples = triples.filter(same.gather(triples["y"]) != same.gather(triples["z"]))
     placed = (triples.join(_placed(people, chooses, labels, triples["z"]), on=["z", "x_case"])
               .filter(pl.col("placed_by") != pl.col("x")))
     known = {(e, a, z) for e, a, z, w in zip(*(placed[c].to_list() for c in ("edge", "x", "z", "placed_by")))

@@ -58,6 +58,7 @@ class Clusters:
     refused: Counter = field(default_factory=Counter)  # reason -> edges not taken
     apart: dict[int, set[int]] = field(default_factory=dict)  # reviewed "not a match", both ways
     held: list[tuple[int, int]] = field(default_factory=list)  # scored links not taken, for a reviewer
+    typed_twice: int = 0  # pairs of records of one case found to be one person (`entered_twice`)
 
     def __post_init__(self) -> None:
         n = len(self.facts)
@@ -110,6 +111,21 @@ class Clusters:
         self.members[ra] = ga + gb
         self.members.pop(rb, None)
         return True
+
+    def join_one_person(self, pairs: list[tuple[int, int]], checker: RecordFacts) -> int:
+        """Join records known to be one person typed twice into one case (`entered_twice`),
+        checked by `checker`: every rule but "two people of one case". Returns the joins."""
+        joined = 0
+        for a, b in pairs:
+            ra, rb = self.find(a), self.find(b)
+            if ra == rb or any(conflict(checker, x, y) for x in self.group(ra) for y in self.group(rb)):
+                continue
+            ga, gb = self.group(ra), self.group(rb)
+            self.parent[rb] = ra
+            self.members[ra] = ga + gb
+            self.members.pop(rb, None)
+            joined += 1
+        return joined
 
     def labels(self) -> np.ndarray:
         """Cluster label per uid: the smallest uid of its cluster (deterministic)."""

@@ -218,3 +218,18 @@ def test_the_cycle_collector_is_paused_only_while_clustering():
         return gc.isenabled()
 
     assert clustering() is False and gc.isenabled()  # as a decorator, each call
+
+
+def test_a_child_who_goes_by_the_middle_name_is_found_through_its_mother():
+    """CARLOS ANDRES in child support is ANDRES in the TANF case of the same mother, same birth date:
+    one boy (his sister, another name on another date, is not)."""
+    records, c = setup(
+        person("D-CP", "ROSA", "DIAZ", case="D1", role="CP", ssn="123456780"),
+        {**person("D-CH", "CARLOS", "DIAZ", case="D1", role="CH", dob="2016-09-03"), "middle_name": "ANDRES"},
+        person("D-CH2", "ANDREA", "DIAZ", case="D1", role="CH", dob="2018-01-01"),
+        person("A-CP", "ROSA", "DIAZ", case="A1", system="IV-A", role="CP", ssn="123456780"),
+        person("A-CH", "ANDRES", "DIAZ", case="A1", system="IV-A", role="CH", dob="2016-09-03"))
+    edges(c, (0, 3, 20.0))
+    apply_family_evidence(c, records)
+    labels = c.labels()
+    assert labels[1] == labels[4] and labels[2] != labels[4]

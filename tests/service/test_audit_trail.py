@@ -143,7 +143,7 @@ def test_records_added_while_the_index_reloads_are_not_lost(store, keys_file, sm
         restarted.stop()
 
 
-def test_a_reload_thread_that_stops_is_not_ready(store, keys_file, tmp_path):
+def test_the_reload_thread_outlives_an_unexpected_error(store, keys_file, tmp_path):
     settings = ServiceSettings(db=store, keys=keys_file, audit=tmp_path / "audit.duckdb", reload_seconds=0.1)
     served = InProcess(settings)
     try:
