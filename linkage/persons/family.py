@@ -32,7 +32,15 @@ def first_names_agree(f: RecordFacts, a: int, b: int) -> bool:
     return (fa == fb or shares(f.first_canon[a], f.first_canon[b]) or shares(f.first_tokens[a], f.first_tokens[b])
             or ((len(fa) == 1 or len(fb) == 1) and fa[0] == fb[0])
             or jellyfish.jaro_winkler_similarity(fa, fb) >= SIMILAR
-            or _tokens_agree(f.first_tokens[a], f.first_tokens[b], nickname_typo=True))
+            or _tokens_agree(f.first_tokens[a], f.first_tokens[b], nickname_typo=True)
+            or goes_by_middle_name(f, a, b))
+
+
+def goes_by_middle_name(f: RecordFacts, a: int, b: int) -> bool:
+    """One record's first name is the other's middle name: a person who goes by the middle name
+    (CARLOS ANDRES in one program, ANDRES in another). Only where the family ties the records."""
+    fa, fb, ma, mb = f.first[a], f.first[b], f.middle[a], f.middle[b]
+    return bool((ma and len(ma) > 1 and ma == fb) or (mb and len(mb) > 1 and mb == fa))
 
 
 def surnames_agree(f: RecordFacts, a: int, b: int) -> bool:
@@ -98,6 +106,7 @@ def family_pairs(records: pl.DataFrame, labels: np.ndarray) -> pl.DataFrame:
     df = records.select(
         pl.col(C.UID).alias("uid"), pl.concat_str([C.SOURCE_SYSTEM, C.CASE_ID], separator="|").alias("case"),
         pl.col(C.ROLE).alias("role"), pl.col(C.FN).str.slice(0, 1).alias("initial"), pl.col(C.FN_CANON).alias("canon"),
+        pl.col(C.MN).str.slice(0, 1).alias("middle_initial"),
     ).with_columns(pl.Series("label", labels))
     via_child = _linked_cases(df.filter(pl.col("role") == "CH"))
     via_cp = _linked_cases(df.filter(pl.col("role") == "CP")).join(via_child, on=["c1", "c2"], how="anti")
@@ -116,7 +125,9 @@ def family_pairs(records: pl.DataFrame, labels: np.ndarray) -> pl.DataFrame:
     children = (pl.concat([via_child, via_cp]).join(left.filter(pl.col("group_a") == "child"), left_on="c1", right_on="case")
                 .join(right.filter(pl.col("group_b") == "child"), left_on="c2", right_on="case")
                 .filter((pl.col("initial_a") == pl.col("initial_b"))
-                        | (pl.col("canon_a").list.set_intersection("canon_b").list.len() > 0))
+                        | (pl.col("canon_a").list.set_intersection("canon_b").list.len() > 0)
+                        | (pl.col("middle_initial_a") == pl.col("initial_b")).fill_null(False)
+                        | (pl.col("initial_a") == pl.col("middle_initial_b")).fill_null(False))
                 .with_columns(pl.lit("child").alias("kind")))
     cols = ["uid_a", "uid_b", "label_a", "label_b", "kind"]
     pairs = pl.concat([parents.select(cols), fathers.select(cols), children.select(cols)]).filter(pl.col("label_a") != pl.col("label_b"))
