@@ -64,7 +64,11 @@ class RecordFacts:
 
     @classmethod
     def from_frame(cls, df: pl.DataFrame, rules: NeverMerge = NeverMerge()) -> "RecordFacts":
-        """`df` must be sorted by uid with uids 0..n-1."""
+        """`df` must be sorted by uid with uids 0..n-1. SSNs that more than one person holds are
+        left out (`shared_numbers`): they neither link nor separate."""
+        from linkage.persons.shared_numbers import without_shared_ssns
+
+        df = without_shared_ssns(df) if rules.different_ssns else df
         bounds = birth_year_bounds(df)
         return cls(
             case_key=shared(df[C.SOURCE_SYSTEM] + "|" + df[C.CASE_ID]), ssn=shared(df[C.SSN_STD]),
