@@ -17,6 +17,13 @@ import numpy as np
 from linkage.persons.constraints import TWINS, RecordFacts, conflict, shares
 
 REVIEWED_APART = "a reviewer decided: not a match"
+# Conflicts that rest on one field that can be wholly wrong (another person's SSN typed in, a default
+# or mistyped birth date): strong evidence against a link, which overwhelming agreement in the other
+# fields outweighs. Conflicts about people (two people of one case, JR and SR, twins, sex and name)
+# stay hard whatever the score.
+FIELD_CONFLICTS = frozenset({"different SSNs", "birth years a generation apart",
+                             "birth years impossible for the roles in their cases"})
+OUTWEIGHS = 20.0  # match weight (bits) of a link, after the model's own penalty for the disagreeing field
 
 
 def two_given_names(f: RecordFacts, a: int, b: int, *groups: list[int]) -> bool:
@@ -85,22 +92,28 @@ class Clusters:
     def group(self, root: int) -> list[int]:
         return self.members.get(root) or [root]
 
-    def why_not(self, ra: int, rb: int) -> str | None:
+    def why_not(self, ra: int, rb: int, tolerated: frozenset[str] = frozenset()) -> str | None:
+        """The first reason the two clusters cannot be one person, passing over `tolerated` ones."""
         if self.apart and self._reviewed_apart(ra, rb):
             return REVIEWED_APART
         ga, gb = self.group(ra), self.group(rb)
         for a in ga:
             for b in gb:
                 reason = conflict(self.facts, a, b)
-                if reason and not (reason == TWINS and two_given_names(self.facts, a, b, ga, gb)):
+                if (reason and reason not in tolerated
+                        and not (reason == TWINS and two_given_names(self.facts, a, b, ga, gb))):
                     return reason
         return None
 
-    def try_merge(self, a: int, b: int) -> bool:
+    def try_merge(self, a: int, b: int, weight: float | None = None) -> bool:
+        """Join the clusters of a and b unless a never-merge rule forbids it. weight: the match
+        weight of the link between a and b; at OUTWEIGHS or more it outweighs a conflict in one
+        field that can be wholly wrong (FIELD_CONFLICTS), never one about people."""
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return True
-        reason = self.why_not(ra, rb)
+        tolerated = FIELD_CONFLICTS if weight is not None and OUTWEIGHS <= weight < float("inf") else frozenset()
+        reason = self.why_not(ra, rb, tolerated)
         if reason:
             self.refused[reason] += 1
             return False
@@ -156,6 +169,6 @@ def cluster_edges(clusters: Clusters, left: np.ndarray, right: np.ndarray, weigh
     reviewed = np.isposinf(weight)  # a reviewer's "match" comes before any score
     order = np.lexsort((right, left, -weight, ~agree, ~reviewed))  # ties by uid: same input, same persons
     taken = 0
-    for l, r in zip(left[order].tolist(), right[order].tolist()):
-        taken += clusters.try_merge(l, r)
+    for l, r, w in zip(left[order].tolist(), right[order].tolist(), weight[order].tolist()):
+        taken += clusters.try_merge(l, r, w)
     return taken

@@ -233,3 +233,21 @@ def test_a_child_who_goes_by_the_middle_name_is_found_through_its_mother():
     apply_family_evidence(c, records)
     labels = c.labels()
     assert labels[1] == labels[4] and labels[2] != labels[4]
+
+
+def test_overwhelming_agreement_outweighs_one_wholly_wrong_field_but_never_a_rule_about_people():
+    """Two different SSNs are strong evidence of two people, not proof: one of them may be another
+    person's number typed in. A link whose weight stays overwhelming after the model's own penalty
+    for the SSNs is taken; a weaker one is not; twins stay twins whatever the weight."""
+    rows = [person("D1-1", "LUCIA", "MENDEZ", case="D1", dob="1984-03-09", ssn="412-55-1001", street="9 ELM ST"),
+            person("A1-1", "LUCIA", "MENDEZ", case="A1", system="IV-A", dob="1984-03-09", ssn="518-22-9090",
+                   street="9 ELM ST"),
+            person("D2-1", "PAULA", "RIOS", case="D2", dob="1980-01-01", ssn="412-55-2002"),
+            person("A2-1", "PAULA", "RIOS", case="A2", system="IV-A", dob="1980-01-01", ssn="518-22-3003"),
+            person("D3-1", "JAYDEN", "COLE", case="D3", role="CH", dob="2016-06-07"),
+            person("A3-1", "ETHAN", "COLE", case="A3", system="IV-A", role="CH", dob="2016-06-07")]
+    records, c = setup(*rows)
+    labels = edges(c, (0, 1, 24.0), (2, 3, 12.0), (4, 5, 30.0))
+    assert labels[0] == labels[1]  # outweighed
+    assert labels[2] != labels[3] and c.refused["different SSNs"] == 1  # not overwhelming
+    assert labels[4] != labels[5]  # same birth date, other first names: twins, whatever the score
