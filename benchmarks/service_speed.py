@@ -243,7 +243,7 @@ def measure_server(db: Path, work: Path, port: int, bodies: list[dict], a: argpa
     return runs, pages, load_s, rss
 
 
-def report(name: str, runs: list, pages: dict, clients: int) -> None:
+def report(name: str, runs: list, clients: int) -> None:
     for label, lat, errors, wall, in_app in runs:
         ms, app = sorted(x * 1000 for x in lat), sorted(x * 1000 for x in in_app)
         p = lambda xs, q: xs[min(len(xs) - 1, int(q * len(xs)))]  # noqa: E731
@@ -278,7 +278,7 @@ def main(argv: list[str] | None = None) -> None:
     print("\n| system | load | clients | requests | errors | p50 ms | p99 ms | requests/s | in the app: p50 / p99 ms |")
     print("|---|---|---|---|---|---|---|---|---|")
     for name, runs, _, _, _ in measured:
-        report(name, runs, {}, a.clients)
+        report(name, runs, a.clients)
     for name, _, pages, _, _ in measured:
         print(f"\nWhat the caseworker page asks, one request at a time ({name}, ms):\n")
         print("| request | n | p50 ms | max ms |")

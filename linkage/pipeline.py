@@ -225,13 +225,9 @@ def cluster_persons(records: pl.DataFrame, scored: pl.DataFrame, link_threshold:
         matched = reviewed.filter(pl.col("decision") == MATCH).select(
             "uid_l", "uid_r", pl.lit(float("inf")).alias("match_weight"))
         strong = pl.concat([matched, strong], how="vertical_relaxed")
-    one_person = None
-    if never_merge.same_case:  # the cases say who is two people, except a person typed twice into one
-        twice = entered_twice(records, clusters.facts)
-        if clusters.join_one_person(twice, within_one_case(clusters.facts)):
-            one_person = clusters.labels()
-        clusters.typed_twice = len(twice)
-    if never_merge.same_case:  # the cases say who is two people; without them nothing is ambiguous
+    if never_merge.same_case:  # the cases say who is two people (but for a person typed twice into one)
+        one_person = clusters.labels() if clusters.join_one_person(entered_twice(records, clusters.facts),
+                                                                   within_one_case(clusters.facts)) else None
         unsure = pl.Series(ambiguous_links(records, clusters.facts, strong["uid_l"].to_numpy(),
                                            strong["uid_r"].to_numpy(), one_person=one_person)) & strong["match_weight"].is_finite()
         clusters.refused[FITS_TWO] += int(unsure.sum())

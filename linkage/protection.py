@@ -45,14 +45,9 @@ def location_comparisons(splink_model: Mapping) -> frozenset[str]:
     out = set()
     for comp in splink_model["comparisons"]:
         sql = " ".join(lvl.get("sql_condition", "") for lvl in comp["comparison_levels"])
-        if any(f'"{c}_l"' in sql or f"{c}_l" in sql for c in LOCATION_COLUMNS):
+        if any(f"{c}_l" in sql for c in LOCATION_COLUMNS):
             out.add(comp["output_column_name"])
     return frozenset(out)
-
-
-def withhold(row: dict) -> dict:
-    """The row without anything that locates the person."""
-    return {k: (None if is_location(k) else v) for k, v in row.items()}
 
 
 def place_key() -> pl.Expr:

@@ -115,7 +115,7 @@ class PersonIndex:
 
     @property
     def size(self) -> int:
-        return self.base_size + sum(r is not None for r in self.added)
+        return self.base_size - len(self.superseded) + sum(r is not None for r in self.added)  # superseded: base uids only
 
     # --- protection ---------------------------------------------------------------------------------
     def _index_protected(self) -> None:

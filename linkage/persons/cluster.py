@@ -65,7 +65,6 @@ class Clusters:
     refused: Counter = field(default_factory=Counter)  # reason -> edges not taken
     apart: dict[int, set[int]] = field(default_factory=dict)  # reviewed "not a match", both ways
     held: list[tuple[int, int]] = field(default_factory=list)  # scored links not taken, for a reviewer
-    typed_twice: int = 0  # pairs of records of one case found to be one person (`entered_twice`)
 
     def __post_init__(self) -> None:
         n = len(self.facts)

@@ -14,6 +14,7 @@ import numpy as np
 import polars as pl
 
 from linkage import columns as C
+from linkage.persons.shared_numbers import without_shared_ssns
 
 # What clustering, family evidence and the ambiguity check read of a record (an engine that ships
 # records to workers sends these).
@@ -66,8 +67,6 @@ class RecordFacts:
     def from_frame(cls, df: pl.DataFrame, rules: NeverMerge = NeverMerge()) -> "RecordFacts":
         """`df` must be sorted by uid with uids 0..n-1. SSNs that more than one person holds are
         left out (`shared_numbers`): they neither link nor separate."""
-        from linkage.persons.shared_numbers import without_shared_ssns
-
         df = without_shared_ssns(df) if rules.different_ssns else df
         bounds = birth_year_bounds(df)
         return cls(

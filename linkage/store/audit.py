@@ -19,7 +19,7 @@ import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Iterable, Iterator, Sequence
 
 import duckdb
 
@@ -54,17 +54,20 @@ def append_audit(con: duckdb.DuckDBPyConnection, rows: Sequence[AuditRow],
                  head: tuple[int, str] | None = None) -> tuple[int, str]:
     """Append `rows` in one transaction, chained after `head` (read from the table when None);
     returns the new head. Raises duckdb.Error when the rows could not be written: nothing is."""
-    seq, previous = chain_head(con) if head is None else head
-    values = []
+    chained, new_head = _chained(rows, chain_head(con) if head is None else head)
+    _insert(con, [(*row[:5], list(row[5] or []), seq, digest) for seq, digest, row in chained])
+    return new_head
+
+
+def _chained(rows: Sequence[AuditRow], head: tuple[int, str]) -> tuple[list[tuple[int, str, AuditRow]], tuple[int, str]]:
+    """(seq, hash, row) for each row chained after `head`, and the new head."""
+    seq, previous = head
+    out = []
     for row in rows:
         seq += 1
         previous = row_hash(previous, row)
-        values.append((*row[:5], list(row[5] or []), seq, previous))
-    # One statement (atomic on its own): a transaction around executemany cost three times as much.
-    rows_sql = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?)"] * len(values))
-    con.execute(f"INSERT INTO audit (logged_at, actor, role, purpose, action, person_ids, seq, hash) VALUES {rows_sql}",
-                [v for row in values for v in row])
-    return seq, previous
+        out.append((seq, previous, row))
+    return out, (seq, previous)
 
 
 def write_audit(con: duckdb.DuckDBPyConnection, actor: str, role: str, purpose: str, action: str,
@@ -90,16 +93,25 @@ def verify_audit(con: duckdb.DuckDBPyConnection) -> AuditCheck:
     """Recompute the chain from the first row; the first row whose hash or number is wrong is named."""
     unchained = con.execute("SELECT count(*) FROM audit WHERE seq IS NULL").fetchall()[0][0]
     rows = con.execute(f"SELECT seq, hash, {', '.join(FIELDS)} FROM audit WHERE seq IS NOT NULL ORDER BY seq").fetchall()
-    previous, expected = GENESIS, 1
-    for seq, stored, *fields in rows:
+    return _verify(((seq, stored, tuple(fields)) for seq, stored, *fields in rows), unchained)
+
+
+def _verify(entries: Iterable[tuple[int, str, AuditRow]], unchained: int = 0, may_continue: bool = False) -> AuditCheck:
+    """The chain check of a table or a log. may_continue: the first entry may carry on a chain
+    begun elsewhere (a log started after its table); its stored hash is then taken as the start."""
+    previous, expected, n = GENESIS, 1, 0
+    for seq, stored, row in entries:
+        if n == 0 and may_continue and seq > 1:
+            previous, expected, n = stored, seq + 1, 1
+            continue
         if seq != expected:
             what = "missing" if seq > expected else "numbered twice"
-            return AuditCheck(len(rows), unchained, previous, expected, f"row {expected} is {what}")
-        previous = row_hash(previous, tuple(fields))
+            return AuditCheck(n, unchained, previous, expected, f"row {expected} is {what}")
+        previous = row_hash(previous, row)
         if previous != stored:
-            return AuditCheck(len(rows), unchained, stored, seq, f"row {seq} was changed (or a row before it)")
-        expected += 1
-    return AuditCheck(len(rows), unchained, previous)
+            return AuditCheck(n, unchained, stored, seq, f"row {seq} was changed (or a row before it)")
+        expected, n = expected + 1, n + 1
+    return AuditCheck(n, unchained, previous)
 
 
 class AuditLog:
@@ -114,19 +126,14 @@ class AuditLog:
 
     def append(self, rows: Sequence[AuditRow]) -> tuple[int, str]:
         """Chain and write `rows`; OSError if they are not on disk (then none count)."""
-        seq, previous = self.head
-        lines = []
-        for row in rows:
-            seq += 1
-            previous = row_hash(previous, row)
-            lines.append(_line(seq, previous, row))
-        data = "".join(lines).encode("utf-8")
+        chained, head = _chained(rows, self.head)
+        data = "".join(_line(seq, digest, row) for seq, digest, row in chained).encode("utf-8")
         written = os.write(self._fd, data)
         if written != len(data):
             raise OSError(f"audit log {self.path}: short write")
         os.fsync(self._fd)
-        self.head = (seq, previous)
-        return self.head
+        self.head = head
+        return head
 
     def close(self) -> None:
         os.close(self._fd)
@@ -172,6 +179,7 @@ def copy_log(con: duckdb.DuckDBPyConnection, path: Path, start: int = 0, batch: 
 
 
 def _insert(con: duckdb.DuckDBPyConnection, values: list[tuple]) -> int:
+    """One INSERT for all rows (atomic on its own): a transaction around executemany cost three times as much."""
     rows_sql = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?)"] * len(values))
     con.execute(f"INSERT INTO audit (logged_at, actor, role, purpose, action, person_ids, seq, hash) VALUES {rows_sql}",
                 [v for row in values for v in row])
@@ -180,24 +188,10 @@ def _insert(con: duckdb.DuckDBPyConnection, values: list[tuple]) -> int:
 
 def verify_log(path: Path) -> AuditCheck:
     """The same check as `verify_audit`, over the log's lines."""
-    previous, expected, n = GENESIS, None, 0
     try:
-        for seq, stored, row, _ in log_rows(path):
-            if expected is None:
-                expected = seq  # a log may continue a chain its table began
-                previous = stored if seq > 1 else GENESIS
-                if seq > 1:
-                    expected, n = seq + 1, 1
-                    continue
-            if seq != expected:
-                return AuditCheck(n, 0, previous, expected, f"row {expected} is {'missing' if seq > expected else 'numbered twice'}")
-            previous = row_hash(previous, row)
-            if previous != stored:
-                return AuditCheck(n, 0, stored, seq, f"row {seq} was changed (or a row before it)")
-            expected, n = expected + 1, n + 1
+        return _verify(((seq, stored, row) for seq, stored, row, _ in log_rows(path)), may_continue=True)
     except (ValueError, KeyError) as e:
-        return AuditCheck(n, 0, previous, (expected or 1), f"a line after row {(expected or 1) - 1} is not an audit row ({e})")
-    return AuditCheck(n, 0, previous)
+        return AuditCheck(0, 0, GENESIS, 1, f"a line of the log is not an audit row ({e})")
 
 
 def _drop_unfinished_line(path: Path) -> None:

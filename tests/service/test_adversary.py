@@ -214,6 +214,24 @@ def test_a_referral_check_audits_the_child_support_people_it_names(attacked, peo
     assert {m["person_id"] for m in members} <= set(entry["person_ids"])  # the NCP too, whom the referral did not name
 
 
+def test_an_address_sent_with_a_referral_by_tanf_changes_nothing(attacked, people):
+    """A referral arrives with the family's address; TANF may not confirm addresses, so a guessed
+    one (right or wrong) must leave the decision, its score and its reasons as they are."""
+    rows, _ = people
+    cp = next(r for r in _full(rows) if r["source_system"] == "IV-D" and r["role"] == "CP")
+    kids = [r for r in rows if r["case_id"] == cp["case_id"] and r["role"] == "CH" and r["dob"]]
+    people_ = [{"role": r["role"], "first_name": r["first_name"], "last_name": r["last_name"], "dob": r["dob"]}
+               for r in [cp, *kids]]
+    answers = []
+    with client(attacked, "iva-hammer", purpose="referral with an address") as iva:
+        for street, zip_ in ((None, None), (cp["street"], cp["zip"]), ("1 NOWHERE RD", "00501")):
+            sent = [{**p, "street": street, "zip": zip_} if street and p["role"] == "CP" else p for p in people_]
+            r = iva.post("/v1/referrals/check", json={"referral_id": "A-ADDR-1", "source_system": "IV-A", "people": sent})
+            assert r.status_code == 200, r.text
+            answers.append(r.json())
+    assert answers[0] == answers[1] == answers[2]
+
+
 def test_per_key_rate_limit_answers_429_with_retry_after(attacked):
     with client(attacked, "iva-hammer") as http:
         codes = [http.get("/v1/whoami") for _ in range(160)]
