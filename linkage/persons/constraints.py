@@ -22,6 +22,7 @@ CLUSTER_COLUMNS = (C.UID, C.SOURCE_SYSTEM, C.CASE_ID, C.ROLE, C.ROLE_GROUP, C.CA
                    C.DOB_STR, C.FN, C.SN, C.SEX_STD, C.FN_TOKENS, C.FN_CANON, C.MN, C.SN_TOKENS, C.SN_CANON)
 
 TWINS = "same birth date, different first names (twins)"
+DIFFERENT_SSNS = "different SSNs"
 GENERATION_YEARS = 12  # birth years this far apart, and not a typo of each other: two generations
 
 
@@ -245,10 +246,17 @@ def conflict(f: RecordFacts, a: int, b: int) -> str | None:
         return f"suffix {xa} vs {xb}"
     sa, sb = f.ssn[a], f.ssn[b]
     if sa and sb:
-        if sa == sb:
-            return None
+        if sa == sb or (ssn_related(sa, sb) and not consecutive_ssns(sa, sb)):
+            return None  # one number, or a typo of it that is not the next number (as twins get)
         if rules.different_ssns and not ssn_related(sa, sb) and not _two_typos_of_one(f, a, b):
-            return "different SSNs"
+            return DIFFERENT_SSNS
+    return beyond_ssns(f, a, b)
+
+
+def beyond_ssns(f: RecordFacts, a: int, b: int) -> str | None:
+    """The rules `conflict` reads after the SSNs: sex and name, then birth dates."""
+    rules = f.rules
+    sa, sb = f.ssn[a], f.ssn[b]
     if rules.sex_and_name and f.sex[a] and f.sex[b] and f.sex[a] != f.sex[b] and first_names_distinct(f, a, b):
         return "different sex and different first names"
     da, db = f.dob[a], f.dob[b]

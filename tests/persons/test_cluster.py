@@ -3,6 +3,7 @@ import pytest
 
 from linkage.ingest import validate
 from linkage.persons import Clusters, RecordFacts, apply_family_evidence, cluster_edges
+from linkage.persons.constraints import TWINS
 from linkage.standardize import standardize
 from tests.conftest import person, records_frame
 
@@ -247,7 +248,30 @@ def test_overwhelming_agreement_outweighs_one_wholly_wrong_field_but_never_a_rul
             person("D3-1", "JAYDEN", "COLE", case="D3", role="CH", dob="2016-06-07"),
             person("A3-1", "ETHAN", "COLE", case="A3", system="IV-A", role="CH", dob="2016-06-07")]
     records, c = setup(*rows)
-    labels = edges(c, (0, 1, 24.0), (2, 3, 12.0), (4, 5, 30.0))
+    labels = edges(c, (0, 1, 12.0), (2, 3, 6.0), (4, 5, 30.0))
     assert labels[0] == labels[1]  # outweighed
     assert labels[2] != labels[3] and c.refused["different SSNs"] == 1  # not overwhelming
     assert labels[4] != labels[5]  # same birth date, other first names: twins, whatever the score
+
+
+def test_two_wholly_wrong_fields_at_once_are_two_people_whatever_the_weight():
+    """A link may outweigh one field that is wholly wrong, not two: a different SSN and birth years a
+    generation apart on one pair is a father and son of one name, not a typist's error."""
+    rows = [person("D1-1", "RAUL", "SOTO", case="D1", dob="1961-04-02", ssn="412-55-1001"),
+            person("A1-1", "RAUL", "SOTO", case="A1", system="IV-A", dob="1988-04-02", ssn="518-22-9090")]
+    records, c = setup(*rows)
+    labels = edges(c, (0, 1, 25.0))
+    assert labels[0] != labels[1]
+
+
+def test_an_ssn_one_typo_away_outweighs_a_replaced_first_name_but_not_the_next_number():
+    """Twins get the next numbers (serials one or two apart); an SSN one digit off elsewhere is the
+    same number mistyped, and the record is the same person under a wrongly typed first name."""
+    rows = [person("D1-1", "MADDISON", "QUILLIAM", case="D1", dob="1946-07-30", ssn="106-40-8479"),
+            person("A1-1", "ASHLEIGH", "QUILLIAM", case="A1", system="IV-A", dob="1946-07-30", ssn="106-40-8579"),
+            person("D2-1", "JAYDEN", "COLE", case="D2", role="CH", dob="2016-06-07", ssn="412-55-1001"),
+            person("A2-1", "ETHAN", "COLE", case="A2", system="IV-A", role="CH", dob="2016-06-07", ssn="412-55-1002")]
+    records, c = setup(*rows)
+    labels = edges(c, (0, 1, 10.0), (2, 3, 30.0))
+    assert labels[0] == labels[1]
+    assert labels[2] != labels[3] and c.refused[TWINS] == 1
