@@ -48,6 +48,7 @@ from linkage.persons import (
 from linkage.persons.entered_twice import entered_twice, within_one_case
 from linkage.rules import DEFAULT_RULES, SAME_CASE
 from linkage.standardize import standardize
+from linkage.standardize.default_dates import DefaultDates
 from linkage.store import work_connection
 from linkage.errors import ModelError
 from linkage.store.review import MATCH, NOT_A_MATCH
@@ -89,6 +90,7 @@ class LinkResult:
     refused: Counter
     family_merges: int
     timings: dict[str, float] = field(default_factory=dict)
+    default_dates: DefaultDates = DefaultDates()  # birth dates the input uses for "unknown"
 
     @property
     def rows_read(self) -> int:
@@ -110,6 +112,7 @@ class LinkResult:
             "splits": sum(e.kind == "split" for e in self.ids.events), "model": self.model.meta.name,
             "model_digest": model_digest(self.model),
             "thresholds": {"link": self.thresholds.link, "review": self.thresholds.review},
+            "default_dates": self.default_dates.as_dict(),
             "seconds": {k: round(v, 2) for k, v in self.timings.items()},
             "blocking": {"rules": [vars(r) for r in self.blocking.rules], "recall": self.blocking.recall},
         }
@@ -149,7 +152,9 @@ def link(paths: list[Path], config: LinkConfig = LinkConfig(), previous_ids: dic
         with stage("standardize"):
             records = standardize(validated.records)
             del validated
-            blanked = pl.concat([blanked, unusable_ssns(records)])
+            defaults = DefaultDates.find(records[C.DOB_STR])
+            records, default_rows = defaults.apply(records)
+            blanked = pl.concat([blanked, unusable_ssns(records), default_rows])
             # one row group: read back, every column is one chunk, aligned with the person ids added
             # to it (misaligned chunks make every later select or group_by copy the whole frame)
             records.write_parquet(parked, compression="lz4", row_group_size=max(records.height, 1))
@@ -188,7 +193,8 @@ def link(paths: list[Path], config: LinkConfig = LinkConfig(), previous_ids: dic
             del clusters
             records = pl.read_parquet(parked).with_columns(ids.person_ids.alias(C.PERSON_ID))
             pairs = _pairs_by_record(scored, ids_frame, held)
-    return LinkResult(records, quarantine, blanked, pairs, report, model, ids, refused, family_merges, timings)
+    return LinkResult(records, quarantine, blanked, pairs, report, model, ids, refused, family_merges, timings,
+                      defaults)
 
 
 INVALID_SSN = "ssn: not a number SSA issues (area 000, 666 or 9xx, group 00, serial 0000, or not 9 digits)"

@@ -23,6 +23,8 @@ from linkage.protection import Shield, location_comparisons, reads_location
 from linkage.protection import shield as draw_shield
 from linkage.rules import DEFAULT_RULES
 from linkage.standardize import complete_stored
+from linkage.standardize.default_dates import DefaultDates
+from linkage.standardize.one import standardize_one
 from linkage.store import CurrentResult
 
 RULE_COLUMNS = tuple(dict.fromkeys(c for r in DEFAULT_RULES for c in r.columns))
@@ -87,6 +89,7 @@ class PersonIndex:
     unscored_when_protected: frozenset[str] = frozenset()
     protected_keys: KeyIndex | None = None
     protected_mask: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # base uid -> protected
+    default_dates: DefaultDates = DefaultDates()  # read a query's birth date as the batch read the records'
 
     def __post_init__(self) -> None:
         self.scoring = self.records.select(*MATCH_COLUMNS)
@@ -107,7 +110,12 @@ class PersonIndex:
         return cls(current.run_id, records, KeyIndex(records, DEFAULT_RULES), scorer, current.link_threshold,
                    person_rows, case_rows, draw_shield(records), model.meta.thresholds.review,
                    current.finished_at.isoformat(timespec="minutes") if current.finished_at else None,
-                   unscored_when_protected=location_comparisons(splink))
+                   unscored_when_protected=location_comparisons(splink),
+                   default_dates=DefaultDates.from_dict(current.default_dates))
+
+    def standardize(self, fields: dict) -> dict:
+        """A query's or added record's standardized columns, read as the batch read its input."""
+        return self.default_dates.apply_one(standardize_one(fields))
 
     @property
     def base_size(self) -> int:

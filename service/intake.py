@@ -11,7 +11,6 @@ import polars as pl
 
 from linkage import columns as C
 from linkage.persons.constraints import RecordFacts, conflict
-from linkage.standardize.one import standardize_one
 from service.auth import Caller
 from service.index import PersonIndex
 from service.servicedb import ServiceDb
@@ -27,7 +26,7 @@ class WriteRefused(Exception):
 
 def index_row(index: PersonIndex, fields: dict, person_id: str) -> dict:
     """A full index row (the frame's columns) for a record given as the schema's fields."""
-    std = standardize_one(fields)
+    std = index.standardize(fields)
     row = {c: None for c in index.records.columns}
     row.update({k: v for k, v in fields.items() if k in row})
     row.update({k: v for k, v in std.items() if k in row})

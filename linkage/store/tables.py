@@ -147,6 +147,7 @@ class CurrentResult:
     pairs: pl.DataFrame  # record_id_l, record_id_r, match_weight, match_probability, match_key
     link_threshold: float
     finished_at: datetime | None = None  # when the run was published: how current its addresses are
+    default_dates: dict = field(default_factory=dict)  # birth dates the run read as "unknown" (DefaultDates)
 
 
 def latest_complete_run(con: duckdb.DuckDBPyConnection) -> int | None:
@@ -167,7 +168,8 @@ def load_current(con: duckdb.DuckDBPyConnection, columns: tuple[str, ...] | None
     if not runs or not _has_table(con, "records"):
         raise StoreError("the store holds no complete run: run `linkage dedupe` or `linkage referrals` on it first")
     run_id, summary, finished_at = runs[0]
-    threshold = json.loads(summary or "{}").get("thresholds", {}).get("link", 0.9)
+    summary = json.loads(summary or "{}")
+    threshold = summary.get("thresholds", {}).get("link", 0.9)
     if columns:
         have = {r[0] for r in con.execute("SELECT column_name FROM information_schema.columns "
                                           "WHERE table_name = 'records'").fetchall()}
@@ -176,7 +178,7 @@ def load_current(con: duckdb.DuckDBPyConnection, columns: tuple[str, ...] | None
         select = "*"
     records = con.sql(f"SELECT {select} FROM records").pl()
     pairs = con.sql("SELECT * FROM pairs").pl() if with_pairs else pl.DataFrame()
-    return CurrentResult(run_id, records, pairs, float(threshold), finished_at)
+    return CurrentResult(run_id, records, pairs, float(threshold), finished_at, summary.get("default_dates") or {})
 
 
 def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:

@@ -4,7 +4,6 @@ from fastapi import APIRouter, HTTPException, Response
 from starlette.concurrency import run_in_threadpool
 
 from linkage import columns as C
-from linkage.standardize.one import standardize_one
 from service.auth import Caller
 from service.deps import AnyCaller, Db, GuardDep, Index, Purpose, too_many
 from service.evidence import hidden, words
@@ -34,7 +33,7 @@ async def match(query: PersonQuery, caller: AnyCaller, index: Index, db: Db, gua
             guard.admit(caller.name, watched=True)
         except RateLimited as e:
             raise too_many(e) from None
-    std = standardize_one(query.fields())
+    std = index.standardize(query.fields())
     if query.ssn_last4 and std[C.SSN_TAIL] is None:
         std[C.SSN_TAIL] = query.ssn_last4
     variants = [] if query.role else [{**std, C.ROLE_GROUP: "child"}]

@@ -37,3 +37,23 @@ def test_a_store_written_by_an_earlier_version_gives_the_same_candidates_and_sco
         assert np.array_equal(a, b), row[C.RECORD_ID]
         found += len(a) > 1
     assert found > 100  # the records do have candidates: the comparison is not of empty sets
+
+
+def test_a_query_date_is_read_as_the_run_read_its_input(store, tmp_path):
+    """A store whose run found 01-01 to stand for an unknown day: a query "born" 2015-01-01 is read as
+    2015 only, as the run read the same date in its input (a store without the finding: as given)."""
+    import json
+
+    marked = tmp_path / "marked.duckdb"
+    shutil.copy(store, marked)
+    con = store_connection(marked)
+    run_id, summary = con.execute("SELECT run_id, summary FROM runs WHERE status = 'complete' "
+                                  "ORDER BY run_id DESC LIMIT 1").fetchall()[0]
+    found = {**json.loads(summary), "default_dates": {"year_only": ["0101"], "unknown": ["19000101"]}}
+    con.execute("UPDATE runs SET summary = ? WHERE run_id = ?", [json.dumps(found), run_id])
+    con.close()
+    query = {C.FIRST_NAME: "ANA", C.LAST_NAME: "RUIZ", C.DOB: "2015-01-01"}
+    read = _index(marked).standardize(query)
+    assert (read[C.DOB_STR], read[C.DOB_YEAR]) == (None, 2015)
+    assert _index(marked).standardize({**query, C.DOB: "1900-01-01"})[C.DOB_YEAR] is None
+    assert _index(store).standardize(query)[C.DOB_STR] == "20150101"
