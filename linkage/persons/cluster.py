@@ -30,16 +30,21 @@ FIELD_CONFLICTS: dict[str, float] = {DIFFERENT_SSNS: 8.0, "birth years a generat
 
 def two_given_names(f: RecordFacts, a: int, b: int, *groups: list[int]) -> bool:
     """JUAN and FERNANDO on one birth date are one child's two given names, not twins, when a record
-    already in one of the two clusters is JUAN FERNANDO on that birth date (one program records
-    the first given name, another the second). Twins never share a record; two different SSNs still
+    already in one of the two clusters is JUAN FERNANDO (or JUAN, middle name FERNANDO) on that birth
+    date (one program records the first given name, another the second). Twins never share a record; two different SSNs still
     say two people."""
     dob, sa, sb = f.dob[a], f.ssn[a], f.ssn[b]
     if not dob or dob != f.dob[b] or (sa and sb and sa != sb):
         return False
     ta, tb = f.first_tokens[a], f.first_tokens[b]
-    return any(f.dob[k] == dob and len(f.first_tokens[k] or ()) >= 2
-               and shares(f.first_tokens[k], ta) and shares(f.first_tokens[k], tb)
+    return any(f.dob[k] == dob and len(names := given_names(f, k)) >= 2 and shares(names, ta) and shares(names, tb)
                for group in groups for k in group)
+
+
+def given_names(f: RecordFacts, k: int) -> list[str]:
+    """A record's given names: the first name's tokens and the middle name (not an initial)."""
+    middle = f.middle[k]
+    return [*(f.first_tokens[k] or ()), *([middle] if middle and len(middle) > 1 else [])]
 
 
 @contextmanager

@@ -51,6 +51,15 @@ def test_two_given_names_in_two_programs_are_one_child_when_a_record_holds_both(
     assert labels[0] == labels[1] == labels[2]
 
 
+def test_a_middle_name_is_a_given_name_too():
+    """JUAN with middle name FERNANDO in one program, FERNANDO in another: one child."""
+    rows = _avila()
+    rows[0] = {**person("R0", "JUAN", "AVILA", case="D1", role="CH", dob="2023-09-25"), "middle_name": "FERNANDO"}
+    _, c = setup(*rows)
+    labels = edges(c, (0, 1, 12.0), (0, 2, 11.0))
+    assert labels[0] == labels[1] == labels[2]
+
+
 def test_twins_stay_twins_without_a_record_of_both_names_or_with_two_ssns():
     _, c = setup(*_avila()[1:])
     assert len(set(edges(c, (0, 1, 12.0)))) == 2
