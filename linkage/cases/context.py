@@ -13,7 +13,8 @@ import polars as pl
 from linkage import columns as C
 from linkage.cases.matching import CASE_KEYS
 from linkage.cases.members import CHILD
-from linkage.persons.constraints import RecordFacts, conflict, shares
+from linkage.agreement import shares
+from linkage.persons.constraints import RecordFacts, conflict
 from linkage.persons.family import first_names_agree, identifiers_agree, names_agree, surnames_agree
 
 FAMILY_CONTEXT = 0.95  # strength of a link made in the family's context

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from linkage import columns as C
-from linkage.persons.constraints import dob_related, shares, ssn_related
+from linkage.agreement import NameAgreement, dob_related, first_name_agreement, shares, ssn_related
 
 
 def agreement(a: dict, b: dict, with_ssn: bool = True) -> str:
@@ -39,15 +39,9 @@ def _dob(a: dict, b: dict) -> str | None:
 
 def _first(a: dict, b: dict) -> str | None:
     fa, fb = a.get(C.FN), b.get(C.FN)
-    if not (fa and fb):
-        return None
-    if fa == fb:
-        return "first name"
-    if shares(a.get(C.FN_CANON), b.get(C.FN_CANON)):
-        return f"first name ({fa} / {fb})"
-    if shares(a.get(C.FN_TOKENS), b.get(C.FN_TOKENS)):
-        return "part of the first name"
-    return None
+    agree = first_name_agreement(fa, fb, a.get(C.FN_CANON), b.get(C.FN_CANON), a.get(C.FN_TOKENS), b.get(C.FN_TOKENS))
+    return {NameAgreement.SAME: "first name", NameAgreement.NICKNAME: f"first name ({fa} / {fb})",
+            NameAgreement.SHARED_TOKEN: "part of the first name"}.get(agree)
 
 
 def _surname(a: dict, b: dict) -> str | None:

@@ -15,13 +15,13 @@ from typing import Mapping
 import polars as pl
 
 from linkage.errors import ModelError
-from linkage.model.comparisons import PY_CONDITIONS, Condition, Record
+from linkage.model.comparisons import PY_CONDITIONS, Record, Twin
 
 
 @dataclass(frozen=True)
 class _Level:
     label: str
-    condition: Condition | None  # None: the ELSE level
+    condition: Twin | None  # None: the ELSE level
     weight: float  # log2(m / u); 0 for the null level
     is_null: bool
     tf_column: str | None

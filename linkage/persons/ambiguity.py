@@ -9,12 +9,12 @@ out, or through family evidence, which has its own check against guessing betwee
 """
 from __future__ import annotations
 
-import jellyfish
 import numpy as np
 import polars as pl
 
 from linkage import columns as C
-from linkage.persons.constraints import RecordFacts, dob_related, shares, ssn_related, swapped
+from linkage.agreement import NameAgreement, dob_related, first_name_agreement, ssn_related, surnames_similar
+from linkage.persons.constraints import RecordFacts, swapped
 
 
 FITS_TWO = "fits two people of one case as well"  # the reason counted for links not taken
@@ -25,16 +25,9 @@ EXACT, TYPO = 3, 1  # one exact agreement outweighs two typo-level ones: twins' 
 
 def first_name_fit(f: RecordFacts, a: int, b: int) -> int:
     """EXACT: the same name or a nickname of it; TYPO: a typo or an initial; 0: another name."""
-    fa, fb = f.first[a], f.first[b]
-    if not fa or not fb:
-        return 0
-    if fa == fb or shares(f.first_canon[a], f.first_canon[b]) or shares(f.first_tokens[a], f.first_tokens[b]):
-        return EXACT
-    if (len(fa) == 1 or len(fb) == 1) and fa[0] == fb[0]:
-        return TYPO
-    if jellyfish.jaro_winkler_similarity(fa, fb) >= 0.88 or jellyfish.damerau_levenshtein_distance(fa, fb) <= 1:
-        return TYPO
-    return 0
+    agree = first_name_agreement(f.first[a], f.first[b], f.first_canon[a], f.first_canon[b],
+                                 f.first_tokens[a], f.first_tokens[b])
+    return EXACT if agree >= NameAgreement.SHARED_TOKEN else TYPO if agree >= NameAgreement.ONE_EDIT else 0
 
 
 def _identifier_fit(x: str | None, y: str | None, related) -> int | None:
@@ -49,10 +42,7 @@ def _identifier_fit(x: str | None, y: str | None, related) -> int | None:
 def surname_fit(f: RecordFacts, a: int, b: int) -> int:
     """1 when the surnames share a token or differ by a typo (half-siblings, a mother and the
     alleged fathers of one case have different ones)."""
-    sa, sb = f.surname_tokens[a], f.surname_tokens[b]
-    if not sa or not sb:
-        return 0
-    return int(shares(sa, sb) or jellyfish.jaro_winkler_similarity(" ".join(sorted(sa)), " ".join(sorted(sb))) >= 0.88)
+    return int(surnames_similar(f.surname_tokens[a], f.surname_tokens[b]))
 
 
 def fit(f: RecordFacts, a: int, b: int) -> int | None:

@@ -14,7 +14,8 @@ from typing import Iterator
 
 import numpy as np
 
-from linkage.persons.constraints import DIFFERENT_SSNS, TWINS, RecordFacts, beyond_ssns, conflict, shares
+from linkage.agreement import NameAgreement, first_name_agreement, shares
+from linkage.persons.constraints import DIFFERENT_SSNS, TWINS, RecordFacts, beyond_ssns, conflict
 
 REVIEWED_APART = "a reviewer decided: not a match"
 # Conflicts that rest on one field that can be wholly wrong (another person's SSN typed in, a default
@@ -170,7 +171,8 @@ class Clusters:
 
 def same_first_name_or_nickname(f: RecordFacts, a: int, b: int) -> bool:
     """Exact or nickname agreement: identity evidence a typo-level match should not pre-empt."""
-    return f.first[a] is not None and (f.first[a] == f.first[b] or shares(f.first_canon[a], f.first_canon[b]))
+    return first_name_agreement(f.first[a], f.first[b], f.first_canon[a], f.first_canon[b],
+                                f.first_tokens[a], f.first_tokens[b]) >= NameAgreement.NICKNAME
 
 
 def cluster_edges(clusters: Clusters, left: np.ndarray, right: np.ndarray, weight: np.ndarray) -> int:

@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
-import jellyfish
 import numpy as np
 import polars as pl
 
 from linkage import columns as C
+from linkage.agreement import consecutive_ssns, damerau, dob_related, shares, ssn_related
 from linkage.persons.shared_numbers import without_shared_ssns
 
 # What clustering, family evidence and the ambiguity check read of a record (an engine that ships
@@ -168,39 +168,10 @@ def _case_bounds(df: pl.DataFrame, year: pl.Expr, year_now: int | None) -> pl.Da
             pl.lit(year_now - MIN_PARENT_AGE))).alias("born_before"))
 
 
-def shares(x: list[str] | None, y: list[str] | None) -> bool:
-    """Whether two short token lists have an element in common."""
-    return bool(x) and bool(y) and any(v in y for v in x)
-
-
 def swapped(f: RecordFacts, a: int, b: int) -> bool:
     """The same two names with first and last swapped (a name or its nickname: HARRIS CHRIS and
     CHRISTOPHER HARRIS), as the model's swap level reads them."""
     return shares(f.first_canon[a], f.surname_canon[b]) and shares(f.surname_canon[a], f.first_canon[b])
-
-
-def ssn_related(a: str, b: str) -> bool:
-    """Equal, one digit different, or two adjacent digits transposed: a typo, not another person."""
-    if a == b:
-        return True
-    diff = [i for i in range(len(a)) if a[i] != b[i]] if len(a) == len(b) else None
-    if diff is None:
-        return False
-    if len(diff) == 1:
-        return True
-    return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
-
-
-def dob_related(a: str, b: str) -> bool:
-    """Equal, day and month swapped, or one character off (YYYYMMDD)."""
-    if a == b or (a[:4] == b[:4] and a[4:6] == b[6:8] and a[6:8] == b[4:6]):
-        return True
-    return jellyfish.damerau_levenshtein_distance(a, b) <= 1
-
-
-def consecutive_ssns(a: str, b: str) -> bool:
-    """Same area and group, serials at most 2 apart: how twins are often numbered."""
-    return a != b and a[:5] == b[:5] and abs(int(a[5:]) - int(b[5:])) <= 2
 
 
 def first_names_distinct(f: RecordFacts, a: int, b: int, twin_ssns: bool = False) -> bool:
@@ -228,8 +199,7 @@ def first_names_distinct(f: RecordFacts, a: int, b: int, twin_ssns: bool = False
         return False
     if twin_ssns:
         return True
-    dl = jellyfish.damerau_levenshtein_distance
-    return all(dl(x, y) >= 2 for x in {fa, *(canon_a or ())} for y in {fb, *(canon_b or ())})
+    return all(damerau(x, y) >= 2 for x in {fa, *(canon_a or ())} for y in {fb, *(canon_b or ())})
 
 
 def conflict(f: RecordFacts, a: int, b: int) -> str | None:
@@ -277,7 +247,7 @@ def _two_typos_of_one(f: RecordFacts, a: int, b: int) -> bool:
     birth date)."""
     da, fa = f.dob[a], f.first[a]
     return bool(da and fa and da == f.dob[b] and fa == f.first[b]
-                and jellyfish.damerau_levenshtein_distance(f.ssn[a], f.ssn[b]) <= 2)
+                and damerau(f.ssn[a], f.ssn[b]) <= 2)
 
 
 def _outside_bounds(f: RecordFacts, a: int, b: int) -> str | None:

@@ -15,7 +15,8 @@ from dataclasses import replace
 import polars as pl
 
 from linkage import columns as C
-from linkage.persons.constraints import RecordFacts, conflict, shares
+from linkage.agreement import shares
+from linkage.persons.constraints import RecordFacts, conflict
 
 
 def entered_twice(records: pl.DataFrame, facts: RecordFacts) -> list[tuple[int, int]]:

@@ -10,28 +10,27 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-import jellyfish
 import numpy as np
 import polars as pl
 
 from linkage import columns as C
 from linkage.persons.ambiguity import ambiguous_links
 from linkage.persons.cluster import Clusters
-from linkage.persons.constraints import RecordFacts, dob_related, shares, ssn_related, swapped
+from linkage.agreement import (NameAgreement, dob_related, first_name_agreement, shares, ssn_related, surnames_similar,
+                               tokens_a_typo_apart)
+from linkage.persons.constraints import RecordFacts, swapped
 from linkage.standardize.names import default_nicknames
 
-SIMILAR = 0.88  # Jaro-Winkler: a typo, not another name
-TYPO_MIN_LENGTH = 4  # one edit between shorter names makes another name (ANA / AVA, JOE / JOSE)
 ROUNDS = 3
 
 
 def first_names_agree(f: RecordFacts, a: int, b: int) -> bool:
-    fa, fb = f.first[a], f.first[b]
-    if not fa or not fb:
+    """Down to a typo (or a typo of a nickname, or one token a typo of the other's), or one goes by
+    the other's middle name: only where the family already ties the two records."""
+    if not f.first[a] or not f.first[b]:
         return False
-    return (fa == fb or shares(f.first_canon[a], f.first_canon[b]) or shares(f.first_tokens[a], f.first_tokens[b])
-            or ((len(fa) == 1 or len(fb) == 1) and fa[0] == fb[0])
-            or jellyfish.jaro_winkler_similarity(fa, fb) >= SIMILAR
+    return (first_name_agreement(f.first[a], f.first[b], f.first_canon[a], f.first_canon[b], f.first_tokens[a],
+                                 f.first_tokens[b]) >= NameAgreement.TYPO
             or _tokens_agree(f.first_tokens[a], f.first_tokens[b], nickname_typo=True)
             or goes_by_middle_name(f, a, b))
 
@@ -45,25 +44,16 @@ def goes_by_middle_name(f: RecordFacts, a: int, b: int) -> bool:
 
 def surnames_agree(f: RecordFacts, a: int, b: int) -> bool:
     sa, sb = f.surname_tokens[a], f.surname_tokens[b]
-    if not sa or not sb:
-        return False
-    return (shares(sa, sb) or jellyfish.jaro_winkler_similarity(" ".join(sorted(sa)), " ".join(sorted(sb))) >= SIMILAR
-            or _tokens_agree(sa, sb))
+    return surnames_similar(sa, sb) or tokens_a_typo_apart(sa, sb)
 
 
 def _tokens_agree(xs: list[str] | None, ys: list[str] | None, nickname_typo: bool = False) -> bool:
     """A token of one name is a typo of a token of the other (one edit: JOXE / JOSE, RRED / REED), or
     with `nickname_typo` a nickname of a name one edit from it (EDDIE / EWARD). Only where the family
     already ties the two records: alone, one edit between short names is another name."""
-    if not xs or not ys:
-        return False
-    for x in xs:
-        for y in ys:
-            if min(len(x), len(y)) >= TYPO_MIN_LENGTH and jellyfish.damerau_levenshtein_distance(x, y) <= 1:
-                return True
-            if nickname_typo and _near_nickname(x, y):
-                return True
-    return False
+    if tokens_a_typo_apart(xs, ys):
+        return True
+    return nickname_typo and bool(xs) and bool(ys) and any(_near_nickname(x, y) for x in xs for y in ys)  # type: ignore[union-attr]
 
 
 def _near_nickname(x: str, y: str) -> bool:

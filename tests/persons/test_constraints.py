@@ -2,7 +2,7 @@ import pytest
 
 from linkage.ingest import validate
 from linkage.persons import RecordFacts, conflict
-from linkage.persons.constraints import dob_related, ssn_related
+from linkage.agreement import dob_related, ssn_related
 from linkage.standardize import standardize
 from tests.conftest import person, records_frame
 
