@@ -32,6 +32,7 @@ from linkage.model import (
     train,
 )
 from linkage.model.comparisons import COMPARISON_COLUMNS
+from linkage.model.file_rates import adapted, read_rates
 from linkage.persons import (
     CLUSTER_COLUMNS,
     FITS_TWO,
@@ -91,6 +92,7 @@ class LinkResult:
     family_merges: int
     timings: dict[str, float] = field(default_factory=dict)
     default_dates: DefaultDates = DefaultDates()  # birth dates the input uses for "unknown"
+    file_rates: dict = field(default_factory=dict)  # how often a person's values are wholly different here
 
     @property
     def rows_read(self) -> int:
@@ -112,7 +114,7 @@ class LinkResult:
             "splits": sum(e.kind == "split" for e in self.ids.events), "model": self.model.meta.name,
             "model_digest": model_digest(self.model),
             "thresholds": {"link": self.thresholds.link, "review": self.thresholds.review},
-            "default_dates": self.default_dates.as_dict(),
+            "default_dates": self.default_dates.as_dict(), "file_rates": self.file_rates,
             "seconds": {k: round(v, 2) for k, v in self.timings.items()},
             "blocking": {"rules": [vars(r) for r in self.blocking.rules], "recall": self.blocking.recall},
         }
@@ -176,6 +178,8 @@ def link(paths: list[Path], config: LinkConfig = LinkConfig(), previous_ids: dic
                                                review=config.review_threshold or t.review)
             with stage("score"):
                 splink_model = for_record_count(model.splink, model.meta.trained_records, ids_frame.height)
+                rates = read_rates(con, "std_records", splink_model, COMPARISON_COLUMNS) if ids_frame.height else {}
+                splink_model = adapted(splink_model, rates)
                 scored = score(db_api, "std_records", "blocked_pairs", splink_model,
                                min_probability=model.meta.thresholds.review) if ids_frame.height else _no_pairs()
         finally:
@@ -194,7 +198,7 @@ def link(paths: list[Path], config: LinkConfig = LinkConfig(), previous_ids: dic
             records = pl.read_parquet(parked).with_columns(ids.person_ids.alias(C.PERSON_ID))
             pairs = _pairs_by_record(scored, ids_frame, held)
     return LinkResult(records, quarantine, blanked, pairs, report, model, ids, refused, family_merges, timings,
-                      defaults)
+                      defaults, rates)
 
 
 INVALID_SSN = "ssn: not a number SSA issues (area 000, 666 or 9xx, group 00, serial 0000, or not 9 digits)"
@@ -259,7 +263,7 @@ def reviewed_by_uid(reviewed: pl.DataFrame | None, records: pl.DataFrame) -> pl.
 
 
 def _load_records_table(con, records: pl.DataFrame) -> None:
-    con.register("__std_src", records.select(C.UID, *COMPARISON_COLUMNS))
+    con.register("__std_src", records.select(C.UID, C.SOURCE_SYSTEM, C.CASE_ID, *COMPARISON_COLUMNS))
     con.execute("CREATE OR REPLACE TABLE std_records AS SELECT * FROM __std_src")
     con.unregister("__std_src")
 

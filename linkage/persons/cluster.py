@@ -15,7 +15,7 @@ from typing import Iterator
 import numpy as np
 
 from linkage.agreement import NameAgreement, first_name_agreement, shares
-from linkage.persons.constraints import DIFFERENT_SSNS, TWINS, RecordFacts, beyond_ssns, conflict
+from linkage.persons.constraints import DIFFERENT_SSNS, GENERATIONS, TWINS, RecordFacts, beyond_ssns, conflict
 
 REVIEWED_APART = "a reviewer decided: not a match"
 # Conflicts that rest on one field that can be wholly wrong (another person's SSN typed in, a default
@@ -25,7 +25,7 @@ REVIEWED_APART = "a reviewer decided: not a match"
 # confirmed duplicate pairs) and its disagreement already costs a link 6 bits; a birth-year bound
 # read from a case's other members is weaker evidence of a wrong field, so it asks for more.
 # Conflicts about people (two people of one case, JR and SR, twins, sex and name) stay hard.
-FIELD_CONFLICTS: dict[str, float] = {DIFFERENT_SSNS: 8.0, "birth years a generation apart": 20.0,
+FIELD_CONFLICTS: dict[str, float] = {DIFFERENT_SSNS: 8.0, GENERATIONS: 20.0,
                                      "birth years impossible for the roles in their cases": 20.0}
 
 

@@ -23,6 +23,7 @@ CLUSTER_COLUMNS = (C.UID, C.SOURCE_SYSTEM, C.CASE_ID, C.ROLE, C.ROLE_GROUP, C.CA
 
 TWINS = "same birth date, different first names (twins)"
 DIFFERENT_SSNS = "different SSNs"
+GENERATIONS = "birth years a generation apart"
 GENERATION_YEARS = 12  # birth years this far apart, and not a typo of each other: two generations
 
 
@@ -62,6 +63,7 @@ class RecordFacts:
     surname_canon: list[list[str] | None]  # nickname groups of the surname tokens, for a swapped name
     born_after: list[int | None]  # birth-year bounds from the case: a parent is older than the
     born_before: list[int | None]  # children of their case, a child younger than its parents
+    role_group: list[str | None]  # "child" or "parent"
     rules: NeverMerge = NeverMerge()
 
     @classmethod
@@ -78,7 +80,7 @@ class RecordFacts:
             first_canon=shared(df[C.FN_CANON]), middle=shared(df[C.MN]),
             surname_tokens=shared(df[C.SN_TOKENS]), surname_canon=shared(df[C.SN_CANON]),
             born_after=shared(bounds["born_after"]), born_before=shared(bounds["born_before"]),
-            rules=rules,
+            role_group=shared(df[C.ROLE_GROUP]), rules=rules,
         )
 
     def __len__(self) -> int:
@@ -217,7 +219,9 @@ def conflict(f: RecordFacts, a: int, b: int) -> str | None:
     sa, sb = f.ssn[a], f.ssn[b]
     if sa and sb:
         if sa == sb or (ssn_related(sa, sb) and not consecutive_ssns(sa, sb)):
-            return None  # one number, or a typo of it that is not the next number (as twins get)
+            # one number, or a typo of it that is not the next number (as twins get); but a parent's
+            # number on a child's record is not the child: a generation apart under another first name
+            return _parent_and_child(f, a, b)
         if rules.different_ssns and not ssn_related(sa, sb) and not _two_typos_of_one(f, a, b):
             return DIFFERENT_SSNS
     return beyond_ssns(f, a, b)
@@ -234,11 +238,26 @@ def beyond_ssns(f: RecordFacts, a: int, b: int) -> str | None:
         if rules.twins and da == db and first_names_distinct(
                 f, a, b, twin_ssns=bool(sa and sb) and consecutive_ssns(sa, sb)):
             return TWINS
-        if (rules.generations and abs(int(da[:4]) - int(db[:4])) >= GENERATION_YEARS
-                and not dob_related(da, db)):
-            return "birth years a generation apart"
+        if rules.generations and _generation_apart(da, db):
+            return GENERATIONS
         return None
     return _outside_bounds(f, a, b) if rules.roles else None
+
+
+def _generation_apart(da: str, db: str) -> bool:
+    return abs(int(da[:4]) - int(db[:4])) >= GENERATION_YEARS and not dob_related(da, db)
+
+
+def _parent_and_child(f: RecordFacts, a: int, b: int) -> str | None:
+    """A parent's SSN on a child's record: a generation apart and recorded as a child and a parent
+    (or under other first names), or, without both birth dates, a child and a parent whose cases
+    put them a generation apart."""
+    da, db = f.dob[a], f.dob[b]
+    if da and db:
+        parent_child = _generation_apart(da, db) and (f.role_group[a] != f.role_group[b]
+                                                       or first_names_distinct(f, a, b))
+        return GENERATIONS if parent_child and f.rules.generations else None
+    return _outside_bounds(f, a, b) if f.rules.roles and f.role_group[a] != f.role_group[b] else None
 
 
 def _two_typos_of_one(f: RecordFacts, a: int, b: int) -> bool:

@@ -148,6 +148,7 @@ class CurrentResult:
     link_threshold: float
     finished_at: datetime | None = None  # when the run was published: how current its addresses are
     default_dates: dict = field(default_factory=dict)  # birth dates the run read as "unknown" (DefaultDates)
+    file_rates: dict = field(default_factory=dict)  # how often values were wholly different (file_rates)
 
 
 def latest_complete_run(con: duckdb.DuckDBPyConnection) -> int | None:
@@ -178,7 +179,8 @@ def load_current(con: duckdb.DuckDBPyConnection, columns: tuple[str, ...] | None
         select = "*"
     records = con.sql(f"SELECT {select} FROM records").pl()
     pairs = con.sql("SELECT * FROM pairs").pl() if with_pairs else pl.DataFrame()
-    return CurrentResult(run_id, records, pairs, float(threshold), finished_at, summary.get("default_dates") or {})
+    return CurrentResult(run_id, records, pairs, float(threshold), finished_at, summary.get("default_dates") or {},
+                         summary.get("file_rates") or {})
 
 
 def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:

@@ -20,6 +20,7 @@ from linkage.charts import Offline, threshold_curve_chart, weight_histogram, wei
 from linkage.errors import ModelError
 from linkage.evaluate import score_clusters
 from linkage.model import SavedModel, Thresholds, for_record_count, resolve_model, save_version
+from linkage.model.file_rates import adapted
 from linkage.model.comparisons import COMPARISON_COLUMNS
 from linkage.pipeline import cluster_persons, reviewed_by_uid
 from linkage.review.estimates import DEFAULT_THRESHOLDS, from_review, from_truth, ordered, threshold_curve
@@ -38,6 +39,7 @@ class Workbench:
     reviewed: pl.DataFrame  # clerical decisions
     truth: pl.DataFrame | None = None  # record_id, person key (generated or fully reviewed data)
     models_dir: Path | None = None
+    file_rates: dict = field(default_factory=dict)  # the run's reading of its input (model.file_rates)
     _linker: Linker | None = field(default=None, repr=False)
 
     @classmethod
@@ -55,7 +57,7 @@ class Workbench:
             truth = pl.read_csv(truth, infer_schema=False)
         run_review = float(rows[0][0]) if rows else Thresholds().review
         return cls(resolve_model(model, models_dir), complete_stored(current.records).sort(C.UID), current.pairs, current.run_id,
-                   run_review, reviewed, truth, models_dir)
+                   run_review, reviewed, truth, models_dir, current.file_rates)
 
     # --- the numbers ----------------------------------------------------------------------------------
 
@@ -114,7 +116,8 @@ class Workbench:
             con = duckdb.connect()
             con.register("__recs", self.records.select(C.UID, *COMPARISON_COLUMNS))
             con.execute("CREATE TABLE recs AS SELECT * FROM __recs")
-            splink = for_record_count(self.model.splink, self.model.meta.trained_records, self.records.height)
+            splink = adapted(for_record_count(self.model.splink, self.model.meta.trained_records, self.records.height),
+                             self.file_rates)
             settings = {**splink, "retain_matching_columns": True, "retain_intermediate_calculation_columns": True}
             self._linker = Linker(DuckDBAPI(con).register("recs"), settings, log_level=logging.ERROR)
         return self._linker

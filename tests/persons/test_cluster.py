@@ -284,3 +284,18 @@ def test_an_ssn_one_typo_away_outweighs_a_replaced_first_name_but_not_the_next_n
     labels = edges(c, (0, 1, 10.0), (2, 3, 30.0))
     assert labels[0] == labels[1]
     assert labels[2] != labels[3] and c.refused[TWINS] == 1
+
+
+def test_a_parents_ssn_on_a_childs_record_does_not_make_them_one_person():
+    """ANA GARCIA (born 1984) and her daughter ANA ADRIANA, whose record carries the mother's SSN:
+    one number, but a child and a parent a generation apart (or, without the child's birth date,
+    as far apart as their cases put them)."""
+    rows = [person("A-CP", "ANA", "GARCIA", case="A1", system="IV-A", dob="1984-01-04", ssn="652-06-2284"),
+            person("D-CH", "ANA ADRIANA", "RAMOS GARCIA", case="D1", role="CH", dob="2013-06-23", ssn="652-06-2284"),
+            person("D-CP", "MARIA", "GARCIA", case="D2", dob="1990-03-03", ssn="111-22-3333"),
+            person("D-CH2", "MARIA", "GARCIA", case="D2", role="CH", dob="2012-05-05"),
+            person("A-CH2", "MARIA", "GARCIA", case="A2", system="IV-A", role="CH", ssn="111-22-3333")]
+    records, c = setup(*rows)
+    labels = edges(c, (0, 1, 12.0), (2, 4, 12.0))
+    assert labels[0] != labels[1]
+    assert labels[2] != labels[4]  # the child of case A2 has no birth date; its case says it is the child

@@ -57,3 +57,23 @@ def test_a_query_date_is_read_as_the_run_read_its_input(store, tmp_path):
     assert (read[C.DOB_STR], read[C.DOB_YEAR]) == (None, 2015)
     assert _index(marked).standardize({**query, C.DOB: "1900-01-01"})[C.DOB_YEAR] is None
     assert _index(store).standardize(query)[C.DOB_STR] == "20150101"
+
+
+def test_the_service_scores_with_the_model_as_the_run_read_its_file(store, tmp_path):
+    """A run that read its SSNs as wholly wrong on one record in eight: the service's scores carry
+    the same lighter penalty for two different SSNs as the batch's."""
+    import json
+
+    marked = tmp_path / "rates.duckdb"
+    shutil.copy(store, marked)
+    con = store_connection(marked)
+    run_id, summary = con.execute("SELECT run_id, summary FROM runs WHERE status = 'complete' "
+                                  "ORDER BY run_id DESC LIMIT 1").fetchall()[0]
+    found = {**json.loads(summary), "file_rates": {"ssn": {"anchors": 800, "different": 100}}}
+    con.execute("UPDATE runs SET summary = ? WHERE run_id = ?", [json.dumps(found), run_id])
+    con.close()
+    plain, read = _index(store), _index(marked)
+    a, b = plain.records.head(2).iter_rows(named=True)
+    a, b = {**a, C.SSN_STD: "123456789"}, {**b, C.SSN_STD: "987654321"}
+    ssn = lambda index: next(e.weight for e in index.scorer.explain(a, b) if e.comparison == "ssn")  # noqa: E731
+    assert ssn(read) > ssn(plain) + 2  # log2(0.125) against the model's own rate

@@ -1,0 +1,83 @@
+"""How often this file's records of one person hold a wholly different value, read from the file.
+
+A model trained on one county's extracts knows how often that county's SSNs, birth dates and first
+names are wholly wrong on a person's second record (another household member's number, a default
+date, the name of a sibling typed in). Another county's files may do it ten times as often; scored
+with the first county's rate, every such record costs its links four bits too many and the person
+is split. The rate is read from the file itself, the way a record linker checks a field: among
+pairs of records that agree exactly on the *other* identity fields (same first name, surname and
+birth date when reading SSNs) and belong to different cases, the share whose value falls to the
+comparison's last level ("all other comparisons"). Such anchor pairs are nearly all one person
+(twins differ in first name, JR and SR in birth date), so the share estimates how often one person's
+value is wholly different.
+
+The rate only ever raises the model's own m-probability of that level (a file cleaner than the
+training data keeps the trained penalty), the comparison's other levels shrink in proportion, and
+it is used only with at least MIN_ANCHORS anchor pairs. The rates go into the run summary and the
+service scores with the same adjusted model.
+"""
+from __future__ import annotations
+
+import copy
+import math
+
+import duckdb
+
+from linkage import columns as C
+
+IDENTITY = {"first_name": C.FN, "surname": C.SN, "dob": C.DOB_STR, "ssn": C.SSN_STD}
+READ = ("first_name", "dob", "ssn")  # fields a person's records hold wholly different values of
+MIN_ANCHORS = 200
+MAX_RATE = 0.5  # beyond this a field says nothing; the model's comparison is not the place to say so
+
+
+def anchor_sql(table: str, model: dict, name: str, columns: tuple[str, ...]) -> str | None:
+    """SQL counting the anchor pairs of comparison `name` and those at its last level."""
+    comp = next((c for c in model["comparisons"] if c["output_column_name"] == name), None)
+    if comp is None:
+        return None
+    levels = comp["comparison_levels"]
+    null = [lvl["sql_condition"] for lvl in levels if lvl.get("is_null_level")]
+    agree = [lvl["sql_condition"] for lvl in levels
+             if not lvl.get("is_null_level") and lvl["sql_condition"].strip().upper() != "ELSE"]
+    anchors = [IDENTITY[o] for o in IDENTITY if o != name]
+    pairs = ", ".join(f"l.{c} AS {c}_l, r.{c} AS {c}_r" for c in columns)
+    on = " AND ".join(f"l.{c} = r.{c}" for c in anchors)
+    missing = " OR ".join(f"({s})" for s in null) or "false"
+    return (f"SELECT count(*), count(*) FILTER (WHERE NOT ({' OR '.join(f'({s})' for s in agree)})) FROM ("
+            f"SELECT {pairs} FROM {table} l JOIN {table} r ON {on} AND l.{C.UID} < r.{C.UID} "
+            f"WHERE NOT (l.{C.SOURCE_SYSTEM} = r.{C.SOURCE_SYSTEM} AND l.{C.CASE_ID} = r.{C.CASE_ID})) "
+            f"WHERE NOT ({missing})")
+
+
+def read_rates(con: duckdb.DuckDBPyConnection, table: str, model: dict, columns: tuple[str, ...]) -> dict[str, dict]:
+    """{comparison: {"anchors": n, "different": k}} for the fields of READ."""
+    out = {}
+    for name in READ:
+        sql = anchor_sql(table, model, name, columns)
+        if sql is None:
+            continue
+        n, k = con.execute(sql).fetchall()[0]
+        out[name] = {"anchors": int(n), "different": int(k)}
+    return out
+
+
+def adapted(model: dict, rates: dict[str, dict]) -> dict:
+    """The model with each read rate raising its comparison's last-level m-probability."""
+    out = copy.deepcopy(model)
+    for comp in out["comparisons"]:
+        seen = rates.get(comp["output_column_name"])
+        if not seen or seen["anchors"] < MIN_ANCHORS:
+            continue
+        rate = min(seen["different"] / seen["anchors"], MAX_RATE)
+        levels = [lvl for lvl in comp["comparison_levels"] if not lvl.get("is_null_level")]
+        last = next(lvl for lvl in levels if lvl["sql_condition"].strip().upper() == "ELSE")
+        before = last.get("m_probability")
+        if before is None or rate <= before or math.isclose(before, 1.0):
+            continue
+        scale = (1 - rate) / (1 - before)
+        for lvl in levels:
+            if lvl is not last and lvl.get("m_probability") is not None:
+                lvl["m_probability"] *= scale
+        last["m_probability"] = rate
+    return out
