@@ -101,7 +101,7 @@ def plain_input(records: pl.DataFrame) -> pl.DataFrame:
 
     return records.select(
         pl.col("record_id").alias("unique_id"), pl.col("first_name"), pl.col("last_name").alias("surname"),
-        pl.col("middle_name"), parse_dates(pl.col("dob")).dt.strftime("%Y-%m-%d").alias("dob"),
+        pl.col("middle_name"), pl.col("suffix"), parse_dates(pl.col("dob")).dt.strftime("%Y-%m-%d").alias("dob"),
         pl.col("ssn").str.replace_all(r"[^0-9]", "").alias("ssn"), pl.col("sex"), pl.col("street"),
         pl.col("city"), pl.col("zip"))
 

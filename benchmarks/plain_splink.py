@@ -15,7 +15,9 @@ import polars as pl
 import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
-FIELDS = ("first_name", "surname", "dob", "ssn", "street", "city", "zip", "middle_name", "sex")
+FIELDS = ("first_name", "surname", "dob", "ssn", "street", "city", "zip", "middle_name", "sex", "suffix")
+# Not given: case_id and role. They carry the project's own rules (two people of one case are two
+# people; a parent is older than the case's children), for which Splink has no library comparison.
 
 
 @dataclass
@@ -59,6 +61,8 @@ def settings(df: pl.DataFrame, names=None) -> SettingsCreator:
         comps.append(cl.NameComparison("middle_name"))
     if "sex" in df.columns:
         comps.append(cl.ExactMatch("sex"))
+    if "suffix" in df.columns:
+        comps.append(cl.ExactMatch("suffix"))
     comps += [cl.LevenshteinAtThresholds("street", [2]), cl.ExactMatch("city"), cl.ExactMatch("zip")]
     return SettingsCreator(
         link_type="dedupe_only",

@@ -9,8 +9,8 @@ in the file itself, never from a list:
 
 - a day of the year far more common than the typical day (OVER times the median, at least
   MIN_RECORDS records) stands for an unknown day: only the year is read;
-- a whole date far more common than the same day in other years stands for an unknown date:
-  nothing is read.
+- a whole date far more common than the other days of its year (or, on a year-only day, than
+  that day in other years) stands for an unknown date: nothing is read.
 
 The values found are kept in the run's summary so that the service reads a query's date the same way.
 """
@@ -27,7 +27,7 @@ MIN_RECORDS = 20  # fewer is chance (and could be one family's birthday)
 # the columns a known day or month feeds; the year (DOB_YEAR) survives a year-only date
 DAY_COLUMNS = (C.DOB_STR, C.DOB_MD, C.DOB_YM, C.DOB_YD, C.DOB_Y_MD)
 YEAR_ONLY = "dob: a day this file uses for an unknown one (far more common than any other day): only the year is read"
-UNKNOWN = "dob: a date this file uses for an unknown one (far more common than that day in other years): not read"
+UNKNOWN = "dob: a date this file uses for an unknown one (far more common than the other days of its year): not read"
 
 
 @dataclass(frozen=True)
@@ -44,11 +44,19 @@ class DefaultDates:
         by_day = dates.group_by(pl.col("d").str.slice(4, 4).alias("md")).len()
         typical = by_day["len"].median() or 0
         year_only = by_day.filter(pl.col("len") >= max(MIN_RECORDS, OVER * typical))["md"]
-        by_date = dates.group_by("d").len().with_columns(pl.col("d").str.slice(4, 4).alias("md"))
-        # the same day in other years: the median count of that day per year, itself excluded
-        usual = by_date.group_by("md").agg(pl.col("len").median().alias("usual"), pl.len().alias("years"))
-        unknown = by_date.join(usual, on="md").filter(
-            (pl.col("len") >= MIN_RECORDS) & (pl.col("years") > 1) & (pl.col("len") >= OVER * pl.col("usual")))["d"]
+        by_date = dates.group_by("d").len().with_columns(
+            pl.col("d").str.slice(4, 4).alias("md"), pl.col("d").str.slice(0, 4).alias("year"))
+        on_year_only_day = pl.col("md").is_in(year_only.implode())
+        # an ordinary date against the other days of its year (births are not spread evenly over
+        # the years, nor over a year's days by more than a little); a date on a year-only day
+        # against that day in other years (each holds that year's unknown days)
+        per_year = by_date.group_by("year").agg(pl.col("len").sum().alias("in_year"))
+        per_day = by_date.group_by("md").agg(pl.col("len").median().alias("usual"), pl.len().alias("years"))
+        usual = pl.when(on_year_only_day).then(pl.col("usual")).otherwise(
+            pl.max_horizontal((pl.col("in_year") - pl.col("len")) / 365.25, pl.lit(1.0)))
+        unknown = (by_date.join(per_year, on="year").join(per_day, on="md")
+                   .filter((pl.col("len") >= MIN_RECORDS) & (pl.col("len") >= OVER * usual)
+                           & (~on_year_only_day | (pl.col("years") > 1)))["d"])
         return cls(frozenset(year_only.to_list()), frozenset(unknown.to_list()))
 
     def __bool__(self) -> bool:

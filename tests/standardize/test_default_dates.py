@@ -27,6 +27,14 @@ def test_a_day_far_more_common_than_the_others_is_year_only_and_a_spike_in_one_y
     assert found.unknown == {"19010101"}
 
 
+def test_a_busy_recent_year_is_not_a_default():
+    """Children's records crowd the recent years: a day of 2020 holds eighty records where a day of
+    1960 holds two. Against the other days of its own year, no 2020 date stands out."""
+    rng = random.Random(3)
+    busy = [(date(2020, 1, 1) + timedelta(days=rng.randrange(366))).strftime("%Y%m%d") for _ in range(30000)]
+    assert not DefaultDates.find(pl.Series(births(3000) + busy)).unknown
+
+
 def test_a_small_file_has_no_defaults_by_chance():
     assert not DefaultDates.find(pl.Series(births(300) + ["20150101"] * 3))
     assert not DefaultDates.find(pl.Series([], dtype=pl.String))
