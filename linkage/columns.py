@@ -5,7 +5,7 @@ writes them; these constants are only for columns this project defines.
 """
 from __future__ import annotations
 
-# --- input contract (../shared/schema.md) -----------------------------------------------------------
+# --- input contract (docs/contract.md) -------------------------------------------------------------
 RECORD_ID = "record_id"
 SOURCE_SYSTEM = "source_system"
 CASE_ID = "case_id"

@@ -101,7 +101,7 @@ def header_plan(columns: list[str], path: Path) -> tuple[dict[str, str], list[st
     if missing:
         raise InvalidInputError(
             f"{path}: missing required column(s) {', '.join(missing)}; the header has "
-            f"{', '.join(seen) or 'no columns'}. See shared/schema.md for the input contract.")
+            f"{', '.join(seen) or 'no columns'}. See docs/contract.md for the input contract.")
     return renames, [c for c in C.OPTIONAL_COLUMNS if c not in have]
 
 
