@@ -8,7 +8,9 @@ father), children in foster care whose IV-D case still pays the parent they were
 closed placements (the child went home) that must not be reported as such.
 
 Outputs (in --out): records.csv|parquet (the schema's input), truth.csv (record_id -> person_key),
-hard_pairs.csv (look-alike persons that must never share a person_id), cases.csv (case truth).
+hard_pairs.csv (look-alike persons that must never share a person_id), cases.csv (case truth),
+parents.csv (child_key, father_key, mother_key). IV-E children carry placement dates, the parent they
+were removed from and the case goal; IV-A members the grant dates.
 
     python -m benchmarks.generate --families 3000 --seed 7 --out data/demo
 """
@@ -26,6 +28,9 @@ import polars as pl
 from benchmarks import names as N
 
 PLACEHOLDER_SSNS = ["000000000", "999999999", "123456789", "111111111"]
+PROGRAM_FIELDS = {"placement_start": "", "placement_end": "", "removed_from": "", "case_goal": "", "grant_start": "",
+                  "grant_end": ""}  # every record has the columns, blank where its program has no such field
+CASE_GOALS = ["REUNIFICATION", "ADOPTION", "GUARDIANSHIP", "OTHER"]
 TODAY = date(2026, 11, 1)
 
 
@@ -83,6 +88,7 @@ class World:
         if not 1 <= counties <= len(N.COUNTIES):
             raise ValueError(f"counties must be between 1 and {len(N.COUNTIES)}, not {counties}")
         self.rng = random.Random(seed)
+        self.seed = seed
         self.counties = counties
         self.next_key = 1
         self.ssns: set[str] = set()
@@ -397,24 +403,28 @@ class CaseWriter:
         self.truth: list[dict] = []
         self.cases: list[dict] = []
         self.counters = {"IV-A": 0, "IV-D": 0, "IV-E": 0}
+        self.parents: list[dict] = []  # child_key, father_key, mother_key: who a child's parents are
+        self.last_record: dict[int, str] = {}  # person key -> a record_id of theirs
 
     def case_id(self, program: str) -> str:
         self.counters[program] += 1
         return f"{program[-1]}{self.counters[program]:08d}"
 
-    def add(self, p: Person, fam: Family, program: str, cid: str, role: str, **kw) -> None:
+    def add(self, p: Person, fam: Family, program: str, cid: str, role: str, extra: dict | None = None, **kw) -> None:
         for _ in range(self.render.copies(program, role)):
-            rec = self.render.record(p, program, cid, role, **kw)
+            rec = {**self.render.record(p, program, cid, role, **kw), **PROGRAM_FIELDS, **(extra or {})}
             self.records.append(rec)
             self.truth.append({"record_id": rec["record_id"], "person_key": p.key, "family_id": fam.fid})
+            self.last_record[p.key] = rec["record_id"]
 
     def add_case(self, fam: Family, program: str, cp: Person | None, fathers: list[Person],
                  kids: list[Person], status: str = "OPEN", duplicate_of: str = "",
                  removed_from: Person | None = None, alleged: bool = False) -> str:
         cid = self.case_id(program)
         self.render.start_case([cp, *fathers, *kids])
+        case_fields, child_fields, removed_from = self.program_fields(program, cid, status, cp, fathers, removed_from)
         if cp is not None:
-            self.add(cp, fam, program, cid, "CP", status=status)
+            self.add(cp, fam, program, cid, "CP", case_fields, status=status)
         for f in fathers:
             paternity = ""
             role = "NCP"
@@ -422,9 +432,9 @@ class CaseWriter:
                 paternity = "ALLEGED" if alleged else self.rng.choices(
                     ["ADJUDICATED", "ACKNOWLEDGED", "PRESUMED", "ALLEGED"], [40, 40, 5, 15])[0]
                 role = "PF" if paternity == "ALLEGED" else "NCP"
-            self.add(f, fam, program, cid, role, status=status, paternity=paternity)
+            self.add(f, fam, program, cid, role, case_fields, status=status, paternity=paternity)
         for k in kids:
-            self.add(k, fam, program, cid, "CH", status=status)
+            self.add(k, fam, program, cid, "CH", {**case_fields, **child_fields}, status=status)
         self.cases.append({
             "source_system": program, "case_id": cid, "family_id": str(fam.fid), "status": status,
             "cp_key": str(cp.key) if cp else "", "ncp_keys": " ".join(str(f.key) for f in fathers),
@@ -433,7 +443,33 @@ class CaseWriter:
         })
         return cid
 
+    def program_fields(self, program: str, cid: str, status: str, cp: Person | None, fathers: list[Person],
+                       removed_from: Person | None) -> tuple[dict, dict, Person | None]:
+        """Placement fields of a IV-E case's children, grant fields of a IV-A case's members, and
+        the parent a child in care was removed from. Drawn from the case's own random stream, so
+        that the people, cases and errors of a seed are the same with these fields or without."""
+        r = random.Random(f"{self.world.seed}:{cid}")
+        if program == "IV-A":
+            start = TODAY - timedelta(days=r.randint(30, 1500))
+            end = "" if r.random() < 0.8 else min(start + timedelta(days=r.randint(60, 900)), TODAY - timedelta(days=1))
+            return {"grant_start": start.isoformat(), "grant_end": end and end.isoformat()}, {}, removed_from
+        if program != "IV-E":
+            return {}, {}, removed_from
+        start = TODAY - timedelta(days=r.randint(20, 900))
+        end = "" if status == "OPEN" else min(start + timedelta(days=r.randint(30, 600)), TODAY - timedelta(days=1))
+        if fathers and r.random() < 0.15:  # removed from the father's home
+            removed_from, removed = fathers[0], "NCP"
+        elif cp is not None:
+            removed = "CP"
+        else:  # the mother is not on the foster-care case: named by one of her records elsewhere
+            removed = self.last_record.get(removed_from.key, "") if removed_from else ""
+        goal = r.choices(CASE_GOALS, [60, 20, 12, 8])[0]
+        return ({"case_goal": goal}, {"placement_start": start.isoformat(), "placement_end": end and end.isoformat(),
+                                      "removed_from": removed}, removed_from)
+
     def family_cases(self, fam: Family) -> None:
+        for father, kids in fam.fathers:
+            self.parents += [{"child_key": k.key, "father_key": father.key, "mother_key": fam.mother.key} for k in kids]
         rng = self.rng
         for father, kids in fam.fathers:
             if rng.random() < 0.75:
@@ -507,6 +543,7 @@ def generate(families: int | None = None, seed: int = 7, records: int | None = N
         "truth": pl.DataFrame(writer.truth),
         "hard_pairs": pl.DataFrame(world.hard_pairs, schema=["person_key_a", "person_key_b", "kind"], orient="row"),
         "cases": pl.DataFrame(writer.cases),
+        "parents": pl.DataFrame(writer.parents, schema={"child_key": pl.Int64, "father_key": pl.Int64, "mother_key": pl.Int64}),
     }
 
 
@@ -516,7 +553,7 @@ def write(data: dict[str, pl.DataFrame], out: Path, fmt: str = "csv") -> None:
         data["records"].write_parquet(out / "records.parquet")
     else:
         data["records"].write_csv(out / "records.csv")
-    for name in ("truth", "hard_pairs", "cases"):
+    for name in ("truth", "hard_pairs", "cases", "parents"):
         data[name].write_csv(out / f"{name}.csv")
 
 

@@ -24,16 +24,24 @@ ZIP = "zip"
 CASE_STATUS = "case_status"
 PATERNITY_STATUS = "paternity_status"
 FVI = "fvi"
+PLACEMENT_START = "placement_start"  # IV-E: the child entered care
+PLACEMENT_END = "placement_end"  # IV-E: the child left care (blank: still in care)
+REMOVED_FROM = "removed_from"  # IV-E: the parent the child was removed from (role in the case, or record_id)
+CASE_GOAL = "case_goal"  # IV-E: REUNIFICATION, ADOPTION, GUARDIANSHIP, OTHER
+GRANT_START = "grant_start"  # IV-A: the assistance grant began
+GRANT_END = "grant_end"  # IV-A: the grant ended (blank: still paid)
+PROGRAM_DATES = (PLACEMENT_START, PLACEMENT_END, GRANT_START, GRANT_END)
 
 REQUIRED_COLUMNS = (RECORD_ID, SOURCE_SYSTEM, CASE_ID, ROLE, FIRST_NAME, LAST_NAME)
 OPTIONAL_COLUMNS = (MIDDLE_NAME, SUFFIX, DOB, SEX, SSN, STREET, CITY, STATE, ZIP, CASE_STATUS,
-                    PATERNITY_STATUS, FVI)
+                    PATERNITY_STATUS, FVI, PLACEMENT_START, PLACEMENT_END, REMOVED_FROM, CASE_GOAL, GRANT_START, GRANT_END)
 SCHEMA_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 
 SOURCE_SYSTEMS = ("IV-A", "IV-D", "IV-E")
 ROLES = ("CP", "NCP", "PF", "CH")
 CASE_STATUSES = ("OPEN", "CLOSED")
 PATERNITY_STATUSES = ("ADJUDICATED", "ACKNOWLEDGED", "PRESUMED", "ALLEGED", "DISPROVED")
+CASE_GOALS = ("REUNIFICATION", "ADOPTION", "GUARDIANSHIP", "OTHER")
 
 # --- added by ingest ----------------------------------------------------------------------------------
 UID = "uid"  # dense integer id of a valid record within one run; Splink's unique_id

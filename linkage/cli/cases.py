@@ -1,10 +1,12 @@
-"""`linkage referrals`, `linkage reports` and `linkage locate`: the case questions, on persons."""
+"""`linkage referrals`, `linkage reports`, `linkage locate` and `linkage worklist`: the case questions,
+on persons."""
 from __future__ import annotations
 
 import dataclasses
 import getpass
 import json
 import time
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -18,6 +20,8 @@ from linkage.cases.feedback import tanf_feedback
 from linkage.cases.locate import LocateAnswer, Located, locate_father
 from linkage.cases.members import MEMBER_COLUMNS
 from linkage.cases.misdirected import misdirected_support
+from linkage.cases.worklist import WORKLIST_COLUMNS
+from linkage.cases.worklist import worklist as placement_worklist
 from linkage.cli.common import (
     PERSONS_FILE_COLUMNS,
     DbOpt,
@@ -47,6 +51,7 @@ def register(app: typer.Typer) -> None:
     app.command()(referrals)
     app.command()(reports)
     app.command()(locate)
+    app.command()(worklist)
 
 
 def referrals(
@@ -144,6 +149,38 @@ def locate(
         out_console.print_json(json.dumps(dataclasses.asdict(answer), default=str))
     else:
         out_console.print("\n".join(locate_lines(answer)), highlight=False, soft_wrap=True)
+
+
+def worklist(
+    out: Annotated[Path, typer.Option("--out", help="the worklist (.csv or .parquet)")],
+    db: DbOpt = Path("linkage.duckdb"),
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="the day to count from, YYYY-MM-DD (default: today)")] = None,
+) -> None:
+    """Children in an open placement by their 12-month permanency date, with each named father: identified,
+    located, paternity and its conflicts, relatives, IV-D case. No address leaves: only whether one is known
+    and releasable."""
+    check_output(out, "--out")
+    if not db.exists():
+        fail(f"--db {db}: no such store (run `linkage dedupe ... --db {db}` first)", 1)
+    try:
+        day = date.fromisoformat(as_of) if as_of else date.today()
+    except ValueError:
+        fail(f"--as-of {as_of!r}: give a date as YYYY-MM-DD", 2)
+    try:
+        con = store_connection(db)
+        current = load_current(con, columns=WORKLIST_COLUMNS, with_pairs=False)
+        rows = placement_worklist(current.records, day)
+        write_audit(con, getpass.getuser(), "cli", "placement worklist", f"worklist as of {day}",
+                    rows["child_person_id"].unique().sort().to_list())
+        con.close()
+    except LinkageError as e:
+        fail(str(e), 1)
+    write_table(rows, out)
+    children = rows["child_person_id"].n_unique()
+    no_father = rows.filter(~pl.col("father_identified")).select("child_person_id").unique().height
+    due = rows.filter(pl.col("days_to_permanency") < 90).select("child_person_id").unique().height
+    out_console.print(f"{children:,} children in an open placement on {day}; {due:,} within 90 days of or past "
+                      f"their permanency date; {no_father:,} without an identified father -> {out}", highlight=False)
 
 
 def _write_reports(records: pl.DataFrame, pairs: pl.DataFrame, link_threshold: float, out_dir: Path,

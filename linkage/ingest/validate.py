@@ -50,6 +50,8 @@ def validate(raw: pl.DataFrame, today: date | None = None) -> Validated:
         pl.col(C.CASE_STATUS).str.to_uppercase().fill_null("OPEN").alias("_status"),
         pl.col(C.PATERNITY_STATUS).str.to_uppercase().alias("_pat"),
         parse_dates(pl.col(C.DOB)).alias(C.DOB_DATE),
+        *[parse_dates(pl.col(c)).alias(f"_{c}") for c in C.PROGRAM_DATES],
+        pl.col(C.CASE_GOAL).str.to_uppercase().str.replace_all(" ", "").alias("_goal"),
     )
     reason = _reason(df)
     df = df.with_columns(reason.alias(C.QUARANTINE_REASON))
@@ -63,7 +65,8 @@ def validate(raw: pl.DataFrame, today: date | None = None) -> Validated:
         pl.col("_status").alias(C.CASE_STATUS),
         pl.col("_pat").alias(C.PATERNITY_STATUS),
         (~pl.col(C.FVI).fill_null("").str.to_uppercase().is_in(_FVI_OFF)).alias(C.FVI_FLAG),
-    ).drop("_src", "_role", "_status", "_pat", C.QUARANTINE_REASON, *_READER_COLUMNS, strict=False)
+    ).drop("_src", "_role", "_status", "_pat", "_goal", *[f"_{c}" for c in C.PROGRAM_DATES], C.QUARANTINE_REASON,
+           *_READER_COLUMNS, strict=False)
     records = records.with_columns(pl.int_range(0, pl.len(), dtype=pl.Int64).alias(C.UID))
     return Validated(records, quarantine, blanked)
 
@@ -127,8 +130,24 @@ def _field_checks(df: pl.DataFrame, today: date) -> list[tuple[str, pl.Expr, str
         (C.CASE_STATUS, ~pl.col("_status").is_in(C.CASE_STATUSES), "case_status: unknown code (taken as OPEN)"),
         (C.PATERNITY_STATUS, pl.col("_pat").is_not_null() & ~pl.col("_pat").is_in(C.PATERNITY_STATUSES),
          "paternity_status: unknown code"),
+        (C.CASE_GOAL, pl.col("_goal").is_not_null() & ~pl.col("_goal").is_in(C.CASE_GOALS),
+         "case_goal: unknown code (expected REUNIFICATION, ADOPTION, GUARDIANSHIP or OTHER)"),
+        *_program_date_checks(today),
         *[(c, _bad_bytes(c), f"{c}: invalid UTF-8 bytes (re-export the file as UTF-8)") for c in text],
     ]
+
+
+def _program_date_checks(today: date) -> list[tuple[str, pl.Expr, str]]:
+    """Placement and grant dates: readable, not in the future, an end not before its start."""
+    out = []
+    for c in C.PROGRAM_DATES:
+        d = pl.col(f"_{c}")
+        out += [(c, pl.col(c).is_not_null() & d.is_null(),
+                 f"{c}: impossible or unreadable date (use YYYY-MM-DD, MM/DD/YYYY or YYYYMMDD)"),
+                (c, d > pl.lit(today), f"{c}: in the future")]
+    for start, end in ((C.PLACEMENT_START, C.PLACEMENT_END), (C.GRANT_START, C.GRANT_END)):
+        out.append((end, pl.col(f"_{end}") < pl.col(f"_{start}"), f"{end}: before {start}"))
+    return out
 
 
 def _blank_fields(df: pl.DataFrame, today: date) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -145,9 +164,15 @@ def _blank_fields(df: pl.DataFrame, today: date) -> tuple[pl.DataFrame, pl.DataF
     by_field: dict[str, list[pl.Expr]] = {}
     for field, cond, _ in checks:
         by_field.setdefault(field, []).append(cond.fill_null(False))
-    fixes = [pl.when(pl.any_horizontal(conds)).then(None).otherwise(pl.col(f)).alias(f) for f, conds in by_field.items()]
+    rewritten = (C.CASE_GOAL, *C.PROGRAM_DATES)  # written below from their cleaned forms
+    fixes = [pl.when(pl.any_horizontal(conds)).then(None).otherwise(pl.col(f)).alias(f) for f, conds in by_field.items()
+             if f not in rewritten]
     fixes += [pl.when(pl.any_horizontal(by_field[C.DOB])).then(None).otherwise(pl.col(C.DOB_DATE)).alias(C.DOB_DATE),
               pl.when(pl.any_horizontal(by_field[C.CASE_STATUS])).then(pl.lit("OPEN")).otherwise(pl.col("_status"))
               .alias("_status"),
-              pl.when(pl.any_horizontal(by_field[C.PATERNITY_STATUS])).then(None).otherwise(pl.col("_pat")).alias("_pat")]
+              pl.when(pl.any_horizontal(by_field[C.PATERNITY_STATUS])).then(None).otherwise(pl.col("_pat")).alias("_pat"),
+              pl.when(pl.any_horizontal(by_field[C.CASE_GOAL])).then(None).otherwise(pl.col("_goal")).alias(C.CASE_GOAL),
+              # program dates as YYYY-MM-DD whatever format they came in
+              *[pl.when(pl.any_horizontal(by_field[c])).then(None).otherwise(pl.col(f"_{c}").dt.strftime("%Y-%m-%d"))
+                .alias(c) for c in C.PROGRAM_DATES]]
     return df.with_columns(fixes), blanked

@@ -75,3 +75,21 @@ def test_reports_on_an_empty_store_is_a_clear_error(tmp_path):
     duckdb.connect(str(tmp_path / "empty.duckdb")).close()
     p = run("reports", "--db", tmp_path / "empty.duckdb", "--out-dir", tmp_path / "r", check=False)
     assert p.returncode == 1 and "no complete run" in p.stderr
+
+
+def test_worklist_writes_the_file_audits_the_look_up_and_refuses_bad_input(small_data, tmp_path):
+    db = tmp_path / "s.duckdb"
+    run("dedupe", small_data / "records.csv", "--out", tmp_path / "persons.csv", "--db", db)
+    p = run("worklist", "--db", db, "--out", tmp_path / "w.parquet", "--as-of", "2026-11-01")
+    rows = pl.read_parquet(tmp_path / "w.parquet")
+    assert rows.height > 0 and rows["permanency_date"].is_sorted()
+    assert f"{rows['child_person_id'].n_unique():,} children in an open placement on 2026-11-01" in p.stdout
+    con = duckdb.connect(str(db), read_only=True)
+    audited = con.execute("SELECT purpose, action FROM audit").fetchall()
+    con.close()
+    assert ("placement worklist", "worklist as of 2026-11-01") in audited
+    bad = run("worklist", "--db", db, "--out", tmp_path / "w.csv", "--as-of", "11/01/2026", check=False)
+    assert bad.returncode == 2 and "YYYY-MM-DD" in bad.stderr + bad.stdout
+    missing = run("worklist", "--db", tmp_path / "none.duckdb", "--out", tmp_path / "w.csv", check=False)
+    assert missing.returncode == 1 and "no such store" in missing.stderr + missing.stdout
+    assert not (tmp_path / "none.duckdb").exists()

@@ -89,3 +89,26 @@ def test_codes_are_normalized_and_fvi_fails_safe():
     assert (r["R1"]["source_system"], r["R1"]["role"], r["R1"]["case_status"]) == ("IV-D", "NCP", "CLOSED")
     assert r["R2"]["source_system"] == "IV-E" and r["R2"]["case_status"] == "OPEN"
     assert [r[k]["fvi_flag"] for k in ("R1", "R2", "R3")] == [True, False, True]
+
+
+def test_placement_and_grant_dates_are_read_in_any_accepted_format_and_bad_ones_blanked_with_their_reason():
+    rows = [person("E1", "ANA", "RUIZ", system="IV-E", case="E1", role="CH", placement_start="03/15/2025",
+                   placement_end="", removed_from="cp", case_goal="reunification"),
+            person("E2", "LUIS", "RUIZ", system="IV-E", case="E2", role="CH", placement_start="2099-01-01",
+                   case_goal="PERMANENCY"),
+            person("E3", "EVA", "RUIZ", system="IV-E", case="E3", role="CH", placement_start="2025-05-01",
+                   placement_end="2025-04-01"),
+            person("A1", "ROSA", "RUIZ", system="IV-A", case="A1", grant_start="20240201", grant_end="2024-13-01")]
+    v = validate(records_frame(rows), today=date(2026, 11, 29))
+    got = {r["record_id"]: r for r in v.records.iter_rows(named=True)}
+    assert got["E1"]["placement_start"] == "2025-03-15" and got["E1"]["placement_end"] is None
+    assert got["E1"]["case_goal"] == "REUNIFICATION" and got["E1"]["removed_from"] == "cp"
+    assert got["E2"]["placement_start"] is None and got["E2"]["case_goal"] is None
+    assert got["E3"]["placement_start"] == "2025-05-01" and got["E3"]["placement_end"] is None
+    assert got["A1"]["grant_start"] == "2024-02-01" and got["A1"]["grant_end"] is None
+    why = {(r["record_id"], r["field"]): r["reason"] for r in v.blanked.iter_rows(named=True)}
+    assert why[("E2", "placement_start")] == "placement_start: in the future"
+    assert why[("E2", "case_goal")].startswith("case_goal: unknown code")
+    assert why[("E3", "placement_end")] == "placement_end: before placement_start"
+    assert why[("A1", "grant_end")].startswith("grant_end: impossible or unreadable date")
+    assert v.records.height == 4 and v.quarantine.height == 0
