@@ -10,6 +10,7 @@ import dataclasses
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import date
 
 import numpy as np
 import polars as pl
@@ -24,6 +25,8 @@ from linkage.protection import Shield, location_comparisons, reads_location
 from linkage.protection import shield as draw_shield
 from linkage.rules import DEFAULT_RULES
 from linkage.standardize import complete_stored
+from linkage.cases.worklist import WORKLIST_COLUMNS
+from linkage.cases.worklist import worklist as placement_worklist
 from linkage.standardize.default_dates import DefaultDates
 from linkage.standardize.one import standardize_one
 from linkage.store import CurrentResult
@@ -32,7 +35,8 @@ RULE_COLUMNS = tuple(dict.fromkeys(c for r in DEFAULT_RULES for c in r.columns))
 DISPLAY_COLUMNS = (C.RECORD_ID, C.PERSON_ID, C.SOURCE_SYSTEM, C.CASE_ID, C.ROLE, C.CASE_STATUS, C.PATERNITY_STATUS,
                    C.FVI_FLAG, C.FIRST_NAME, C.MIDDLE_NAME, C.LAST_NAME, C.SUFFIX, C.DOB_DATE, C.STREET, C.CITY,
                    C.STATE, C.ZIP)
-INDEX_COLUMNS = tuple(dict.fromkeys((*DISPLAY_COLUMNS, *COMPARISON_COLUMNS, *RULE_COLUMNS, C.SSN_TAIL)))
+INDEX_COLUMNS = tuple(dict.fromkeys((*DISPLAY_COLUMNS, *COMPARISON_COLUMNS, *RULE_COLUMNS, C.SSN_TAIL,
+                                     *WORKLIST_COLUMNS)))
 MATCH_COLUMNS = (*COMPARISON_COLUMNS, C.PERSON_ID, C.SSN_TAIL, C.RECORD_ID)
 SHOW_COLUMNS = (*DISPLAY_COLUMNS, C.SSN_TAIL)
 
@@ -91,6 +95,7 @@ class PersonIndex:
     protected_keys: KeyIndex | None = None
     protected_mask: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # base uid -> protected
     default_dates: DefaultDates = DefaultDates()  # read a query's birth date as the batch read the records'
+    worklists: dict[date, pl.DataFrame] = field(default_factory=dict)  # by day counted from, for this index
 
     def __post_init__(self) -> None:
         self.scoring = self.records.select(*MATCH_COLUMNS)
@@ -113,6 +118,17 @@ class PersonIndex:
                    current.finished_at.isoformat(timespec="minutes") if current.finished_at else None,
                    unscored_when_protected=location_comparisons(splink),
                    default_dates=DefaultDates.from_dict(current.default_dates))
+
+    def worklist(self, day: date) -> pl.DataFrame:
+        """The placement worklist of the batch run's records (records added here since wait for the
+        next run), computed once per day counted from."""
+        with self.lock:
+            cached = self.worklists.get(day)
+        if cached is None:
+            cached = placement_worklist(self.records, day, protected=set(self.protected_people))
+            with self.lock:
+                self.worklists = {**dict(list(self.worklists.items())[-3:]), day: cached}  # a few days at most
+        return cached
 
     def standardize(self, fields: dict) -> dict:
         """A query's or added record's standardized columns, read as the batch read its input."""

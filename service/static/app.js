@@ -45,7 +45,7 @@ async function api(path, { method = "GET", body, purpose } = {}) {
 }
 
 function show(viewId) {
-  for (const id of ["signin-view", "search-view", "person-view", "referral-view"]) $(id).hidden = id !== viewId;
+  for (const id of ["signin-view", "search-view", "person-view", "referral-view", "worklist-view"]) $(id).hidden = id !== viewId;
   for (const b of document.querySelectorAll("#tabs button")) {
     if (b.dataset.view === viewId) b.setAttribute("aria-current", "page"); else b.removeAttribute("aria-current");
   }
@@ -65,6 +65,7 @@ async function signIn(key) {
     const me = await api("/v1/whoami");
     $("who").textContent = `Signed in as ${me.name} (${me.role})`;
     fitSearchTo(me.searches_by || []);
+    $("worklist-tab").hidden = !["ivd", "ive"].includes(me.role);
     $("who").hidden = false; $("signout").hidden = false; $("tabs").hidden = false;
     $("signin-error").textContent = "";
     show("search-view");
@@ -173,6 +174,64 @@ async function findFather(ev) {
   } catch (e) { $("father-error").textContent = e.message; }
 }
 
+// The placement worklist: one row per child in care and named father, sortable by any column.
+const WORKLIST = [
+  ["permanency_date", "Permanency date", (r) => r.permanency_date],
+  ["days_to_permanency", "Days left", (r) => r.days_to_permanency],
+  ["child_name", "Child", (r) => `${r.child_name} (${r.child_person_id})`],
+  ["months_in_care", "Months in care", (r) => r.months_in_care],
+  ["case_goal", "Goal", (r) => r.case_goal || ""],
+  ["father_name", "Father", (r) => r.father_person_id ? `${r.father_name} (${r.father_person_id})` : "none named"],
+  ["father_basis", "Named as father", (r) => r.father_basis || ""],
+  ["father_identified", "Identified", (r) => yesNo(r.father_identified)],
+  ["father_located", "Located", (r) => yesNo(r.father_located)],
+  ["paternity_status", "Paternity", (r) => [r.paternity_status, r.paternity_source].filter(Boolean).join(", ")],
+  ["paternity_conflict", "Conflict", (r) => r.paternity_conflict || ""],
+  ["relatives_found", "Relatives", (r) => r.relatives_found],
+  ["ivd_case_ids", "Child support case", (r) => r.ivd_case_ids || "none"],
+];
+let worklistRows = [];
+let worklistSort = { key: "permanency_date", up: true };
+const yesNo = (b) => (b ? "yes" : "no");
+
+function renderWorklist() {
+  const { key, up } = worklistSort;
+  const value = (r) => r[key] ?? "";
+  const rows = [...worklistRows].sort((a, b) => (value(a) < value(b) ? -1 : value(a) > value(b) ? 1 : 0) * (up ? 1 : -1));
+  const head = el("tr", {}, ...WORKLIST.map(([k, label]) => {
+    const th = el("th", { scope: "col", "aria-sort": k === key ? (up ? "ascending" : "descending") : "none" });
+    th.append(el("button", { type: "button", class: "sort", onclick: () => {
+      worklistSort = { key: k, up: k === key ? !up : true }; renderWorklist();
+    } }, label));
+    return th;
+  }));
+  const t = el("table", { id: "worklist-table" }, el("caption", {}, "Children in an open placement and each man named as their father"));
+  t.append(el("thead", {}, head));
+  const body = el("tbody");
+  for (const r of rows) {
+    const tr = el("tr", { class: r.days_to_permanency < 0 ? "overdue" : "" }, ...WORKLIST.map(([, , f]) => el("td", {}, String(f(r)))));
+    body.append(tr);
+  }
+  t.append(body);
+  $("worklist").replaceChildren(t);
+}
+
+async function showWorklist(ev) {
+  ev.preventDefault();
+  $("worklist-error").textContent = "";
+  const asOf = $("w-asof").value;
+  try {
+    const d = await api(`/v1/worklist${asOf ? `?as_of=${encodeURIComponent(asOf)}` : ""}`, { purpose: $("w-purpose").value.trim() });
+    worklistRows = d.rows;
+    const overdue = new Set(d.rows.filter((r) => r.days_to_permanency < 0).map((r) => r.child_person_id)).size;
+    const noFather = new Set(d.rows.filter((r) => !r.father_identified).map((r) => r.child_person_id)).size;
+    $("worklist-summary").textContent = `${d.children} children in an open placement on ${d.counted_from}: ` +
+      `${overdue} past their permanency date, ${noFather} without an identified father. No address is shown here: ` +
+      "locate a father from the child's page.";
+    renderWorklist();
+  } catch (e) { $("worklist-error").textContent = e.message; }
+}
+
 function addPersonRow(role = "CH") {
   const n = $("people").tBodies[0].rows.length + 1;
   const select = el("select", { name: "role", "aria-label": `Role of person ${n}` },
@@ -226,6 +285,8 @@ $("add-person").addEventListener("click", () => addPersonRow());
 $("fill").addEventListener("click", fillFromPaste);
 $("back").addEventListener("click", () => show("search-view"));
 $("print").addEventListener("click", () => window.print());
+$("worklist-form").addEventListener("submit", showWorklist);
+$("w-print").addEventListener("click", () => window.print());
 for (const b of document.querySelectorAll("#tabs button")) b.addEventListener("click", () => show(b.dataset.view));
 $("person-title").setAttribute("tabindex", "-1");
 ["CP", "NCP", "CH"].forEach(addPersonRow);

@@ -160,3 +160,33 @@ def test_usable_by_keyboard_alone(page, family):
     page.keyboard.press("Enter")
     page.locator(".candidate").first.wait_for()
     assert "% match" in page.locator("#results").inner_text()
+
+
+def test_the_worklist_view_sorts_prints_and_is_offered_to_foster_care_not_tanf(page, family):
+    _, _, protected_streets = family
+    sign_in(page, "iva")
+    assert page.get_by_role("button", name="Placement worklist").is_hidden()
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, "ive")
+    page.get_by_role("button", name="Placement worklist").click()
+    page.get_by_label("Why (kept in the audit log)").last.fill("monthly permanency review")
+    page.get_by_label("Count from").fill("2026-11-01")
+    page.get_by_role("button", name="Show the worklist").click()
+    table = page.locator("#worklist-table")
+    table.wait_for()
+    dates = table.locator("tbody tr td:first-child").all_inner_texts()
+    assert dates and dates == sorted(dates)
+    assert "children in an open placement on 2026-11-01" in page.locator("#worklist-summary").inner_text()
+    page.screenshot(path=ARTIFACTS / "6-worklist.png")  # the top of it: docs/screenshots/worklist.png
+    child_header = table.locator("button.sort", has_text="Child").first  # not "Child support case"
+    child_header.click()
+    children = table.locator("tbody tr td:nth-child(3)").all_inner_texts()
+    assert children == sorted(children)
+    assert table.locator("th[aria-sort='ascending']").inner_text().startswith("Child")
+    child_header.click()
+    assert table.locator("tbody tr td:nth-child(3)").all_inner_texts() == sorted(children, reverse=True)
+    text = page.locator("body").inner_text()
+    assert not [s for s in protected_streets if s in text]
+    page.emulate_media(media="print")
+    assert page.locator("#worklist-form").is_hidden() and table.is_visible()
+    page.screenshot(path=ARTIFACTS / "7-worklist-print.png", full_page=True)
