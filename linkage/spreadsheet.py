@@ -8,8 +8,9 @@ from __future__ import annotations
 import polars as pl
 
 TRIGGERS = "=+-@\t\r"
-_FORMULA = f"^[{TRIGGERS}]".replace("\t", "\\t").replace("\r", "\\r")
-_MARKED = f"^'[{TRIGGERS}]".replace("\t", "\\t").replace("\r", "\\r")
+_CLASS = r"[=+\-@\t\r]"  # the TRIGGERS as a regex class: '-' escaped (unescaped, "+-@" is a range holding the digits)
+_FORMULA = f"^{_CLASS}"
+_MARKED = f"^'{_CLASS}"
 
 
 def neutralize(df: pl.DataFrame) -> pl.DataFrame:

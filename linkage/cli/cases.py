@@ -20,6 +20,7 @@ from linkage.cases.feedback import tanf_feedback
 from linkage.cases.locate import LocateAnswer, Located, locate_father
 from linkage.cases.members import MEMBER_COLUMNS
 from linkage.cases.misdirected import misdirected_support
+from linkage.cases.money import parents_to_refer, support_return, tanf_in_care
 from linkage.cases.worklist import WORKLIST_COLUMNS
 from linkage.cases.worklist import worklist as placement_worklist
 from linkage.cli.common import (
@@ -44,7 +45,8 @@ from linkage.errors import LinkageError
 from linkage.pipeline import LinkConfig
 from linkage.store import load_current, store_connection, write_audit
 
-REPORTS = ("duplicate_cases", "misdirected_support", "tanf_feedback")
+REPORTS = ("duplicate_cases", "misdirected_support", "tanf_feedback", "support_return", "tanf_in_care",
+           "parents_to_refer")
 
 
 def register(app: typer.Typer) -> None:
@@ -69,7 +71,8 @@ def referrals(
         help="DuckDB memory limit for the run, e.g. 4GB (default: a quarter of this machine's memory)")] = None,
     work_dir: WorkDirOpt = None,
     reports_dir: Annotated[Optional[Path], typer.Option(
-        "--reports", help="also write the duplicate-case, misdirected-support and TANF feedback reports here")] = None,
+        "--reports", help="also write the case reports (duplicate cases, misdirected support, TANF feedback, "
+        "support to return, TANF during care, parents to refer) here")] = None,
     persons: Annotated[Optional[Path], typer.Option(help="also write the persons file (record_id, person_id, ...)")] = None,
     engine: Annotated[str, typer.Option(help="duckdb (one machine, writes the store) or spark (Parquet datasets)")] = "duckdb",
     spark_master: Annotated[str, typer.Option(help="--engine spark: master URL; empty when spark-submit sets it")] = "local[2]",
@@ -120,12 +123,23 @@ def reports(
     db: DbOpt = Path("linkage.duckdb"),
     out_dir: Annotated[Path, typer.Option("--out-dir", help="where the report files go")] = Path("reports"),
     fmt: Annotated[str, typer.Option("--format", help="csv or parquet")] = "csv",
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="the day placements and grants are read on, "
+                                                 "YYYY-MM-DD (default: today)")] = None,
 ) -> None:
-    """Duplicate IV-D cases, misdirected support and TANF feedback from the store's last run."""
+    """Duplicate IV-D cases, misdirected support, TANF feedback, and the money checks around children in
+    care (support to return, TANF during care, parents to refer) from the store's last run."""
     if fmt not in ("csv", "parquet"):
         fail(f"--format {fmt}: use csv or parquet", 2)
+    day = _day(as_of)
     current = read_store(db, load_current)
-    _write_reports(current.records, current.pairs, current.link_threshold, out_dir, f".{fmt}")
+    _write_reports(current.records, current.pairs, current.link_threshold, out_dir, f".{fmt}", day)
+
+
+def _day(as_of: str | None) -> date:
+    try:
+        return date.fromisoformat(as_of) if as_of else date.today()
+    except ValueError:
+        fail(f"--as-of {as_of!r}: give a date as YYYY-MM-DD", 2)
 
 
 def locate(
@@ -162,10 +176,7 @@ def worklist(
     check_output(out, "--out")
     if not db.exists():
         fail(f"--db {db}: no such store (run `linkage dedupe ... --db {db}` first)", 1)
-    try:
-        day = date.fromisoformat(as_of) if as_of else date.today()
-    except ValueError:
-        fail(f"--as-of {as_of!r}: give a date as YYYY-MM-DD", 2)
+    day = _day(as_of)
     try:
         con = store_connection(db)
         current = load_current(con, columns=WORKLIST_COLUMNS, with_pairs=False)
@@ -184,10 +195,13 @@ def worklist(
 
 
 def _write_reports(records: pl.DataFrame, pairs: pl.DataFrame, link_threshold: float, out_dir: Path,
-                   suffix: str) -> None:
+                   suffix: str, day: date | None = None) -> None:
     config = CaseConfig(link_threshold=link_threshold)
+    day = day or date.today()
     frames = {"duplicate_cases": duplicate_cases(records, pairs, config),
-              "misdirected_support": misdirected_support(records, pairs, config), "tanf_feedback": tanf_feedback(records)}
+              "misdirected_support": misdirected_support(records, pairs, config), "tanf_feedback": tanf_feedback(records),
+              "support_return": support_return(records, day), "tanf_in_care": tanf_in_care(records, day),
+              "parents_to_refer": parents_to_refer(records, day)}
     for name, df in frames.items():
         write_table(df, out_dir / f"{name}{suffix}")
     fb = frames["tanf_feedback"]
@@ -198,6 +212,12 @@ def _write_reports(records: pl.DataFrame, pairs: pl.DataFrame, link_threshold: f
         f"IV-D case still pays a CP -> {out_dir / ('misdirected_support' + suffix)}",
         f"TANF feedback: {fb['child_record_id'].n_unique():,} IV-A children, {with_case['child_record_id'].n_unique():,} "
         f"with an IV-D case -> {out_dir / ('tanf_feedback' + suffix)}",
+        f"support to return: {frames['support_return']['child_person_id'].n_unique():,} children home from foster care "
+        f"whose IV-D case pays a CP -> {out_dir / ('support_return' + suffix)}",
+        f"TANF during care: {frames['tanf_in_care']['child_person_id'].n_unique():,} children in foster care counted in "
+        f"an open TANF grant on {day} -> {out_dir / ('tanf_in_care' + suffix)}",
+        f"parents to refer: {frames['parents_to_refer'].filter(pl.col('ivd_case_ids_as_ncp') == '').height:,} parents of "
+        f"children in care owe in no IV-D case -> {out_dir / ('parents_to_refer' + suffix)}",
     ]
     out_console.print("\n".join(lines), highlight=False, soft_wrap=True)
 
