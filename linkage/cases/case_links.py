@@ -2,6 +2,8 @@
 pairs, then family context), and a family score for every pair of cases they tie."""
 from __future__ import annotations
 
+from datetime import date
+
 from dataclasses import dataclass
 
 import polars as pl
@@ -20,7 +22,9 @@ class CaseConfig:
     unconfirmed_adult: the most a case can score when its children match but neither named adult
     does (the CP may be a new caretaker, or a parent the linkage missed: a person decides).
     family_context: compare the members of two cases tied by one side again, in the family's context.
-    ssn_in_reasons: whether the reasons may say that SSNs agree (not for a reader who may not see SSNs)."""
+    ssn_in_reasons: whether the reasons may say that SSNs agree (not for a reader who may not see SSNs).
+    hold_days: a foster-care referral waits until its placement is this many days old (a best-interest
+    decision comes first); as_of: the day that is counted on (default: today)."""
 
     existing: float = 0.9
     review: float = 0.5
@@ -29,6 +33,8 @@ class CaseConfig:
     no_children: float = 0.6
     family_context: bool = True
     ssn_in_reasons: bool = True
+    hold_days: int = 30
+    as_of: date | None = None
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,8 @@ mother's case with another father.
 """
 from __future__ import annotations
 
+from datetime import date
+
 import polars as pl
 
 from linkage import columns as C
@@ -21,7 +23,7 @@ EXISTING, NEW, REVIEW = "existing_case", "new_case", "review"
 EVIDENCE_COLUMNS = (C.RECORD_ID, C.ROLE, "name", C.DOB_DATE, C.SSN_STD, C.DOB_STR, C.FN, C.FN_CANON, C.FN_TOKENS,
                     C.SN_TOKENS)
 DECISION_COLUMNS = ("referral_id", "source_system", "decision", "ivd_case_id", "score", "reasons",
-                    "other_ivd_case_ids", "closed_ivd_case_id")
+                    "other_ivd_case_ids", "closed_ivd_case_id", "hold_until")
 
 
 def check_referrals(records: pl.DataFrame, pairs: pl.DataFrame, config: CaseConfig = CaseConfig()) -> pl.DataFrame:
@@ -32,7 +34,25 @@ def check_referrals(records: pl.DataFrame, pairs: pl.DataFrame, config: CaseConf
     referrals = case_composition(ref).select(CASE_KEYS).sort(CASE_KEYS)
     decided = (referrals.join(_choose(linked.candidates, config), on=CASE_KEYS, how="left")
                .join(_best_closed(linked.candidates, config), on=CASE_KEYS, how="left"))
-    return _with_reasons(decided, linked.links, members, config)
+    return _held(_with_reasons(decided, linked.links, members, config), records, config)
+
+
+def _held(decisions: pl.DataFrame, records: pl.DataFrame, config: CaseConfig) -> pl.DataFrame:
+    """A foster-care referral whose placement is not yet `hold_days` old waits: `hold_until` says until
+    when, and the reasons say why. The decision itself stands, for the day it is sent."""
+    day = config.as_of or date.today()
+    start = (pl.col(C.PLACEMENT_START) if C.PLACEMENT_START in records.columns else pl.lit(None, pl.String)
+             ).str.to_date("%Y-%m-%d", strict=False)
+    placed = (records.filter((pl.col(C.SOURCE_SYSTEM) == "IV-E") & (pl.col(C.ROLE) == "CH"))
+              .group_by(pl.col(C.CASE_ID).alias("referral_id")).agg(start.max().alias("_start")))
+    until = pl.col("_start").dt.offset_by(f"{config.hold_days}d")
+    held = (pl.col(C.SOURCE_SYSTEM) == "IV-E") & until.is_not_null() & (until > day)
+    out = decisions.join(placed, on="referral_id", how="left").with_columns(
+        pl.when(held).then(until.dt.strftime("%Y-%m-%d")).otherwise(pl.lit("")).alias("hold_until"))
+    return out.with_columns(pl.when(held).then(pl.format(
+        "{}; held until {}: the placement began {} and a foster-care referral waits {} days for the best-interest "
+        "decision", "reasons", "hold_until", pl.col("_start").dt.strftime("%Y-%m-%d"), pl.lit(config.hold_days)))
+        .otherwise(pl.col("reasons")).alias("reasons")).select(DECISION_COLUMNS)
 
 
 def _choose(candidates: pl.DataFrame, config: CaseConfig) -> pl.DataFrame:

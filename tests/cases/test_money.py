@@ -89,3 +89,16 @@ def test_misdirected_support_names_the_parent_removed_from_as_the_placement_says
     assert luis["placement_start"] == "2026-02-10" and luis["cp_removed_from"] == "no"  # removed from RAUL
     assert "since 2026-02-10" in luis["reasons"]
     assert rows.filter(pl.col("child_name") == "EVA SOTO").is_empty()  # home: support_return's
+
+
+def test_a_foster_care_referral_waits_until_its_placement_is_thirty_days_old(tmp_path):
+    from linkage.cases import CaseConfig, check_referrals
+
+    records, pairs = linked(tmp_path)
+    early = check_referrals(records, pairs, CaseConfig(as_of=date(2026, 2, 20)))
+    e1 = early.filter(pl.col("referral_id") == "E1").row(0, named=True)
+    assert e1["hold_until"] == "2026-03-12" and "held until 2026-03-12: the placement began 2026-02-10" in e1["reasons"]
+    assert e1["decision"] == "existing_case" and e1["ivd_case_id"] == "D1"  # the decision stands, for when it is sent
+    later = check_referrals(records, pairs, CaseConfig(as_of=DAY))
+    assert later.filter(pl.col("source_system") == "IV-E")["hold_until"].to_list() == ["", "", "", ""]
+    assert early.filter(pl.col("source_system") == "IV-A")["hold_until"].to_list() == [""]

@@ -169,7 +169,7 @@ def test_the_worklist_view_sorts_prints_and_is_offered_to_foster_care_not_tanf(p
     page.get_by_role("button", name="Sign out").click()
     sign_in(page, "ive")
     page.get_by_role("button", name="Placement worklist").click()
-    page.get_by_label("Why (kept in the audit log)").last.fill("monthly permanency review")
+    page.get_by_label("Why you open the worklist (kept in the audit log)").fill("monthly permanency review")
     page.get_by_label("Count from").fill("2026-11-01")
     page.get_by_role("button", name="Show the worklist").click()
     table = page.locator("#worklist-table")
