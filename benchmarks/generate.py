@@ -31,6 +31,7 @@ PLACEHOLDER_SSNS = ["000000000", "999999999", "123456789", "111111111"]
 PROGRAM_FIELDS = {"placement_start": "", "placement_end": "", "removed_from": "", "case_goal": "", "grant_start": "",
                   "grant_end": ""}  # every record has the columns, blank where its program has no such field
 CASE_GOALS = ["REUNIFICATION", "ADOPTION", "GUARDIANSHIP", "OTHER"]
+GENERATION_SHARE = 0.35  # parents whose own childhood case is in the data (with generations=True)
 TODAY = date(2026, 11, 1)
 
 
@@ -405,6 +406,7 @@ class CaseWriter:
         self.counters = {"IV-A": 0, "IV-D": 0, "IV-E": 0}
         self.parents: list[dict] = []  # child_key, father_key, mother_key: who a child's parents are
         self.last_record: dict[int, str] = {}  # person key -> a record_id of theirs
+        self.raised: set[int] = set()  # parents given a childhood case (a father of several families once)
 
     def case_id(self, program: str) -> str:
         self.counters[program] += 1
@@ -492,6 +494,39 @@ class CaseWriter:
                           removed_from=fam.mother)
 
 
+    def childhood_cases(self, fam: Family) -> None:
+        """Three generations: some parents were children in an older case of their own, with their
+        mother (the custodial party), their father and their siblings, each with records of their own.
+        A father's parents and siblings are the paternal relatives a foster-care worker looks for."""
+        world, rng = self.world, self.rng
+        fathers = [f for f, _ in fam.fathers if f.key not in self.raised]
+        for parent in [fam.mother, *fathers]:
+            if rng.random() >= GENERATION_SHARE:
+                continue
+            self.raised.add(parent.key)
+            grandmother = world.person("F", parent.dob - timedelta(days=365 * rng.randint(18, 32) + rng.randint(0, 364)),
+                                       parent.hispanic)
+            grandfather = world.person("M", grandmother.dob - timedelta(days=rng.randint(-1500, 3000)),
+                                       parent.hispanic, last=parent.last[:1])
+            grandmother.address = grandfather.address = world.address(fam.county)
+            siblings = [world.person(rng.choice("MF"), parent.dob + timedelta(days=rng.randint(-2500, 2500)),
+                                     parent.hispanic, last=parent.last) for _ in range(rng.choice([0, 1, 1, 2, 3]))]
+            for s in siblings:
+                s.address = world.address(fam.county)
+            kids = sorted([parent, *siblings], key=lambda p: p.dob)
+            self.parents += [{"child_key": k.key, "father_key": grandfather.key, "mother_key": grandmother.key}
+                             for k in kids]
+            grown = min(k.dob for k in kids) < TODAY - timedelta(days=365 * 21)  # the case closed when they grew up
+            self.add_case(fam, "IV-D", grandmother, [grandfather], kids, "CLOSED" if grown else "OPEN")
+            for s in siblings:  # a sibling grown up: a case of their own as a parent, now and then
+                if rng.random() < 0.3:
+                    baby = world.person(rng.choice("MF"), min(TODAY - timedelta(days=400), s.dob + timedelta(days=365 * 22)),
+                                        s.hispanic, last=s.last)
+                    self.parents.append({"child_key": baby.key, "father_key": s.key if s.sex == "M" else 0,
+                                         "mother_key": s.key if s.sex == "F" else 0})
+                    self.add_case(fam, "IV-A", s, [], [baby])
+
+
 def _admin_renderer(rng: random.Random):
     from benchmarks.admin_errors import AdminRenderer
     return AdminRenderer(rng)
@@ -524,18 +559,25 @@ def bad_rows(n: int, records: list[dict]) -> list[dict]:
 
 
 def generate(families: int | None = None, seed: int = 7, records: int | None = None,
-             bad: int = 0, counties: int = 1, errors: str = "generator") -> dict[str, pl.DataFrame]:
+             bad: int = 0, counties: int = 1, errors: str = "generator", generations: bool = False) -> dict[str, pl.DataFrame]:
     """Build the data sets in memory: stop at `families` families or at `records` records.
 
     counties: how many counties' cities the families live in (1: one county's, as a county's file;
     a statewide file of several million records spans several). errors: which error model types
-    the records (see `CaseWriter`)."""
+    the records (see `CaseWriter`). generations: also the childhood cases of some parents (their
+    parents and siblings, `CaseWriter.childhood_cases`), made after every family so that the rest of
+    a seed's data is the same with them or without."""
     world = World(seed, counties)
     writer = CaseWriter(world, errors)
     fid = 0
+    made: list[Family] = []
     while (families is not None and fid < families) or (records is not None and len(writer.records) < records):
         fid += 1
-        writer.family_cases(world.family(fid))
+        made.append(world.family(fid))
+        writer.family_cases(made[-1])
+    if generations:
+        for fam in made:
+            writer.childhood_cases(fam)
     rows = writer.records + bad_rows(bad, writer.records)
     world.rng.shuffle(rows)
     return {
@@ -567,11 +609,13 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--format", choices=["csv", "parquet"], default="csv")
     ap.add_argument("--errors", choices=list(ERROR_MODELS), default="generator",
                     help="the error model: this generator's own, or admin (how administrative files go wrong)")
+    ap.add_argument("--generations", action="store_true",
+                    help="also some parents' own childhood cases, with their parents and siblings")
     ap.add_argument("--out", type=Path, required=True)
     a = ap.parse_args(argv)
     if a.families is None and a.records is None:
         a.families = 1000
-    data = generate(a.families, a.seed, a.records, a.bad_rows, a.counties, a.errors)
+    data = generate(a.families, a.seed, a.records, a.bad_rows, a.counties, a.errors, a.generations)
     write(data, a.out, a.format)
     r = data["records"]
     print(f"generated {r.height} records ({data['truth']['person_key'].n_unique()} persons, "

@@ -1,19 +1,24 @@
-"""The placement worklist against the generator's truth: the right father for each child in care, and
-the time for the whole worklist.
+"""The placement worklist against the generator's truth: the right father for each child in care, the
+relatives found through the generations (with --generations), and the time for the whole worklist.
 
-    python -m benchmarks.worklist_eval [--records 200000] [--seed 5] [--store DIR]
+    python -m benchmarks.worklist_eval [--records 200000] [--seed 5] [--generations]
 """
 from __future__ import annotations
 
 import argparse
 import tempfile
 import time
+from datetime import date
+from typing import Callable
 from pathlib import Path
 
 import polars as pl
 
 from benchmarks.generate import TODAY, generate, write
-from linkage.cases.worklist import worklist
+from linkage.cases.locate import with_sex
+from linkage.cases.members import case_members
+from linkage.cases.relatives import relatives
+from linkage.cases.worklist import children_in_care, worklist
 from linkage.pipeline import LinkConfig, link
 
 
@@ -57,13 +62,74 @@ def fathers_found(rows: pl.DataFrame, records: pl.DataFrame, truth: pl.DataFrame
             "other_men_named_established": wrong.height - alleged.height}
 
 
+def true_relatives(parents: pl.DataFrame) -> Callable[[int], dict[int, str]]:
+    """child key -> {relative key: kind} from the truth's parents: grandparents, the parents' siblings,
+    siblings and half-siblings, and the mothers of the father's other children."""
+    of = {r["child_key"]: (r["father_key"], r["mother_key"]) for r in parents.iter_rows(named=True)}
+    children: dict[int, set[int]] = {}
+    for c, pair in of.items():
+        for p in pair:
+            if p:
+                children.setdefault(p, set()).add(c)
+
+    def kin(c: int) -> dict[int, str]:
+        out: dict[int, str] = {}
+        father, mother = of.get(c, (0, 0))
+        for side, p in (("paternal", father), ("maternal", mother)):
+            if not p:
+                continue
+            for g in of.get(p, (0, 0)):
+                if g:
+                    out[g] = f"{side} grandparent"
+                    out.update({s: f"{side} parent's sibling" for s in children.get(g, ()) if s != p and s not in out})
+            for s in children.get(p, ()):
+                if s != c:
+                    out.setdefault(s, "sibling")
+                    their_mother = of.get(s, (0, 0))[1]
+                    if side == "paternal" and their_mother and their_mother != mother:
+                        out.setdefault(their_mother, "custodial parent of the father's child")
+        return out
+    return kin
+
+
+def relatives_found(records: pl.DataFrame, truth: pl.DataFrame, parents: pl.DataFrame, as_of: date,
+                    first: int = 1000) -> dict[str, tuple[int, int]]:
+    """For the first `first` children in care (by person key): (found, existing with a record) per
+    kind of relative, and ("not relatives", 0): people listed who are not the child's relatives (the
+    child itself, split into two persons, counts as not a relative)."""
+    keys = person_keys(records, truth)
+    care = children_in_care(records, as_of).join(keys, left_on="child_person_id", right_on="person_id")
+    care = care.sort("person_key").head(first)
+    m = with_sex(case_members(records), records)
+    kin = relatives(m, care["child_person_id"].to_list())
+    listed = (kin.join(keys, left_on="child_person_id", right_on="person_id").rename({"person_key": "child_key"})
+              .join(keys, left_on="relative_person_id", right_on="person_id").rename({"person_key": "relative_key"}))
+    found: dict[int, set[int]] = {}
+    for c, r in listed.select("child_key", "relative_key").iter_rows():
+        found.setdefault(c, set()).add(r)
+    with_record = set(truth["person_key"].cast(pl.Int64).to_list())
+    truth_of = true_relatives(parents)
+    counts: dict[str, tuple[int, int]] = {}
+    wrong = 0
+    for c in care["person_key"].unique().to_list():
+        expected = truth_of(c)
+        wrong += len(found.get(c, set()) - set(expected))
+        for r, kind in expected.items():
+            if r in with_record:
+                f, n = counts.get(kind, (0, 0))
+                counts[kind] = (f + (r in found.get(c, set())), n + 1)
+    counts["not relatives"] = (wrong, 0)
+    return counts
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--records", type=int, default=200000)
     ap.add_argument("--seed", type=int, default=5)
+    ap.add_argument("--generations", action="store_true", help="three-generation families, and the relatives table")
     a = ap.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
-        data = generate(records=a.records, seed=a.seed)
+        data = generate(records=a.records, seed=a.seed, generations=a.generations)
         write(data, Path(tmp))
         result = link([Path(tmp) / "records.csv"], LinkConfig())
         t0 = time.perf_counter()
@@ -79,6 +145,11 @@ def main(argv: list[str] | None = None) -> None:
           f"| {found['father_named_on_a_case_of_theirs']:,} | {found['father_named']:,} ({share:.4f}) "
           f"| {found['father_named_of_those']:,} ({of_named:.4f}) | {found['other_men_named_alleged']} / "
           f"{found['other_men_named_established']} | {seconds:.2f} |")
+    if a.generations:
+        kinds = relatives_found(result.records, data["truth"], data["parents"], TODAY)
+        print("\n| relatives of the first 1,000 children in care | found | existing with a record | share |\n|---|---|---|---|")
+        for kind, (f, n) in sorted(kinds.items()):
+            print(f"| {kind} | {f:,} | {n:,} | {f / n:.4f} |" if n else f"| {kind} | {f:,} | | |")
 
 
 if __name__ == "__main__":

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from linkage import columns as C
-from linkage.cases.members import CHILD, CP, FATHER, case_members
+from linkage.cases.members import CHILD, FATHER, case_members
+from linkage.cases.relatives import parent_edges, relatives
 from linkage.errors import LookupFailedError
 from linkage.protection import LOCATION_FIELDS, WITHHELD, protected_persons
 
@@ -49,7 +50,8 @@ class Located:
 @dataclass
 class Relative:
     person: Located
-    relationship: str  # "half-sibling (father's child)", "custodial parent of father's child"
+    relationship: str  # "paternal grandmother", "father's sibling", "half-sibling (father's child)"
+    side: str = ""  # paternal / maternal: through which parent
 
 
 @dataclass
@@ -64,11 +66,14 @@ class LocateAnswer:
     child: Located
     fathers: list[Father]
     note: str | None = None
+    mothers: list[Located] = field(default_factory=list)
+    relatives: list[Relative] = field(default_factory=list)  # every side: grandparents, aunts, siblings
 
     def person_ids(self) -> list[str]:
-        ids = [self.child.person_id]
+        ids = [self.child.person_id, *(p.person_id for p in self.mothers)]
         for f in self.fathers:
             ids += [f.person.person_id] + [r.person.person_id for r in f.relatives]
+        ids += [r.person.person_id for r in self.relatives]
         return list(dict.fromkeys(ids))
 
 
@@ -80,7 +85,7 @@ def locate_father(records: pl.DataFrame, record_id: str, protected: set[str] | N
 
     protected: person ids the indicator protects (`protection.protected_persons` of all records);
     give it when `records` holds only this family's part of the data."""
-    m = case_members(records)
+    m = with_sex(case_members(records), records)
     hit = m.filter(pl.col(C.RECORD_ID) == record_id)
     if hit.is_empty():
         raise LookupFailedError(f"record_id {record_id!r} is not in the linked records of the store")
@@ -93,30 +98,37 @@ def locate_father(records: pl.DataFrame, record_id: str, protected: set[str] | N
     men = m.join(cases, on=[C.SOURCE_SYSTEM, C.CASE_ID]).filter(pl.col("side") == FATHER)
     protected = protected_persons(m) if protected is None else protected
     child = _located(m, child_id, protected, with_location=False)
-    fathers = [_father(m, pid, men.filter(pl.col(C.PERSON_ID) == pid), child_id, protected)
+    kin = relatives(m, [child_id])
+    located: dict[str, Located] = {}
+
+    def person(pid: str) -> Located:
+        if pid not in located:
+            located[pid] = _located(m, pid, protected)
+        return located[pid]
+
+    fathers = [_father(person(pid), men.filter(pl.col(C.PERSON_ID) == pid), kin, person)
                for pid in men.sort(C.PERSON_ID)[C.PERSON_ID].unique(maintain_order=True).to_list()]
     fathers.sort(key=lambda f: (PATERNITY_RANK.get(f.paternity_status or "", 9), f.person.person_id))
     note = None if fathers else "no NCP or putative father is named in any case of this child"
-    return LocateAnswer(child, fathers, note)
+    mothers = parent_edges(m).filter((pl.col("child") == child_id) & (pl.col("kind") == "mother"))["parent"].sort().to_list()
+    every = [Relative(person(r["relative_person_id"]), r["relationship"], r["side"]) for r in kin.iter_rows(named=True)]
+    return LocateAnswer(child, fathers, note, [person(p) for p in mothers], every)
 
 
-def _father(m: pl.DataFrame, pid: str, named: pl.DataFrame, child_id: str, protected: set[str]) -> Father:
+def with_sex(m: pl.DataFrame, records: pl.DataFrame) -> pl.DataFrame:
+    """Case members with the standardized sex as `sex` (a store without it: unknown)."""
+    sex = records[C.SEX_STD] if C.SEX_STD in records.columns else pl.Series([None] * records.height, dtype=pl.String)
+    return m.with_columns(sex.alias("sex"))
+
+
+def _father(person: Located, named: pl.DataFrame, kin: pl.DataFrame, located) -> Father:
+    """His strongest IV-D paternity status, and the relatives the child has through him (his parents and
+    siblings from his own childhood cases, his other children and their custodial parents)."""
     ivd = named.filter(pl.col(C.SOURCE_SYSTEM) == "IV-D")[C.PATERNITY_STATUS].drop_nulls().to_list()
     paternity = min(ivd, key=lambda s: PATERNITY_RANK.get(s, 9)) if ivd else None
-    return Father(_located(m, pid, protected), paternity, _relatives(m, pid, child_id, protected))
-
-
-def _relatives(m: pl.DataFrame, father_id: str, child_id: str, protected: set[str]) -> list[Relative]:
-    """The father's other children and their custodial parents, from the IV-D cases naming him (a TANF
-    case lists all of a mother's children, whoever their fathers are; a IV-D case is one father's)."""
-    his_cases = (m.filter((pl.col(C.PERSON_ID) == father_id) & (pl.col("side") == FATHER) & (pl.col(C.SOURCE_SYSTEM) == "IV-D"))
-                 .select(C.SOURCE_SYSTEM, C.CASE_ID).unique())
-    people = m.join(his_cases, on=[C.SOURCE_SYSTEM, C.CASE_ID]).filter(pl.col(C.PERSON_ID) != child_id)
-    out: list[Relative] = []
-    for side, relationship in ((CHILD, "father's other child"), (CP, "custodial parent of the father's children")):
-        ids = people.filter(pl.col("side") == side).sort(C.PERSON_ID)[C.PERSON_ID].unique(maintain_order=True).to_list()
-        out += [Relative(_located(m, pid, protected), relationship) for pid in ids if pid != father_id]
-    return out
+    through = kin.filter(pl.col("through_person_id") == person.person_id)
+    return Father(person, paternity, [Relative(located(r["relative_person_id"]), r["relationship"], r["side"])
+                                      for r in through.iter_rows(named=True)])
 
 
 def _located(m: pl.DataFrame, pid: str, protected: set[str], with_location: bool = True) -> Located:

@@ -6,8 +6,8 @@ needs, per child and per man named as its father, how long the child has been in
 man is identified as a person (not a name only), whether he can be found (an address known and
 releasable: never for a person the Family Violence Indicator protects), his paternity status at its
 strongest across programs and where it is recorded, conflicts (two men established as father, or one
-man's status established here and disproved there), how many of his relatives are known, and
-whether the child already has a IV-D case. Sorted by the permanency date, most urgent first.
+man's status established here and disproved there), how many relatives the child has through him
+(`relatives`), and whether the child already has a IV-D case. Sorted by the permanency date, most urgent first.
 
 A mother named as NCP owes support: she is on the NCP side of her case but never a "father" here.
 """
@@ -18,8 +18,9 @@ from datetime import date
 import polars as pl
 
 from linkage import columns as C
-from linkage.cases.locate import PATERNITY_RANK
-from linkage.cases.members import CHILD, CP, FATHER, case_members
+from linkage.cases.locate import PATERNITY_RANK, with_sex
+from linkage.cases.members import CHILD, FATHER, case_members
+from linkage.cases.relatives import relatives
 from linkage.protection import protected_persons
 
 PERMANENCY_MONTHS = 12
@@ -60,7 +61,7 @@ def worklist(records: pl.DataFrame, as_of: date | None = None, protected: set[st
     care = children_in_care(records, as_of)
     if care.is_empty():
         return pl.DataFrame(schema={c: _DTYPES.get(c, pl.String) for c in COLUMNS})
-    m = case_members(records).with_columns(records[C.SEX_STD].alias("sex"))
+    m = with_sex(case_members(records), records)
     protected = protected_persons(m) if protected is None else protected
     kids = care["child_person_id"].implode()
     child_cases = (m.filter((pl.col("side") == CHILD) & pl.col(C.PERSON_ID).is_in(kids))
@@ -183,11 +184,8 @@ def _people(m: pl.DataFrame, protected: set[str]) -> pl.DataFrame:
 
 
 def _relatives(m: pl.DataFrame, fathers: pl.DataFrame) -> pl.DataFrame:
-    """How many people the father's IV-D cases add: his other children and their custodial parents."""
-    his_cases = (m.filter((pl.col("side") == FATHER) & (pl.col(C.SOURCE_SYSTEM) == "IV-D"))
-                 .select(pl.col(C.PERSON_ID).alias("father_person_id"), C.SOURCE_SYSTEM, C.CASE_ID).unique())
-    kin = (m.filter(pl.col("side").is_in([CHILD, CP])).join(his_cases, on=[C.SOURCE_SYSTEM, C.CASE_ID])
-           .select("father_person_id", pl.col(C.PERSON_ID).alias("relative")).unique())
-    pairs = fathers.select("child_person_id", "father_person_id").join(kin, on="father_person_id")
-    return (pairs.filter(pl.col("relative") != pl.col("child_person_id"))
-            .group_by("child_person_id", "father_person_id").agg(pl.col("relative").n_unique().alias("relatives_found")))
+    """How many relatives the child has through each named father (`relatives`: his parents and
+    siblings from his own childhood cases, his other children and their custodial parents)."""
+    kin = relatives(m, fathers["child_person_id"].unique().to_list())
+    return (kin.rename({"through_person_id": "father_person_id"})
+            .group_by("child_person_id", "father_person_id").agg(pl.col("relative_person_id").n_unique().alias("relatives_found")))

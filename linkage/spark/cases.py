@@ -38,4 +38,5 @@ def referral_decisions(records: DataFrame, scored: DataFrame, cc: DataFrame, con
 
 DECISIONS = pl.DataFrame(schema={"referral_id": pl.String, "source_system": pl.String, "decision": pl.String,
                                  "ivd_case_id": pl.String, "score": pl.Float64, "reasons": pl.String,
-                                 "other_ivd_case_ids": pl.String, "closed_ivd_case_id": pl.String})
+                                 "other_ivd_case_ids": pl.String, "closed_ivd_case_id": pl.String,
+                                 "hold_until": pl.String})

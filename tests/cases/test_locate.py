@@ -33,9 +33,10 @@ def test_strongest_paternity_first_and_relatives_from_his_ivd_cases(county):
     (ron,) = answer.fathers
     assert ron.person.name == "RON FORD" and ron.paternity_status == "ACKNOWLEDGED"
     rel = {(r.person.name, r.relationship) for r in ron.relatives}
-    assert ("ZOE FORD", "father's other child") in rel
-    assert ("BETTY FORD", "custodial parent of the father's children") in rel
-    assert ("GINA PAZ", "custodial parent of the father's children") in rel
+    assert ("ZOE FORD", "half-sibling (father's child)") in rel
+    assert ("BETTY FORD", "custodial parent of the father's other children") in rel
+    assert [m.name for m in answer.mothers] == ["GINA PAZ"]  # LEO's own mother, not a relative through RON
+    assert not any(r.person.name == "GINA PAZ" for r in ron.relatives)
 
 
 def test_fvi_set_in_one_program_withholds_every_address_of_the_father(county):
@@ -77,3 +78,31 @@ def test_unknown_record_and_non_child_are_clear_errors(county):
 def test_child_without_a_named_father(county):
     answer = locate_father(county.records, "A2-1")  # SOFIA: TANF names no father
     assert answer.fathers == [] and "no NCP or putative father" in answer.note
+
+
+def test_the_fathers_parents_and_siblings_are_found_through_his_own_childhood_case(tmp_path):
+    """RAUL SOTO was himself a child in a closed IV-D case of ELENA and PEDRO SOTO, with his sister
+    INES; his son LUIS is in foster care. PEDRO is protected, and with him his household (the CP and
+    children of his cases): named, never placed."""
+    from linkage.pipeline import LinkConfig, link
+    from tests.conftest import person, records_frame
+
+    raul = dict(dob="1985-03-04", ssn="412-55-1001", sex="M")
+    rows = [person("D1-CP", "ROSA", "MENA", case="D1", dob="1988-07-08", sex="F"),
+            person("D1-NCP", "RAUL", "SOTO", case="D1", role="NCP", paternity_status="ADJUDICATED", **raul),
+            person("D1-CH", "LUIS", "SOTO", case="D1", role="CH", dob="2016-05-06", sex="M"),
+            person("D0-CP", "ELENA", "SOTO", case="D0", case_status="CLOSED", dob="1962-01-02", sex="F",
+                   street="4 OAK ST", city="DOWNEY", zip="90241"),
+            person("D0-NCP", "PEDRO", "SOTO", case="D0", role="NCP", case_status="CLOSED", dob="1960-05-05", sex="M",
+                   fvi="Y", street="8 PINE RD", city="NORWALK", zip="90650"),
+            person("D0-CH1", "RAUL", "SOTO", case="D0", role="CH", case_status="CLOSED", **raul),
+            person("D0-CH2", "INES", "SOTO", case="D0", role="CH", case_status="CLOSED", dob="1987-09-09", sex="F")]
+    path = tmp_path / "records.csv"
+    records_frame(rows).write_csv(path)
+    answer = locate_father(link([path], LinkConfig()).records, "D1-CH")
+    (raul_answer,) = answer.fathers
+    rel = {(r.person.name, r.relationship, r.side) for r in raul_answer.relatives}
+    assert rel == {("ELENA SOTO", "paternal grandmother", "paternal"), ("PEDRO SOTO", "paternal grandfather", "paternal"),
+                   ("INES SOTO", "father's sibling", "paternal")}
+    assert all(r.person.location_withheld == WITHHELD for r in raul_answer.relatives)
+    assert "8 PINE RD" not in _text(answer) and "4 OAK ST" not in _text(answer)
