@@ -126,6 +126,7 @@ async function search(ev) {
 
 async function openPerson(personId, purpose = currentPurpose) {
   $("father").replaceChildren(); $("father-error").textContent = "";
+  $("family-figure").hidden = true; $("family-diagram").replaceChildren();
   if (!purpose) { $("search-error").textContent = "Say why you are looking (first field of the search) before opening a person."; return; }
   currentPurpose = purpose;
   try {
@@ -152,6 +153,68 @@ function where(person) {
     el("li", {}, `${[a.street, a.city, a.state, a.zip].filter(Boolean).join(", ")} (from ${a.sources.join("; ")})`)));
 }
 
+// The family diagram: drawn here as SVG (no library), from the locate answer. One box per person.
+const SVG = "http://www.w3.org/2000/svg";
+function svg(tag, attrs = {}, text) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function cases(person) {
+  const seen = new Set();
+  for (const c of person.cases || []) seen.add(`${PROGRAMS[c.source_system] || c.source_system} ${c.case_id} · ${c.role} · ${(c.case_status || "").toLowerCase()}`);
+  return [...seen];
+}
+
+function familyRows(a) {
+  // rows of [person, label]: grandparents; aunts/uncles and parents; the child and its siblings
+  const rel = (pred) => a.relatives.filter(pred).map((r) => [r.person, r.relationship]);
+  const paternal = (r) => r.side === "paternal", maternal = (r) => r.side === "maternal";
+  const grand = (r) => r.relationship.includes("grand");
+  const auntOrUncle = (r) => r.relationship.endsWith("'s sibling");
+  const sibling = (r) => r.relationship === "sibling" || r.relationship.startsWith("half-sibling");
+  const keeper = (r) => r.relationship.startsWith("custodial parent");
+  return [
+    [...rel((r) => paternal(r) && grand(r)), ...rel((r) => maternal(r) && grand(r))],
+    [...rel((r) => keeper(r)), ...rel((r) => paternal(r) && auntOrUncle(r)),
+     ...a.fathers.map((f) => [f.person, `father${f.paternity_status ? ` (${f.paternity_status.toLowerCase()})` : ""}`]),
+     ...a.mothers.map((m) => [m, "mother"]), ...rel((r) => maternal(r) && auntOrUncle(r))],
+    [[a.child, "this child"], ...rel(sibling)],
+  ];
+}
+
+function drawFamily(a) {
+  const seen = new Set();  // one box per person, in the first row that has them
+  const rows = familyRows(a).map((row) => row.filter(([p]) => !seen.has(p.person_id) && seen.add(p.person_id)))
+    .filter((row) => row.length);
+  const W = 250, H = 96, GAP = 14, ROW = 150;
+  const width = Math.max(...rows.map((r) => r.length), 1) * (W + GAP) + GAP;
+  const root = svg("svg", { width, height: rows.length * ROW, viewBox: `0 0 ${width} ${rows.length * ROW}`, role: "img",
+                            "aria-label": `Family of ${a.child.name}` });
+  const at = {};
+  rows.forEach((row, y) => row.forEach(([p], x) => { at[p.person_id] = [GAP + x * (W + GAP) + W / 2, y * ROW + 10]; }));
+  const line = (from, to) => root.append(svg("line", { x1: from[0], y1: from[1] + H, x2: to[0], y2: to[1], class: "tie" }));
+  for (const f of [...a.fathers.map((f) => f.person), ...a.mothers]) {
+    line(at[f.person_id], at[a.child.person_id]);
+    for (const r of a.relatives.filter((r) => r.relationship.includes("grand") && at[r.person.person_id]))
+      if ((r.side === "paternal") === a.fathers.some((x) => x.person.person_id === f.person_id)) line(at[r.person.person_id], at[f.person_id]);
+  }
+  rows.forEach((row, y) => row.forEach(([p, label], x) => {
+    const g = svg("g", { class: `person${p.person_id === a.child.person_id ? " self" : ""}${p.location_withheld ? " protected" : ""}`,
+                         "data-person": p.person_id, transform: `translate(${GAP + x * (W + GAP)}, ${y * ROW + 10})` });
+    g.append(svg("rect", { width: W, height: H, rx: 6 }));
+    g.append(svg("text", { x: 8, y: 18, class: "name" }, p.name || p.person_id));
+    g.append(svg("text", { x: 8, y: 34, class: "label" }, `${label} · ${p.person_id}`));
+    cases(p).slice(0, 3).forEach((c, i) => g.append(svg("text", { x: 8, y: 50 + i * 14, class: "case" }, c)));
+    if (p.location_withheld) g.append(svg("text", { x: 8, y: H - 6, class: "withheld" }, "protected: no location shown"));
+    root.append(g);
+  }));
+  $("family-diagram").replaceChildren(root);
+  $("family-figure").hidden = false;
+}
+
 async function findFather(ev) {
   ev.preventDefault();
   const purpose = $("f-purpose").value.trim();
@@ -171,6 +234,7 @@ async function findFather(ev) {
         table("Relatives known here", ["Name", "Relationship", "Address"],
           f.relatives.map((r) => [r.person.name, r.relationship, where(r.person)]))));
     }
+    drawFamily(a);
   } catch (e) { $("father-error").textContent = e.message; }
 }
 

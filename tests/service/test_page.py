@@ -89,6 +89,15 @@ def test_search_open_person_and_find_the_father(page, family):
     assert "Father:" in father and "Paternity:" in father and "from IV-D case" in father
     assert "Addresses as the programs held them on 20" in father  # the date they are known from
     page.screenshot(path=ARTIFACTS / "3-father.png", full_page=True)
+    # the family drawn: one box per person, the child marked, the father above it
+    diagram = page.locator("#family-diagram svg")
+    diagram.wait_for()
+    boxes = diagram.locator("g.person")
+    ids = [boxes.nth(i).get_attribute("data-person") for i in range(boxes.count())]
+    assert child_id in ids and len(ids) == len(set(ids)) >= 2
+    assert diagram.locator("g.person.self").get_attribute("data-person") == child_id
+    assert "father" in diagram.text_content()
+    page.locator("#family-figure").screenshot(path=ARTIFACTS / "3-family.png")
     page.emulate_media(media="print")  # the printable summary: the person, not the forms
     assert page.get_by_role("heading", name=child_id).is_visible()
     assert page.locator("nav").is_hidden() and page.get_by_role("button", name="Print summary").is_hidden()
@@ -105,6 +114,8 @@ def test_protected_father_location_is_withheld(page, server, family):
     content = page.content()
     assert "withheld: family violence indicator" in page.locator("#father").inner_text()
     assert streets and not [s for s in streets if s in content]
+    protected = page.locator("#family-diagram g.person.protected")
+    assert protected.count() >= 1 and "protected: no location shown" in protected.first.text_content()
     page.screenshot(path=ARTIFACTS / "4-withheld.png", full_page=True)
 
 
