@@ -32,6 +32,7 @@ PROGRAM_FIELDS = {"placement_start": "", "placement_end": "", "removed_from": ""
                   "grant_end": ""}  # every record has the columns, blank where its program has no such field
 CASE_GOALS = ["REUNIFICATION", "ADOPTION", "GUARDIANSHIP", "OTHER"]
 GENERATION_SHARE = 0.35  # parents whose own childhood case is in the data (with generations=True)
+MOTHER_OWES_SHARE = 0.05  # families whose father has custody and the mother owes (with generations=True)
 TODAY = date(2026, 11, 1)
 
 
@@ -430,7 +431,7 @@ class CaseWriter:
         for f in fathers:
             paternity = ""
             role = "NCP"
-            if program == "IV-D":
+            if program == "IV-D" and f.sex == "M":  # a mother who owes has no paternity status
                 paternity = "ALLEGED" if alleged else self.rng.choices(
                     ["ADJUDICATED", "ACKNOWLEDGED", "PRESUMED", "ALLEGED"], [40, 40, 5, 15])[0]
                 role = "PF" if paternity == "ALLEGED" else "NCP"
@@ -493,6 +494,13 @@ class CaseWriter:
             self.add_case(fam, "IV-E", cp, [f for f in fathers if rng.random() < 0.6], removed, status,
                           removed_from=fam.mother)
 
+
+    def custody_with_father(self, fam: Family) -> None:
+        """Now and then the father has the children and the mother owes support: a IV-D case with
+        him as custodial party and her on the NCP side (a mother who owes is not a "father")."""
+        if len(fam.fathers) == 1 and self.rng.random() < MOTHER_OWES_SHARE:
+            father, kids = fam.fathers[0]
+            self.add_case(fam, "IV-D", father, [fam.mother], kids, "OPEN")
 
     def childhood_cases(self, fam: Family) -> None:
         """Three generations: some parents were children in an older case of their own, with their
@@ -566,7 +574,8 @@ def generate(families: int | None = None, seed: int = 7, records: int | None = N
     a statewide file of several million records spans several). errors: which error model types
     the records (see `CaseWriter`). generations: also the childhood cases of some parents (their
     parents and siblings, `CaseWriter.childhood_cases`), made after every family so that the rest of
-    a seed's data is the same with them or without."""
+    a seed's data is the same with them or without; with them, some mothers owe support to a father
+    who has the children)."""
     world = World(seed, counties)
     writer = CaseWriter(world, errors)
     fid = 0
@@ -577,6 +586,7 @@ def generate(families: int | None = None, seed: int = 7, records: int | None = N
         writer.family_cases(made[-1])
     if generations:
         for fam in made:
+            writer.custody_with_father(fam)
             writer.childhood_cases(fam)
     rows = writer.records + bad_rows(bad, writer.records)
     world.rng.shuffle(rows)
@@ -610,7 +620,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--errors", choices=list(ERROR_MODELS), default="generator",
                     help="the error model: this generator's own, or admin (how administrative files go wrong)")
     ap.add_argument("--generations", action="store_true",
-                    help="also some parents' own childhood cases, with their parents and siblings")
+                    help="also some parents' own childhood cases, with their parents and siblings, and "
+                         "mothers who owe support")
     ap.add_argument("--out", type=Path, required=True)
     a = ap.parse_args(argv)
     if a.families is None and a.records is None:

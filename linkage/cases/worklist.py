@@ -19,7 +19,7 @@ import polars as pl
 
 from linkage import columns as C
 from linkage.cases.locate import PATERNITY_RANK, with_sex
-from linkage.cases.members import CHILD, FATHER, case_members
+from linkage.cases.members import CHILD, CP, FATHER, case_members
 from linkage.cases.relatives import relatives
 from linkage.protection import protected_persons
 
@@ -116,7 +116,7 @@ def _named_fathers(m: pl.DataFrame, child_cases: pl.DataFrame) -> pl.DataFrame:
     """(child, father person, strongest paternity status, where it is recorded, every status named).
 
     A IV-D case is one man's case against one family: every man on its NCP side is named as father
-    of its children. A TANF or foster-care case lists the absent parents of all the caretaker's
+    of its children, and so is a man who is its custodial party (the mother then owes). A TANF or foster-care case lists the absent parents of all the caretaker's
     children, often by several men; there a man is taken as this child's father only when the
     child has no IV-D case naming one, and he is the only man on the case or shares a surname with
     the child; failing those, every man on such a case is listed, and `father_basis` says which of
@@ -125,7 +125,8 @@ def _named_fathers(m: pl.DataFrame, child_cases: pl.DataFrame) -> pl.DataFrame:
     child_names = (m.filter(pl.col("side") == CHILD).select(pl.col(C.PERSON_ID).alias("child_person_id"),
                                                              pl.col(C.SN_TOKENS).alias("_child_sn"))
                    .explode("_child_sn").drop_nulls().unique())
-    men = (m.filter((pl.col("side") == FATHER) & (pl.col("sex").fill_null("M") != "F"))
+    custodial_father = (pl.col("side") == CP) & (pl.col(C.SOURCE_SYSTEM) == "IV-D") & (pl.col("sex") == "M")
+    men = (m.filter(((pl.col("side") == FATHER) & (pl.col("sex").fill_null("M") != "F")) | custodial_father)
            .join(child_cases.select("child_person_id", C.SOURCE_SYSTEM, C.CASE_ID), on=[C.SOURCE_SYSTEM, C.CASE_ID])
            .with_columns(pl.col(C.PERSON_ID).n_unique().over("child_person_id", C.SOURCE_SYSTEM, C.CASE_ID).alias("_men"),
                          (pl.col(C.SOURCE_SYSTEM) == "IV-D").alias("_ivd")))
@@ -133,7 +134,8 @@ def _named_fathers(m: pl.DataFrame, child_cases: pl.DataFrame) -> pl.DataFrame:
               .join(child_names, left_on=["child_person_id", "_sn"], right_on=["child_person_id", "_child_sn"], how="semi")
               .select("child_person_id", C.PERSON_ID).unique().with_columns(pl.lit(True).alias("_shares")))
     where = pl.format("{} case {}", C.SOURCE_SYSTEM, C.CASE_ID)
-    basis = (pl.when(pl.col("_ivd")).then(pl.format("named on {}", where))
+    basis = (pl.when(pl.col("_ivd") & (pl.col("side") == CP)).then(pl.format("custodial parent on {}", where))
+             .when(pl.col("_ivd")).then(pl.format("named on {}", where))
              .when(pl.col("_men") == 1).then(pl.format("the only absent parent on {}", where))
              .when(pl.col("_shares").fill_null(False))
              .then(pl.format("shares the child's surname; {} names {} absent parents", where, "_men"))

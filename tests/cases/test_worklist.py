@@ -109,3 +109,14 @@ def test_the_right_father_for_nearly_every_child_in_care_whose_father_is_named_o
     # 100,000 records: 0.994)
     assert found["father_named_of_those"] / found["father_named_on_a_case_of_theirs"] >= 0.98
     assert found["other_men_named_established"] <= 0.01 * found["children_in_care"]
+
+
+def test_a_custodial_father_is_the_father_and_the_mother_who_owes_is_not(tmp_path):
+    rows = worklist(linked([
+        person("D1-CP", "RAUL", "SOTO", case="D1", dob="1985-03-04", ssn="412-55-1001", sex="M"),
+        person("D1-NCP", "ROSA", "MENA", case="D1", role="NCP", dob="1988-07-08", ssn="412-55-2002", sex="F"),
+        person("D1-CH", "LUIS", "SOTO", case="D1", role="CH", dob="2016-05-06", sex="M"),
+        person("E1-CH", "LUIS", "SOTO", case="E1", system="IV-E", role="CH", placement_start="2026-05-01",
+               removed_from="CP", dob="2016-05-06", sex="M"),
+    ], tmp_path), AS_OF)
+    assert rows.select("father_name", "father_basis").rows() == [("RAUL SOTO", "custodial parent on IV-D case D1")]
