@@ -49,12 +49,15 @@ def parent_edges(m: pl.DataFrame) -> pl.DataFrame:
     # an alleged father is dropped where the child has a father not only alleged
     established = edges.filter((pl.col("kind") == "father") & ~pl.col("alleged")).select("child").unique()
     alleged_only = edges.filter(pl.col("alleged")).join(established, on="child", how="anti")
-    return pl.concat([edges.filter(~pl.col("alleged")), alleged_only]).select("parent", "child", "kind").unique()
+    return pl.concat([edges.filter(~pl.col("alleged")), alleged_only]).select("parent", "child", "kind", "alleged").unique()
 
 
 def relatives(m: pl.DataFrame, children: list[str]) -> pl.DataFrame:
     """RELATIVE_COLUMNS for each child person of `children`."""
     edges = parent_edges(m)
+    # a man only alleged is followed up to his parents (they are the child's grandparents if he is the
+    # father), never down to other children: an alleged case's children are often another man's
+    down = edges.filter(~pl.col("alleged"))
     wanted = pl.Series(children, dtype=pl.String).implode()
     parents = (edges.filter(pl.col("child").is_in(wanted))
                .select(pl.col("child").alias("child_person_id"), pl.col("parent").alias("through_person_id"),
@@ -65,12 +68,12 @@ def relatives(m: pl.DataFrame, children: list[str]) -> pl.DataFrame:
                      pl.format("{} grand{}", "side", "kind").alias("relationship"), "side", "through_person_id"))
     # the parents' siblings: the other children of their own parents
     aunts = (parents.join(edges, left_on="through_person_id", right_on="child")
-             .join(edges.select(pl.col("parent"), pl.col("child").alias("relative_person_id")), on="parent")
+             .join(down.select(pl.col("parent"), pl.col("child").alias("relative_person_id")), on="parent")
              .filter(pl.col("relative_person_id") != pl.col("through_person_id"))
              .select("child_person_id", "relative_person_id",
                      pl.format("{}'s sibling", "parent_kind").alias("relationship"), "side", "through_person_id"))
     own = parents.select("child_person_id", "through_person_id", "parent_kind", "side")
-    siblings = (own.join(edges.select(pl.col("parent").alias("through_person_id"), pl.col("child").alias("relative_person_id")),
+    siblings = (own.join(down.select(pl.col("parent").alias("through_person_id"), pl.col("child").alias("relative_person_id")),
                          on="through_person_id")
                 .filter(pl.col("relative_person_id") != pl.col("child_person_id")))
     shared = siblings.group_by("child_person_id", "relative_person_id").agg(pl.len().alias("_n"))
@@ -89,8 +92,10 @@ def relatives(m: pl.DataFrame, children: list[str]) -> pl.DataFrame:
 
 
 def _custodial_parents(m: pl.DataFrame, fathers: pl.DataFrame, edges: pl.DataFrame) -> pl.DataFrame:
-    """The custodial parents of each father's IV-D cases of other children."""
-    his = (m.filter((pl.col(C.SOURCE_SYSTEM) == "IV-D") & (pl.col("side") == FATHER))
+    """The custodial parents of each father's IV-D cases of other children (where he is the NCP, not
+    a man only alleged)."""
+    his = (m.filter((pl.col(C.SOURCE_SYSTEM) == "IV-D") & (pl.col(C.ROLE) == "NCP")
+                    & (pl.col(C.PATERNITY_STATUS).fill_null("") != "ALLEGED"))
            .select(pl.col(C.PERSON_ID).alias("through_person_id"), C.CASE_ID).unique())
     cps = m.filter((pl.col(C.SOURCE_SYSTEM) == "IV-D") & (pl.col("side") == CP)).select(
         C.CASE_ID, pl.col(C.PERSON_ID).alias("relative_person_id"))
