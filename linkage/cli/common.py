@@ -18,6 +18,8 @@ from linkage.errors import InvalidInputError, LinkageError, StoreError
 from linkage.persons import FITS_TWO
 from linkage.pipeline import LinkConfig, LinkResult, link
 from linkage.spreadsheet import neutralize
+from linkage.model.file_rates import describe as describe_rates
+from linkage.standardize.default_dates import DefaultDates
 from linkage.store import (
     RunOutput,
     begin_run,
@@ -158,6 +160,8 @@ def print_run_summary(command: str, result: LinkResult, s: dict, outputs: dict[s
     t.add_row("  linked", f"{s['rows_linked']:,}")
     t.add_row("  quarantined", f"{s['rows_quarantined']:,}" + (f"  -> {quarantine}" if s["rows_quarantined"] else ""))
     t.add_row("fields blanked (record linked on the rest)", f"{sum(s['fields_blanked'].values()):,}")
+    t.add_row("birth dates the file uses for unknown", DefaultDates.from_dict(s.get("default_dates")).describe())
+    t.add_row("wholly different values read from the file", describe_rates(result.model.splink, s.get("file_rates") or {}))
     t.add_row("persons", f"{s['persons']:,}")
     t.add_row("  found in more than one program", f"{s['persons_multi_program']:,}")
     t.add_row("  ids kept from the last run / new", f"{s['ids_kept']:,} / {s['ids_new']:,}")

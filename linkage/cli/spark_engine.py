@@ -11,6 +11,8 @@ from linkage.cases import CaseConfig
 from linkage.cli.common import fail, out_console
 from linkage.errors import InvalidInputError, LinkageError
 from linkage.model import Thresholds, resolve_model
+from linkage.model.file_rates import describe as describe_rates
+from linkage.standardize.default_dates import DefaultDates
 
 
 def parse_conf(pairs: list[str] | None) -> tuple[tuple[str, str], ...]:
@@ -54,6 +56,9 @@ def dedupe_on_spark(records: list[Path], out: Path, quarantine: Path, *, model: 
                        ("candidate pairs compared", "candidate_pairs"), ("pairs at or above review", "pairs_at_review_or_above"),
                        ("largest connected component (records)", "largest_component")):
         t.add_row(label, f"{s[key]:,}")
+    t.add_row("birth dates the file uses for unknown", DefaultDates.from_dict(s.get("default_dates")).describe())
+    t.add_row("wholly different values read from the file",
+              describe_rates(resolve_model(model, models_dir).splink, s.get("file_rates") or {}))
     t.add_row("model", f"{s['model']} (link >= {s['thresholds']['link']}, review >= {s['thresholds']['review']})")
     t.add_row("time", f"{time.perf_counter() - started:.1f} s")
     if decisions:

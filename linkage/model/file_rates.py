@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import copy
 import math
+from typing import Callable
 
 import duckdb
 
@@ -31,20 +32,22 @@ MIN_ANCHORS = 200
 MAX_RATE = 0.5  # beyond this a field says nothing; the model's comparison is not the place to say so
 
 
-def anchor_sql(table: str, model: dict, name: str, columns: tuple[str, ...]) -> str | None:
-    """SQL counting the anchor pairs of comparison `name` and those at its last level."""
+def anchor_sql(table: str, model: dict, name: str, columns: tuple[str, ...],
+               dialect: Callable[[str], str] = lambda sql: sql) -> str | None:
+    """SQL counting the anchor pairs of comparison `name` and those at its last level; `dialect`
+    rewrites a level's condition for another engine (Spark)."""
     comp = next((c for c in model["comparisons"] if c["output_column_name"] == name), None)
     if comp is None:
         return None
     levels = comp["comparison_levels"]
-    null = [lvl["sql_condition"] for lvl in levels if lvl.get("is_null_level")]
-    agree = [lvl["sql_condition"] for lvl in levels
+    null = [dialect(lvl["sql_condition"]) for lvl in levels if lvl.get("is_null_level")]
+    agree = [dialect(lvl["sql_condition"]) for lvl in levels
              if not lvl.get("is_null_level") and lvl["sql_condition"].strip().upper() != "ELSE"]
     anchors = [IDENTITY[o] for o in IDENTITY if o != name]
     pairs = ", ".join(f"l.{c} AS {c}_l, r.{c} AS {c}_r" for c in columns)
     on = " AND ".join(f"l.{c} = r.{c}" for c in anchors)
     missing = " OR ".join(f"({s})" for s in null) or "false"
-    return (f"SELECT count(*), count(*) FILTER (WHERE NOT ({' OR '.join(f'({s})' for s in agree)})) FROM ("
+    return (f"SELECT count(*), sum(CASE WHEN NOT ({' OR '.join(f'({s})' for s in agree)}) THEN 1 ELSE 0 END) FROM ("
             f"SELECT {pairs} FROM {table} l JOIN {table} r ON {on} AND l.{C.UID} < r.{C.UID} "
             f"WHERE NOT (l.{C.SOURCE_SYSTEM} = r.{C.SOURCE_SYSTEM} AND l.{C.CASE_ID} = r.{C.CASE_ID})) "
             f"WHERE NOT ({missing})")
@@ -52,14 +55,34 @@ def anchor_sql(table: str, model: dict, name: str, columns: tuple[str, ...]) -> 
 
 def read_rates(con: duckdb.DuckDBPyConnection, table: str, model: dict, columns: tuple[str, ...]) -> dict[str, dict]:
     """{comparison: {"anchors": n, "different": k}} for the fields of READ."""
+    return rates_by(lambda sql: con.execute(sql).fetchall()[0], table, model, columns)
+
+
+def rates_by(run: Callable[[str], tuple], table: str, model: dict, columns: tuple[str, ...],
+             dialect: Callable[[str], str] = lambda sql: sql) -> dict[str, dict]:
+    """The same with `run` executing one SQL query and returning its row (any engine)."""
     out = {}
     for name in READ:
-        sql = anchor_sql(table, model, name, columns)
+        sql = anchor_sql(table, model, name, columns, dialect)
         if sql is None:
             continue
-        n, k = con.execute(sql).fetchall()[0]
-        out[name] = {"anchors": int(n), "different": int(k)}
+        n, k = run(sql)
+        out[name] = {"anchors": int(n or 0), "different": int(k or 0)}
     return out
+
+
+def describe(model: dict, rates: dict[str, dict]) -> str:
+    """For a console: the rates that changed the model, e.g. "ssn 6.2% (model 1.5%, 1,888 pairs)"."""
+    before = {c["output_column_name"]: _else_m(c) for c in model["comparisons"]}
+    after = {c["output_column_name"]: _else_m(c) for c in adapted(model, rates)["comparisons"]}
+    raised = [f"{name} {after[name]:.1%} (model {before[name]:.1%}, {rates[name]['anchors']:,} pairs)"
+              for name in rates if name in before and after[name] != before[name]]
+    return "; ".join(raised) or "none above the model's"
+
+
+def _else_m(comparison: dict) -> float:
+    return next((lvl.get("m_probability") or 0.0 for lvl in comparison["comparison_levels"]
+                 if lvl["sql_condition"].strip().upper() == "ELSE"), 0.0)
 
 
 def adapted(model: dict, rates: dict[str, dict]) -> dict:

@@ -16,6 +16,7 @@ from splink.backends.spark import SparkAPI, similarity_jar_location
 from linkage import columns as C
 from linkage.cases import CaseConfig
 from linkage.model import Thresholds, for_record_count, resolve_model
+from linkage.model.file_rates import adapted
 from linkage.persons import NeverMerge
 from linkage.rules import DEFAULT_RULES, SAME_CASE
 from linkage.spark import stages
@@ -78,9 +79,13 @@ def link_spark(paths: list[Path], persons_out: Path, quarantine_out: Path, confi
     prepared = stages.prepare(stages.read_input(spark, paths), config.partitions).persist(StorageLevel.MEMORY_AND_DISK)
     records = prepared.filter(F.col(C.QUARANTINE_REASON).isNull()).drop(C.QUARANTINE_REASON)
     quarantine = prepared.filter(F.col(C.QUARANTINE_REASON).isNotNull())
+    defaults = stages.default_dates(records)  # read as the DuckDB engine reads them
+    records = stages.read_default_dates(records, defaults)
     n_records = records.count()
     blocked = stages.candidate_pairs(records, DEFAULT_RULES, SAME_CASE).persist(StorageLevel.MEMORY_AND_DISK)
     splink = for_record_count(model.splink, model.meta.trained_records, n_records)
+    rates = stages.file_rates(spark, records, splink)
+    splink = adapted(splink, rates)
     scored = stages.score(api, records, blocked, splink, t.review).persist(StorageLevel.MEMORY_AND_DISK)
     cc = stages.components(api, records, scored, t.review if referrals else t.link).persist(StorageLevel.MEMORY_AND_DISK)
     buckets = max(config.partitions, n_records // 20_000)
@@ -96,6 +101,7 @@ def link_spark(paths: list[Path], persons_out: Path, quarantine_out: Path, confi
     quarantine.select(*raw_columns).write.mode("overwrite").parquet(stages.uri(quarantine_out))
     summary = _summary(prepared, people, blocked, scored, cc, n_records)
     summary.update(model=model.meta.name, thresholds={"link": t.link, "review": t.review},
+                   default_dates=defaults.as_dict(), file_rates=rates,
                    seconds=round(time.perf_counter() - started, 1), engine="spark")
     for df in (prepared, blocked, scored, cc, people):
         df.unpersist()

@@ -23,11 +23,13 @@ from linkage.errors import InvalidInputError, ModelError
 from linkage.ingest import validate
 from linkage.ingest.read import header_plan
 from linkage.model.comparisons import COMPARISON_COLUMNS
+from linkage.model.file_rates import rates_by
 from linkage.persons import CLUSTER_COLUMNS, NeverMerge
 from linkage.pipeline import cluster_persons
 from linkage.spark.arrow import per_partition, spark_schema
-from linkage.spark.dialect import spark_model
+from linkage.spark.dialect import spark_condition, spark_model
 from linkage.standardize import standardize
+from linkage.standardize.default_dates import DAY_COLUMNS, DefaultDates
 
 POS = "_pos"  # input order: the uid, as the DuckDB engine numbers records in file order
 COMPONENT = "cluster_id"
@@ -92,6 +94,31 @@ def prepare(raw: DataFrame, partitions: int, today: date | None = None) -> DataF
                         how="diagonal_relaxed")
     return raw.repartition(partitions, C.RECORD_ID).mapInArrow(per_partition(run, spark_schema(example)),
                                                                spark_schema(example))
+
+
+def default_dates(records: DataFrame) -> DefaultDates:
+    """The birth dates the input uses for "unknown", from counts made where the data is."""
+    counts = records.filter(F.col(C.DOB_STR).isNotNull()).groupBy(F.col(C.DOB_STR).alias("d")).count()
+    return DefaultDates.from_counts(pl.from_arrow(counts.toArrow()).rename({"count": "len"}))
+
+
+def read_default_dates(records: DataFrame, defaults: DefaultDates) -> DataFrame:
+    """`DefaultDates.apply` in Spark: a year-only day keeps the year, an unknown date nothing."""
+    if not defaults:
+        return records
+    unknown = F.col(C.DOB_STR).isin(sorted(defaults.unknown))
+    default = unknown | F.substring(C.DOB_STR, 5, 4).isin(sorted(defaults.year_only))
+    return records.select(*[
+        F.when(default, F.lit(None)).otherwise(F.col(c)).alias(c) if c in DAY_COLUMNS
+        else F.when(unknown, F.lit(None)).otherwise(F.col(c)).alias(c) if c == C.DOB_YEAR
+        else F.col(c) for c in records.columns])
+
+
+def file_rates(spark: SparkSession, records: DataFrame, splink_model: dict) -> dict[str, dict]:
+    """`model.file_rates.read_rates` in Spark SQL: the same anchor pairs, the levels in Spark's dialect."""
+    records.select(C.UID, C.SOURCE_SYSTEM, C.CASE_ID, *COMPARISON_COLUMNS).createOrReplaceTempView("std_records")
+    return rates_by(lambda sql: tuple(spark.sql(sql).first()), "std_records", splink_model, COMPARISON_COLUMNS,
+                    dialect=spark_condition)
 
 
 # --- block ----------------------------------------------------------------------------------------------

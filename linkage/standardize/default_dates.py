@@ -38,13 +38,18 @@ class DefaultDates:
     @classmethod
     def find(cls, dob_str: pl.Series) -> "DefaultDates":
         """From the birth dates (YYYYMMDD) of a whole file."""
-        dates = dob_str.drop_nulls().rename("d").to_frame()
-        if dates.height == 0:
+        return cls.from_counts(dob_str.drop_nulls().rename("d").to_frame().group_by("d").len())
+
+    @classmethod
+    def from_counts(cls, counts: pl.DataFrame) -> "DefaultDates":
+        """From (d: YYYYMMDD, len: records) of a whole file (an engine that counts where the data is)."""
+        counts = counts.filter(pl.col("d").is_not_null())
+        if counts.height == 0:
             return cls()
-        by_day = dates.group_by(pl.col("d").str.slice(4, 4).alias("md")).len()
+        by_day = counts.group_by(pl.col("d").str.slice(4, 4).alias("md")).agg(pl.col("len").sum())
         typical = by_day["len"].median() or 0
         year_only = by_day.filter(pl.col("len") >= max(MIN_RECORDS, OVER * typical))["md"]
-        by_date = dates.group_by("d").len().with_columns(
+        by_date = counts.with_columns(
             pl.col("d").str.slice(4, 4).alias("md"), pl.col("d").str.slice(0, 4).alias("year"))
         on_year_only_day = pl.col("md").is_in(year_only.implode())
         # an ordinary date against the other days of its year (births are not spread evenly over
@@ -90,6 +95,15 @@ class DefaultDates:
         if d in self.unknown:
             out[C.DOB_YEAR] = None
         return out
+
+    def describe(self) -> str:
+        """For a console: the year-only days as MM-DD; whole dates only counted (a printed full date
+        could be someone's birth date)."""
+        days = ", ".join(f"{d[:2]}-{d[2:]}" for d in sorted(self.year_only))
+        parts = [f"{days} read as year only"] if days else []
+        if self.unknown:
+            parts.append(f"{len(self.unknown)} whole date(s) read as unknown")
+        return "; ".join(parts) or "none"
 
     def as_dict(self) -> dict[str, list[str]]:
         return {"year_only": sorted(self.year_only), "unknown": sorted(self.unknown)}

@@ -1,6 +1,8 @@
 """The Spark engine in local mode against the DuckDB engine, on the same generated input."""
 from __future__ import annotations
 
+import re
+
 import polars as pl
 import pytest
 
@@ -68,3 +70,23 @@ def test_spark_referral_decisions_are_the_duckdb_engines(small_data, tmp_path):
     p = run("referrals", small_data / "records.csv", "--out", tmp_path / "x.parquet", "--engine", "spark",
             "--reports", tmp_path / "r", check=False)
     assert p.returncode == 2 and "DuckDB engine" in p.stderr
+
+
+def test_spark_reads_default_dates_and_the_files_rates_as_the_duckdb_engine_does(tmp_path):
+    """A file with the second error model's defaults (January 1st for year-only dates) and wholly
+    wrong values: both engines read the same defaults and rates, and give the same persons."""
+    from benchmarks.generate import generate, write
+
+    write(generate(families=1200, seed=21, errors="admin"), tmp_path)
+    duck = run("dedupe", tmp_path / "records.csv", "--out", tmp_path / "duck.parquet", "--db", tmp_path / "s.duckdb")
+    spark = run("dedupe", tmp_path / "records.csv", "--out", tmp_path / "spark.parquet", "--engine", "spark",
+                "--spark-master", "local[2]", "--spark-partitions", "4")
+    for printed in (duck.stdout, spark.stdout):  # both engines say what they read
+        rates = printed.split("read from the file")[1][:600]
+        assert "01-01 read as year only" in printed and re.search(r"ssn \d+\.\d%", rates), printed
+    ours = pl.read_parquet(tmp_path / "duck.parquet")
+    theirs = pl.read_parquet(tmp_path / "spark.parquet" / "*.parquet")
+    agreement = score_clusters(theirs, ours.select("record_id", pl.col("person_id").alias("person_key")))
+    # 0.9916 when Spark read neither; the rest: rules that read the whole data set (an SSN several
+    # people hold, a possible twin elsewhere) see one component at a time on Spark
+    assert agreement.f1 >= 0.998, agreement.line()
