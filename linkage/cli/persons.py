@@ -1,6 +1,7 @@
 """`linkage dedupe` and `linkage train`: persons from program records, and models from them."""
 from __future__ import annotations
 
+import json
 import sys
 import time
 from datetime import datetime, timezone
@@ -31,6 +32,10 @@ from linkage.cli.common import (
 )
 from linkage.cli.spark_engine import dedupe_on_spark
 from linkage.errors import InvalidInputError, LinkageError, ModelError
+from linkage.model import resolve_model
+from linkage.model.comparisons import COMPARISON_COLUMNS
+from linkage.persons.explain import EXPLAIN_COLUMNS, explain
+from linkage.store import load_current
 from linkage.model import ModelMeta, SavedModel, Thresholds, accept, save_model
 from linkage.model.registry import check_new_name
 from linkage.pipeline import LinkConfig
@@ -41,6 +46,40 @@ from linkage.store.review import read_labels as read_review_labels
 def register(app: typer.Typer) -> None:
     app.command()(dedupe)
     app.command("train")(train_cmd)
+    app.command("explain")(explain_cmd)
+
+
+def explain_cmd(
+    record_a: Annotated[str, typer.Argument(help="a record_id")],
+    record_b: Annotated[str, typer.Argument(help="another record_id")],
+    db: DbOpt = Path("linkage.duckdb"),
+    models_dir: ModelsDirOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON instead of text")] = False,
+) -> None:
+    """Why two records did or did not become one person in the store's last run: blocking, the score
+    comparison by comparison, the chain of links or what kept them apart, and what would flip it."""
+    def read(con):
+        current = load_current(con, columns=(*EXPLAIN_COLUMNS, *COMPARISON_COLUMNS))
+        name = con.execute("SELECT model FROM runs WHERE run_id = ?", [current.run_id]).fetchall()[0][0]
+        return current, read_review_labels(con), name
+    if not db.exists():
+        fail(f"--db {db}: no such store (run `linkage dedupe ... --db {db}` first)", 1)
+    current, reviewed, name = read_store(db, read)
+    try:
+        answer = explain(current.records, current.pairs, reviewed, resolve_model(name, models_dir),
+                         current.link_threshold, record_a, record_b, file_rates=current.file_rates)
+    except LinkageError as e:
+        fail(str(e), 1)
+    if as_json:
+        print(json.dumps(answer.as_dict(), indent=2, default=str))
+        return
+    lines = [f"{record_a} and {record_b}: {answer.decision}",
+             "compared by blocking rule(s): " + (", ".join(answer.compared_by) or "none"),
+             f"match weight {answer.weight:+.2f} (probability {answer.probability:.4f}; links at {answer.link_threshold})"]
+    lines += [f"  {e['comparison']}: {e['level']} ({e['weight']:+.2f})" for e in answer.evidence]
+    lines += [f"  link {c['record_l']} - {c['record_r']} ({c['weight']:+.2f})" for c in answer.chain]
+    lines += answer.would_flip
+    out_console.print("\n".join(lines), highlight=False, soft_wrap=True)
 
 
 def dedupe(

@@ -86,6 +86,18 @@ class PairScorer:
                     break
         return w
 
+    def best_level(self, comparison: str) -> str:
+        """The label of a comparison's strongest level (its first that is not the null level)."""
+        return self._best(comparison).label
+
+    def best_weight(self, comparison: str) -> float:
+        """That level's weight (before any term-frequency adjustment)."""
+        return self._best(comparison).weight
+
+    def _best(self, comparison: str) -> _Level:
+        comp = next(c for c in self.comparisons if c.name == comparison)
+        return next(lvl for lvl in comp.levels if not lvl.is_null)
+
     @staticmethod
     def probability(weight: float) -> float:
         if weight > 60:

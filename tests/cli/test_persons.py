@@ -133,3 +133,19 @@ def test_a_memory_limit_that_is_not_a_size_exits_2(small_data, tmp_path):
             "--memory-limit", "lots", check=False)
     assert p.returncode == 2 and "--memory-limit" in p.stderr and "Traceback" not in p.stderr
     assert not (tmp_path / "p.csv").exists()
+
+
+def test_explain_prints_the_answer_as_text_or_json_and_refuses_an_unknown_record(small_data, tmp_path):
+    import json
+
+    db = tmp_path / "s.duckdb"
+    run("dedupe", small_data / "records.csv", "--out", tmp_path / "persons.csv", "--db", db)
+    persons = pl.read_csv(tmp_path / "persons.csv", infer_schema=False)
+    pid = persons.group_by("person_id").len().filter(pl.col("len") >= 2)["person_id"][0]
+    a, b = persons.filter(pl.col("person_id") == pid)["record_id"].head(2).to_list()
+    text = run("explain", a, b, "--db", db).stdout
+    assert text.startswith(f"{a} and {b}: one person ({pid})") and "match weight" in text
+    answer = json.loads(run("explain", a, b, "--db", db, "--json").stdout)
+    assert answer["same_person"] and answer["evidence"] and answer["person_a"] == pid
+    bad = run("explain", a, "NO-SUCH-RECORD", "--db", db, check=False)
+    assert bad.returncode == 1 and "NO-SUCH-RECORD" in bad.stderr

@@ -1,0 +1,79 @@
+"""Why two records did or did not become one person."""
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from linkage.errors import LookupFailedError
+from linkage.persons.explain import explain
+from linkage.pipeline import LinkConfig, link
+from linkage.store.review import NOT_A_MATCH
+from tests.conftest import person, records_frame
+
+HOME = dict(street="9 ELM ST", city="POMONA", state="CA", zip="91766")
+NO_REVIEWS = pl.DataFrame(schema={"record_id_l": pl.String, "record_id_r": pl.String, "decision": pl.String})
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    """Twins JAYDEN and ETHAN COLE in two programs; ROSA MENA in three programs (the TANF record
+    with a day and month swapped); LUIS SOTO twice with nothing but a name and a year."""
+    twins = dict(dob="2016-06-07", sex="M", **HOME)
+    rosa = dict(dob="1988-07-08", ssn="412-55-2002", sex="F")
+    rows = [person("D1-CP", "ANA", "COLE", case="D1", dob="1990-01-02", sex="F", **HOME),
+            person("D1-CH1", "JAYDEN", "COLE", case="D1", role="CH", ssn="517-67-6895", **twins),
+            person("D1-CH2", "ETHAN", "COLE", case="D1", role="CH", ssn="517-67-6896", **twins),
+            person("A1-CH", "JAYDEN", "COLE", case="A1", system="IV-A", role="CH", **twins),
+            person("E1-CH", "ETHAN", "COLE", case="E1", system="IV-E", role="CH", **twins),
+            person("D2-CP", "ROSA", "MENA", case="D2", **rosa),
+            person("A2-CP", "ROSA", "MENA", case="A2", system="IV-A", **{**rosa, "dob": "1988-08-07"}),
+            person("E2-CP", "ROSA", "MENA", case="E2", system="IV-E", **{**rosa, "ssn": ""}),
+            person("D3-NCP", "LUIS", "SOTO", case="D3", role="NCP", sex="M"),
+            person("A3-NCP", "LUIS", "SOTO", case="A3", system="IV-A", role="NCP", sex="M")]
+    path = tmp_path_factory.mktemp("explain") / "records.csv"
+    records_frame(rows).write_csv(path)
+    return link([path], LinkConfig())
+
+
+def ask(run, a: str, b: str, reviewed: pl.DataFrame = NO_REVIEWS):
+    return explain(run.records, run.pairs, reviewed, run.model, run.thresholds.link, a, b)
+
+
+def test_the_rule_that_kept_two_twins_apart_is_named(run):
+    answer = ask(run, "A1-CH", "E1-CH")
+    assert not answer.same_person and answer.compared_by  # blocking compares them
+    assert "same birth date, different first names (twins)" in answer.kept_apart_by
+    assert "a rule about people: no score outweighs it" in answer.kept_apart_by
+    assert answer.would_flip == []  # no single field change makes twins one person
+    assert ask(run, "D1-CH1", "D1-CH2").kept_apart_by.startswith("never-merge rule 'two people of one case'")
+
+
+def test_a_person_joined_through_links_shows_the_chain_and_each_comparison(run):
+    answer = ask(run, "A2-CP", "E2-CP")
+    assert answer.same_person and answer.chain
+    assert answer.chain[0]["record_l"] == "A2-CP" and answer.chain[-1]["record_r"] == "E2-CP"
+    levels = {e["comparison"]: e["level"] for e in answer.evidence}
+    assert levels["dob"] == "day and month swapped" and levels["ssn"] == "missing"
+    assert abs(sum(e["weight"] for e in answer.evidence) - (answer.weight - _prior(run))) < 0.01
+
+
+def test_a_pair_under_the_threshold_says_what_single_change_would_link_it(run):
+    answer = ask(run, "D3-NCP", "A3-NCP")
+    assert not answer.same_person and "under the link threshold" in answer.kept_apart_by
+    assert any(f.startswith("would link if the dob agreed") or f.startswith("would link if the ssn agreed")
+               for f in answer.would_flip), answer.would_flip
+
+
+def test_a_reviewers_decision_is_named_and_unknown_records_are_refused(run):
+    reviewed = pl.DataFrame({"record_id_l": ["D3-NCP"], "record_id_r": ["A3-NCP"], "decision": [NOT_A_MATCH]})
+    assert ask(run, "D3-NCP", "A3-NCP", reviewed).kept_apart_by == "a reviewer decided records D3-NCP and A3-NCP are not a match"
+    with pytest.raises(LookupFailedError, match="NOPE"):
+        ask(run, "D3-NCP", "NOPE")
+
+
+def _prior(run) -> float:
+    from linkage.model import for_record_count
+    from linkage.model.inmemory import PairScorer
+
+    model = for_record_count(run.model.splink, run.model.meta.trained_records, run.records.height)
+    return PairScorer(model, {}).prior_weight
