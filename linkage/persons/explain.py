@@ -59,18 +59,20 @@ class Explanation:
 
 def explain(records: pl.DataFrame, pairs: pl.DataFrame, reviewed: pl.DataFrame, model: SavedModel,
             link_threshold: float, record_a: str, record_b: str, hide: frozenset[str] = frozenset(),
-            file_rates: dict | None = None) -> Explanation:
+            file_rates: dict | None = None, scorer: PairScorer | None = None) -> Explanation:
     """records: the run's linked records (EXPLAIN_COLUMNS and the comparison columns); pairs: its scored
     pairs; reviewed: clerical decisions; hide: comparisons the reader may not learn about; file_rates:
-    the run's reading of its input (the model scored as the run scored)."""
+    the run's reading of its input (the model scored as the run scored); scorer: one already built on
+    these records (the service's)."""
     rows = records.filter(pl.col(C.RECORD_ID).is_in([record_a, record_b]))
     found = {r[C.RECORD_ID]: r for r in rows.iter_rows(named=True)}
     for rid in (record_a, record_b):
         if rid not in found:
             raise LookupFailedError(f"record_id {rid!r} is not in the linked records of the store")
     a, b = found[record_a], found[record_b]
-    splink = adapted(for_record_count(model.splink, model.meta.trained_records, records.height), file_rates or {})
-    scorer = PairScorer.from_records(splink, records)
+    if scorer is None:
+        splink = adapted(for_record_count(model.splink, model.meta.trained_records, records.height), file_rates or {})
+        scorer = PairScorer.from_records(splink, records)
     evidence = [e for e in scorer.explain(a, b) if e.comparison not in hide]
     weight = scorer.weight(a, b, skip=hide)
     out = Explanation(record_a, record_b, a[C.PERSON_ID], b[C.PERSON_ID], a[C.PERSON_ID] == b[C.PERSON_ID],
