@@ -133,11 +133,23 @@ async function openPerson(personId, purpose = currentPurpose) {
     const p = await api(`/v1/persons/${encodeURIComponent(personId)}`, { purpose });
     const name = (p.records[0] || {}).name || personId;
     $("person-title").textContent = `${name} (${p.person_id})`;
-    const family = p.family.map((m) => [m.name, ROLES[m.role] || m.role, `${PROGRAMS[m.source_system] || m.source_system} case ${m.case_id}`,
-      el("button", { type: "button", onclick: () => openPerson(m.person_id) }, `Open ${m.name}`)]);
+    // one row per person, however many of their records the cases hold
+    const byPerson = new Map();
+    for (const m of p.family) {
+      const row = byPerson.get(m.person_id) || { name: m.name, roles: new Set(), cases: [] };
+      row.roles.add(ROLES[m.role] || m.role);
+      row.cases.push(`${PROGRAMS[m.source_system] || m.source_system} case ${m.case_id}`);
+      byPerson.set(m.person_id, row);
+    }
+    const family = [...byPerson].map(([pid, m]) => [m.name, [...m.roles].join(", "), m.cases.join("; "),
+      el("button", { type: "button", onclick: () => openPerson(pid) }, `Open ${m.name}`)]);
+    const first = p.records[0];
+    const why = p.records.slice(1).map((r) => el("button", { type: "button", class: "why",
+      onclick: () => explainPair(first.record_id, r.record_id) }, `Why are ${first.record_id} and ${r.record_id} one person?`));
     $("person").replaceChildren(
       table(`Records of ${name} by program`, RECORD_HEADERS, recordRows(p.records)),
-      table("Family members through these cases", ["Name", "Role", "Case", ""], family));
+      el("div", { class: "no-print" }, ...why), el("div", { id: "why", "aria-live": "polite" }),
+      table("Family members through these cases", ["Name", "Role", "Cases", ""], family));
     const isChild = p.records.some((r) => r.role === "CH");
     $("father-form").hidden = !isChild;
     $("father-form").dataset.person = p.person_id;
@@ -151,6 +163,20 @@ function where(person) {
   if (!person.addresses.length) return "no address known";
   return el("ul", {}, ...person.addresses.map((a) =>
     el("li", {}, `${[a.street, a.city, a.state, a.zip].filter(Boolean).join(", ")} (from ${a.sources.join("; ")})`)));
+}
+
+async function explainPair(a, b) {
+  const box = $("why");
+  try {
+    const x = await api("/v1/explain", { method: "POST", body: { record_a: a, record_b: b }, purpose: currentPurpose });
+    box.replaceChildren(el("article", { class: "candidate" },
+      el("h3", {}, `${a} and ${b}: ${x.decision}`),
+      el("p", {}, `Compared by: ${x.compared_by.join(", ") || "no blocking rule"}. ` +
+        `Match probability ${Math.round(x.probability * 1000) / 10}% (links from ${x.link_threshold * 100}%).`),
+      table("What the two records agree on", ["Comparison", "Outcome"], x.evidence.map((e) => [e.comparison.replace("_", " "), e.level])),
+      ...(x.chain.length ? [el("p", {}, "Joined through: " + x.chain.map((c) => `${c.record_l} - ${c.record_r}`).join(", "))] : []),
+      ...x.would_flip.map((f) => el("p", {}, f))));
+  } catch (e) { box.replaceChildren(el("p", { class: "error" }, e.message)); }
 }
 
 // The family diagram: drawn here as SVG (no library), from the locate answer. One box per person.

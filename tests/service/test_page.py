@@ -201,3 +201,23 @@ def test_the_worklist_view_sorts_prints_and_is_offered_to_foster_care_not_tanf(p
     page.emulate_media(media="print")
     assert page.locator("#worklist-form").is_hidden() and table.is_visible()
     page.screenshot(path=ARTIFACTS / "7-worklist-print.png", full_page=True)
+
+
+def test_why_two_records_are_one_person_is_one_click_from_the_person(page, store, server):
+    con = duckdb.connect(str(store), read_only=True)
+    pid = con.execute("SELECT person_id FROM records GROUP BY person_id HAVING count(*) >= 3 "
+                      "ORDER BY person_id LIMIT 1").fetchall()[0][0]
+    con.close()
+    sign_in(page, "ivd")
+    page.evaluate(f"openPerson({pid!r}, 'check a merge')")
+    why = page.locator("button.why")
+    assert why.count() >= 2
+    why.first.click()
+    page.locator("#why .candidate").wait_for()
+    text = page.locator("#why").inner_text()
+    assert f"one person ({pid})" in text and "Compared by:" in text and "What the two records agree on" in text
+    family = page.locator("table", has=page.locator("caption", has_text="Family members")).locator("tbody tr")
+    with server.client("ivd") as http:
+        people = {m["person_id"] for m in http.get(f"/v1/persons/{pid}").json()["family"]}
+    assert family.count() == len(people) > 1  # one row per person, not one per record
+    page.screenshot(path=ARTIFACTS / "8-why.png", full_page=True)
