@@ -22,7 +22,7 @@ from service.headers import SecurityHeaders
 from service.holder import IndexHolder
 from service.limits import BodyLimit
 from service.servicedb import ServiceDb
-from service.routes import audit, children, explain, health, match, page, persons, records, referrals, worklist
+from service.routes import audit, children, events, explain, health, match, page, persons, records, referrals, worklist
 from service.settings import ServiceSettings
 from service.timing import ServerTiming
 
@@ -52,7 +52,7 @@ def create_app(settings: ServiceSettings, watch: bool = True) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     app.add_middleware(ServerTiming)  # outermost: counts the body check too
     for router in (page.router, health.router, match.router, persons.router, children.router, records.router, referrals.router,
-                   audit.router, worklist.router, explain.router):
+                   audit.router, worklist.router, explain.router, events.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=page.STATIC), name="static")
     app.add_exception_handler(RequestValidationError, _invalid)

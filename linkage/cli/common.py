@@ -140,7 +140,8 @@ def link_and_publish(records: list[Path], config: LinkConfig, db: Path,
         result = run_with_progress(records, config, previous, next_seq, labels, reviewed)
         summary = result.summary()
         publish_run(con, run_id, RunOutput(result.records, result.quarantine, result.pairs, result.ids.events,
-                                           result.ids.next_seq, result.model.meta.name, summary, result.blanked))
+                                           result.ids.next_seq, result.model.meta.name, summary, result.blanked,
+                                           result.ids.new_ids, result.ids.retired_ids))
     except InvalidInputError as e:
         fail_run(con, run_id, str(e))
         fail(str(e), 2)

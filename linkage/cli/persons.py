@@ -35,7 +35,7 @@ from linkage.errors import InvalidInputError, LinkageError, ModelError
 from linkage.model import resolve_model
 from linkage.model.comparisons import COMPARISON_COLUMNS
 from linkage.persons.explain import EXPLAIN_COLUMNS, explain
-from linkage.store import load_current
+from linkage.store import load_current, read_events
 from linkage.model import ModelMeta, SavedModel, Thresholds, accept, save_model
 from linkage.model.registry import check_new_name
 from linkage.pipeline import LinkConfig
@@ -47,6 +47,30 @@ def register(app: typer.Typer) -> None:
     app.command()(dedupe)
     app.command("train")(train_cmd)
     app.command("explain")(explain_cmd)
+    app.command("events")(events_cmd)
+
+
+def events_cmd(
+    out: Annotated[Path, typer.Option("--out", help="the events (.csv, .parquet or .jsonl)")],
+    since: Annotated[int, typer.Option("--since", min=0, help="events of the runs after this run id (0: all)")] = 0,
+    db: DbOpt = Path("linkage.duckdb"),
+) -> None:
+    """Person id changes of the runs after --since, for case systems that keep person ids: merge (the id
+    that remains and the ids merged into it), split (the id split and the ids its parts now carry), new,
+    retired (an id no person carries any more)."""
+    if out.suffix.lower() not in (".csv", ".parquet", ".jsonl"):
+        fail(f"--out {out}: use a .csv, .parquet or .jsonl file name", 2)
+    if not db.exists():
+        fail(f"--db {db}: no such store (run `linkage dedupe ... --db {db}` first)", 1)
+    events = read_store(db, lambda con: read_events(con, since))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.suffix.lower() == ".jsonl":
+        events.with_columns(pl.col("finished_at").cast(pl.String)).write_ndjson(out)
+    else:
+        write_table(events.with_columns(pl.col("other_ids").list.join(" ")) if out.suffix.lower() == ".csv" else events, out)
+    counts = dict(events.group_by("kind").len().iter_rows())
+    out_console.print(f"{events.height:,} person events after run {since} "
+                      f"({', '.join(f'{k} {n:,}' for k, n in sorted(counts.items())) or 'none'}) -> {out}", highlight=False)
 
 
 def explain_cmd(

@@ -1,12 +1,13 @@
 """Stable person ids: a re-run keeps the id of every person whose records did not change.
 
 Each new cluster inherits the previous id that most of its records carried, if no bigger share of
-that id went elsewhere; other clusters get fresh ids. Merges (one cluster, several old ids) and
-splits (one old id, several clusters) are reported so downstream systems can follow them.
+that id went elsewhere; other clusters get fresh ids. Merges (one cluster, several old ids), splits
+(one old id, several clusters), new ids and retired ones (an earlier id no person carries now) are
+reported so downstream systems can follow them.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
 import numpy as np
@@ -33,6 +34,8 @@ class IdAssignment:
     next_seq: int
     kept: int  # clusters that kept an earlier id
     new: int
+    new_ids: pl.Series = field(default_factory=lambda: pl.Series("person_id", [], dtype=pl.String))  # given in this run
+    retired_ids: pl.Series = field(default_factory=lambda: pl.Series("person_id", [], dtype=pl.String))  # carried by no one now
 
 
 def assign_person_ids(record_ids: Sequence[str] | pl.Series, labels: np.ndarray,
@@ -52,7 +55,10 @@ def assign_person_ids(record_ids: Sequence[str] | pl.Series, labels: np.ndarray,
                                          .alias("pid")))
     ids = rows.join(pl.concat([chosen, fresh]), on="label", how="left", maintain_order="left")
     events = _events(ids.select("pid", "old"))
-    return IdAssignment(ids["pid"].rename("person_id"), events, next_seq + fresh.height, kept, fresh.height)
+    old_ids = _previous_frame(previous)["old"].unique()
+    retired = old_ids.filter(~old_ids.is_in(chosen["pid"].implode())).sort()
+    return IdAssignment(ids["pid"].rename("person_id"), events, next_seq + fresh.height, kept, fresh.height,
+                        fresh["pid"].sort().rename("person_id"), retired.rename("person_id"))
 
 
 def _previous_frame(previous: Mapping[str, str] | pl.DataFrame) -> pl.DataFrame:

@@ -12,8 +12,9 @@ from linkage.store.tables import (
     load_current,
     previous_person_ids,
     publish_run,
+    read_events,
 )
 
 __all__ = ["AUDIT_DDL", "AuditCheck", "append_audit", "chain_head", "verify_audit", "store_connection",
            "work_connection", "CurrentResult", "RunOutput", "begin_run", "ensure_schema", "fail_run",
-           "latest_complete_run", "load_current", "previous_person_ids", "publish_run", "write_audit"]
+           "latest_complete_run", "load_current", "previous_person_ids", "publish_run", "read_events", "write_audit"]

@@ -149,3 +149,49 @@ def test_explain_prints_the_answer_as_text_or_json_and_refuses_an_unknown_record
     assert answer["same_person"] and answer["evidence"] and answer["person_a"] == pid
     bad = run("explain", a, "NO-SUCH-RECORD", "--db", db, check=False)
     assert bad.returncode == 1 and "NO-SUCH-RECORD" in bad.stderr
+
+
+def test_events_follow_a_merge_a_split_new_and_retired_ids_across_runs(tmp_path):
+    """Run 1: ANA RUIZ twice (a thin TANF record: two persons), LUIS SOTO twice (one person), EVA once.
+    A reviewer says ANA's records match and LUIS's do not; EVA's record leaves the extract and NOE's
+    arrives. Run 2's events: a merge, a split, a new id, a retired one, in every file format."""
+    from datetime import datetime
+
+    from linkage.store import store_connection
+    from linkage.store.review import MATCH, NOT_A_MATCH, add_decisions
+    from tests.conftest import person, records_frame
+
+    luis = dict(dob="1985-03-04", ssn="412-55-1001", sex="M")
+    base = [person("D1-CP", "ANA", "RUIZ", case="D1", dob="1990-02-03", sex="F"),
+            person("A1-CP", "ANA", "RUIZ", case="A1", system="IV-A", sex="F"),
+            person("D2-NCP", "LUIS", "SOTO", case="D2", role="NCP", **luis),
+            person("A2-NCP", "LUIS", "SOTO", case="A2", system="IV-A", role="NCP", **luis)]
+    first, second = tmp_path / "r1.csv", tmp_path / "r2.csv"
+    records_frame([*base, person("D3-CP", "EVA", "DIAZ", case="D3", dob="1979-09-09", sex="F")]).write_csv(first)
+    records_frame([*base, person("D4-CP", "NOE", "LARA", case="D4", dob="1981-01-01", sex="M")]).write_csv(second)
+    db = tmp_path / "s.duckdb"
+    run("dedupe", first, "--out", tmp_path / "p1.csv", "--db", db)
+    p1 = dict(pl.read_csv(tmp_path / "p1.csv", infer_schema=False).select("record_id", "person_id").iter_rows())
+    assert p1["D1-CP"] != p1["A1-CP"] and p1["D2-NCP"] == p1["A2-NCP"]
+    con = store_connection(db)
+    add_decisions(con, pl.DataFrame({"record_id_l": ["A1-CP", "A2-NCP"], "record_id_r": ["D1-CP", "D2-NCP"],
+                                     "decision": [MATCH, NOT_A_MATCH], "reviewer": ["R. Reviewer"] * 2,
+                                     "decided_at": [datetime(2026, 11, 29)] * 2, "note": [None, None]}), "test")
+    con.close()
+    run("dedupe", second, "--out", tmp_path / "p2.csv", "--db", db)
+    p2 = dict(pl.read_csv(tmp_path / "p2.csv", infer_schema=False).select("record_id", "person_id").iter_rows())
+    printed = run("events", "--since", "1", "--out", tmp_path / "e.csv", "--db", db).stdout
+    events = pl.read_csv(tmp_path / "e.csv", infer_schema=False)
+    got = {(k, pid, other) for k, pid, other in events.select("kind", "person_id", "other_ids").iter_rows()}
+    merged_into, gone = p2["D1-CP"], ({p1["D1-CP"], p1["A1-CP"]} - {p2["D1-CP"]}).pop()
+    assert ("merge", merged_into, gone) in got and ("retired", gone, "") in got
+    split_parts = sorted({p2["D2-NCP"], p2["A2-NCP"]} - {p1["D2-NCP"]})
+    assert ("split", p1["D2-NCP"], " ".join(split_parts)) in got
+    assert ("new", p2["D4-CP"], "") in got and ("retired", p1["D3-CP"], "") in got
+    assert "merge 1" in printed and "split 1" in printed
+    run("events", "--since", "0", "--out", tmp_path / "e.jsonl", "--db", db)
+    run("events", "--since", "1", "--out", tmp_path / "e.parquet", "--db", db)
+    lines = (tmp_path / "e.jsonl").read_text().splitlines()
+    assert len(lines) == events.height + 4  # run 1: four new persons
+    assert pl.read_parquet(tmp_path / "e.parquet").height == events.height
+    assert run("events", "--out", tmp_path / "e.txt", "--db", db, check=False).returncode == 2
