@@ -90,7 +90,12 @@ def previous_person_ids(con: duckdb.DuckDBPyConnection) -> tuple[pl.DataFrame, i
 
 
 def begin_run(con: duckdb.DuckDBPyConnection, command: str, inputs: list[str]) -> int:
+    """Register a run as `running`. A run still `running` here was killed or crashed: a run holds the
+    store for writing from start to end, so no other can be under way. It is marked failed, saying so."""
     run_id = con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM runs").fetchall()[0][0]
+    con.execute("UPDATE runs SET status = 'failed', finished_at = ?, error = ? WHERE status = 'running'",
+                [_now(), f"did not finish: the process ended before publishing (killed or crashed); found when "
+                         f"run {run_id} started"])
     con.execute("INSERT INTO runs (run_id, command, started_at, status, inputs) VALUES (?, ?, ?, 'running', ?)",
                 [run_id, command, _now(), json.dumps(inputs)])
     return run_id

@@ -98,3 +98,14 @@ def test_a_store_held_for_a_moment_by_another_process_is_waited_for(tmp_path):
     assert time.monotonic() - t0 > 0.3
     con.close()
     holder.wait()
+
+
+def test_a_run_killed_before_publishing_shows_as_failed_when_the_next_one_starts(tmp_path):
+    con = store_connection(tmp_path / "s.duckdb")
+    ensure_schema(con)
+    killed = begin_run(con, "linkage dedupe a.csv", ["a.csv"])  # then the process is killed: nothing else
+    nxt = begin_run(con, "linkage dedupe b.csv", ["b.csv"])
+    rows = dict((r[0], r[1:]) for r in con.execute("SELECT run_id, status, error FROM runs").fetchall())
+    con.close()
+    assert rows[killed][0] == "failed" and f"found when run {nxt} started" in rows[killed][1]
+    assert rows[nxt] == ("running", None)
