@@ -33,6 +33,7 @@ from linkage.cli.common import (
     check_memory_limit,
     check_output,
     check_thresholds,
+    exit_on_alarm,
     fail,
     link_and_publish,
     out_console,
@@ -78,6 +79,8 @@ def referrals(
     spark_master: Annotated[str, typer.Option(help="--engine spark: master URL; empty when spark-submit sets it")] = "local[2]",
     spark_partitions: Annotated[int, typer.Option(min=1, help="--engine spark: shuffle partitions")] = 8,
     spark_conf: Annotated[Optional[list[str]], typer.Option(help="--engine spark: KEY=VALUE setting (repeatable)")] = None,
+    fail_on_alarm: Annotated[bool, typer.Option(help="exit 3 (after publishing) when a figure moved beyond its bound "
+                                                "since the previous run")] = False,
 ) -> None:
     """Decide for every IV-A and IV-E case whether the family already has an open IV-D case."""
     started = time.perf_counter()
@@ -117,6 +120,7 @@ def referrals(
     _print_decisions(decisions)
     if reports_dir:
         _write_reports(result.records, result.pairs, result.thresholds.link, reports_dir, out.suffix)
+    exit_on_alarm(summary, fail_on_alarm)
 
 
 def reports(

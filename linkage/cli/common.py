@@ -2,7 +2,9 @@
 bar, and publishing a run to the store."""
 from __future__ import annotations
 
+import json
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Annotated, Callable, NoReturn, Optional, TypeVar
 
@@ -17,6 +19,7 @@ from linkage import columns as C
 from linkage.errors import InvalidInputError, LinkageError, StoreError
 from linkage.persons import FITS_TWO
 from linkage.pipeline import LinkConfig, LinkResult, link
+from linkage.report.quality import alarms, figures
 from linkage.spreadsheet import neutralize
 from linkage.model.file_rates import describe as describe_rates
 from linkage.standardize.default_dates import DefaultDates
@@ -135,10 +138,15 @@ def link_and_publish(records: list[Path], config: LinkConfig, db: Path,
     ensure_schema(con)
     previous, next_seq = previous_person_ids(con)
     reviewed = read_review_labels(con)
+    before = previous_quality(con)
     run_id = begin_run(con, " ".join(["linkage", *sys.argv[1:]]), [str(p) for p in records])
     try:
         result = run_with_progress(records, config, previous, next_seq, labels, reviewed)
         summary = result.summary()
+        summary["quality"] = figures(
+            result.records, result.pairs, result.thresholds.link, {r.name: r.pairs for r in result.blocking.rules},
+            dict(Counter(result.quarantine[C.QUARANTINE_REASON].to_list())), summary["fields_blanked"])
+        summary["alarms"] = alarms(before, summary["quality"])
         publish_run(con, run_id, RunOutput(result.records, result.quarantine, result.pairs, result.ids.events,
                                            result.ids.next_seq, result.model.meta.name, summary, result.blanked,
                                            result.ids.new_ids, result.ids.retired_ids))
@@ -151,6 +159,20 @@ def link_and_publish(records: list[Path], config: LinkConfig, db: Path,
     finally:
         con.close()
     return result, summary, run_id
+
+
+def previous_quality(con: duckdb.DuckDBPyConnection) -> dict | None:
+    """The figures of the last complete run (None: no run, or one from before they were kept)."""
+    rows = con.execute("SELECT summary FROM runs WHERE status = 'complete' ORDER BY run_id DESC LIMIT 1").fetchall()
+    return json.loads(rows[0][0] or "{}").get("quality") if rows else None
+
+
+def exit_on_alarm(summary: dict, fail_on_alarm: bool) -> None:
+    """--fail-on-alarm: the run is published, and the command ends with status 3 if it raised alarms."""
+    if fail_on_alarm and summary.get("alarms"):
+        err_console.print(f"[bold red]alarm:[/] {len(summary['alarms'])} figure(s) moved beyond their bounds "
+                          "since the previous run (listed above); the run is published", highlight=False)
+        raise typer.Exit(3)
 
 
 def print_run_summary(command: str, result: LinkResult, s: dict, outputs: dict[str, Path], quarantine: Path,
@@ -175,6 +197,7 @@ def print_run_summary(command: str, result: LinkResult, s: dict, outputs: dict[s
     t.add_row("parents and children linked through family", f"{s['family_merges']:,}")
     t.add_row("model", f"{s['model']} [{s['model_digest']}] (link >= {s['thresholds']['link']}, review >= {s['thresholds']['review']})")
     t.add_row("time", f"{seconds:.1f} s")
+    t.add_row("alarms (against the previous run)", "; ".join(s.get("alarms") or []) or "none")
     for label, path in outputs.items():
         t.add_row(label, str(path))
     t.add_row("store", str(db))

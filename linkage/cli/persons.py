@@ -10,6 +10,7 @@ from typing import Annotated, Optional
 
 import polars as pl
 import typer
+from rich.table import Table
 
 from linkage.cli.common import (
     PERSONS_FILE_COLUMNS,
@@ -21,6 +22,7 @@ from linkage.cli.common import (
     check_memory_limit,
     check_output,
     check_thresholds,
+    exit_on_alarm,
     fail,
     link_and_publish,
     out_console,
@@ -48,6 +50,26 @@ def register(app: typer.Typer) -> None:
     app.command("train")(train_cmd)
     app.command("explain")(explain_cmd)
     app.command("events")(events_cmd)
+    app.command("runs")(runs_cmd)
+
+
+def runs_cmd(db: DbOpt = Path("linkage.duckdb"),
+             limit: Annotated[int, typer.Option(min=1, help="the latest runs shown")] = 20) -> None:
+    """The store's runs, newest first: status, counts, and the alarms each raised against the one before
+    (a run killed before publishing shows as failed once the next one starts)."""
+    if not db.exists():
+        fail(f"--db {db}: no such store (run `linkage dedupe ... --db {db}` first)", 1)
+    rows = read_store(db, lambda con: con.execute(
+        "SELECT run_id, status, started_at, finished_at, rows_read, persons, summary, error FROM runs "
+        "ORDER BY run_id DESC LIMIT ?", [limit]).fetchall())
+    t = Table(title=f"runs in {db}", title_justify="left")
+    for c in ("run", "status", "started (UTC)", "rows read", "persons", "alarms against the run before"):
+        t.add_column(c)
+    for run_id, status, started, _, read, persons, summary, error in rows:
+        alarms = json.loads(summary or "{}").get("alarms") or []
+        t.add_row(str(run_id), status, f"{started:%Y-%m-%d %H:%M}" if started else "", f"{read or 0:,}",
+                  f"{persons or 0:,}", error if status == "failed" else ("; ".join(alarms) or "none"))
+    out_console.print(t)
 
 
 def events_cmd(
@@ -123,6 +145,8 @@ def dedupe(
     labels: Annotated[Optional[Path], typer.Option(
         help="truth file (record_id, label): adds blocking recall per rule and precision/recall")] = None,
     blocking_report: Annotated[bool, typer.Option(help="print comparisons (and recall) per blocking rule")] = False,
+    fail_on_alarm: Annotated[bool, typer.Option(help="exit 3 (after publishing) when a figure moved beyond its bound "
+                                                "since the previous run")] = False,
     engine: Annotated[str, typer.Option(help="duckdb (one machine, writes the store) or spark (Parquet datasets)")] = "duckdb",
     spark_master: Annotated[str, typer.Option(help="--engine spark: master URL; empty when spark-submit sets it")] = "local[2]",
     spark_partitions: Annotated[int, typer.Option(min=1, help="--engine spark: shuffle partitions")] = 8,
@@ -168,6 +192,7 @@ def dedupe(
 
         scores = score_clusters(result.records, truth.rename({truth.columns[1]: "person_key"}))
         out_console.print("against --labels: " + scores.line(), highlight=False, soft_wrap=True)
+    exit_on_alarm(summary, fail_on_alarm)
 
 
 def train_cmd(

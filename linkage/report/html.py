@@ -57,6 +57,10 @@ def run_report(con: duckdb.DuckDBPyConnection, truth: pl.DataFrame | None = None
         *([_table([(html.escape(r), n) for r, n in quarantine], "quarantined rows by reason")] if quarantine else []),
         *([_table([(html.escape(r), n) for r, n in sorted(blanked.items(), key=lambda kv: -kv[1])],
                   "fields blanked by reason (the record linked on its other fields)")] if blanked else []),
+        "<h2>Against the previous run</h2>",
+        ("<ul>" + "".join(f"<li>{html.escape(a)}</li>" for a in s["alarms"]) + "</ul>" if s.get("alarms") else
+         '<p class="note">No figure moved beyond its bound' + ("" if "quality" in s else " (no figures kept for this run)")
+         + ".</p>"),
         "<h2>Persons across programs</h2>",
         embed_html(bar_chart(_overlap(current.records), "programs", "persons"), "Persons by the programs they are known in"),
         "<h2>Scored pairs</h2>",

@@ -195,3 +195,18 @@ def test_events_follow_a_merge_a_split_new_and_retired_ids_across_runs(tmp_path)
     assert len(lines) == events.height + 4  # run 1: four new persons
     assert pl.read_parquet(tmp_path / "e.parquet").height == events.height
     assert run("events", "--out", tmp_path / "e.txt", "--db", db, check=False).returncode == 2
+
+
+def test_a_run_whose_input_lost_a_program_raises_an_alarm_and_fails_when_told(small_data, tmp_path):
+    db = tmp_path / "s.duckdb"
+    run("dedupe", small_data / "records.csv", "--out", tmp_path / "p1.csv", "--db", db)
+    raw = pl.read_csv(small_data / "records.csv", infer_schema=False)
+    without = tmp_path / "no_foster_care.csv"
+    raw.filter(pl.col("source_system") != "IV-E").write_csv(without)
+    p = run("dedupe", without, "--out", tmp_path / "p2.csv", "--db", db, "--fail-on-alarm", check=False)
+    assert p.returncode == 3 and "the run is published" in p.stderr
+    runs = run("runs", "--db", db).stdout
+    assert "records of IV-E" in runs and "(gone)" in runs and "none" in runs  # run 1 had nothing to compare with
+    run("report", "--db", db, "--out", tmp_path / "run.html")
+    assert "<li>records of IV-E: " in (tmp_path / "run.html").read_text()
+    assert run("dedupe", without, "--out", tmp_path / "p3.csv", "--db", db, "--fail-on-alarm").returncode == 0
