@@ -37,7 +37,10 @@ from linkage.errors import InvalidInputError, LinkageError, ModelError
 from linkage.model import resolve_model
 from linkage.model.comparisons import COMPARISON_COLUMNS
 from linkage.persons.explain import EXPLAIN_COLUMNS, explain
-from linkage.store import load_current, read_events
+from linkage.model import for_record_count
+from linkage.model.file_rates import adapted
+from linkage.model.inmemory import PairScorer
+from linkage.store import last_run_model, load_people, read_events
 from linkage.model import ModelMeta, SavedModel, Thresholds, accept, save_model
 from linkage.model.registry import check_new_name
 from linkage.pipeline import LinkConfig
@@ -100,20 +103,26 @@ def explain_cmd(
     record_b: Annotated[str, typer.Argument(help="another record_id")],
     db: DbOpt = Path("linkage.duckdb"),
     models_dir: ModelsDirOpt = None,
+    model: Annotated[Optional[str], typer.Option(help="score with this model version instead of the run's own")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON instead of text")] = False,
 ) -> None:
     """Why two records did or did not become one person in the store's last run: blocking, the score
     comparison by comparison, the chain of links or what kept them apart, and what would flip it."""
-    def read(con):
-        current = load_current(con, columns=(*EXPLAIN_COLUMNS, *COMPARISON_COLUMNS))
-        name = con.execute("SELECT model FROM runs WHERE run_id = ?", [current.run_id]).fetchall()[0][0]
-        return current, read_review_labels(con), name
     if not db.exists():
         fail(f"--db {db}: no such store (run `linkage dedupe ... --db {db}` first)", 1)
-    current, reviewed, name = read_store(db, read)
+    name = read_store(db, last_run_model)
     try:
-        answer = explain(current.records, current.pairs, reviewed, resolve_model(name, models_dir),
-                         current.link_threshold, record_a, record_b, file_rates=current.file_rates)
+        saved = resolve_model(model or name, models_dir)
+    except ModelError:
+        fail(f"the run scored with model {name!r}, which is not saved as a version under models/ (a model trained "
+             "on the input is kept only with --save-model-as): pass --model NAME to explain with another", 1)
+    tf = tuple(sorted({lvl["tf_adjustment_column"] for c in saved.splink["comparisons"] for lvl in c["comparison_levels"]
+                       if lvl.get("tf_adjustment_column")}))
+    people = read_store(db, lambda con: load_people(con, [record_a, record_b], (*EXPLAIN_COLUMNS, *COMPARISON_COLUMNS), tf))
+    splink = adapted(for_record_count(saved.splink, saved.meta.trained_records, people.n_records), people.file_rates)
+    try:
+        answer = explain(people.records, people.pairs, people.reviewed, saved, people.link_threshold, record_a, record_b,
+                         scorer=PairScorer(splink, people.frequencies))
     except LinkageError as e:
         fail(str(e), 1)
     if as_json:

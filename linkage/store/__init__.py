@@ -10,6 +10,8 @@ from linkage.store.tables import (
     fail_run,
     latest_complete_run,
     load_current,
+    last_run_model,
+    load_people,
     previous_person_ids,
     publish_run,
     read_events,
@@ -17,4 +19,4 @@ from linkage.store.tables import (
 
 __all__ = ["AUDIT_DDL", "AuditCheck", "append_audit", "chain_head", "verify_audit", "store_connection",
            "work_connection", "CurrentResult", "RunOutput", "begin_run", "ensure_schema", "fail_run",
-           "latest_complete_run", "load_current", "previous_person_ids", "publish_run", "read_events", "write_audit"]
+           "latest_complete_run", "load_current", "load_people", "last_run_model", "previous_person_ids", "publish_run", "read_events", "write_audit"]

@@ -67,6 +67,65 @@ def _event_rows(out: RunOutput) -> pl.DataFrame:
     return pl.concat([changes, *plain])
 
 
+@dataclass
+class People:
+    """The records of a few persons of the last complete run, with what scoring them as the run did
+    needs from the rest: the run's size, its reading of the file, and term frequencies of their
+    values (a question about two records reads those persons, not a statewide store)."""
+
+    records: pl.DataFrame
+    pairs: pl.DataFrame  # the run's scored pairs among these records
+    reviewed: pl.DataFrame  # reviewers' decisions among them
+    n_records: int
+    link_threshold: float
+    file_rates: dict
+    frequencies: dict[str, dict[str, float]]  # column -> value -> share of the run's non-null values
+
+
+def last_run_model(con: duckdb.DuckDBPyConnection) -> str | None:
+    rows = con.execute("SELECT model FROM runs WHERE status = 'complete' ORDER BY run_id DESC LIMIT 1").fetchall() \
+        if _has_table(con, "runs") else []
+    return rows[0][0] if rows else None
+
+
+def _frequencies(con: duckdb.DuckDBPyConnection, records: pl.DataFrame, cols: tuple[str, ...]) -> dict[str, dict[str, float]]:
+    out: dict[str, dict[str, float]] = {}
+    for col in cols:
+        values = records[col].drop_nulls().unique().to_list() if col in records.columns else []
+        total = con.execute(f'SELECT count("{col}") FROM records').fetchall()[0][0] or 1
+        counts = con.execute(f'SELECT "{col}", count(*) FROM records WHERE list_contains(?, "{col}") GROUP BY 1',
+                             [values]).fetchall() if values else []
+        out[col] = {v: n / total for v, n in counts}
+    return out
+
+
+def load_people(con: duckdb.DuckDBPyConnection, record_ids: list[str], columns: tuple[str, ...],
+                tf_columns: tuple[str, ...] = ()) -> People:
+    """The persons holding `record_ids` in the last complete run (StoreError: no run); tf_columns: the
+    model's term-frequency columns."""
+    from linkage.store.review import read_labels
+
+    runs = con.execute("SELECT summary FROM runs WHERE status = 'complete' ORDER BY run_id DESC LIMIT 1"
+                       ).fetchall() if _has_table(con, "runs") else []
+    if not runs or not _has_table(con, "records"):
+        raise StoreError("the store holds no complete run: run `linkage dedupe` or `linkage referrals` on it first")
+    summary = runs[0][0]
+    summary = json.loads(summary or "{}")
+    have = {r[0] for r in con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = 'records'"
+                                      ).fetchall()}
+    select = ", ".join(f'"{c}"' for c in dict.fromkeys(columns) if c in have)
+    records = con.sql(f"SELECT {select} FROM records WHERE person_id IN "
+                      "(SELECT person_id FROM records WHERE list_contains($ids, record_id))", params={"ids": record_ids}).pl()
+    members = records["record_id"].to_list()
+    pairs = con.sql("SELECT * FROM pairs WHERE list_contains($m, record_id_l) AND list_contains($m, record_id_r)",
+                    params={"m": members}).pl()
+    reviewed = read_labels(con).filter(pl.col("record_id_l").is_in(members) & pl.col("record_id_r").is_in(members))
+    n = con.execute("SELECT count(*) FROM records").fetchall()[0][0]
+    threshold = float(summary.get("thresholds", {}).get("link", 0.9))
+    return People(records, pairs, reviewed, n, threshold, summary.get("file_rates") or {},
+                  _frequencies(con, records, tf_columns))
+
+
 def read_events(con: duckdb.DuckDBPyConnection, since: int) -> pl.DataFrame:
     """Person events of the complete runs after run `since`: run_id, finished_at, kind, person_id, other_ids."""
     return con.sql("SELECT e.run_id, r.finished_at, e.kind, e.person_id, e.other_ids FROM person_events e "
