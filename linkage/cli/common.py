@@ -18,6 +18,7 @@ from rich.table import Table
 from linkage import columns as C
 from linkage.errors import InvalidInputError, LinkageError, StoreError
 from linkage.persons import FITS_TWO
+from linkage.persons.ids import event_rows
 from linkage.pipeline import LinkConfig, LinkResult, link
 from linkage.report.quality import alarms, figures
 from linkage.spreadsheet import neutralize
@@ -147,9 +148,8 @@ def link_and_publish(records: list[Path], config: LinkConfig, db: Path,
             result.records, result.pairs, result.thresholds.link, {r.name: r.pairs for r in result.blocking.rules},
             dict(Counter(result.quarantine[C.QUARANTINE_REASON].to_list())), summary["fields_blanked"])
         summary["alarms"] = alarms(before, summary["quality"])
-        publish_run(con, run_id, RunOutput(result.records, result.quarantine, result.pairs, result.ids.events,
-                                           result.ids.next_seq, result.model.meta.name, summary, result.blanked,
-                                           result.ids.new_ids, result.ids.retired_ids))
+        publish_run(con, run_id, RunOutput(result.records, result.quarantine, result.pairs, event_rows(result.ids),
+                                           result.ids.next_seq, result.model.meta.name, summary, result.blanked))
     except InvalidInputError as e:
         fail_run(con, run_id, str(e))
         fail(str(e), 2)

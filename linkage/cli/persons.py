@@ -160,6 +160,8 @@ def dedupe(
     spark_master: Annotated[str, typer.Option(help="--engine spark: master URL; empty when spark-submit sets it")] = "local[2]",
     spark_partitions: Annotated[int, typer.Option(min=1, help="--engine spark: shuffle partitions")] = 8,
     spark_conf: Annotated[Optional[list[str]], typer.Option(help="--engine spark: KEY=VALUE setting (repeatable)")] = None,
+    previous: Annotated[Optional[Path], typer.Option(help="--engine spark: the previous run's persons dataset, so that "
+                                                    "person ids carry over (the DuckDB engine keeps them in its store)")] = None,
 ) -> None:
     """Give every real person one cross-program person_id; quarantine rows that cannot be used."""
     started = time.perf_counter()
@@ -170,13 +172,15 @@ def dedupe(
     check_thresholds(link_threshold=link_threshold, review_threshold=review_threshold)
     if engine not in ("duckdb", "spark"):
         fail(f"--engine {engine}: use duckdb or spark", 2)
+    if previous and engine != "spark":
+        fail("--previous is for --engine spark; the DuckDB engine keeps person ids in its store (--db)", 2)
     if engine == "spark":
         if train or labels or blocking_report:
             fail("--train, --labels and --blocking-report run on the DuckDB engine; train a version with "
                  "`linkage train` and pass it with --model", 2)
         dedupe_on_spark(records, out, quarantine, model=model, models_dir=models_dir, link_threshold=link_threshold,
                         review_threshold=review_threshold, master=spark_master, partitions=spark_partitions,
-                        conf=spark_conf)
+                        conf=spark_conf, previous=previous)
         return
     if save_model_as:
         if not train:

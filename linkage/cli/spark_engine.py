@@ -27,7 +27,8 @@ def parse_conf(pairs: list[str] | None) -> tuple[tuple[str, str], ...]:
 
 def dedupe_on_spark(records: list[Path], out: Path, quarantine: Path, *, model: str | None, models_dir: Path | None,
                     link_threshold: float | None, review_threshold: float | None, master: str, partitions: int,
-                    conf: list[str] | None, referrals: CaseConfig | None = None, decisions: Path | None = None) -> None:
+                    conf: list[str] | None, referrals: CaseConfig | None = None, decisions: Path | None = None,
+                    previous: Path | None = None) -> None:
     """Persons (and with `referrals`, decisions) on Spark; `out` is the persons dataset."""
     if importlib.util.find_spec("pyspark") is None:
         fail("--engine spark needs the spark extra: pip install '.[spark]' (and Java 17)", 1)
@@ -42,7 +43,7 @@ def dedupe_on_spark(records: list[Path], out: Path, quarantine: Path, *, model: 
         base = resolve_model(model, models_dir).meta.thresholds
         thresholds = Thresholds(link=link_threshold or base.link, review=review_threshold or base.review)
         config = SparkConfig(master=master or None, partitions=partitions, conf=parse_conf(conf), model=model,
-                             models_dir=models_dir, thresholds=thresholds)
+                             models_dir=models_dir, thresholds=thresholds, previous=previous)
         result = link_spark(records, out, quarantine, config, referrals=referrals, decisions_out=decisions)
     except InvalidInputError as e:
         fail(str(e), 2)
@@ -64,6 +65,8 @@ def dedupe_on_spark(records: list[Path], out: Path, quarantine: Path, *, model: 
     if decisions:
         t.add_row("decisions dataset", str(decisions))
     t.add_row("persons dataset", str(out))
+    t.add_row("person events", f"{out.with_name(out.stem + '.events.parquet')} (ids kept from --previous: "
+              f"{s.get('ids_kept', 0):,}, new: {s.get('ids_new', 0):,})")
     t.add_row("quarantine dataset", str(quarantine))
     t.add_row("store", "not written (the Spark engine's result is its Parquet output)")
     out_console.print(t)

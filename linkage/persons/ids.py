@@ -94,3 +94,15 @@ def _events(ids: pl.DataFrame) -> list[PersonEvent]:
     events = [PersonEvent("merge", pid, tuple(sorted(set(olds) - {pid}))) for pid, olds in merges.iter_rows()]
     events += [PersonEvent("split", old, tuple(sorted(set(news) - {old}))) for old, news in splits.iter_rows()]
     return sorted(events, key=lambda e: (e.kind, e.person_id))
+
+
+def event_rows(ids: IdAssignment) -> pl.DataFrame:
+    """The run's person events as rows (kind, person_id, other_ids): merges and splits, then new and
+    retired ids (a first statewide run gives every person a new id: millions of rows, so from the
+    frames, not one by one)."""
+    schema = {"kind": pl.String, "person_id": pl.String, "other_ids": pl.List(pl.String)}
+    changes = pl.DataFrame([(e.kind, e.person_id, list(e.other_ids)) for e in ids.events], schema=schema, orient="row")
+    plain = [pl.DataFrame({"person_id": s}).select(pl.lit(kind).alias("kind"), "person_id",
+                                                   pl.lit([], dtype=pl.List(pl.String)).alias("other_ids"))
+             for kind, s in (("new", ids.new_ids), ("retired", ids.retired_ids)) if len(s)]
+    return pl.concat([changes, *plain])

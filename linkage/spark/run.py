@@ -17,7 +17,11 @@ from linkage import columns as C
 from linkage.cases import CaseConfig
 from linkage.model import Thresholds, for_record_count, resolve_model
 from linkage.model.file_rates import adapted
+import polars as pl
+
+from linkage.errors import InvalidInputError
 from linkage.persons import NeverMerge
+from linkage.persons.ids import IdAssignment, assign_person_ids, event_rows
 from linkage.rules import DEFAULT_RULES, SAME_CASE
 from linkage.spark import stages
 from linkage.spark.cases import referral_decisions
@@ -39,6 +43,7 @@ class SparkConfig:
     thresholds: Thresholds | None = None
     family_evidence: bool = True
     never_merge: NeverMerge = NeverMerge()
+    previous: Path | None = None  # the previous run's persons dataset: ids carry over as on DuckDB
 
 
 @dataclass
@@ -90,17 +95,20 @@ def link_spark(paths: list[Path], persons_out: Path, quarantine_out: Path, confi
     cc = stages.components(api, records, scored, t.review if referrals else t.link).persist(StorageLevel.MEMORY_AND_DISK)
     buckets = max(config.partitions, n_records // 20_000)
     roots = stages.persons(records, scored, cc, t.link, config.family_evidence, config.never_merge, buckets)
-    people = _person_ids(records, roots).persist(StorageLevel.MEMORY_AND_DISK)
+    people, ids = _person_ids(spark, records, roots, config.previous)
+    people = people.persist(StorageLevel.MEMORY_AND_DISK)
     if referrals is not None and decisions_out is not None:
         linked = records.join(people.select(C.UID, C.PERSON_ID), C.UID)
         decisions = referral_decisions(linked, scored, cc, replace(referrals, link_threshold=t.link), buckets)
         decisions.write.mode("overwrite").parquet(stages.uri(decisions_out))
 
     people.select(*PERSON_COLUMNS).write.mode("overwrite").parquet(stages.uri(persons_out))
+    event_rows(ids).write_parquet(persons_out.with_name(f"{persons_out.stem}.events.parquet"))
     raw_columns = [c for c in prepared.columns if c in (*C.SCHEMA_COLUMNS, C.SOURCE_FILE, C.ROW_NUMBER, C.QUARANTINE_REASON)]
     quarantine.select(*raw_columns).write.mode("overwrite").parquet(stages.uri(quarantine_out))
     summary = _summary(prepared, people, blocked, scored, cc, n_records)
     summary.update(model=model.meta.name, thresholds={"link": t.link, "review": t.review},
+                   ids_kept=ids.kept, ids_new=ids.new,
                    default_dates=defaults.as_dict(), file_rates=rates,
                    seconds=round(time.perf_counter() - started, 1), engine="spark")
     for df in (prepared, blocked, scored, cc, people):
@@ -108,12 +116,30 @@ def link_spark(paths: list[Path], persons_out: Path, quarantine_out: Path, confi
     return SparkResult(persons_out, quarantine_out, model.meta.name, summary)
 
 
-def _person_ids(records: DataFrame, roots: DataFrame) -> DataFrame:
-    """A person's id is its first record's id ("P-" + the smallest record_id): deterministic and made
-    without numbering the whole data set in one place."""
+def _person_ids(spark: SparkSession, records: DataFrame, roots: DataFrame,
+                previous: Path | None) -> tuple[DataFrame, IdAssignment]:
+    """Person ids as the DuckDB engine gives them (`persons.ids`): each person keeps the previous run's
+    id most of its records carried, the others get the next numbers. The record ids and their
+    persons' roots come to the driver for it: two short strings a record."""
     with_root = records.select(C.UID, C.RECORD_ID, C.SOURCE_SYSTEM, C.CASE_ID, C.ROLE).join(roots, C.UID)
-    ids = with_root.groupBy("root").agg(F.concat(F.lit("P-"), F.min(C.RECORD_ID)).alias(C.PERSON_ID))
-    return with_root.join(ids, "root").select(C.UID, *PERSON_COLUMNS)
+    frame = pl.from_arrow(with_root.select(C.UID, C.RECORD_ID, "root").toArrow()).sort(C.UID)
+    before = _previous(previous)
+    numbers = before[C.PERSON_ID].str.extract(r"^P(\d+)$").cast(pl.Int64, strict=False).drop_nulls()
+    ids = assign_person_ids(frame[C.RECORD_ID], frame["root"].cast(pl.Int64).to_numpy(), before,
+                            int(numbers.max() or 0) + 1 if numbers.len() else 1)
+    assigned = frame.select(C.UID).with_columns(ids.person_ids.alias(C.PERSON_ID)).to_pandas()
+    return with_root.join(spark.createDataFrame(assigned), C.UID).select(C.UID, *PERSON_COLUMNS), ids
+
+
+def _previous(path: Path | None) -> pl.DataFrame:
+    """record_id, person_id of the previous run's persons dataset (none: an empty frame)."""
+    if path is None:
+        return pl.DataFrame(schema={C.RECORD_ID: pl.String, C.PERSON_ID: pl.String})
+    source = path / "*.parquet" if path.is_dir() else path
+    try:
+        return pl.read_parquet(source, columns=[C.RECORD_ID, C.PERSON_ID])
+    except Exception as e:  # noqa: BLE001 - polars raises several kinds for an unreadable file
+        raise InvalidInputError(f"--previous {path}: not a persons dataset of an earlier run ({e})") from e
 
 
 def _summary(prepared: DataFrame, people: DataFrame, blocked: DataFrame, scored: DataFrame, cc: DataFrame,

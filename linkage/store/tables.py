@@ -46,25 +46,12 @@ class RunOutput:
     records: pl.DataFrame  # standardized records with person_id
     quarantine: pl.DataFrame  # rows as read, with `reason`, `source_file`, `row_number`
     pairs: pl.DataFrame  # scored pairs kept for review and explanation (`held`: a link not taken)
-    events: list  # PersonEvent
+    events: pl.DataFrame  # kind, person_id, other_ids (`persons.ids.event_rows`: merge, split, new, retired)
     next_seq: int
     model: str
     summary: dict
     # fields blanked: source_file, row_number, record_id, field, reason (never the value)
     blanked: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=BLANKED_SCHEMA))
-    new_ids: pl.Series | None = None  # person ids given in this run
-    retired_ids: pl.Series | None = None  # earlier person ids no person carries now
-
-
-def _event_rows(out: RunOutput) -> pl.DataFrame:
-    """The run's person events as rows: merges and splits, then new and retired ids (a statewide
-    first run gives every person a new id: millions of rows, so from the frames, not one by one)."""
-    schema = {"kind": pl.String, "person_id": pl.String, "other_ids": pl.List(pl.String)}
-    changes = pl.DataFrame([(e.kind, e.person_id, list(e.other_ids)) for e in out.events], schema=schema, orient="row")
-    plain = [pl.DataFrame({"person_id": ids}).select(pl.lit(kind).alias("kind"), "person_id",
-                                                     pl.lit([], dtype=pl.List(pl.String)).alias("other_ids"))
-             for kind, ids in (("new", out.new_ids), ("retired", out.retired_ids)) if ids is not None and len(ids)]
-    return pl.concat([changes, *plain])
 
 
 @dataclass
@@ -188,7 +175,7 @@ def publish_run(con: duckdb.DuckDBPyConnection, run_id: int, out: RunOutput) -> 
         con.register("__run_blanked", out.blanked)
         con.execute(f"INSERT INTO blanked_fields SELECT {run_id}, source_file, row_number, record_id, field, reason "
                     "FROM __run_blanked")
-        con.register("__run_events", _event_rows(out))
+        con.register("__run_events", out.events)
         con.execute(f"INSERT INTO person_events SELECT {run_id}, kind, person_id, other_ids FROM __run_events")
         con.execute("INSERT OR REPLACE INTO meta VALUES ('next_person_seq', ?)", [str(out.next_seq)])
         t = s.get("thresholds") or {"link": 0.9, "review": 0.5}

@@ -90,3 +90,20 @@ def test_spark_reads_default_dates_and_the_files_rates_as_the_duckdb_engine_does
     # 0.9916 when Spark read neither; the rest: rules that read the whole data set (an SSN several
     # people hold, a possible twin elsewhere) see one component at a time on Spark
     assert agreement.f1 >= 0.998, agreement.line()
+
+
+def test_spark_person_ids_carry_over_from_the_previous_run_with_events(small_data, tmp_path):
+    """A second Spark run on the same input, given the first run's persons, keeps every person id and
+    writes no merge or split; the first run's events are its new ids."""
+    first, second = tmp_path / "first.parquet", tmp_path / "second.parquet"
+    run("dedupe", small_data / "records.csv", "--out", first, "--engine", "spark", "--spark-partitions", "4")
+    p = run("dedupe", small_data / "records.csv", "--out", second, "--engine", "spark", "--spark-partitions", "4",
+            "--previous", first)
+    a = pl.read_parquet(first / "*.parquet").select("record_id", "person_id").sort("record_id")
+    b = pl.read_parquet(second / "*.parquet").select("record_id", "person_id").sort("record_id")
+    assert a.equals(b) and a["person_id"].str.starts_with("P0").all()
+    events = pl.read_parquet(tmp_path / "first.events.parquet")
+    assert set(events["kind"]) == {"new"} and events.height == a["person_id"].n_unique()
+    assert pl.read_parquet(tmp_path / "second.events.parquet").is_empty() and "ids kept from --previous" in p.stdout
+    bad = run("dedupe", small_data / "records.csv", "--out", tmp_path / "x.parquet", "--previous", first, check=False)
+    assert bad.returncode == 2 and "--engine spark" in bad.stderr

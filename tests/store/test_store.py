@@ -6,7 +6,6 @@ import polars as pl
 import pytest
 
 from linkage.errors import StoreError
-from linkage.persons.ids import PersonEvent
 from linkage.store import (
     RunOutput,
     begin_run,
@@ -31,7 +30,8 @@ def output(ids, seq=3, summary_extra=None):
                           "match_key": ["0"], "held": [False]})
     summary = {"rows_read": len(ids) + 1, "rows_linked": len(ids), "rows_quarantined": 1, "persons": 1,
                "persons_multi_program": 0, **(summary_extra or {})}
-    return RunOutput(records, q, pairs, [PersonEvent("merge", "P1", ("P2",))], seq, "default", summary)
+    events = pl.DataFrame({"kind": ["merge"], "person_id": ["P1"], "other_ids": [["P2"]]})
+    return RunOutput(records, q, pairs, events, seq, "default", summary)
 
 
 def test_publish_then_read_back(tmp_path):
