@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import logging
 import threading
 from datetime import datetime
@@ -41,6 +42,11 @@ MAX_BATCH = 500  # audit rows committed by one statement at most
 REFUSED = "the audit trail cannot be written; nothing was answered"
 
 
+def added_export_path(service_db: Path) -> Path:
+    """Where a service db's added records are exported for the batch: beside it, NAME.added.jsonl."""
+    return service_db.with_name(f"{service_db.stem}.added.jsonl")
+
+
 class ServiceDb:
     def __init__(self, path: Path):
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -56,6 +62,8 @@ class ServiceDb:
         self._stop = threading.Event()
         self._copier = threading.Thread(target=self._copy_loop, name="audit-copy", daemon=True)
         self._copier.start()
+        self.added_export = added_export_path(path)
+        self._export_added()  # a service db from before the export, or an export lost: rebuilt from the table
 
     # --- audit -------------------------------------------------------------------------------------
     @staticmethod
@@ -131,11 +139,36 @@ class ServiceDb:
             except BaseException:
                 self._con.execute("ROLLBACK")
                 raise
+            self._append_export({"op": "add", "record_id": record_id, "person_id": person_id, "fields": fields})
 
     def delete_added(self, record_id: str) -> bool:
         with self._lock:
             rows = self._con.execute("DELETE FROM added_records WHERE record_id = ? RETURNING record_id", [record_id]).fetchall()
+            if rows:
+                self._append_export({"op": "delete", "record_id": record_id})
         return bool(rows)
+
+    def _append_export(self, entry: dict) -> None:
+        """The next batch run's input (`linkage dedupe --service-added FILE`): one JSON line per change,
+        on disk before the answer leaves (the service holds its DuckDB file; a batch reads this one)."""
+        with self.added_export.open("a", encoding="utf-8") as f:
+            f.write(json.dumps({**entry, "at": now().isoformat()}, default=str) + "\n")
+            f.flush()
+            os.fsync(f.fileno())
+
+    def _export_added(self) -> None:
+        with self._lock:
+            rows = self._con.execute(
+                "SELECT record_id, person_id, fields FROM (SELECT *, row_number() OVER (PARTITION BY record_id "
+                "ORDER BY added_at DESC) AS n FROM added_records) WHERE n = 1 ORDER BY added_at").fetchall()
+            tmp = self.added_export.with_suffix(".tmp")
+            with tmp.open("w", encoding="utf-8") as f:
+                for r, p, fields in rows:
+                    f.write(json.dumps({"op": "add", "record_id": r, "person_id": p, "fields": json.loads(fields),
+                                        "at": now().isoformat()}) + "\n")
+                f.flush()
+                os.fsync(f.fileno())
+            tmp.replace(self.added_export)
 
     def added(self) -> list[tuple[str, str, dict]]:
         """(record_id, person_id, fields) of every added record, oldest first."""

@@ -18,6 +18,7 @@ from rich.table import Table
 from linkage import columns as C
 from linkage.errors import InvalidInputError, LinkageError, StoreError
 from linkage.persons import FITS_TWO
+from linkage.ingest.service_added import replaced_events
 from linkage.persons.ids import event_rows
 from linkage.pipeline import LinkConfig, LinkResult, link
 from linkage.report.quality import alarms, figures
@@ -129,8 +130,8 @@ def read_store(db: Path, read: Callable[[duckdb.DuckDBPyConnection], T], code: i
         fail(str(e), code)
 
 
-def link_and_publish(records: list[Path], config: LinkConfig, db: Path,
-                     labels: pl.DataFrame | None = None) -> tuple[LinkResult, dict, int]:
+def link_and_publish(records: list[Path], config: LinkConfig, db: Path, labels: pl.DataFrame | None = None,
+                     service_ids: dict[str, str] | None = None) -> tuple[LinkResult, dict, int]:
     """Run the person linkage and publish it to the store as one run; exit 2 on unusable input."""
     try:
         con = store_connection(db)
@@ -148,7 +149,8 @@ def link_and_publish(records: list[Path], config: LinkConfig, db: Path,
             result.records, result.pairs, result.thresholds.link, {r.name: r.pairs for r in result.blocking.rules},
             dict(Counter(result.quarantine[C.QUARANTINE_REASON].to_list())), summary["fields_blanked"])
         summary["alarms"] = alarms(before, summary["quality"])
-        publish_run(con, run_id, RunOutput(result.records, result.quarantine, result.pairs, event_rows(result.ids),
+        events = pl.concat([event_rows(result.ids), replaced_events(result.records, service_ids or {})])
+        publish_run(con, run_id, RunOutput(result.records, result.quarantine, result.pairs, events,
                                            result.ids.next_seq, result.model.meta.name, summary, result.blanked))
     except InvalidInputError as e:
         fail_run(con, run_id, str(e))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import sys
+import tempfile
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -34,6 +35,7 @@ from linkage.cli.common import (
 )
 from linkage.cli.spark_engine import dedupe_on_spark
 from linkage.errors import InvalidInputError, LinkageError, ModelError
+from linkage.ingest.service_added import read_added
 from linkage.model import resolve_model
 from linkage.model.comparisons import COMPARISON_COLUMNS
 from linkage.persons.explain import EXPLAIN_COLUMNS, explain
@@ -156,6 +158,9 @@ def dedupe(
     blocking_report: Annotated[bool, typer.Option(help="print comparisons (and recall) per blocking rule")] = False,
     fail_on_alarm: Annotated[bool, typer.Option(help="exit 3 (after publishing) when a figure moved beyond its bound "
                                                 "since the previous run")] = False,
+    service_added: Annotated[Optional[Path], typer.Option(
+        help="the service's added-records export (SERVICE_DB.added.jsonl): records added through the API since the "
+             "last run are linked with the input, and their S ids become person ids with 'replaced' events")] = None,
     engine: Annotated[str, typer.Option(help="duckdb (one machine, writes the store) or spark (Parquet datasets)")] = "duckdb",
     spark_master: Annotated[str, typer.Option(help="--engine spark: master URL; empty when spark-submit sets it")] = "local[2]",
     spark_partitions: Annotated[int, typer.Option(min=1, help="--engine spark: shuffle partitions")] = 8,
@@ -190,7 +195,19 @@ def dedupe(
                         link_threshold=link_threshold, review_threshold=review_threshold, memory_limit=memory_limit,
                         work_dir=work_dir)
     truth = read_labels(labels) if labels else None
-    result, summary, run_id = link_and_publish(records, config, db, truth)
+    service_ids: dict[str, str] = {}
+    if service_added:
+        try:
+            taken, service_ids = read_added(service_added)
+        except InvalidInputError as e:
+            fail(str(e), 2)
+        added_csv = Path(tempfile.mkdtemp(prefix="linkage_added_", dir=work_dir)) / "service_added.csv"
+        taken.write_csv(added_csv)
+        records = [*records, added_csv]
+    result, summary, run_id = link_and_publish(records, config, db, truth, service_ids)
+    if service_added:
+        out_console.print(f"{len(service_ids):,} records added through the service taken in from {service_added}",
+                          highlight=False)
     write_table(result.records.select(*PERSONS_FILE_COLUMNS), out)
     write_table(result.quarantine, quarantine)
     if save_model_as:

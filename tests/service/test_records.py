@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import duckdb
+import polars as pl
 import pytest
 
 from tests.service.conftest import Server
@@ -68,3 +69,49 @@ def test_roles_add_only_their_own_programs_records(server):
         assert iva.post("/v1/records", json={"records": []}).status_code == 422
         bad = iva.post("/v1/records", json={"records": [{**rec, "source_system": "IV-A", "dob": "2999-01-01"}]})
         assert bad.status_code == 422 and "future" in bad.text
+
+
+def test_records_added_through_the_service_flow_into_the_next_batch_run_with_person_ids(store, keys_file, small_data,
+                                                                                        tmp_path):
+    """A new child added in foster care gets an S id; the next batch run, given the service's export,
+    links it like any record: it gets a P id, a 'replaced' event says which S id it had, the service
+    reloads and shows it once, and nothing is counted twice."""
+    import json
+    import shutil
+    import time
+
+    from tests.cli import run
+
+    db = tmp_path / "live.duckdb"
+    shutil.copy(store, db)
+    service_db = tmp_path / "service.duckdb"
+    server = Server(db, keys_file, service_db, reload_seconds=0.5)
+    rec = {"record_id": "FLOW-E-1", "source_system": "IV-E", "case_id": "E-FLOW-1", "role": "CH",
+           "first_name": "ZEPHYRINA", "last_name": "QUILLFEATHER", "dob": "2020-02-02", "sex": "F"}
+    try:
+        with server.client("ive") as ive:
+            sid = ive.post("/v1/records", json={"records": [rec]}).json()["records"][0]["person_id"]
+            gone = {**rec, "record_id": "FLOW-E-2", "first_name": "TEMPORARIA"}
+            ive.post("/v1/records", json={"records": [gone]})
+        with server.client("admin") as admin:
+            assert admin.delete("/v1/records/FLOW-E-2").status_code in (200, 204)
+        export = tmp_path / "service.added.jsonl"
+        assert sid.startswith("S") and [json.loads(x)["op"] for x in export.read_text().splitlines()] == ["add", "add", "delete"]
+        before = server.client("ive").get("/readyz").json()["index_run_id"]
+        p = run("dedupe", small_data / "records.csv", "--out", tmp_path / "p.csv", "--db", db, "--service-added", export)
+        assert "1 records added through the service taken in" in p.stdout
+        persons = dict(pl.read_csv(tmp_path / "p.csv", infer_schema=False).select("record_id", "person_id").iter_rows())
+        pid = persons["FLOW-E-1"]
+        assert pid.startswith("P") and "FLOW-E-2" not in persons
+        run("events", "--since", str(before), "--out", tmp_path / "e.csv", "--db", db)
+        events = pl.read_csv(tmp_path / "e.csv", infer_schema=False)
+        assert events.filter(pl.col("kind") == "replaced").select("person_id", "other_ids").rows() == [(pid, sid)]
+        with server.client("ive") as ive:
+            deadline = time.time() + 60
+            while ive.get("/readyz").json()["index_run_id"] == before and time.time() < deadline:
+                time.sleep(0.3)
+            hits = ive.post("/v1/match", json={"first_name": "ZEPHYRINA", "last_name": "QUILLFEATHER",
+                                               "dob": "2020-02-02"}).json()["candidates"]
+        assert hits[0]["person_id"] == pid and [r["record_id"] for r in hits[0]["records"]] == ["FLOW-E-1"]
+    finally:
+        server.stop()
