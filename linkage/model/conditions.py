@@ -52,35 +52,29 @@ def _nested(c: Condition, parent: str) -> str:
 
 
 @dataclass(frozen=True)
-class AllOf(Condition):
+class _Joined(Condition):
+    """Parts joined by AND (`AllOf`) or OR (`AnyOf`); SQL and Python read the same joiner."""
+
     parts: tuple[Condition, ...]
+
+    def sql(self) -> str:
+        return f" {self.kind.upper()} ".join(_nested(p, self.kind) for p in self.parts)
+
+    def twin(self) -> Twin:
+        twins = tuple(p.twin() for p in self.parts)
+        both = self.kind == "and"
+        if len(twins) == 2:
+            x, y = twins
+            return (lambda l, r: x(l, r) and y(l, r)) if both else (lambda l, r: x(l, r) or y(l, r))
+        return (lambda l, r: all(t(l, r) for t in twins)) if both else (lambda l, r: any(t(l, r) for t in twins))
+
+
+class AllOf(_Joined):
     kind = "and"
 
-    def sql(self) -> str:
-        return " AND ".join(_nested(p, "and") for p in self.parts)
 
-    def twin(self) -> Twin:
-        twins = tuple(p.twin() for p in self.parts)
-        if len(twins) == 2:
-            x, y = twins
-            return lambda l, r: x(l, r) and y(l, r)
-        return lambda l, r: all(t(l, r) for t in twins)
-
-
-@dataclass(frozen=True)
-class AnyOf(Condition):
-    parts: tuple[Condition, ...]
+class AnyOf(_Joined):
     kind = "or"
-
-    def sql(self) -> str:
-        return " OR ".join(_nested(p, "or") for p in self.parts)
-
-    def twin(self) -> Twin:
-        twins = tuple(p.twin() for p in self.parts)
-        if len(twins) == 2:
-            x, y = twins
-            return lambda l, r: x(l, r) or y(l, r)
-        return lambda l, r: any(t(l, r) for t in twins)
 
 
 @dataclass(frozen=True)
