@@ -17,8 +17,8 @@ import polars as pl
 
 from blocking import KeyIndex, KeyRule
 from linkage import columns as C
-from linkage.model import SavedModel, for_record_count
-from linkage.model.file_rates import adapted
+from linkage.model import SavedModel
+from linkage.model.file_rates import as_run_scored
 from linkage.model.comparisons import COMPARISON_COLUMNS
 from linkage.model.inmemory import Evidence, PairScorer
 from linkage.protection import Shield, location_comparisons, reads_location
@@ -107,7 +107,7 @@ class PersonIndex:
         stored = complete_stored(current.records)  # a store written by an earlier version
         cols = [c for c in INDEX_COLUMNS if c in stored.columns]
         records = stored.select(cols).with_columns(pl.int_range(0, pl.len(), dtype=pl.Int64).alias(C.UID)).rechunk()
-        splink = adapted(for_record_count(model.splink, model.meta.trained_records, records.height), current.file_rates)
+        splink = as_run_scored(model, records.height, current.file_rates)
         scorer = PairScorer.from_records(splink, records)
         groups = records.group_by(C.PERSON_ID).agg(pl.col(C.UID))
         person_rows = dict(zip(groups[C.PERSON_ID].to_list(), groups[C.UID].to_list()))

@@ -39,8 +39,7 @@ from linkage.ingest.service_added import read_added
 from linkage.model import resolve_model
 from linkage.model.comparisons import COMPARISON_COLUMNS
 from linkage.persons.explain import EXPLAIN_COLUMNS, explain
-from linkage.model import for_record_count
-from linkage.model.file_rates import adapted
+from linkage.model.file_rates import as_run_scored
 from linkage.model.inmemory import PairScorer
 from linkage.store import last_run_model, load_people, read_events
 from linkage.model import ModelMeta, SavedModel, Thresholds, accept, save_model
@@ -121,7 +120,7 @@ def explain_cmd(
     tf = tuple(sorted({lvl["tf_adjustment_column"] for c in saved.splink["comparisons"] for lvl in c["comparison_levels"]
                        if lvl.get("tf_adjustment_column")}))
     people = read_store(db, lambda con: load_people(con, [record_a, record_b], (*EXPLAIN_COLUMNS, *COMPARISON_COLUMNS), tf))
-    splink = adapted(for_record_count(saved.splink, saved.meta.trained_records, people.n_records), people.file_rates)
+    splink = as_run_scored(saved, people.n_records, people.file_rates)
     try:
         answer = explain(people.records, people.pairs, people.reviewed, saved, people.link_threshold, record_a, record_b,
                          scorer=PairScorer(splink, people.frequencies))

@@ -104,3 +104,12 @@ def adapted(model: dict, rates: dict[str, dict]) -> dict:
                 lvl["m_probability"] *= scale
         last["m_probability"] = rate
     return out
+
+
+def as_run_scored(model, records: int, rates: dict[str, dict] | None) -> dict:
+    """A saved model's Splink JSON as a run of `records` records that read `rates` from its file
+    scored with it (prior rescaled to the size, disagreement rates raised): what every later reader
+    (the service, the workbench, an explanation) must score with to give the run's weights."""
+    from linkage.model.files import for_record_count
+
+    return adapted(for_record_count(model.splink, model.meta.trained_records, records), rates or {})

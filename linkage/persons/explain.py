@@ -20,8 +20,8 @@ import polars as pl
 from blocking.index import keys_of
 from linkage import columns as C
 from linkage.errors import LookupFailedError
-from linkage.model import SavedModel, for_record_count
-from linkage.model.file_rates import adapted
+from linkage.model import SavedModel
+from linkage.model.file_rates import as_run_scored
 from linkage.model.inmemory import PairScorer
 from linkage.persons.cluster import FIELD_CONFLICTS
 from linkage.persons.constraints import CLUSTER_COLUMNS, RecordFacts, conflict
@@ -71,7 +71,7 @@ def explain(records: pl.DataFrame, pairs: pl.DataFrame, reviewed: pl.DataFrame, 
             raise LookupFailedError(f"record_id {rid!r} is not in the linked records of the store")
     a, b = found[record_a], found[record_b]
     if scorer is None:
-        splink = adapted(for_record_count(model.splink, model.meta.trained_records, records.height), file_rates or {})
+        splink = as_run_scored(model, records.height, file_rates)
         scorer = PairScorer.from_records(splink, records)
     evidence = [e for e in scorer.explain(a, b) if e.comparison not in hide]
     weight = scorer.weight(a, b, skip=hide)

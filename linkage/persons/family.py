@@ -16,7 +16,7 @@ import polars as pl
 from linkage import columns as C
 from linkage.persons.ambiguity import ambiguous_links
 from linkage.persons.cluster import Clusters
-from linkage.agreement import (NameAgreement, dob_related, first_name_agreement, shares, ssn_related, surnames_similar,
+from linkage.agreement import (NameAgreement, dob_related, first_name_agreement, ssn_related, surnames_similar,
                                tokens_a_typo_apart)
 from linkage.persons.constraints import RecordFacts, swapped
 from linkage.standardize.names import default_nicknames

@@ -19,8 +19,8 @@ from linkage import columns as C
 from linkage.charts import Offline, threshold_curve_chart, weight_histogram, weight_of
 from linkage.errors import ModelError
 from linkage.evaluate import score_clusters
-from linkage.model import SavedModel, Thresholds, for_record_count, resolve_model, save_version
-from linkage.model.file_rates import adapted
+from linkage.model import SavedModel, Thresholds, resolve_model, save_version
+from linkage.model.file_rates import as_run_scored
 from linkage.model.comparisons import COMPARISON_COLUMNS
 from linkage.pipeline import cluster_persons, reviewed_by_uid
 from linkage.review.estimates import DEFAULT_THRESHOLDS, from_review, from_truth, ordered, threshold_curve
@@ -116,8 +116,7 @@ class Workbench:
             con = duckdb.connect()
             con.register("__recs", self.records.select(C.UID, *COMPARISON_COLUMNS))
             con.execute("CREATE TABLE recs AS SELECT * FROM __recs")
-            splink = adapted(for_record_count(self.model.splink, self.model.meta.trained_records, self.records.height),
-                             self.file_rates)
+            splink = as_run_scored(self.model, self.records.height, self.file_rates)
             settings = {**splink, "retain_matching_columns": True, "retain_intermediate_calculation_columns": True}
             self._linker = Linker(DuckDBAPI(con).register("recs"), settings, log_level=logging.ERROR)
         return self._linker
