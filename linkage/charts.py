@@ -84,3 +84,18 @@ def bar_chart(rows: list[tuple[str, int]], x_title: str, y_title: str) -> dict:
             "data": {"values": [{"k": k, "n": n} for k, n in rows]}, "mark": "bar",
             "encoding": {"y": {"field": "k", "type": "nominal", "sort": None, "title": x_title},
                          "x": {"field": "n", "type": "quantitative", "title": y_title}}}
+
+
+def interval_chart(rows: list[tuple[str, float, float, float]], title: str = "estimate with its 95% interval") -> dict:
+    """(measure, estimate, low, high) as points with error bars: the accuracy sample's estimates."""
+    values = [{"measure": m, "estimate": e, "low": lo, "high": hi} for m, e, lo, hi in rows if e is not None]
+    y = {"field": "measure", "type": "nominal", "title": None}
+    return {"$schema": "https://vega.github.io/schema/vega-lite/v5.json", "width": 420, "height": 90,
+            "data": {"values": values},
+            "layer": [{"mark": {"type": "rule", "strokeWidth": 2},
+                       "encoding": {"y": y, "x": {"field": "low", "type": "quantitative", "title": title,
+                                                  "scale": {"zero": False}}, "x2": {"field": "high"}}},
+                      {"mark": {"type": "point", "filled": True, "size": 80},
+                       "encoding": {"y": y, "x": {"field": "estimate", "type": "quantitative"},
+                                    "tooltip": [{"field": "measure"}, {"field": "estimate", "format": ".4f"},
+                                                {"field": "low", "format": ".4f"}, {"field": "high", "format": ".4f"}]}}]}

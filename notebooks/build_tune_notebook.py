@@ -55,6 +55,16 @@ Pairwise, before clustering, from the labels named above. Reviewer decisions cov
 only: read them as a sample of the hard cases, not of all links."""),
     code("curve = wb.curve()\ncurve"),
     code("wb.curve_chart()"),
+    md("""## Accuracy from the clerical sample
+
+A stratified random sample of all the run's decisions (`linkage review sample`), reviewed blind and
+imported: precision and recall with 95% intervals, each stratum weighted by its size. Recall counts the
+true pairs among those the run linked or scored at or above its review threshold."""),
+    code("""estimates = wb.sample_estimates()
+print("no sample drawn yet" if estimates is None else
+      f"{estimates.decided:,} of {estimates.drawn:,} sampled pairs decided; precision {estimates.precision.words()}, "
+      f"recall {estimates.recall.words()}")"""),
+    code("wb.estimates_chart()"),
     md("""## Try thresholds
 
 What a batch run would give with each pair of thresholds: the run's pairs are re-clustered by the same

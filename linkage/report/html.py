@@ -14,13 +14,15 @@ import duckdb
 import polars as pl
 
 from linkage import columns as C
-from linkage.charts import bar_chart, embed_html, libraries_html, threshold_curve_chart, weight_histogram, weight_of
+from linkage.charts import (bar_chart, embed_html, interval_chart, libraries_html, threshold_curve_chart,
+                            weight_histogram, weight_of)
 from linkage.errors import StoreError
 from linkage.evaluate import score_clusters
 from linkage.persons import FITS_TWO
+from linkage.review.accuracy import estimate
 from linkage.review.estimates import from_review, from_truth, threshold_curve
 from linkage.store import load_current
-from linkage.store.review import queue_size, read_labels
+from linkage.store.review import latest_sample, queue_size, read_labels
 
 STYLE = """body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:60rem;color:#1b1b1b;padding:0 1rem}
 h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #ccc}
@@ -69,10 +71,31 @@ def run_report(con: duckdb.DuckDBPyConnection, truth: pl.DataFrame | None = None
         "<h2>Clerical review</h2>",
         _table([("undecided pairs in the queue", queue_size(con)), ("decided pairs", labels.height),
                 *[(f"&nbsp;&nbsp;{html.escape(d)}", n) for d, n in labels.group_by("decision").len().sort("decision").rows()]]),
+        "<h2>Accuracy from the clerical sample</h2>", *_sample(con, current.run_id),
         "<h2>Evaluation</h2>", *_evaluation(current, labels, truth),
     ]
     return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Linkage run {current.run_id}</title>'
             f"<style>{STYLE}</style>{libraries_html()}</head><body>{''.join(parts)}</body></html>")
+
+
+def _sample(con: duckdb.DuckDBPyConnection, run_id: int) -> list[str]:
+    """Precision and recall with 95% intervals from the last stratified sample (`linkage review sample`)."""
+    sample = latest_sample(con)
+    if sample is None:
+        return ['<p class="note">No sample drawn: <code>linkage review sample --size 300 --out sheet.csv</code>, '
+                "decide it, then <code>linkage review import</code>.</p>"]
+    e = estimate(sample.strata, sample.decisions)
+    rows = [(m, "-" if v is None else f"{v:.4f} (95% {lo:.4f} - {hi:.4f})") for m, v, lo, hi in e.rows()]
+    notes = [f"{e.decided:,} of {e.drawn:,} sampled pairs decided ({e.unsure:,} unsure, left out) in "
+             f"{sample.strata.height:,} strata", "recall: of the true pairs among those the run linked or scored at "
+             "or above its review threshold"]
+    if e.undecided_strata:
+        notes.append(f"provisional: {e.undecided_strata} strata have no decision yet")
+    if sample.run_id != run_id:
+        notes.append(f"drawn from run {sample.run_id}, not this run")
+    return [_table(rows, f"sample {sample.sample_id} drawn {sample.drawn_at:%Y-%m-%d}"),
+            embed_html(interval_chart(e.rows()), "Precision and recall with their 95% intervals"),
+            f'<p class="note">{html.escape("; ".join(notes))}.</p>']
 
 
 def _evaluation(current, labels: pl.DataFrame, truth: pl.DataFrame | None) -> list[str]:

@@ -33,8 +33,10 @@ SPELLINGS = {
 }
 
 
-def side_by_side(pairs: pl.DataFrame, records: pl.DataFrame) -> pl.DataFrame:
-    """`pairs` (record_id_l, record_id_r, match_probability, match_weight) with both records' fields."""
+def side_by_side(pairs: pl.DataFrame, records: pl.DataFrame, blind: bool = False) -> pl.DataFrame:
+    """`pairs` (record_id_l, record_id_r, match_probability, match_weight) with both records' fields.
+    blind: without the score, the run's decision and why the pair is asked (an accuracy sample's
+    reviewer must judge the records alone, or the estimate measures the model against itself)."""
     protected = pl.Series(sorted(protected_persons(records)), dtype=pl.String)
     shown = records.select(*RECORD_COLUMNS).with_columns(
         pl.when(pl.col(C.SSN_STD).is_not_null()).then(pl.lit("***-**-") + pl.col(C.SSN_STD).str.slice(5, 4))
@@ -51,6 +53,8 @@ def side_by_side(pairs: pl.DataFrame, records: pl.DataFrame) -> pl.DataFrame:
     out = out.with_columns((pl.col(f"{C.PERSON_ID}_l") == pl.col(f"{C.PERSON_ID}_r")).alias("same_person_now"),
                            _why(pairs).alias("why"))
     fields = [f"{c}_{s}" for c in SHOWN if c != C.PERSON_ID for s in ("l", "r")]
+    if blind:
+        return out.select("record_id_l", "record_id_r", *fields, *[pl.lit(None, pl.String).alias(c) for c in ANSWER_COLUMNS])
     return out.select("record_id_l", "record_id_r", "match_probability", "match_weight", "same_person_now", "why",
                       *fields, *[pl.lit(None, pl.String).alias(c) for c in ANSWER_COLUMNS])
 

@@ -7,6 +7,7 @@ run's review and link thresholds, and links above the link threshold that cluste
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 import duckdb
@@ -24,6 +25,12 @@ CREATE TABLE IF NOT EXISTS review_decisions (record_id_l VARCHAR NOT NULL, recor
     CHECK (record_id_l < record_id_r), CHECK (decision IN ('match', 'not a match', 'unsure')));
 CREATE TABLE IF NOT EXISTS review_exports (record_id_l VARCHAR, record_id_r VARCHAR, exported_at TIMESTAMP,
     file VARCHAR);
+CREATE TABLE IF NOT EXISTS review_samples (sample_id INTEGER PRIMARY KEY, run_id INTEGER, drawn_at TIMESTAMP,
+    seed BIGINT, size INTEGER, by_programs BOOLEAN, file VARCHAR);
+CREATE TABLE IF NOT EXISTS review_sample_strata (sample_id INTEGER, stratum VARCHAR, linked BOOLEAN, band VARCHAR,
+    programs VARCHAR, pairs BIGINT, drawn BIGINT);
+CREATE TABLE IF NOT EXISTS review_sample_pairs (sample_id INTEGER, record_id_l VARCHAR, record_id_r VARCHAR,
+    stratum VARCHAR);
 CREATE OR REPLACE VIEW review_labels AS
     SELECT record_id_l, record_id_r, decision, reviewer, decided_at FROM review_decisions
     QUALIFY row_number() OVER (PARTITION BY record_id_l, record_id_r ORDER BY decided_at DESC, imported_at DESC) = 1;
@@ -105,6 +112,55 @@ def read_labels(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
         return pl.DataFrame(schema={"record_id_l": pl.String, "record_id_r": pl.String, "decision": pl.String,
                                     "reviewer": pl.String, "decided_at": pl.Datetime})
     return con.sql("SELECT * FROM review_labels ORDER BY record_id_l, record_id_r").pl()
+
+
+@dataclass(frozen=True)
+class StoredSample:
+    sample_id: int
+    run_id: int
+    drawn_at: datetime
+    seed: int
+    strata: pl.DataFrame  # stratum, linked, band, programs, pairs, drawn
+    decisions: pl.DataFrame  # record_id_l, record_id_r, stratum, decision (null: not decided yet)
+
+
+def save_sample(con: duckdb.DuckDBPyConnection, run_id: int, seed: int, by_programs: bool, file: str,
+                strata: pl.DataFrame, pairs: pl.DataFrame) -> int:
+    """Keep a drawn sample (its strata sizes are what the estimates weigh by); returns its id."""
+    sample_id = con.execute("SELECT coalesce(max(sample_id), 0) + 1 FROM review_samples").fetchall()[0][0]
+    con.register("__strata", strata.select("stratum", "linked", "band", "programs", "pairs", "drawn"))
+    con.register("__sampled", pairs.select("record_id_l", "record_id_r", "stratum"))
+    try:
+        con.execute("BEGIN TRANSACTION")
+        con.execute("INSERT INTO review_samples VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [sample_id, run_id, _now(), seed, pairs.height, by_programs, file])
+        con.execute("INSERT INTO review_sample_strata SELECT ?, * FROM __strata", [sample_id])
+        con.execute("INSERT INTO review_sample_pairs SELECT ?, * FROM __sampled", [sample_id])
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        con.unregister("__strata")
+        con.unregister("__sampled")
+    return sample_id
+
+
+def latest_sample(con: duckdb.DuckDBPyConnection) -> StoredSample | None:
+    """The last sample drawn, with the latest decision on each of its pairs."""
+    if not _has(con, "review_samples"):
+        return None
+    rows = con.execute("SELECT sample_id, run_id, drawn_at, seed FROM review_samples "
+                       "ORDER BY sample_id DESC LIMIT 1").fetchall()
+    if not rows:
+        return None
+    sample_id, run_id, drawn_at, seed = rows[0]
+    strata = con.sql("SELECT stratum, linked, band, programs, pairs, drawn FROM review_sample_strata "
+                     "WHERE sample_id = $s ORDER BY stratum", params={"s": sample_id}).pl()
+    decisions = con.sql("SELECT p.record_id_l, p.record_id_r, p.stratum, l.decision FROM review_sample_pairs p "
+                        "LEFT JOIN review_labels l USING (record_id_l, record_id_r) WHERE p.sample_id = $s "
+                        "ORDER BY p.record_id_l, p.record_id_r", params={"s": sample_id}).pl()
+    return StoredSample(sample_id, run_id, drawn_at, seed, strata, decisions)
 
 
 def queue_size(con: duckdb.DuckDBPyConnection) -> int:

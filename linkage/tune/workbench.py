@@ -16,17 +16,18 @@ import polars as pl
 from splink import DuckDBAPI, Linker
 
 from linkage import columns as C
-from linkage.charts import Offline, threshold_curve_chart, weight_histogram, weight_of
+from linkage.charts import Offline, interval_chart, threshold_curve_chart, weight_histogram, weight_of
 from linkage.errors import ModelError
 from linkage.evaluate import score_clusters
 from linkage.model import SavedModel, Thresholds, resolve_model, save_version
 from linkage.model.file_rates import as_run_scored
 from linkage.model.comparisons import COMPARISON_COLUMNS
 from linkage.pipeline import cluster_persons, reviewed_by_uid
+from linkage.review.accuracy import Estimates, estimate
 from linkage.review.estimates import DEFAULT_THRESHOLDS, from_review, from_truth, ordered, threshold_curve
 from linkage.standardize import complete_stored
 from linkage.store import load_current, store_connection
-from linkage.store.review import read_labels
+from linkage.store.review import StoredSample, latest_sample, read_labels
 
 
 @dataclass
@@ -40,6 +41,7 @@ class Workbench:
     truth: pl.DataFrame | None = None  # record_id, person key (generated or fully reviewed data)
     models_dir: Path | None = None
     file_rates: dict = field(default_factory=dict)  # the run's reading of its input (model.file_rates)
+    sample: StoredSample | None = None  # the last accuracy sample drawn (`linkage review sample`)
     _linker: Linker | None = field(default=None, repr=False)
 
     @classmethod
@@ -50,6 +52,7 @@ class Workbench:
         try:
             current = load_current(con)
             reviewed = read_labels(con)
+            sample = latest_sample(con)
             rows = con.execute("SELECT value FROM meta WHERE key = 'review_threshold'").fetchall()
         finally:
             con.close()
@@ -57,7 +60,7 @@ class Workbench:
             truth = pl.read_csv(truth, infer_schema=False)
         run_review = float(rows[0][0]) if rows else Thresholds().review
         return cls(resolve_model(model, models_dir), complete_stored(current.records).sort(C.UID), current.pairs, current.run_id,
-                   run_review, reviewed, truth, models_dir, current.file_rates)
+                   run_review, reviewed, truth, models_dir, current.file_rates, sample)
 
     # --- the numbers ----------------------------------------------------------------------------------
 
@@ -72,6 +75,10 @@ class Workbench:
     def curve(self, thresholds: tuple[float, ...] = DEFAULT_THRESHOLDS) -> pl.DataFrame:
         scored, n, _ = self.labelled()
         return threshold_curve(scored, n, tuple(t for t in thresholds if t >= self.run_review))
+
+    def sample_estimates(self) -> Estimates | None:
+        """Precision and recall with 95% intervals from the reviewed accuracy sample (None: none drawn)."""
+        return estimate(self.sample.strata, self.sample.decisions) if self.sample is not None else None
 
     def persons_at(self, link: float) -> pl.DataFrame:
         """record_id -> person label, as the batch would cluster this run's pairs at `link`."""
@@ -132,6 +139,13 @@ class Workbench:
 
     def curve_chart(self) -> Offline:
         return Offline(threshold_curve_chart(self.curve()))
+
+    def estimates_chart(self) -> Offline | str:
+        e = self.sample_estimates()
+        if e is None:
+            return "no accuracy sample drawn yet: linkage review sample --size 300 --out sheet.csv"
+        return Offline(interval_chart(e.rows(), f"sample {self.sample.sample_id}: {e.decided:,} of {e.drawn:,} "
+                                                "pairs decided (95% intervals)"))
 
     def waterfall(self, record_id_l: str, record_id_r: str) -> Offline:
         """Why a pair scores what it scores, field by field."""

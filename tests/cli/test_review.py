@@ -1,6 +1,7 @@
 """Clerical review end to end: export a batch, decide it, import it, and see the next run obey."""
 from __future__ import annotations
 
+import re
 import shutil
 
 import duckdb
@@ -164,3 +165,42 @@ def test_m_probabilities_can_be_trained_from_reviewed_matches(small_data, review
     assert [m for _, _, m, _, _ in level_weights(reviewed.splink)] != [m for _, _, m, _, _ in level_weights(em.splink)]
     with pytest.raises(Exception, match="no accepted model version"):
         latest_accepted(tmp_path / "models")  # both are candidates until someone accepts one
+
+
+def test_an_accuracy_sample_is_blind_and_its_review_gives_estimates_with_intervals(small_data, reviewed_store, tmp_path):
+    """Draw, decide (here from the generator's truth), import: status and the report estimate
+    precision and recall with 95% intervals; the sheet shows neither score nor the run's decision."""
+    db = _copy(reviewed_store, tmp_path)
+    first = run("review", "sample", "--db", db, "--out", tmp_path / "s.csv", "--size", "120", "--seed", "5")
+    assert "120 pairs of run 1" in first.stdout
+    sheet = pl.read_csv(tmp_path / "s.csv", infer_schema=False)
+    assert sheet.height == 120
+    assert not {"match_probability", "match_weight", "same_person_now", "why"} & set(sheet.columns)
+    assert pl.concat([sheet["ssn_masked_l"], sheet["ssn_masked_r"]]).drop_nulls() \
+        .str.contains(r"^(\*\*\*-\*\*-\d{4}|missing|placeholder|invalid)$").all()
+    run("review", "sample", "--db", db, "--out", tmp_path / "again.csv", "--size", "120", "--seed", "5")
+    assert pl.read_csv(tmp_path / "again.csv", infer_schema=False).equals(sheet)
+
+    before = run("review", "status", "--db", db).stdout
+    assert "provisional" in before  # nothing decided yet
+    truth = _truth(small_data)
+    sheet.with_columns(pl.Series("decision", ["match" if truth[a] == truth[b] else "not a match"
+                                              for a, b in zip(sheet["record_id_l"], sheet["record_id_r"])]),
+                       pl.lit("pat").alias("reviewer")).write_csv(tmp_path / "decided.csv")
+    run("review", "import", tmp_path / "decided.csv", "--db", db)
+    status = run("review", "status", "--db", db).stdout
+    assert "accuracy sample 2 of run 1" in status and "120 of 120 sampled pairs decided" in status
+    assert "provisional" not in status
+    low, high = (float(x) for x in re.search(r"precision\s*│\s*[\d.]+\s*│\s*([\d.]+) - ([\d.]+)", status).groups())
+    assert 0.9 < low <= high <= 1.0
+    run("report", "--db", db, "--out", tmp_path / "r.html")
+    page = (tmp_path / "r.html").read_text()
+    assert "Accuracy from the clerical sample" in page and "Precision and recall with their 95% intervals" in page
+
+
+def test_a_sample_too_small_for_its_strata_is_refused_with_the_way_out(reviewed_store, tmp_path):
+    db = _copy(reviewed_store, tmp_path)
+    p = run("review", "sample", "--db", db, "--out", tmp_path / "s.csv", "--size", "3", check=False)
+    assert p.returncode == 2 and "--no-by-programs" in p.stdout + p.stderr
+    assert not (tmp_path / "s.csv").exists()
+    run("review", "sample", "--db", db, "--out", tmp_path / "s.csv", "--size", "30", "--no-by-programs")
