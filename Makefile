@@ -1,6 +1,6 @@
 # make demo: set up .venv, generate synthetic families, link them, check their referrals, print what was found,
 # and write the run's report (data/demo/report.html).
-# make test: set up .venv (and Debian's Chromium for the page tests) and run the test suite.
+# make test: set up .venv (and Debian's Chromium for the page tests), run ruff and mypy (make lint), then the test suite.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 DEMO := data/demo
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: demo test bench venv clean
+.PHONY: demo test lint bench venv clean
 
 venv: $(STAMP)
 
@@ -32,8 +32,14 @@ $(CHROMIUM):
 	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null
 
-test: $(STAMP) $(CHROMIUM)
+test: lint $(STAMP) $(CHROMIUM)
 	$(BIN)/python -m pytest -q
+
+# The house rules: ruff (lint and format) and mypy, configured in pyproject.toml.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run_all

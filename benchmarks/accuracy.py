@@ -11,6 +11,7 @@ report, so that a rule fitted to what the development seeds show is found out.
 
 Quarantined rows count as singletons, so nothing is dropped from the truth. Neither side sees labels.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,12 +40,16 @@ def project_persons(records_csv: Path, config: LinkConfig) -> tuple[pl.DataFrame
 
 
 def row(dataset: str, system: str, s: Scores, seconds: float, extra: str = "") -> str:
-    return (f"| {dataset} | {system} | {s.precision:.4f} | {s.recall:.4f} | {s.f1:.4f} | "
-            f"{s.bcubed_precision:.4f} | {s.bcubed_recall:.4f} | {seconds:.1f} | {extra} |")
+    return (
+        f"| {dataset} | {system} | {s.precision:.4f} | {s.recall:.4f} | {s.f1:.4f} | "
+        f"{s.bcubed_precision:.4f} | {s.bcubed_recall:.4f} | {seconds:.1f} | {extra} |"
+    )
 
 
-HEADER = ("| data | system | precision | recall | F1 | B3 precision | B3 recall | seconds | look-alikes merged |\n"
-          "|---|---|---|---|---|---|---|---|---|")
+HEADER = (
+    "| data | system | precision | recall | F1 | B3 precision | B3 recall | seconds | look-alikes merged |\n"
+    "|---|---|---|---|---|---|---|---|---|"
+)
 
 
 def febrl_rows(name: str, work: Path) -> list[str]:
@@ -54,23 +59,26 @@ def febrl_rows(name: str, work: Path) -> list[str]:
     febrl.as_program_records(raw).write_csv(path)
     default, dsecs = project_persons(path, LinkConfig())  # `linkage dedupe` with no switches
     ours, secs = project_persons(path, LinkConfig(train=True))
-    engine, esecs = project_persons(path, LinkConfig(train=True, never_merge=NeverMerge.none(),
-                                                      training=TrainingConfig(households=False)))
+    engine, esecs = project_persons(
+        path, LinkConfig(train=True, never_merge=NeverMerge.none(), training=TrainingConfig(households=False))
+    )
     plain = plain_splink.dedupe(febrl.as_plain_splink(raw))
     plain_persons = plain.clusters.select(pl.col("unique_id").alias("record_id"), pl.col("cluster_id").alias("person_id"))
-    return [row(name.upper(), "project, default command (shipped model, no switches)", score_clusters(default, truth), dsecs),
-            row(name.upper(), "project, program never-merge rules on", score_clusters(ours, truth), secs),
-            row(name.upper(), "project, generic profile (rules off, no household prior)",
-                score_clusters(engine, truth), esecs),
-            row(name.upper(), "plain Splink", score_clusters(plain_persons, truth), plain.seconds)]
+    return [
+        row(name.upper(), "project, default command (shipped model, no switches)", score_clusters(default, truth), dsecs),
+        row(name.upper(), "project, program never-merge rules on", score_clusters(ours, truth), secs),
+        row(name.upper(), "project, generic profile (rules off, no household prior)", score_clusters(engine, truth), esecs),
+        row(name.upper(), "plain Splink", score_clusters(plain_persons, truth), plain.seconds),
+    ]
 
 
 DEV_SEEDS = (21, 22)  # the admin error model's seeds for development
 FRESH_SEEDS = (101, 103, 107)  # never looked at during development: run to report only
 
 
-def generated_rows(records: int, seed: int, work: Path, errors: str = "generator", plain: bool = True,
-                   trained: bool = True) -> list[str]:
+def generated_rows(
+    records: int, seed: int, work: Path, errors: str = "generator", plain: bool = True, trained: bool = True
+) -> list[str]:
     data = generate(records=records, seed=seed, errors=errors)
     write(data, work / "gen")
     truth = data["truth"].with_columns(pl.col("person_key").cast(pl.String))
@@ -100,10 +108,18 @@ def plain_input(records: pl.DataFrame) -> pl.DataFrame:
     from linkage.ingest import parse_dates
 
     return records.select(
-        pl.col("record_id").alias("unique_id"), pl.col("first_name"), pl.col("last_name").alias("surname"),
-        pl.col("middle_name"), pl.col("suffix"), parse_dates(pl.col("dob")).dt.strftime("%Y-%m-%d").alias("dob"),
-        pl.col("ssn").str.replace_all(r"[^0-9]", "").alias("ssn"), pl.col("sex"), pl.col("street"),
-        pl.col("city"), pl.col("zip"))
+        pl.col("record_id").alias("unique_id"),
+        pl.col("first_name"),
+        pl.col("last_name").alias("surname"),
+        pl.col("middle_name"),
+        pl.col("suffix"),
+        parse_dates(pl.col("dob")).dt.strftime("%Y-%m-%d").alias("dob"),
+        pl.col("ssn").str.replace_all(r"[^0-9]", "").alias("ssn"),
+        pl.col("sex"),
+        pl.col("street"),
+        pl.col("city"),
+        pl.col("zip"),
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

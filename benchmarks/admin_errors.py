@@ -19,6 +19,7 @@ literature and the seed reports describe case-management extracts, not from our 
   first and last the other way round;
 - other fields: a wrong sex code; an old address; a person typed twice into one case.
 """
+
 from __future__ import annotations
 
 import random
@@ -28,11 +29,31 @@ from benchmarks import names as N
 
 TODAY = date(2026, 11, 1)
 SHARED_SSNS = ["219099999", "457555462", "078051121", "512224567"]  # valid-looking numbers several people use
-SOUNDS = [("PH", "F"), ("F", "PH"), ("Y", "I"), ("I", "Y"), ("Z", "S"), ("S", "Z"), ("CK", "K"), ("C", "K"),
-          ("LL", "L"), ("NN", "N"), ("TT", "T"), ("EE", "I"), ("OU", "U"), ("AE", "E")]
+SOUNDS = [
+    ("PH", "F"),
+    ("F", "PH"),
+    ("Y", "I"),
+    ("I", "Y"),
+    ("Z", "S"),
+    ("S", "Z"),
+    ("CK", "K"),
+    ("C", "K"),
+    ("LL", "L"),
+    ("NN", "N"),
+    ("TT", "T"),
+    ("EE", "I"),
+    ("OU", "U"),
+    ("AE", "E"),
+]
 DOB_PRESENT = {("IV-A", "NCP"): 0.35, ("IV-A", "CH"): 0.92, ("IV-E", "NCP"): 0.6, ("IV-D", "PF"): 0.7}
-SSN_PRESENT = {("IV-A", "NCP"): 0.25, ("IV-A", "CH"): 0.6, ("IV-E", "CH"): 0.55, ("IV-D", "CH"): 0.5,
-               ("IV-E", "NCP"): 0.4, ("IV-D", "PF"): 0.4}
+SSN_PRESENT = {
+    ("IV-A", "NCP"): 0.25,
+    ("IV-A", "CH"): 0.6,
+    ("IV-E", "CH"): 0.55,
+    ("IV-D", "CH"): 0.5,
+    ("IV-E", "NCP"): 0.4,
+    ("IV-D", "PF"): 0.4,
+}
 
 
 class AdminRenderer:
@@ -61,7 +82,7 @@ class AdminRenderer:
             return s
         a, b = self.rng.choice(options)
         i = s.index(a, 1)
-        return s[:i] + b + s[i + len(a):]
+        return s[:i] + b + s[i + len(a) :]
 
     def _punctuation(self, s: str) -> str:
         if "'" in s or "-" in s:
@@ -110,8 +131,17 @@ class AdminRenderer:
             return ""
         d = p.dob
         year_only = 0.05 if role in ("NCP", "PF") else 0.02
-        error = _pick(rng.random(), [("year only", year_only), ("first of month", 0.007), ("default", 0.003),
-                                     ("case opened", 0.003), ("decade", 0.007), ("other date", 0.007)])
+        error = _pick(
+            rng.random(),
+            [
+                ("year only", year_only),
+                ("first of month", 0.007),
+                ("default", 0.003),
+                ("case opened", 0.003),
+                ("decade", 0.007),
+                ("other date", 0.007),
+            ],
+        )
         if error == "year only":
             d = date(d.year, 1, 1)
         elif error == "first of month":
@@ -133,8 +163,15 @@ class AdminRenderer:
             return ""
         s = p.ssn
         others = [q for q in self.case_people if q is not p and q.ssn]
-        error = _pick(rng.random(), [("household", (0.04 if role == "CH" else 0.007) if others else 0.0),
-                                     ("shared", 0.003), ("unrelated", 0.003), ("digit", 0.01)])
+        error = _pick(
+            rng.random(),
+            [
+                ("household", (0.04 if role == "CH" else 0.007) if others else 0.0),
+                ("shared", 0.003),
+                ("unrelated", 0.003),
+                ("digit", 0.01),
+            ],
+        )
         if error == "household":  # the case head's number on a child, one parent's on the other
             s = next((q.ssn for q in others if q.dob < p.dob), others[0].ssn) if role == "CH" else rng.choice(others).ssn
         elif error == "shared":
@@ -143,7 +180,7 @@ class AdminRenderer:
             s = f"{rng.randint(1, 665):03d}{rng.randint(1, 99):02d}{rng.randint(1, 9999):04d}"
         elif error == "digit":
             i = rng.randint(0, 8)
-            s = s[:i] + str((int(s[i]) + rng.randint(1, 9)) % 10) + s[i + 1:]
+            s = s[:i] + str((int(s[i]) + rng.randint(1, 9)) % 10) + s[i + 1 :]
         return s if rng.random() < 0.7 else f"{s[:3]}-{s[3:5]}-{s[5:]}"
 
     # --- a record --------------------------------------------------------------------------------
@@ -167,15 +204,25 @@ class AdminRenderer:
         upper = rng.random() < 0.8
         style = (lambda s: s.upper()) if upper else (lambda s: s.title())
         return {
-            "record_id": f"R{self.seq:09d}", "source_system": program, "case_id": case_id, "role": role,
-            "first_name": style(first), "middle_name": style(middle), "last_name": style(last),
+            "record_id": f"R{self.seq:09d}",
+            "source_system": program,
+            "case_id": case_id,
+            "role": role,
+            "first_name": style(first),
+            "middle_name": style(middle),
+            "last_name": style(last),
             "suffix": p.suffix if p.suffix and rng.random() < 0.7 else "",
-            "dob": self._dob(p, program, role), "sex": sex if rng.random() > 0.05 else "",
-            "ssn": self._ssn(p, program, role), "street": street, "city": city, "state": "CA" if street else "",
-            "zip": zip_, "case_status": status, "paternity_status": paternity,
+            "dob": self._dob(p, program, role),
+            "sex": sex if rng.random() > 0.05 else "",
+            "ssn": self._ssn(p, program, role),
+            "street": street,
+            "city": city,
+            "state": "CA" if street else "",
+            "zip": zip_,
+            "case_status": status,
+            "paternity_status": paternity,
             "fvi": "Y" if p.fvi and (program == "IV-D" or rng.random() < 0.5) else "",
         }
-
 
 
 def _pick(r: float, errors: list[tuple[str, float]]) -> str | None:

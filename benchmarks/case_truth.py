@@ -4,6 +4,7 @@ duplicates, which placed children's support still goes to the parent they were r
 All from cases.csv (person keys per case), by the schema's definitions, so that the truth does not
 depend on how the generator happened to make a case.
 """
+
 from __future__ import annotations
 
 import polars as pl
@@ -26,10 +27,13 @@ def _open_ivd(cases: pl.DataFrame) -> pl.DataFrame:
 def _sharing_children(a: pl.DataFrame, b: pl.DataFrame) -> pl.DataFrame:
     """Pairs of cases (a, b) with at least one child in common, with both sides' people."""
     ea = a.select(*KEYS, "cp_key", "fathers", "children", pl.col("children").alias("child")).explode("child")
-    eb = b.select(pl.col("case_id").alias("case_b"), pl.col("cp_key").alias("cp_b"), pl.col("fathers").alias("fathers_b"),
-                  pl.col("children").alias("child")).explode("child")
-    return (ea.drop_nulls("child").join(eb.drop_nulls("child"), on="child")
-            .drop("child").unique([*KEYS, "case_b"]))
+    eb = b.select(
+        pl.col("case_id").alias("case_b"),
+        pl.col("cp_key").alias("cp_b"),
+        pl.col("fathers").alias("fathers_b"),
+        pl.col("children").alias("child"),
+    ).explode("child")
+    return ea.drop_nulls("child").join(eb.drop_nulls("child"), on="child").drop("child").unique([*KEYS, "case_b"])
 
 
 def _same_adult(cp_named: pl.Expr) -> pl.Expr:
@@ -42,10 +46,17 @@ def referral_truth(cases: pl.DataFrame) -> pl.DataFrame:
     """(source_system, case_id, ivd_case_ids) for every referral; an empty list: no open case."""
     ref = _people(cases).filter(pl.col("source_system").is_in(["IV-A", "IV-E"]))
     no_adults = (pl.col("cp_key") == "") & (pl.col("fathers").list.len() == 0)
-    hits = (_sharing_children(ref, _open_ivd(cases)).filter(_same_adult(no_adults))
-            .group_by(KEYS).agg(pl.col("case_b").sort().alias("ivd_case_ids")))
-    return (ref.select(KEYS).join(hits, on=KEYS, how="left")
-            .with_columns(pl.col("ivd_case_ids").fill_null(pl.lit([], pl.List(pl.String)))))
+    hits = (
+        _sharing_children(ref, _open_ivd(cases))
+        .filter(_same_adult(no_adults))
+        .group_by(KEYS)
+        .agg(pl.col("case_b").sort().alias("ivd_case_ids"))
+    )
+    return (
+        ref.select(KEYS)
+        .join(hits, on=KEYS, how="left")
+        .with_columns(pl.col("ivd_case_ids").fill_null(pl.lit([], pl.List(pl.String))))
+    )
 
 
 def duplicate_truth(cases: pl.DataFrame) -> pl.DataFrame:
@@ -55,17 +66,31 @@ def duplicate_truth(cases: pl.DataFrame) -> pl.DataFrame:
     pairs = _sharing_children(ivd, ivd).filter(pl.col("case_id") < pl.col("case_b"))
     both_named = (pl.col("fathers").list.len() > 0) & (pl.col("fathers_b").list.len() > 0)
     different_men = both_named & (pl.col("fathers").list.set_intersection("fathers_b").list.len() == 0)
-    return (pairs.filter(_same_adult(pl.lit(False)) & ~different_men)
-            .select(pl.col("case_id").alias("case_a"), "case_b").sort("case_a", "case_b"))
+    return (
+        pairs.filter(_same_adult(pl.lit(False)) & ~different_men)
+        .select(pl.col("case_id").alias("case_a"), "case_b")
+        .sort("case_a", "case_b")
+    )
 
 
 def misdirected_truth(cases: pl.DataFrame) -> pl.DataFrame:
     """(ive_case_id, child_key, ivd_case_id): a child in an open placement whose open IV-D case pays
     the parent the child was removed from."""
-    ive = (_people(cases).filter((pl.col("source_system") == "IV-E") & (pl.col("status") == "OPEN"))
-           .select(pl.col("case_id").alias("ive_case_id"), "removed_from_key", pl.col("children").alias("child_key"))
-           .explode("child_key"))
-    ivd = _open_ivd(cases).select(pl.col("case_id").alias("ivd_case_id"), "cp_key",
-                                  pl.col("children").alias("child_key")).explode("child_key")
-    return (ive.join(ivd, on="child_key").filter(pl.col("cp_key") == pl.col("removed_from_key"))
-            .select("ive_case_id", "child_key", "ivd_case_id").unique().sort("ive_case_id", "child_key", "ivd_case_id"))
+    ive = (
+        _people(cases)
+        .filter((pl.col("source_system") == "IV-E") & (pl.col("status") == "OPEN"))
+        .select(pl.col("case_id").alias("ive_case_id"), "removed_from_key", pl.col("children").alias("child_key"))
+        .explode("child_key")
+    )
+    ivd = (
+        _open_ivd(cases)
+        .select(pl.col("case_id").alias("ivd_case_id"), "cp_key", pl.col("children").alias("child_key"))
+        .explode("child_key")
+    )
+    return (
+        ive.join(ivd, on="child_key")
+        .filter(pl.col("cp_key") == pl.col("removed_from_key"))
+        .select("ive_case_id", "child_key", "ivd_case_id")
+        .unique()
+        .sort("ive_case_id", "child_key", "ivd_case_id")
+    )

@@ -1,7 +1,8 @@
 """Score a persons file against the generator's truth: pairwise and B-cubed, and look-alike merges.
 
-    python -m benchmarks.evaluate --persons data/demo/persons.csv --truth data/demo/truth.csv
+python -m benchmarks.evaluate --persons data/demo/persons.csv --truth data/demo/truth.csv
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,8 +23,9 @@ def lookalike_merges(persons: pl.DataFrame, truth: pl.DataFrame, hard_pairs: pl.
     rec = persons.select("record_id", "person_id").join(truth.select("record_id", "person_key"), on="record_id")
     ids = rec.group_by("person_key").agg(pl.col("person_id").unique().alias("ids"))
     hp = hard_pairs.with_columns(pl.col("person_key_a").cast(pl.String), pl.col("person_key_b").cast(pl.String))
-    joined = (hp.join(ids, left_on="person_key_a", right_on="person_key")
-              .join(ids, left_on="person_key_b", right_on="person_key", suffix="_b"))
+    joined = hp.join(ids, left_on="person_key_a", right_on="person_key").join(
+        ids, left_on="person_key_b", right_on="person_key", suffix="_b"
+    )
     joined = joined.with_columns((pl.col("ids").list.set_intersection("ids_b").list.len() > 0).alias("merged"))
     return joined.group_by("kind").agg(pl.len().alias("pairs"), pl.col("merged").sum().alias("merged")).sort("kind")
 
@@ -47,8 +49,7 @@ def main(argv: list[str] | None = None) -> None:
     print("  " + scores.line())
     if merges is not None:
         total = int(merges["merged"].sum())
-        print(f"  look-alikes wrongly merged: {total} "
-              + ", ".join(f"{k} {m}/{p}" for k, p, m in merges.iter_rows()))
+        print(f"  look-alikes wrongly merged: {total} " + ", ".join(f"{k} {m}/{p}" for k, p, m in merges.iter_rows()))
 
 
 if __name__ == "__main__":

@@ -3,9 +3,11 @@
 FEBRL has no programs, cases or roles: each record becomes its own IV-D case with role CP, so no
 case-based rule ever applies. FEBRL makes duplicates by replacing whole values (a new SSN, another
 first name, a birth date decades off), which the program-data never-merge rules treat as different
-people; the benchmark reports the project with those rules on and off. FEBRL's 7-digit social security ids become 9-digit SSNs by prefixing
-'10' (a valid area, typo structure kept); 4-digit Australian postcodes are zero-padded to five.
+people; the benchmark reports the project with those rules on and off. FEBRL's 7-digit social
+security ids become 9-digit SSNs by prefixing '10' (a valid area, typo structure kept); 4-digit
+Australian postcodes are zero-padded to five.
 """
+
 from __future__ import annotations
 
 from importlib import resources
@@ -32,12 +34,16 @@ def as_program_records(df: pl.DataFrame) -> pl.DataFrame:
     return df.select(
         pl.col("rec_id").alias("record_id"),
         pl.when(pl.col("part") == 0).then(pl.lit("IV-D")).otherwise(pl.lit("IV-A")).alias("source_system"),
-        pl.col("rec_id").alias("case_id"), pl.lit("CP").alias("role"),
-        pl.col("given_name").alias("first_name"), pl.col("surname").alias("last_name"),
+        pl.col("rec_id").alias("case_id"),
+        pl.lit("CP").alias("role"),
+        pl.col("given_name").alias("first_name"),
+        pl.col("surname").alias("last_name"),
         # impossible dates are blanked, as plain Splink's parser does, rather than quarantined
         pl.col("date_of_birth").str.strptime(pl.Date, "%Y%m%d", strict=False).dt.strftime("%Y-%m-%d").alias("dob"),
         pl.when(pl.col("soc_sec_id").str.len_chars() == 7).then(pl.lit("10") + pl.col("soc_sec_id")).alias("ssn"),
-        street.alias("street"), pl.col("suburb").alias("city"), pl.col("state").alias("state"),
+        street.alias("street"),
+        pl.col("suburb").alias("city"),
+        pl.col("state").alias("state"),
         pl.col("postcode").str.zfill(5).alias("zip"),
     )
 
@@ -45,10 +51,15 @@ def as_program_records(df: pl.DataFrame) -> pl.DataFrame:
 def as_plain_splink(df: pl.DataFrame) -> pl.DataFrame:
     dob = pl.col("date_of_birth").str.strptime(pl.Date, "%Y%m%d", strict=False).dt.strftime("%Y-%m-%d")
     return df.select(
-        pl.col("rec_id").alias("unique_id"), pl.col("given_name").alias("first_name"),
-        pl.col("surname"), dob.alias("dob"), pl.col("soc_sec_id").alias("ssn"),
+        pl.col("rec_id").alias("unique_id"),
+        pl.col("given_name").alias("first_name"),
+        pl.col("surname"),
+        dob.alias("dob"),
+        pl.col("soc_sec_id").alias("ssn"),
         pl.concat_str([pl.col("street_number"), pl.col("address_1")], separator=" ", ignore_nulls=True).alias("street"),
-        pl.col("suburb").alias("city"), pl.col("postcode").alias("zip"))
+        pl.col("suburb").alias("city"),
+        pl.col("postcode").alias("zip"),
+    )
 
 
 def truth(df: pl.DataFrame) -> pl.DataFrame:

@@ -14,6 +14,7 @@ were removed from and the case goal; IV-A members the grant dates.
 
     python -m benchmarks.generate --families 3000 --seed 7 --out data/demo
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,8 +29,14 @@ import polars as pl
 from benchmarks import names as N
 
 PLACEHOLDER_SSNS = ["000000000", "999999999", "123456789", "111111111"]
-PROGRAM_FIELDS = {"placement_start": "", "placement_end": "", "removed_from": "", "case_goal": "", "grant_start": "",
-                  "grant_end": ""}  # every record has the columns, blank where its program has no such field
+PROGRAM_FIELDS = {
+    "placement_start": "",
+    "placement_end": "",
+    "removed_from": "",
+    "case_goal": "",
+    "grant_start": "",
+    "grant_end": "",
+}  # every record has the columns, blank where its program has no such field
 CASE_GOALS = ["REUNIFICATION", "ADOPTION", "GUARDIANSHIP", "OTHER"]
 GENERATION_SHARE = 0.35  # parents whose own childhood case is in the data (with generations=True)
 MOTHER_OWES_SHARE = 0.05  # families whose father has custody and the mother owes (with generations=True)
@@ -77,9 +84,12 @@ class Pool:
 
 
 POOLS = {
-    ("H", "F"): Pool(N.HISPANIC_FEMALE), ("H", "M"): Pool(N.HISPANIC_MALE),
-    ("O", "F"): Pool(N.OTHER_FEMALE), ("O", "M"): Pool(N.OTHER_MALE),
-    ("H", "S"): Pool(N.HISPANIC_SURNAMES, 0.8), ("O", "S"): Pool([s.replace(".", " ") for s in N.OTHER_SURNAMES], 0.8),
+    ("H", "F"): Pool(N.HISPANIC_FEMALE),
+    ("H", "M"): Pool(N.HISPANIC_MALE),
+    ("O", "F"): Pool(N.OTHER_FEMALE),
+    ("O", "M"): Pool(N.OTHER_MALE),
+    ("H", "S"): Pool(N.HISPANIC_SURNAMES, 0.8),
+    ("O", "S"): Pool([s.replace(".", " ") for s in N.OTHER_SURNAMES], 0.8),
 }
 
 
@@ -117,8 +127,7 @@ class World:
         city, zip3 = rng.choice(N.COUNTIES[county])
         return street, city, f"{zip3}{rng.randint(1, 99):02d}"
 
-    def person(self, sex: str, dob: date, hispanic: bool, last: list[str] | None = None,
-               first: str | None = None) -> Person:
+    def person(self, sex: str, dob: date, hispanic: bool, last: list[str] | None = None, first: str | None = None) -> Person:
         rng = self.rng
         eth = "H" if hispanic else "O"
         if last is None:
@@ -166,8 +175,7 @@ class World:
         if near and rng.random() < 0.08:
             return rng.choice(near)  # the same man fathers children with several mothers of his county
         lo = mother.dob - timedelta(days=365 * 10)  # fathers are mostly older than the mothers
-        father = self.person("M", self.dob_between(lo, mother.dob),
-                             hispanic if rng.random() < 0.85 else not hispanic)
+        father = self.person("M", self.dob_between(lo, mother.dob), hispanic if rng.random() < 0.85 else not hispanic)
         father.address = self.address(county)
         father.old_address = self.address(county) if rng.random() < 0.4 else None
         father.fvi = rng.random() < 0.02
@@ -198,8 +206,9 @@ class World:
                 self.hard_pairs.append((kids[a].key, kids[b].key, "siblings"))
         return kids
 
-    def hard_cases(self, kids: list[Person], mother: Person, father: Person, last: list[str],
-                   lo: date, hi: date, hispanic: bool) -> None:
+    def hard_cases(
+        self, kids: list[Person], mother: Person, father: Person, last: list[str], lo: date, hi: date, hispanic: bool
+    ) -> None:
         """Turn some children into twins, a JR named for his father or a daughter named for her mother."""
         rng = self.rng
         r = rng.random()
@@ -233,9 +242,18 @@ class World:
 # Rendering a person as one program types them
 
 
-SSN_PRESENT = {("IV-D", "CP"): 0.9, ("IV-D", "NCP"): 0.75, ("IV-D", "PF"): 0.4, ("IV-D", "CH"): 0.6,
-               ("IV-A", "CP"): 0.97, ("IV-A", "NCP"): 0.12, ("IV-A", "CH"): 0.9,
-               ("IV-E", "CP"): 0.5, ("IV-E", "NCP"): 0.3, ("IV-E", "CH"): 0.7}
+SSN_PRESENT = {
+    ("IV-D", "CP"): 0.9,
+    ("IV-D", "NCP"): 0.75,
+    ("IV-D", "PF"): 0.4,
+    ("IV-D", "CH"): 0.6,
+    ("IV-A", "CP"): 0.97,
+    ("IV-A", "NCP"): 0.12,
+    ("IV-A", "CH"): 0.9,
+    ("IV-E", "CP"): 0.5,
+    ("IV-E", "NCP"): 0.3,
+    ("IV-E", "CH"): 0.7,
+}
 DOB_PRESENT = {("IV-A", "NCP"): 0.2, ("IV-E", "NCP"): 0.6, ("IV-D", "PF"): 0.5}
 
 
@@ -260,13 +278,13 @@ class Renderer:
         op = rng.random()
         letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
         if op < 0.3:
-            return s[:i] + rng.choice(letters) + s[i + 1:]
+            return s[:i] + rng.choice(letters) + s[i + 1 :]
         if op < 0.55:
-            return s[:i] + s[i + 1:]
+            return s[:i] + s[i + 1 :]
         if op < 0.8:
             return s[:i] + rng.choice(letters) + s[i:]
         if i < len(s) - 1:
-            return s[:i] + s[i + 1] + s[i] + s[i + 2:]
+            return s[:i] + s[i + 1] + s[i] + s[i + 2 :]
         return s
 
     def case(self, s: str) -> str:
@@ -295,8 +313,15 @@ class Renderer:
             tokens = p.married_last
         if len(tokens) == 2:
             r = rng.random()
-            text = (f"{tokens[0]} {tokens[1]}" if r < 0.45 else f"{tokens[0]}-{tokens[1]}" if r < 0.65
-                    else tokens[0] if r < 0.93 else tokens[1])
+            text = (
+                f"{tokens[0]} {tokens[1]}"
+                if r < 0.45
+                else f"{tokens[0]}-{tokens[1]}"
+                if r < 0.65
+                else tokens[0]
+                if r < 0.93
+                else tokens[1]
+            )
         else:
             text = tokens[0]
         text = " ".join(self.accent(t) for t in text.split(" "))
@@ -325,7 +350,7 @@ class Renderer:
         s = d.strftime("%Y%m%d")
         for _ in range(20):
             i = self.rng.choice([2, 3, 5, 6, 7])
-            t = s[:i] + str(self.rng.randint(0, 9)) + s[i + 1:]
+            t = s[:i] + str(self.rng.randint(0, 9)) + s[i + 1 :]
             try:
                 nd = date(int(t[:4]), int(t[4:6]), int(t[6:]))
             except ValueError:
@@ -344,14 +369,13 @@ class Renderer:
             return rng.choice(PLACEHOLDER_SSNS)
         if r < 0.05:
             i = rng.randint(0, 8)
-            s = s[:i] + str((int(s[i]) + rng.randint(1, 9)) % 10) + s[i + 1:]
+            s = s[:i] + str((int(s[i]) + rng.randint(1, 9)) % 10) + s[i + 1 :]
         elif r < 0.07:
             i = rng.randint(0, 7)
-            s = s[:i] + s[i + 1] + s[i] + s[i + 2:]
+            s = s[:i] + s[i + 1] + s[i] + s[i + 2 :]
         return f"{s[:3]}-{s[3:5]}-{s[5:]}" if rng.random() < 0.5 else s
 
-    def record(self, p: Person, program: str, case_id: str, role: str, status: str = "OPEN",
-               paternity: str = "") -> dict:
+    def record(self, p: Person, program: str, case_id: str, role: str, status: str = "OPEN", paternity: str = "") -> dict:
         rng = self.rng
         self.seq += 1
         thin = program == "IV-A" and role == "NCP"
@@ -376,12 +400,23 @@ class Renderer:
             address = ("", "", "")
         street, city, zip_ = address
         return {
-            "record_id": f"R{self.seq:09d}", "source_system": program, "case_id": case_id, "role": role,
-            "first_name": self.case(first), "middle_name": self.case(middle), "last_name": self.case(last),
-            "suffix": suffix, "dob": "" if thin and rng.random() < 0.5 else self.dob(p, program, role),
-            "sex": p.sex if rng.random() < 0.95 else "", "ssn": self.ssn(p, program, role),
-            "street": street, "city": city, "state": "CA" if street else "", "zip": zip_,
-            "case_status": status, "paternity_status": paternity,
+            "record_id": f"R{self.seq:09d}",
+            "source_system": program,
+            "case_id": case_id,
+            "role": role,
+            "first_name": self.case(first),
+            "middle_name": self.case(middle),
+            "last_name": self.case(last),
+            "suffix": suffix,
+            "dob": "" if thin and rng.random() < 0.5 else self.dob(p, program, role),
+            "sex": p.sex if rng.random() < 0.95 else "",
+            "ssn": self.ssn(p, program, role),
+            "street": street,
+            "city": city,
+            "state": "CA" if street else "",
+            "zip": zip_,
+            "case_status": status,
+            "paternity_status": paternity,
             "fvi": "Y" if p.fvi and (program == "IV-D" or rng.random() < 0.5) else "",
         }
 
@@ -420,9 +455,18 @@ class CaseWriter:
             self.truth.append({"record_id": rec["record_id"], "person_key": p.key, "family_id": fam.fid})
             self.last_record[p.key] = rec["record_id"]
 
-    def add_case(self, fam: Family, program: str, cp: Person | None, fathers: list[Person],
-                 kids: list[Person], status: str = "OPEN", duplicate_of: str = "",
-                 removed_from: Person | None = None, alleged: bool = False) -> str:
+    def add_case(
+        self,
+        fam: Family,
+        program: str,
+        cp: Person | None,
+        fathers: list[Person],
+        kids: list[Person],
+        status: str = "OPEN",
+        duplicate_of: str = "",
+        removed_from: Person | None = None,
+        alleged: bool = False,
+    ) -> str:
         cid = self.case_id(program)
         self.render.start_case([cp, *fathers, *kids])
         case_fields, child_fields, removed_from = self.program_fields(program, cid, status, cp, fathers, removed_from)
@@ -432,34 +476,47 @@ class CaseWriter:
             paternity = ""
             role = "NCP"
             if program == "IV-D" and f.sex == "M":  # a mother who owes has no paternity status
-                paternity = "ALLEGED" if alleged else self.rng.choices(
-                    ["ADJUDICATED", "ACKNOWLEDGED", "PRESUMED", "ALLEGED"], [40, 40, 5, 15])[0]
+                paternity = (
+                    "ALLEGED"
+                    if alleged
+                    else self.rng.choices(["ADJUDICATED", "ACKNOWLEDGED", "PRESUMED", "ALLEGED"], [40, 40, 5, 15])[0]
+                )
                 role = "PF" if paternity == "ALLEGED" else "NCP"
             self.add(f, fam, program, cid, role, case_fields, status=status, paternity=paternity)
         for k in kids:
             self.add(k, fam, program, cid, "CH", {**case_fields, **child_fields}, status=status)
-        self.cases.append({
-            "source_system": program, "case_id": cid, "family_id": str(fam.fid), "status": status,
-            "cp_key": str(cp.key) if cp else "", "ncp_keys": " ".join(str(f.key) for f in fathers),
-            "child_keys": " ".join(str(k.key) for k in kids), "duplicate_of": duplicate_of,
-            "removed_from_key": str(removed_from.key) if removed_from else "",
-        })
+        self.cases.append(
+            {
+                "source_system": program,
+                "case_id": cid,
+                "family_id": str(fam.fid),
+                "status": status,
+                "cp_key": str(cp.key) if cp else "",
+                "ncp_keys": " ".join(str(f.key) for f in fathers),
+                "child_keys": " ".join(str(k.key) for k in kids),
+                "duplicate_of": duplicate_of,
+                "removed_from_key": str(removed_from.key) if removed_from else "",
+            }
+        )
         return cid
 
-    def program_fields(self, program: str, cid: str, status: str, cp: Person | None, fathers: list[Person],
-                       removed_from: Person | None) -> tuple[dict, dict, Person | None]:
+    def program_fields(
+        self, program: str, cid: str, status: str, cp: Person | None, fathers: list[Person], removed_from: Person | None
+    ) -> tuple[dict, dict, Person | None]:
         """Placement fields of a IV-E case's children, grant fields of a IV-A case's members, and
         the parent a child in care was removed from. Drawn from the case's own random stream, so
         that the people, cases and errors of a seed are the same with these fields or without."""
         r = random.Random(f"{self.world.seed}:{cid}")
         if program == "IV-A":
             start = TODAY - timedelta(days=r.randint(30, 1500))
-            end = "" if r.random() < 0.8 else min(start + timedelta(days=r.randint(60, 900)), TODAY - timedelta(days=1))
-            return {"grant_start": start.isoformat(), "grant_end": end and end.isoformat()}, {}, removed_from
+            end = (
+                "" if r.random() < 0.8 else min(start + timedelta(days=r.randint(60, 900)), TODAY - timedelta(days=1)).isoformat()
+            )
+            return {"grant_start": start.isoformat(), "grant_end": end}, {}, removed_from
         if program != "IV-E":
             return {}, {}, removed_from
         start = TODAY - timedelta(days=r.randint(20, 900))
-        end = "" if status == "OPEN" else min(start + timedelta(days=r.randint(30, 600)), TODAY - timedelta(days=1))
+        end = "" if status == "OPEN" else min(start + timedelta(days=r.randint(30, 600)), TODAY - timedelta(days=1)).isoformat()
         if fathers and r.random() < 0.15:  # removed from the father's home
             removed_from, removed = fathers[0], "NCP"
         elif cp is not None:
@@ -467,8 +524,11 @@ class CaseWriter:
         else:  # the mother is not on the foster-care case: named by one of her records elsewhere
             removed = self.last_record.get(removed_from.key, "") if removed_from else ""
         goal = r.choices(CASE_GOALS, [60, 20, 12, 8])[0]
-        return ({"case_goal": goal}, {"placement_start": start.isoformat(), "placement_end": end and end.isoformat(),
-                                      "removed_from": removed}, removed_from)
+        return (
+            {"case_goal": goal},
+            {"placement_start": start.isoformat(), "placement_end": end, "removed_from": removed},
+            removed_from,
+        )
 
     def family_cases(self, fam: Family) -> None:
         for father, kids in fam.fathers:
@@ -491,9 +551,7 @@ class CaseWriter:
             fathers = [f for f, kids in fam.fathers if set(map(id, kids)) & set(map(id, removed))]
             cp = fam.mother if rng.random() < 0.7 else None
             status = "OPEN" if rng.random() < 0.85 else "CLOSED"  # closed: the child went home
-            self.add_case(fam, "IV-E", cp, [f for f in fathers if rng.random() < 0.6], removed, status,
-                          removed_from=fam.mother)
-
+            self.add_case(fam, "IV-E", cp, [f for f in fathers if rng.random() < 0.6], removed, status, removed_from=fam.mother)
 
     def custody_with_father(self, fam: Family) -> None:
         """Now and then the father has the children and the mother owes support: a IV-D case with
@@ -512,31 +570,46 @@ class CaseWriter:
             if rng.random() >= GENERATION_SHARE:
                 continue
             self.raised.add(parent.key)
-            grandmother = world.person("F", parent.dob - timedelta(days=365 * rng.randint(18, 32) + rng.randint(0, 364)),
-                                       parent.hispanic)
-            grandfather = world.person("M", grandmother.dob - timedelta(days=rng.randint(-1500, 3000)),
-                                       parent.hispanic, last=parent.last[:1])
+            grandmother = world.person(
+                "F", parent.dob - timedelta(days=365 * rng.randint(18, 32) + rng.randint(0, 364)), parent.hispanic
+            )
+            grandfather = world.person(
+                "M", grandmother.dob - timedelta(days=rng.randint(-1500, 3000)), parent.hispanic, last=parent.last[:1]
+            )
             grandmother.address = grandfather.address = world.address(fam.county)
-            siblings = [world.person(rng.choice("MF"), parent.dob + timedelta(days=rng.randint(-2500, 2500)),
-                                     parent.hispanic, last=parent.last) for _ in range(rng.choice([0, 1, 1, 2, 3]))]
+            siblings = [
+                world.person(
+                    rng.choice("MF"), parent.dob + timedelta(days=rng.randint(-2500, 2500)), parent.hispanic, last=parent.last
+                )
+                for _ in range(rng.choice([0, 1, 1, 2, 3]))
+            ]
             for s in siblings:
                 s.address = world.address(fam.county)
             kids = sorted([parent, *siblings], key=lambda p: p.dob)
-            self.parents += [{"child_key": k.key, "father_key": grandfather.key, "mother_key": grandmother.key}
-                             for k in kids]
+            self.parents += [{"child_key": k.key, "father_key": grandfather.key, "mother_key": grandmother.key} for k in kids]
             grown = min(k.dob for k in kids) < TODAY - timedelta(days=365 * 21)  # the case closed when they grew up
             self.add_case(fam, "IV-D", grandmother, [grandfather], kids, "CLOSED" if grown else "OPEN")
             for s in siblings:  # a sibling grown up: a case of their own as a parent, now and then
                 if rng.random() < 0.3:
-                    baby = world.person(rng.choice("MF"), min(TODAY - timedelta(days=400), s.dob + timedelta(days=365 * 22)),
-                                        s.hispanic, last=s.last)
-                    self.parents.append({"child_key": baby.key, "father_key": s.key if s.sex == "M" else 0,
-                                         "mother_key": s.key if s.sex == "F" else 0})
+                    baby = world.person(
+                        rng.choice("MF"),
+                        min(TODAY - timedelta(days=400), s.dob + timedelta(days=365 * 22)),
+                        s.hispanic,
+                        last=s.last,
+                    )
+                    self.parents.append(
+                        {
+                            "child_key": baby.key,
+                            "father_key": s.key if s.sex == "M" else 0,
+                            "mother_key": s.key if s.sex == "F" else 0,
+                        }
+                    )
                     self.add_case(fam, "IV-A", s, [], [baby])
 
 
 def _admin_renderer(rng: random.Random):
     from benchmarks.admin_errors import AdminRenderer
+
     return AdminRenderer(rng)
 
 
@@ -560,14 +633,30 @@ def bad_rows(n: int, records: list[dict]) -> list[dict]:
             continue
         rid, src, role, dob, why = BAD_ROWS[i % (len(BAD_ROWS) + 1)]
         named = why != "no name and no SSN"
-        out.append({**{k: "" for k in records[0]}, "record_id": f"{rid}-{i}" if rid else "",
-                    "source_system": src, "case_id": "" if why == "missing case_id" else f"X{i}", "role": role,
-                    "first_name": "BAD" if named else "", "last_name": "ROW" if named else "", "dob": dob})
+        out.append(
+            {
+                **{k: "" for k in records[0]},
+                "record_id": f"{rid}-{i}" if rid else "",
+                "source_system": src,
+                "case_id": "" if why == "missing case_id" else f"X{i}",
+                "role": role,
+                "first_name": "BAD" if named else "",
+                "last_name": "ROW" if named else "",
+                "dob": dob,
+            }
+        )
     return out
 
 
-def generate(families: int | None = None, seed: int = 7, records: int | None = None,
-             bad: int = 0, counties: int = 1, errors: str = "generator", generations: bool = False) -> dict[str, pl.DataFrame]:
+def generate(
+    families: int | None = None,
+    seed: int = 7,
+    records: int | None = None,
+    bad: int = 0,
+    counties: int = 1,
+    errors: str = "generator",
+    generations: bool = False,
+) -> dict[str, pl.DataFrame]:
     """Build the data sets in memory: stop at `families` families or at `records` records.
 
     counties: how many counties' cities the families live in (1: one county's, as a county's file;
@@ -617,11 +706,17 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--bad-rows", type=int, default=0)
     ap.add_argument("--counties", type=int, default=1, help=f"1 to {len(N.COUNTIES)}: a statewide file spans several")
     ap.add_argument("--format", choices=["csv", "parquet"], default="csv")
-    ap.add_argument("--errors", choices=list(ERROR_MODELS), default="generator",
-                    help="the error model: this generator's own, or admin (how administrative files go wrong)")
-    ap.add_argument("--generations", action="store_true",
-                    help="also some parents' own childhood cases, with their parents and siblings, and "
-                         "mothers who owe support")
+    ap.add_argument(
+        "--errors",
+        choices=list(ERROR_MODELS),
+        default="generator",
+        help="the error model: this generator's own, or admin (how administrative files go wrong)",
+    )
+    ap.add_argument(
+        "--generations",
+        action="store_true",
+        help="also some parents' own childhood cases, with their parents and siblings, and mothers who owe support",
+    )
     ap.add_argument("--out", type=Path, required=True)
     a = ap.parse_args(argv)
     if a.families is None and a.records is None:
@@ -629,8 +724,10 @@ def main(argv: list[str] | None = None) -> None:
     data = generate(a.families, a.seed, a.records, a.bad_rows, a.counties, a.errors, a.generations)
     write(data, a.out, a.format)
     r = data["records"]
-    print(f"generated {r.height} records ({data['truth']['person_key'].n_unique()} persons, "
-          f"{data['hard_pairs'].height} look-alike pairs) in {a.out}")
+    print(
+        f"generated {r.height} records ({data['truth']['person_key'].n_unique()} persons, "
+        f"{data['hard_pairs'].height} look-alike pairs) in {a.out}"
+    )
 
 
 if __name__ == "__main__":

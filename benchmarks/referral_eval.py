@@ -3,6 +3,7 @@
 Today's practice: a referral is an existing case when the SSN of its custodial party or of one of its
 children is exactly the SSN of that role in an open IV-D case (children first).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -37,9 +38,11 @@ class ReferralScores:
         return self.review / self.referrals if self.referrals else 0.0
 
     def line(self) -> str:
-        return (f"existing_case precision {self.precision:.4f} recall {self.recall:.4f}; review {self.review:,} "
-                f"({self.review_share:.2%}, {self.review_with_case:,} of them with a case); "
-                f"{self.referrals:,} referrals, {self.with_case:,} with an open IV-D case")
+        return (
+            f"existing_case precision {self.precision:.4f} recall {self.recall:.4f}; review {self.review:,} "
+            f"({self.review_share:.2%}, {self.review_with_case:,} of them with a case); "
+            f"{self.referrals:,} referrals, {self.with_case:,} with an open IV-D case"
+        )
 
 
 def score_referrals(decisions: pl.DataFrame, truth: pl.DataFrame) -> ReferralScores:
@@ -48,7 +51,8 @@ def score_referrals(decisions: pl.DataFrame, truth: pl.DataFrame) -> ReferralSco
     right = pl.col("ivd_case_ids").list.contains(pl.col("ivd_case_id").fill_null(""))
     has_case = pl.col("ivd_case_ids").list.len() > 0
     return ReferralScores(
-        referrals=j.height, with_case=j.filter(has_case).height,
+        referrals=j.height,
+        with_case=j.filter(has_case).height,
         predicted_existing=j.filter(pl.col("decision") == EXISTING).height,
         correct_existing=j.filter((pl.col("decision") == EXISTING) & right).height,
         review=j.filter(pl.col("decision") == REVIEW).height,
@@ -59,20 +63,30 @@ def score_referrals(decisions: pl.DataFrame, truth: pl.DataFrame) -> ReferralSco
 def ssn_rule(records: pl.DataFrame) -> pl.DataFrame:
     """Today's practice on standardized records (valid SSNs only): decisions in the schema's shape."""
     ssn = pl.col(C.SSN_STD)
-    ivd = (records.filter((pl.col(C.SOURCE_SYSTEM) == "IV-D") & (pl.col(C.CASE_STATUS) == "OPEN")
-                          & ssn.is_not_null() & pl.col(C.ROLE).is_in(["CP", "CH"]))
-           .select(ssn, C.ROLE, pl.col(C.CASE_ID).alias("ivd_case_id")))
-    ref = (records.filter(pl.col(C.SOURCE_SYSTEM).is_in(["IV-A", "IV-E"]) & ssn.is_not_null()
-                          & pl.col(C.ROLE).is_in(["CP", "CH"]))
-           .select(C.SOURCE_SYSTEM, C.CASE_ID, ssn, C.ROLE))
-    hits = (ref.join(ivd, on=[C.SSN_STD, C.ROLE])
-            .sort(pl.col(C.ROLE) != "CH", "ivd_case_id")
-            .group_by(C.SOURCE_SYSTEM, C.CASE_ID, maintain_order=True).first())
+    ivd = records.filter(
+        (pl.col(C.SOURCE_SYSTEM) == "IV-D")
+        & (pl.col(C.CASE_STATUS) == "OPEN")
+        & ssn.is_not_null()
+        & pl.col(C.ROLE).is_in(["CP", "CH"])
+    ).select(ssn, C.ROLE, pl.col(C.CASE_ID).alias("ivd_case_id"))
+    ref = records.filter(
+        pl.col(C.SOURCE_SYSTEM).is_in(["IV-A", "IV-E"]) & ssn.is_not_null() & pl.col(C.ROLE).is_in(["CP", "CH"])
+    ).select(C.SOURCE_SYSTEM, C.CASE_ID, ssn, C.ROLE)
+    hits = (
+        ref.join(ivd, on=[C.SSN_STD, C.ROLE])
+        .sort(pl.col(C.ROLE) != "CH", "ivd_case_id")
+        .group_by(C.SOURCE_SYSTEM, C.CASE_ID, maintain_order=True)
+        .first()
+    )
     all_refs = records.filter(pl.col(C.SOURCE_SYSTEM).is_in(["IV-A", "IV-E"])).select(C.SOURCE_SYSTEM, C.CASE_ID).unique()
-    return (all_refs.join(hits.select(C.SOURCE_SYSTEM, C.CASE_ID, "ivd_case_id"), on=[C.SOURCE_SYSTEM, C.CASE_ID], how="left")
-            .select(pl.col(C.CASE_ID).alias("referral_id"), C.SOURCE_SYSTEM,
-                    pl.when(pl.col("ivd_case_id").is_null()).then(pl.lit(NEW)).otherwise(pl.lit(EXISTING)).alias("decision"),
-                    "ivd_case_id"))
+    return all_refs.join(
+        hits.select(C.SOURCE_SYSTEM, C.CASE_ID, "ivd_case_id"), on=[C.SOURCE_SYSTEM, C.CASE_ID], how="left"
+    ).select(
+        pl.col(C.CASE_ID).alias("referral_id"),
+        C.SOURCE_SYSTEM,
+        pl.when(pl.col("ivd_case_id").is_null()).then(pl.lit(NEW)).otherwise(pl.lit(EXISTING)).alias("decision"),
+        "ivd_case_id",
+    )
 
 
 @dataclass(frozen=True)
@@ -94,18 +108,22 @@ class ReportScores:
 
 
 def score_duplicates(report: pl.DataFrame, truth: pl.DataFrame) -> ReportScores:
-    found = report.select(pl.min_horizontal("ivd_case_id", "duplicate_case_id").alias("case_a"),
-                          pl.max_horizontal("ivd_case_id", "duplicate_case_id").alias("case_b")).unique()
+    found = report.select(
+        pl.min_horizontal("ivd_case_id", "duplicate_case_id").alias("case_a"),
+        pl.max_horizontal("ivd_case_id", "duplicate_case_id").alias("case_b"),
+    ).unique()
     return ReportScores(found.height, truth.height, found.join(truth, on=["case_a", "case_b"]).height)
 
 
 def score_misdirected(report: pl.DataFrame, truth: pl.DataFrame, record_truth: pl.DataFrame) -> ReportScores:
     """Scored on (IV-E case, true child, IV-D case): one child's two records count once."""
     keys = record_truth.select("record_id", pl.col("person_key").cast(pl.String).alias("child_key"))
-    found = (report.join(keys, left_on="child_record_id", right_on="record_id")
-             .select("ive_case_id", "child_key", "ivd_case_id").unique())
-    return ReportScores(found.height, truth.height,
-                        found.join(truth, on=["ive_case_id", "child_key", "ivd_case_id"]).height)
+    found = (
+        report.join(keys, left_on="child_record_id", right_on="record_id")
+        .select("ive_case_id", "child_key", "ivd_case_id")
+        .unique()
+    )
+    return ReportScores(found.height, truth.height, found.join(truth, on=["ive_case_id", "child_key", "ivd_case_id"]).height)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -129,8 +147,9 @@ def main(argv: list[str] | None = None) -> None:
         dup = read_table(a.reports / f"duplicate_cases{suffix}")
         mis = read_table(a.reports / f"misdirected_support{suffix}")
         print("  duplicate IV-D cases: " + score_duplicates(dup, duplicate_truth(cases)).line())
-        print("  misdirected support: " + score_misdirected(mis, misdirected_truth(cases),
-                                                             read_table(a.data / "truth.csv")).line())
+        print(
+            "  misdirected support: " + score_misdirected(mis, misdirected_truth(cases), read_table(a.data / "truth.csv")).line()
+        )
 
 
 if __name__ == "__main__":

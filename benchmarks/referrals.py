@@ -7,6 +7,7 @@ The generated families are cut to `--referrals` IV-A/IV-E cases (every IV-D case
 `linkage referrals` runs in its own process from the file to decisions and reports; wall time and
 peak memory of that process are measured from outside.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,8 +42,12 @@ def cut_referrals(data: dict[str, pl.DataFrame], keep: int, seed: int) -> dict[s
     kept = set(random.Random(seed).sample(ref, min(keep, len(ref))))
     drop = pl.DataFrame([r for r in ref if r not in kept], schema=["source_system", "case_id"], orient="row")
     records = data["records"].join(drop, on=["source_system", "case_id"], how="anti")
-    return {**data, "records": records, "cases": cases.join(drop, on=["source_system", "case_id"], how="anti"),
-            "truth": data["truth"].join(records.select("record_id"), on="record_id")}
+    return {
+        **data,
+        "records": records,
+        "cases": cases.join(drop, on=["source_system", "case_id"], how="anti"),
+        "truth": data["truth"].join(records.select("record_id"), on="record_id"),
+    }
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -54,24 +59,41 @@ def main(argv: list[str] | None = None) -> None:
     a = ap.parse_args(argv)
     d = ensure_data(a.families, a.seed, a.referrals, a.data)
     db = d / f"referrals_{time.time_ns()}.duckdb"
-    run = measure([str(BIN / "linkage"), "referrals", str(d / "records.parquet"), "--out", str(d / "decisions.parquet"),
-                   "--db", str(db), "--reports", str(d / "reports")])
+    run = measure(
+        [
+            str(BIN / "linkage"),
+            "referrals",
+            str(d / "records.parquet"),
+            "--out",
+            str(d / "decisions.parquet"),
+            "--db",
+            str(db),
+            "--reports",
+            str(d / "reports"),
+        ]
+    )
     if run.returncode != 0:
         raise SystemExit(f"linkage referrals failed (exit {run.returncode})")
     cases = pl.read_csv(d / "cases.csv", infer_schema=False)
     truth = referral_truth(cases)
     decisions = pl.read_parquet(d / "decisions.parquet")
     con = store_connection(db, read_only=True)
-    records = load_current(con, columns=("record_id", "source_system", "case_id", "role", "case_status", "ssn_std"),
-                           with_pairs=False).records
+    records = load_current(
+        con, columns=("record_id", "source_system", "case_id", "role", "case_status", "ssn_std"), with_pairs=False
+    ).records
     con.close()
     ivd = records.filter(pl.col("source_system") == "IV-D").height
     ours, baseline = score_referrals(decisions, truth), score_referrals(ssn_rule(records), truth)
     dup = score_duplicates(pl.read_parquet(d / "reports" / "duplicate_cases.parquet"), duplicate_truth(cases))
-    mis = score_misdirected(pl.read_parquet(d / "reports" / "misdirected_support.parquet"), misdirected_truth(cases),
-                            pl.read_csv(d / "truth.csv", infer_schema=False))
-    print(f"{ours.referrals:,} referrals against {ivd:,} IV-D records ({records.height:,} records in all); "
-          f"`linkage referrals` with reports: {run.seconds:.1f} s, peak memory {run.peak_gb:.2f} GB\n")
+    mis = score_misdirected(
+        pl.read_parquet(d / "reports" / "misdirected_support.parquet"),
+        misdirected_truth(cases),
+        pl.read_csv(d / "truth.csv", infer_schema=False),
+    )
+    print(
+        f"{ours.referrals:,} referrals against {ivd:,} IV-D records ({records.height:,} records in all); "
+        f"`linkage referrals` with reports: {run.seconds:.1f} s, peak memory {run.peak_gb:.2f} GB\n"
+    )
     print("| method | existing_case precision | recall | review share | existing predicted |")
     print("|---|---|---|---|---|")
     for label, s in (("project (family evidence on persons)", ours), ("today's practice: exact SSN of CP or a child", baseline)):

@@ -1,6 +1,7 @@
 """`make bench`: accuracy (FEBRL3, FEBRL4, generated), the 1M speed benchmark with plain Splink side
 by side, the referral check at scale, and the service under load beside plain Splink's
 predict_between. Prints markdown for benchmarks/RESULTS.md."""
+
 from __future__ import annotations
 
 from benchmarks import accuracy, referrals, service_speed, speed

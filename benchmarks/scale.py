@@ -10,6 +10,7 @@ model), measured from outside (wall time, peak resident memory of the process tr
 includes its JVM and Python workers); persons are scored against the generator's truth. With
 both engines, their persons are compared (and with `--command referrals`, their decisions).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,8 +22,7 @@ from benchmarks.speed import BIN, ensure_data, measure
 from linkage.evaluate import score_clusters
 
 
-def run_one(d: Path, engine: str, spark_partitions: int, spark_memory: str, command: str = "dedupe"
-            ) -> tuple[float, float, str]:
+def run_one(d: Path, engine: str, spark_partitions: int, spark_memory: str, command: str = "dedupe") -> tuple[float, float, str]:
     out = d / f"scale_{command}_{engine}.parquet"
     persons_out = d / f"scale_{command}_{engine}.persons.parquet"
     cmd = [str(BIN / "linkage"), command, str(d / "records.csv"), "--out", str(out), "--engine", engine]
@@ -49,8 +49,10 @@ def _read(path: Path) -> pl.DataFrame:
 
 def engines_compared(d: Path, command: str) -> str:
     """The two engines' persons compared as partitions (pairwise F1), and for referrals their decisions."""
-    persons = {e: _read(d / (f"scale_{command}_{e}.persons.parquet" if command == "referrals"
-                             else f"scale_{command}_{e}.parquet")) for e in ("duckdb", "spark")}
+    persons = {
+        e: _read(d / (f"scale_{command}_{e}.persons.parquet" if command == "referrals" else f"scale_{command}_{e}.parquet"))
+        for e in ("duckdb", "spark")
+    }
     f1 = score_clusters(persons["spark"], persons["duckdb"].select("record_id", pl.col("person_id").alias("person_key"))).f1
     line = f"persons: pairwise F1 {f1:.4f} between the engines"
     return line + ("; " + decision_agreement(d) if command == "referrals" else "")
@@ -60,11 +62,14 @@ def decision_agreement(d: Path) -> str:
     """How many referrals the two engines decide alike (decision and IV-D case), and which fields differ."""
     duck, spark = (_read(d / f"scale_referrals_{e}.parquet") for e in ("duckdb", "spark"))
     both = duck.join(spark, on=["source_system", "referral_id"], suffix="_spark")
-    same = both.filter((pl.col("decision") == pl.col("decision_spark"))
-                       & pl.col("ivd_case_id").eq_missing(pl.col("ivd_case_id_spark"))).height
+    same = both.filter(
+        (pl.col("decision") == pl.col("decision_spark")) & pl.col("ivd_case_id").eq_missing(pl.col("ivd_case_id_spark"))
+    ).height
     differ = {c: both.filter(pl.col(c).ne_missing(pl.col(f"{c}_spark"))).height for c in ("score", "reasons")}
-    return (f"{same:,} of {duck.height:,} referrals ({spark.height:,} on Spark) with the same decision and IV-D case; "
-            f"differing: " + ", ".join(f"{c} {n:,}" for c, n in differ.items()))
+    return (
+        f"{same:,} of {duck.height:,} referrals ({spark.height:,} on Spark) with the same decision and IV-D case; "
+        f"differing: " + ", ".join(f"{c} {n:,}" for c, n in differ.items())
+    )
 
 
 def counties_for(records: int, geography: str) -> int:
@@ -81,9 +86,13 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--spark-partitions", type=int, default=16)
     ap.add_argument("--spark-memory", default="8g")
     ap.add_argument("--command", choices=["dedupe", "referrals"], default="dedupe")
-    ap.add_argument("--geography", choices=["county", "state"], default="county",
-                    help="county: every size in one county's zips (denser as it grows); state: one more "
-                         "county per million records, as a statewide file spans more of the state")
+    ap.add_argument(
+        "--geography",
+        choices=["county", "state"],
+        default="county",
+        help="county: every size in one county's zips (denser as it grows); state: one more "
+        "county per million records, as a statewide file spans more of the state",
+    )
     a = ap.parse_args(argv)
     print("| engine | records | seconds | peak memory GB | accuracy against the truth |\n|---|---|---|---|---|")
     for n in a.records:

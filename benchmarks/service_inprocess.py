@@ -5,6 +5,7 @@
 Builds the service's index from the store `benchmarks.service_speed` uses, then times the same
 2,000 generated queries through standardizing, candidate keys, scoring and gathering the answer.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,8 +53,9 @@ def main(argv: list[str] | None = None) -> None:
         timed.append(((time.perf_counter() - t0) * 1000, n, body))
     timed.sort(key=lambda t: t[0])
     ms = [t[0] for t in timed]
-    print(f"{len(ms)} queries in process: p50 {ms[len(ms) // 2]:.2f} ms, p99 {ms[int(len(ms) * 0.99)]:.2f} ms, "
-          f"max {ms[-1]:.2f} ms")
+    print(
+        f"{len(ms)} queries in process: p50 {ms[len(ms) // 2]:.2f} ms, p99 {ms[int(len(ms) * 0.99)]:.2f} ms, max {ms[-1]:.2f} ms"
+    )
     print("slowest: " + "; ".join(f"{t:.1f} ms, {n} candidates" for t, n, _ in timed[-5:]))
 
 

@@ -12,6 +12,7 @@ PYTHONPATH, its own keys-file format) and measure it the same way in the same ru
 cost is read side by side. The bench key gets a rate limit above the load (the shipped default,
 600 a minute, would answer most of a 200/s load with 429s).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,8 +40,9 @@ PURPOSE = "latency benchmark"
 def ensure_store(d: Path) -> Path:
     db = d / "store.duckdb"
     if not db.exists():
-        m = measure([str(BIN / "linkage"), "dedupe", str(d / "records.csv"), "--out", str(d / "persons.parquet"),
-                     "--db", str(db)])
+        m = measure(
+            [str(BIN / "linkage"), "dedupe", str(d / "records.csv"), "--out", str(d / "persons.parquet"), "--db", str(db)]
+        )
         if m.returncode:
             raise SystemExit("linkage dedupe failed")
     return db
@@ -63,8 +65,9 @@ def queries(d: Path, n: int, seed: int) -> list[dict]:
     return [api_person(row) for row in raw.iter_rows(named=True)]
 
 
-def drive(url: str, bodies: list[dict], clients: int, seconds: float, rate: float | None = None
-          ) -> tuple[list[float], int, float, list[float]]:
+def drive(
+    url: str, bodies: list[dict], clients: int, seconds: float, rate: float | None = None
+) -> tuple[list[float], int, float, list[float]]:
     """`clients` threads, each with its own keep-alive connection, posting bodies for `seconds`: as
     fast as answers come (closed loop), or at `rate` requests per second in all (paced, open loop:
     latency then counts from when a request was due, so queueing shows).
@@ -140,10 +143,29 @@ def start_server(db: Path, work: Path, port: int, source: Path | None = None):
     limits = [] if source else ["--rate-per-minute", "1000000"]
     t0 = time.perf_counter()
     # cwd: `python -m` puts the working directory before PYTHONPATH, which would shadow `source`
-    proc = subprocess.Popen([str(BIN.resolve() / "python"), "-m", "linkage", "serve", "--db", str(db.resolve()),
-                             "--keys", str(keys.resolve()), "--port", str(port), "--audit",
-                             str((work / "audit.duckdb").resolve()), "--reload-seconds", "3600", *limits],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=work)
+    proc = subprocess.Popen(
+        [
+            str(BIN.resolve() / "python"),
+            "-m",
+            "linkage",
+            "serve",
+            "--db",
+            str(db.resolve()),
+            "--keys",
+            str(keys.resolve()),
+            "--port",
+            str(port),
+            "--audit",
+            str((work / "audit.duckdb").resolve()),
+            "--reload-seconds",
+            "3600",
+            *limits,
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+        cwd=work,
+    )
     url = f"http://127.0.0.1:{port}"
     while True:
         if proc.poll() is not None:
@@ -163,30 +185,48 @@ def page_timings(url: str, db: Path, n: int = 30) -> dict[str, list[float]]:
     import duckdb
 
     con = duckdb.connect(str(db), read_only=True)
-    kids = con.execute("SELECT person_id FROM records WHERE role = 'CH' AND source_system = 'IV-D' "
-                       "ORDER BY hash(record_id) LIMIT ?", [n]).fetchall()
-    cases = con.execute("SELECT case_id FROM records WHERE source_system = 'IV-A' GROUP BY case_id "
-                        "ORDER BY hash(case_id) LIMIT ?", [n]).fetchall()
-    people = {c: con.execute("SELECT role, first_name, last_name, strftime(dob_date, '%Y-%m-%d'), ssn FROM records "
-                             "WHERE source_system = 'IV-A' AND case_id = ?", [c]).fetchall() for (c,) in cases}
+    kids = con.execute(
+        "SELECT person_id FROM records WHERE role = 'CH' AND source_system = 'IV-D' ORDER BY hash(record_id) LIMIT ?", [n]
+    ).fetchall()
+    cases = con.execute(
+        "SELECT case_id FROM records WHERE source_system = 'IV-A' GROUP BY case_id ORDER BY hash(case_id) LIMIT ?", [n]
+    ).fetchall()
+    people = {
+        c: con.execute(
+            "SELECT role, first_name, last_name, strftime(dob_date, '%Y-%m-%d'), ssn FROM records "
+            "WHERE source_system = 'IV-A' AND case_id = ?",
+            [c],
+        ).fetchall()
+        for (c,) in cases
+    }
     con.close()
-    out: dict[str, list[float]] = {"GET / (the page)": [], "GET /v1/persons/{id}": [],
-                                   "GET /v1/children/{id}/father": [], "POST /v1/referrals/check": []}
+    out: dict[str, list[float]] = {
+        "GET / (the page)": [],
+        "GET /v1/persons/{id}": [],
+        "GET /v1/children/{id}/father": [],
+        "POST /v1/referrals/check": [],
+    }
     with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {KEY}", "X-Purpose": PURPOSE}, timeout=30) as http:
+
         def timed(label: str, call) -> None:
             t0 = time.perf_counter()
             r = call()
             out[label].append(time.perf_counter() - t0)
             if r.status_code != 200:
                 raise SystemExit(f"{label}: {r.status_code} {r.text[:200]}")
+
         for (pid,) in kids:
             timed("GET / (the page)", lambda: http.get("/"))
-            timed("GET /v1/persons/{id}", lambda: http.get(f"/v1/persons/{pid}"))
-            timed("GET /v1/children/{id}/father", lambda: http.get(f"/v1/children/{pid}/father", params={"purpose": "bench"}))
+            timed("GET /v1/persons/{id}", lambda pid=pid: http.get(f"/v1/persons/{pid}"))
+            father = f"/v1/children/{pid}/father"
+            timed("GET /v1/children/{id}/father", lambda father=father: http.get(father, params={"purpose": "bench"}))
         for case, rows in people.items():
-            body = {"referral_id": case, "source_system": "IV-A", "people": [
-                {k: v for k, v in zip(("role", "first_name", "last_name", "dob", "ssn"), row) if v} for row in rows]}
-            timed("POST /v1/referrals/check", lambda: http.post("/v1/referrals/check", json=body))
+            body = {
+                "referral_id": case,
+                "source_system": "IV-A",
+                "people": [{k: v for k, v in zip(("role", "first_name", "last_name", "dob", "ssn"), row) if v} for row in rows],
+            }
+            timed("POST /v1/referrals/check", lambda body=body: http.post("/v1/referrals/check", json=body))
     return out
 
 
@@ -215,11 +255,22 @@ def plain_splink_per_query(d: Path, bodies: list[dict], n: int = 20) -> list[flo
     linker = Linker(big, model, log_level=logging.ERROR)
     times = []
     for i, body in enumerate(bodies[:n]):
-        one = pl.DataFrame([{"unique_id": f"new{i}", **{c: None for c in data.columns if c != "unique_id"},
-                             "first_name": body.get("first_name"), "surname": body.get("last_name"),
-                             "dob": body.get("dob"), "ssn": (body.get("ssn") or "").replace("-", "") or None,
-                             "zip": body.get("zip"), "city": body.get("city"), "street": body.get("street")}],
-                           schema=data.schema)
+        one = pl.DataFrame(
+            [
+                {
+                    "unique_id": f"new{i}",
+                    **{c: None for c in data.columns if c != "unique_id"},
+                    "first_name": body.get("first_name"),
+                    "surname": body.get("last_name"),
+                    "dob": body.get("dob"),
+                    "ssn": (body.get("ssn") or "").replace("-", "") or None,
+                    "zip": body.get("zip"),
+                    "city": body.get("city"),
+                    "street": body.get("street"),
+                }
+            ],
+            schema=data.schema,
+        )
         new = db_api.register(prepare(one).to_arrow())
         t0 = time.perf_counter()
         linker.inference.predict_between(new, big, threshold_match_probability=0.5).as_pandas_dataframe()
@@ -228,8 +279,9 @@ def plain_splink_per_query(d: Path, bodies: list[dict], n: int = 20) -> list[flo
     return times
 
 
-def measure_server(db: Path, work: Path, port: int, bodies: list[dict], a: argparse.Namespace,
-                   source: Path | None = None) -> tuple[list, dict, float, float]:
+def measure_server(
+    db: Path, work: Path, port: int, bodies: list[dict], a: argparse.Namespace, source: Path | None = None
+) -> tuple[list, dict, float, float]:
     proc, url, load_s = start_server(db, work, port, source)
     try:
         drive(url, bodies, a.clients, 3)  # warm-up
@@ -247,8 +299,10 @@ def report(name: str, runs: list, clients: int) -> None:
     for label, lat, errors, wall, in_app in runs:
         ms, app = sorted(x * 1000 for x in lat), sorted(x * 1000 for x in in_app)
         p = lambda xs, q: xs[min(len(xs) - 1, int(q * len(xs)))]  # noqa: E731
-        print(f"| {name}: POST /v1/match | {label} | {clients} | {len(ms):,} | {errors} | {p(ms, 0.5):.1f} | "
-              f"{p(ms, 0.99):.1f} | {len(ms) / wall:.0f} | {p(app, 0.5):.1f} / {p(app, 0.99):.1f} |")
+        print(
+            f"| {name}: POST /v1/match | {label} | {clients} | {len(ms):,} | {errors} | {p(ms, 0.5):.1f} | "
+            f"{p(ms, 0.99):.1f} | {len(ms) / wall:.0f} | {p(app, 0.5):.1f} / {p(app, 0.99):.1f} |"
+        )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -269,8 +323,12 @@ def main(argv: list[str] | None = None) -> None:
     measured = []
     with tempfile.TemporaryDirectory() as tmp:
         if a.before:
-            measured.append((f"before ({a.before.name})", *measure_server(db, Path(tmp) / "before", a.port + 1, bodies, a,
-                                                                            a.before.resolve())))
+            measured.append(
+                (
+                    f"before ({a.before.name})",
+                    *measure_server(db, Path(tmp) / "before", a.port + 1, bodies, a, a.before.resolve()),
+                )
+            )
         measured.append(("project", *measure_server(db, Path(tmp) / "now", a.port, bodies, a)))
     print(f"index of {a.records:,} generated records (seed {a.seed})")
     for name, _, _, load_s, rss in measured:
@@ -288,8 +346,10 @@ def main(argv: list[str] | None = None) -> None:
             print(f"| {label} | {len(ms)} | {ms[len(ms) // 2]:.1f} | {ms[-1]:.1f} |")
     if not a.skip_plain:
         times = plain_splink_per_query(d, bodies)
-        print(f"| plain Splink: predict_between, one record | one at a time | 1 | {len(times)} | 0 | "
-              f"{statistics.median(times) * 1000:.0f} | {max(times) * 1000:.0f} | {1 / statistics.mean(times):.1f} | - |")
+        print(
+            f"| plain Splink: predict_between, one record | one at a time | 1 | {len(times)} | 0 | "
+            f"{statistics.median(times) * 1000:.0f} | {max(times) * 1000:.0f} | {1 / statistics.mean(times):.1f} | - |"
+        )
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@
 Each system runs in its own process from the records file to persons; wall time and the peak
 resident memory of its process tree are measured from outside, accuracy against the truth after.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -73,15 +74,23 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--skip-plain", action="store_true")
     a = ap.parse_args(argv)
     d = ensure_data(a.records, a.seed, a.data)
-    ours_cmd = [str(BIN / "linkage"), "dedupe", str(d / "records.csv"), "--out", str(d / "ours.parquet"),
-                "--db", str(d / f"bench_{time.time_ns()}.duckdb")] + (["--train"] if a.train else [])
+    ours_cmd = [
+        str(BIN / "linkage"),
+        "dedupe",
+        str(d / "records.csv"),
+        "--out",
+        str(d / "ours.parquet"),
+        "--db",
+        str(d / f"bench_{time.time_ns()}.duckdb"),
+    ] + (["--train"] if a.train else [])
     rows = []
     ours = measure(ours_cmd)
     label = "project (trains on the input)" if a.train else "project (shipped model)"
     rows.append((label, ours, d / "ours.parquet"))
     if not a.skip_plain:
-        plain = measure([str(BIN / "python"), "-m", "benchmarks.plain_splink", str(d / "records.csv"),
-                         "--out", str(d / "plain.parquet")])
+        plain = measure(
+            [str(BIN / "python"), "-m", "benchmarks.plain_splink", str(d / "records.csv"), "--out", str(d / "plain.parquet")]
+        )
         rows.append(("plain Splink (trains on the input)", plain, d / "plain.parquet"))
     truth, hard = read_table(d / "truth.csv"), read_table(d / "hard_pairs.csv")
     n = pl.read_csv(d / "records.csv", infer_schema=False, columns=["record_id"]).height
@@ -92,12 +101,16 @@ def main(argv: list[str] | None = None) -> None:
             print(f"| {label} | {n:,} | failed (exit {m.returncode}) | | | | | |")
             continue
         s, merges = evaluate(read_table(path), truth, hard)
-        merged = int(merges["merged"].sum())
-        print(f"| {label} | {n:,} | {m.seconds:.1f} | {m.peak_gb:.2f} | {s.precision:.4f} | {s.recall:.4f} | "
-              f"{s.f1:.4f} | {merged} |")
+        merged = int(merges["merged"].sum()) if merges is not None else 0
+        print(
+            f"| {label} | {n:,} | {m.seconds:.1f} | {m.peak_gb:.2f} | {s.precision:.4f} | {s.recall:.4f} | "
+            f"{s.f1:.4f} | {merged} |"
+        )
     if len(rows) == 2 and all(m.returncode == 0 for _, m, _ in rows):
-        print(f"\ntime ratio project / plain Splink: {rows[0][1].seconds / rows[1][1].seconds:.2f}; "
-              f"memory ratio: {rows[0][1].peak_gb / rows[1][1].peak_gb:.2f}")
+        print(
+            f"\ntime ratio project / plain Splink: {rows[0][1].seconds / rows[1][1].seconds:.2f}; "
+            f"memory ratio: {rows[0][1].peak_gb / rows[1][1].peak_gb:.2f}"
+        )
 
 
 if __name__ == "__main__":

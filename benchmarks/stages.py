@@ -8,9 +8,8 @@ written to a store) and samples this process's resident memory every 50 ms; prin
 seconds and the peak memory reached during it. The scale benchmark measures the whole command from
 outside; this says which stage to work on.
 """
-from __future__ import annotations
 
-import linkage.cli  # noqa: F401 - sets the allocator's setting as the command does, before polars loads
+from __future__ import annotations
 
 import argparse
 import threading
@@ -19,6 +18,7 @@ from pathlib import Path
 
 import psutil
 
+import linkage.cli  # noqa: F401 - sets the allocator's setting as the command does, before polars loads
 from benchmarks.speed import ensure_data
 from linkage.pipeline import LinkConfig, link
 
@@ -34,7 +34,7 @@ class StagePeaks:
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def __enter__(self) -> "StagePeaks":
+    def __enter__(self) -> StagePeaks:
         self._thread.start()
         return self
 
@@ -73,9 +73,11 @@ def main(argv: list[str] | None = None) -> None:
         peaks.mark("after the run")
     total = time.perf_counter() - t0
     gb = peaks.peaks_gb()
-    print(f"{result.rows_read:,} records, {result.blocking.total_pairs:,} candidate pairs, "
-          f"{result.summary()['persons']:,} persons; {total:.1f} s, peak {max(gb.values()):.2f} GB")
-    print(f"| stage | seconds | peak memory GB |\n|---|---|---|")
+    print(
+        f"{result.rows_read:,} records, {result.blocking.total_pairs:,} candidate pairs, "
+        f"{result.summary()['persons']:,} persons; {total:.1f} s, peak {max(gb.values()):.2f} GB"
+    )
+    print("| stage | seconds | peak memory GB |\n|---|---|---|")
     for stage, seconds in result.timings.items():
         print(f"| {stage} | {seconds:.1f} | {gb.get(stage, 0):.2f} |")
 

@@ -9,6 +9,7 @@
 3. One threshold is saved as a version through the workbench and the batch is re-run with it: the
    persons it gives are compared with what the workbench predicted.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,8 +35,12 @@ THRESHOLDS = (0.5, 0.8, 0.9, 0.95, 0.99, 0.999, 0.9999)
 
 def dedupe(records: Path, db: Path, out: Path, models_dir: Path) -> float:
     t0 = time.perf_counter()
-    subprocess.run([LINKAGE, "dedupe", str(records), "--out", str(out), "--db", str(db), "--models-dir", str(models_dir)],
-                   check=True, capture_output=True, text=True)
+    subprocess.run(
+        [LINKAGE, "dedupe", str(records), "--out", str(out), "--db", str(db), "--models-dir", str(models_dir)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return time.perf_counter() - t0
 
 
@@ -45,16 +50,26 @@ def simulated_review(db: Path, truth: dict[str, str], n: int) -> tuple[pl.DataFr
     try:
         everything = next_batch(con, 10**9)
         batch = everything.head(n)
-        decided = batch.select("record_id_l", "record_id_r", pl.Series(
-            "decision", ["match" if truth[a] == truth[b] else "not a match" for a, b in batch.select(
-                "record_id_l", "record_id_r").iter_rows()]), pl.lit("simulated").alias("reviewer"),
+        decided = batch.select(
+            "record_id_l",
+            "record_id_r",
+            pl.Series(
+                "decision",
+                [
+                    "match" if truth[a] == truth[b] else "not a match"
+                    for a, b in batch.select("record_id_l", "record_id_r").iter_rows()
+                ],
+            ),
+            pl.lit("simulated").alias("reviewer"),
             pl.lit(datetime.now(), pl.Datetime("us")).alias("decided_at"),
-            pl.lit(None, pl.String).alias("note"))
+            pl.lit(None, pl.String).alias("note"),
+        )
         add_decisions(con, decided, "benchmarks.tuning")
     finally:
         con.close()
-    marked = everything.with_columns(pl.Series("same", [truth[a] == truth[b] for a, b in everything.select(
-        "record_id_l", "record_id_r").iter_rows()]))
+    marked = everything.with_columns(
+        pl.Series("same", [truth[a] == truth[b] for a, b in everything.select("record_id_l", "record_id_r").iter_rows()])
+    )
     return decided, marked
 
 
@@ -79,17 +94,21 @@ def main() -> None:
         wb = Workbench.open(db, models_dir=models, truth=work / "truth.csv")
         rows = [wb.outcome(t, min(0.5, t)) for t in THRESHOLDS]
         sweep = time.perf_counter() - t0
-        print(f"| link at | persons | pairs linked | review queue | precision | recall | F1 |\n|---|---|---|---|---|---|---|")
+        print("| link at | persons | pairs linked | review queue | precision | recall | F1 |\n|---|---|---|---|---|---|---|")
         for o in rows:
-            print(f"| {o['link']} | {o['persons']:,} | {o['pairs_linked']:,} | {o['review_queue']:,} | "
-                  f"{o['precision']:.4f} | {o['recall']:.4f} | {o['f1']:.4f} |")
+            print(
+                f"| {o['link']} | {o['persons']:,} | {o['pairs_linked']:,} | {o['review_queue']:,} | "
+                f"{o['precision']:.4f} | {o['recall']:.4f} | {o['f1']:.4f} |"
+            )
         print(f"\nworkbench open + {len(THRESHOLDS)} outcomes: {sweep:.1f} s")
 
         decided, grey = simulated_review(db, truth, args.review)
-        est = (decided["decision"] == "match").mean()
-        print(f"\nreview: {decided.height:,} of {grey.height:,} grey-zone pairs decided; share that are matches: "
-              f"{est:.3f} from the decisions, {grey['same'].mean():.3f} over the whole grey zone "
-              f"(the export sends the most uncertain first, so the sample is not uniform)")
+        est = float((decided["decision"] == "match").to_numpy().mean())
+        print(
+            f"\nreview: {decided.height:,} of {grey.height:,} grey-zone pairs decided; share that are matches: "
+            f"{est:.3f} from the decisions, {float(grey['same'].to_numpy().mean()):.3f} over the whole grey zone "
+            f"(the export sends the most uncertain first, so the sample is not uniform)"
+        )
 
         chosen = 0.99
         predicted = Workbench.open(db, models_dir=models).persons_at(chosen)
@@ -98,8 +117,10 @@ def main() -> None:
         again = pl.read_csv(work / "again.csv", infer_schema=False)
         part = lambda df: {frozenset(g) for g in df.group_by("person_id").agg("record_id")["record_id"].to_list()}  # noqa: E731
         same = part(again) == part(predicted)
-        print(f"saved link {chosen} as a version, re-ran the batch (with the {decided.height} decisions): "
-              f"persons {again['person_id'].n_unique():,}; identical to the workbench's prediction: {same}")
+        print(
+            f"saved link {chosen} as a version, re-ran the batch (with the {decided.height} decisions): "
+            f"persons {again['person_id'].n_unique():,}; identical to the workbench's prediction: {same}"
+        )
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -3,13 +3,14 @@ relatives found through the generations (with --generations), and the time for t
 
     python -m benchmarks.worklist_eval [--records 200000] [--seed 5] [--generations]
 """
+
 from __future__ import annotations
 
 import argparse
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import date
-from typing import Callable
 from pathlib import Path
 
 import polars as pl
@@ -24,42 +25,57 @@ from linkage.pipeline import LinkConfig, link
 
 def person_keys(records: pl.DataFrame, truth: pl.DataFrame) -> pl.DataFrame:
     """(person_id, person_key): the true person most of a linked person's records belong to."""
-    return (records.select("record_id", "person_id").join(
-        truth.select("record_id", pl.col("person_key").cast(pl.Int64)), on="record_id")
-        .group_by("person_id").agg(pl.col("person_key").mode().sort().first()))
+    return (
+        records.select("record_id", "person_id")
+        .join(truth.select("record_id", pl.col("person_key").cast(pl.Int64)), on="record_id")
+        .group_by("person_id")
+        .agg(pl.col("person_key").mode().sort().first())
+    )
 
 
-def fathers_found(rows: pl.DataFrame, records: pl.DataFrame, truth: pl.DataFrame,
-                  parents: pl.DataFrame) -> dict[str, int]:
+def fathers_found(rows: pl.DataFrame, records: pl.DataFrame, truth: pl.DataFrame, parents: pl.DataFrame) -> dict[str, int]:
     """Children in care whose father has any record; of them, those whose father is named (as the
     person holding his records); and named men who are not the child's father, by whether a case
     only alleges them (PF: named on purpose, to be tested) or holds them as established."""
     keys = person_keys(records, truth)
     by_key = records.select("record_id", "source_system", "case_id", "role").join(
-        truth.select("record_id", pl.col("person_key").cast(pl.Int64)), on="record_id")
+        truth.select("record_id", pl.col("person_key").cast(pl.Int64)), on="record_id"
+    )
     has_record = by_key.select("person_key").unique()
     # named as this child's father: an NCP or PF row of a case that holds one of the child's records
-    named_on_case = (by_key.filter(pl.col("role").is_in(["NCP", "PF"]))
-                     .join(by_key.filter(pl.col("role") == "CH"), on=["source_system", "case_id"], suffix="_child")
-                     .select(pl.col("person_key").alias("father_key"), pl.col("person_key_child").alias("child_key")).unique())
-    kids = (rows.select("child_person_id").unique()
-            .join(keys, left_on="child_person_id", right_on="person_id")
-            .join(parents, left_on="person_key", right_on="child_key")
-            .join(has_record, left_on="father_key", right_on="person_key", how="semi"))
-    on_case = kids.join(named_on_case, left_on=["person_key", "father_key"], right_on=["child_key", "father_key"],
-                        how="semi")
-    named = (rows.filter(pl.col("father_person_id").is_not_null())
-             .join(keys, left_on="father_person_id", right_on="person_id")
-             .select("child_person_id", pl.col("person_key").alias("named_key"), "paternity_status"))
-    right = kids.join(named, left_on=["child_person_id", "father_key"], right_on=["child_person_id", "named_key"],
-                      how="semi")
+    named_on_case = (
+        by_key.filter(pl.col("role").is_in(["NCP", "PF"]))
+        .join(by_key.filter(pl.col("role") == "CH"), on=["source_system", "case_id"], suffix="_child")
+        .select(pl.col("person_key").alias("father_key"), pl.col("person_key_child").alias("child_key"))
+        .unique()
+    )
+    kids = (
+        rows.select("child_person_id")
+        .unique()
+        .join(keys, left_on="child_person_id", right_on="person_id")
+        .join(parents, left_on="person_key", right_on="child_key")
+        .join(has_record, left_on="father_key", right_on="person_key", how="semi")
+    )
+    on_case = kids.join(named_on_case, left_on=["person_key", "father_key"], right_on=["child_key", "father_key"], how="semi")
+    named = (
+        rows.filter(pl.col("father_person_id").is_not_null())
+        .join(keys, left_on="father_person_id", right_on="person_id")
+        .select("child_person_id", pl.col("person_key").alias("named_key"), "paternity_status")
+    )
+    right = kids.join(named, left_on=["child_person_id", "father_key"], right_on=["child_person_id", "named_key"], how="semi")
     wrong = named.join(kids.select("child_person_id", "father_key"), on="child_person_id").filter(
-        pl.col("named_key") != pl.col("father_key"))
+        pl.col("named_key") != pl.col("father_key")
+    )
     alleged = wrong.filter(pl.col("paternity_status").is_null() | (pl.col("paternity_status") == "ALLEGED"))
-    return {"children_in_care": rows["child_person_id"].n_unique(), "with_father_on_record": kids.height,
-            "father_named_on_a_case_of_theirs": on_case.height, "father_named": right.height,
-            "father_named_of_those": right.join(on_case, on="child_person_id", how="semi").height, "other_men_named_alleged": alleged.height,
-            "other_men_named_established": wrong.height - alleged.height}
+    return {
+        "children_in_care": rows["child_person_id"].n_unique(),
+        "with_father_on_record": kids.height,
+        "father_named_on_a_case_of_theirs": on_case.height,
+        "father_named": right.height,
+        "father_named_of_those": right.join(on_case, on="child_person_id", how="semi").height,
+        "other_men_named_alleged": alleged.height,
+        "other_men_named_established": wrong.height - alleged.height,
+    }
 
 
 def true_relatives(parents: pl.DataFrame) -> Callable[[int], dict[int, str]]:
@@ -89,11 +105,13 @@ def true_relatives(parents: pl.DataFrame) -> Callable[[int], dict[int, str]]:
                     if side == "paternal" and their_mother and their_mother != mother:
                         out.setdefault(their_mother, "custodial parent of the father's child")
         return out
+
     return kin
 
 
-def relatives_found(records: pl.DataFrame, truth: pl.DataFrame, parents: pl.DataFrame, as_of: date,
-                    first: int = 1000) -> dict[str, tuple[int, int]]:
+def relatives_found(
+    records: pl.DataFrame, truth: pl.DataFrame, parents: pl.DataFrame, as_of: date, first: int = 1000
+) -> dict[str, tuple[int, int]]:
     """For the first `first` children in care (by person key): (found, existing with a record) per
     kind of relative, and ("not relatives", 0): people listed who are not the child's relatives (the
     child itself, split into two persons, counts as not a relative)."""
@@ -102,8 +120,12 @@ def relatives_found(records: pl.DataFrame, truth: pl.DataFrame, parents: pl.Data
     care = care.sort("person_key").head(first)
     m = with_sex(case_members(records), records)
     kin = relatives(m, care["child_person_id"].to_list())
-    listed = (kin.join(keys, left_on="child_person_id", right_on="person_id").rename({"person_key": "child_key"})
-              .join(keys, left_on="relative_person_id", right_on="person_id").rename({"person_key": "relative_key"}))
+    listed = (
+        kin.join(keys, left_on="child_person_id", right_on="person_id")
+        .rename({"person_key": "child_key"})
+        .join(keys, left_on="relative_person_id", right_on="person_id")
+        .rename({"person_key": "relative_key"})
+    )
     found: dict[int, set[int]] = {}
     for c, r in listed.select("child_key", "relative_key").iter_rows():
         found.setdefault(c, set()).add(r)
@@ -138,13 +160,17 @@ def main(argv: list[str] | None = None) -> None:
     found = fathers_found(rows, result.records, data["truth"], data["parents"])
     share = found["father_named"] / max(found["with_father_on_record"], 1)
     of_named = found["father_named_of_those"] / max(found["father_named_on_a_case_of_theirs"], 1)
-    print("| data | children in care | father has a record | his record names him on a case of the child | "
-          "right father listed | of those named on a case | other men listed: alleged / established | seconds |")
+    print(
+        "| data | children in care | father has a record | his record names him on a case of the child | "
+        "right father listed | of those named on a case | other men listed: alleged / established | seconds |"
+    )
     print("|---|---|---|---|---|---|---|---|")
-    print(f"| generated {a.records:,} seed {a.seed} | {found['children_in_care']:,} | {found['with_father_on_record']:,} "
-          f"| {found['father_named_on_a_case_of_theirs']:,} | {found['father_named']:,} ({share:.4f}) "
-          f"| {found['father_named_of_those']:,} ({of_named:.4f}) | {found['other_men_named_alleged']} / "
-          f"{found['other_men_named_established']} | {seconds:.2f} |")
+    print(
+        f"| generated {a.records:,} seed {a.seed} | {found['children_in_care']:,} | {found['with_father_on_record']:,} "
+        f"| {found['father_named_on_a_case_of_theirs']:,} | {found['father_named']:,} ({share:.4f}) "
+        f"| {found['father_named_of_those']:,} ({of_named:.4f}) | {found['other_men_named_alleged']} / "
+        f"{found['other_men_named_established']} | {seconds:.2f} |"
+    )
     if a.generations:
         kinds = relatives_found(result.records, data["truth"], data["parents"], TODAY)
         print("\n| relatives of the first 1,000 children in care | found | existing with a record | share |\n|---|---|---|---|")

@@ -7,12 +7,13 @@ hashes sorted (numpy) beside the record ids; a look-up is two binary searches. A
 adds a candidate, which scoring then rejects. Blocks the batch would skip as too large are skipped
 here too. Records added after the build go into a small overlay.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import product
-from typing import Iterable, Mapping
 
 import numpy as np
 import polars as pl
@@ -68,13 +69,12 @@ class KeyIndex:
         k = key_strings(records, rule, uid)
         hashes = np.fromiter((hash(x) for x in k["key"].to_list()), dtype=np.int64, count=k.height)
         order = np.argsort(hashes, kind="stable")
-        return _RuleIndex(rule, hashes[order], k["uid"].to_numpy().astype(np.int64)[order],
-                          k["missing"].to_numpy()[order])
+        return _RuleIndex(rule, hashes[order], k["uid"].to_numpy().astype(np.int64)[order], k["missing"].to_numpy()[order])
 
     def add(self, record: Mapping[str, object], uid: int) -> None:
         """Index a record added after the build (kept in an overlay until the next build)."""
         for ri in self.rules:
-            lacks = bool(ri.rule.only_if_missing) and record.get(ri.rule.only_if_missing) is None
+            lacks = ri.rule.lacks(record)
             for key in keys_of(record, ri.rule):
                 ri.extra[key].append((uid, lacks))
 
@@ -89,8 +89,14 @@ class KeyIndex:
                 else:
                     ri.extra.pop(key, None)
 
-    def candidates(self, record: Mapping[str, object], variants: Iterable[Mapping[str, object]] = (),
-                   indexed: bool = False, max_keys: int | None = None, limit: int | None = None) -> np.ndarray:
+    def candidates(
+        self,
+        record: Mapping[str, object],
+        variants: Iterable[Mapping[str, object]] = (),
+        indexed: bool = False,
+        max_keys: int | None = None,
+        limit: int | None = None,
+    ) -> np.ndarray:
         """Unique record ids sharing a key with `record` (or with any of `variants` of it).
         indexed: the record is itself in the index (its blocks already count it).
         max_keys: look up at most this many keys per rule (a query's work stays bounded whatever
@@ -99,7 +105,7 @@ class KeyIndex:
         for ri in self.rules:
             wanted: dict[tuple[str, bool], None] = {}  # variants mostly give the same keys: look each up once
             for rec in (record, *variants):
-                lacks = bool(ri.rule.only_if_missing) and rec.get(ri.rule.only_if_missing) is None
+                lacks = ri.rule.lacks(rec)
                 wanted.update(dict.fromkeys((key, lacks) for key in keys_of(rec, ri.rule)))
             for key, lacks in list(wanted)[:max_keys]:
                 found.extend(self._block(ri, key, lacks, 0 if indexed else 1))
@@ -127,6 +133,5 @@ class KeyIndex:
             uids = uids[ri.missing[lo:hi]]
         if not extra:
             return [uids]
-        extra_uids = np.fromiter((u for u, lacks in extra if query_lacks or lacks or not ri.rule.only_if_missing),
-                                 dtype=np.int64)
+        extra_uids = np.fromiter((u for u, lacks in extra if query_lacks or lacks or not ri.rule.only_if_missing), dtype=np.int64)
         return [uids, extra_uids]

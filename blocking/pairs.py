@@ -1,4 +1,5 @@
 """Candidate pairs in DuckDB from key rules, with a report of what each rule contributed."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -51,20 +52,23 @@ def rule_keys_sql(source: str, rule: KeyRule, list_columns: set[str]) -> str:
     missing = f"{rule.only_if_missing} IS NULL" if rule.only_if_missing else "false"
     cols = ", ".join(rule.columns)
     present = " AND ".join(f"{c} IS NOT NULL" for c in rule.columns)
-    return _with_block_sizes(f"SELECT DISTINCT uid, grp, {missing} AS missing, hash({cols}) AS key "
-                             f"FROM {inner} WHERE {present}")
+    return _with_block_sizes(f"SELECT DISTINCT uid, grp, {missing} AS missing, hash({cols}) AS key FROM {inner} WHERE {present}")
 
 
 def split_keys_sql(source: str, parent_keys: str, rule: KeyRule) -> str:
     """As `rule_keys_sql` for a rule that splits its parent's skipped blocks, from the parent's keys:
     only the records of those blocks, keyed by the parent key and the added (scalar) columns."""
     parent = rule.splits
-    added = rule.columns[len(parent.columns):]
+    if parent is None:
+        raise ValueError(f"blocking rule {rule.name!r} splits no other rule")
+    added = rule.columns[len(parent.columns) :]
     cols = ", ".join(f"s.{c}" for c in added)
     present = " AND ".join(f"s.{c} IS NOT NULL" for c in added)
-    return _with_block_sizes(f"SELECT DISTINCT k.uid, k.grp, k.missing, hash(k.key, {cols}) AS key "
-                             f"FROM {parent_keys} k JOIN {source} s ON s.uid = k.uid "
-                             f"WHERE k.n > {parent.max_block_size} AND {present}")
+    return _with_block_sizes(
+        f"SELECT DISTINCT k.uid, k.grp, k.missing, hash(k.key, {cols}) AS key "
+        f"FROM {parent_keys} k JOIN {source} s ON s.uid = k.uid "
+        f"WHERE k.n > {parent.max_block_size} AND {present}"
+    )
 
 
 def _with_block_sizes(keyed: str) -> str:
@@ -74,9 +78,9 @@ def _with_block_sizes(keyed: str) -> str:
 def _splits_from_keys(rule: KeyRule, kept: dict[KeyRule, str], list_columns: set[str]) -> str | None:
     """The kept keys table of the rule this one splits, when it can be used."""
     parent = rule.splits
-    if parent is None or parent not in kept or rule.columns[:len(parent.columns)] != parent.columns:
+    if parent is None or parent not in kept or rule.columns[: len(parent.columns)] != parent.columns:
         return None
-    if rule.only_if_missing != parent.only_if_missing or set(rule.columns[len(parent.columns):]) & list_columns:
+    if rule.only_if_missing != parent.only_if_missing or set(rule.columns[len(parent.columns) :]) & list_columns:
         return None
     return kept[parent]
 
@@ -88,13 +92,20 @@ def rule_pairs_sql(keys_table: str, rule: KeyRule, exclude_groups: bool) -> str:
         conditions.append("(a.missing OR b.missing)")
     if exclude_groups:
         conditions.append("a.grp <> b.grp")
-    return (f"SELECT DISTINCT a.uid AS l, b.uid AS r FROM {keys_table} a "
-            f"JOIN {keys_table} b ON a.key = b.key WHERE {' AND '.join(conditions)}")
+    return (
+        f"SELECT DISTINCT a.uid AS l, b.uid AS r FROM {keys_table} a "
+        f"JOIN {keys_table} b ON a.key = b.key WHERE {' AND '.join(conditions)}"
+    )
 
 
-def candidate_pairs(con: duckdb.DuckDBPyConnection, records: pl.DataFrame, rules: list[KeyRule],
-                    out_table: str = "blocked_pairs", exclude_same: tuple[str, ...] = (),
-                    labels: pl.DataFrame | None = None) -> BlockingReport:
+def candidate_pairs(
+    con: duckdb.DuckDBPyConnection,
+    records: pl.DataFrame,
+    rules: list[KeyRule],
+    out_table: str = "blocked_pairs",
+    exclude_same: tuple[str, ...] = (),
+    labels: pl.DataFrame | None = None,
+) -> BlockingReport:
     """Write `out_table(match_key, join_key_l, join_key_r)` and report per rule.
 
     exclude_same: never pair two records equal on all these columns (two people of one case).
@@ -115,10 +126,10 @@ def candidate_pairs(con: duckdb.DuckDBPyConnection, records: pl.DataFrame, rules
         con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
         keys, skipped, largest = con.execute(
             f"SELECT count(*), count(DISTINCT key) FILTER (n > {rule.max_block_size}), "
-            f"coalesce(max(n) FILTER (n > {rule.max_block_size}), 0) FROM {name}").fetchall()[0]
-        con.execute(f"CREATE OR REPLACE TEMP TABLE __blk_pairs_{i} AS "
-                    f"{rule_pairs_sql(name, rule, bool(exclude_same))}")
-        if parent_keys:
+            f"coalesce(max(n) FILTER (n > {rule.max_block_size}), 0) FROM {name}"
+        ).fetchall()[0]
+        con.execute(f"CREATE OR REPLACE TEMP TABLE __blk_pairs_{i} AS {rule_pairs_sql(name, rule, bool(exclude_same))}")
+        if parent_keys and rule.splits is not None:
             con.execute(f"DROP TABLE {parent_keys}")
             del kept[rule.splits]
         if rule in parents:
@@ -131,8 +142,10 @@ def candidate_pairs(con: duckdb.DuckDBPyConnection, records: pl.DataFrame, rules
         report.rules.append(stats)
         parts.append(f"SELECT {i} AS rule, l, r FROM __blk_pairs_{i}")
     union = " UNION ALL ".join(parts) if parts else "SELECT 0 AS rule, 0 AS l, 0 AS r WHERE false"
-    con.execute(f"CREATE OR REPLACE TABLE {out_table} AS SELECT CAST(min(rule) AS VARCHAR) AS match_key, "
-                f"l AS join_key_l, r AS join_key_r FROM ({union}) GROUP BY l, r")
+    con.execute(
+        f"CREATE OR REPLACE TABLE {out_table} AS SELECT CAST(min(rule) AS VARCHAR) AS match_key, "
+        f"l AS join_key_l, r AS join_key_r FROM ({union}) GROUP BY l, r"
+    )
     counts = dict(con.execute(f"SELECT CAST(match_key AS INT), count(*) FROM {out_table} GROUP BY 1").fetchall())
     for i, stats in enumerate(report.rules):
         stats.new_pairs = counts.get(i, 0)
@@ -151,8 +164,9 @@ def rule_columns(rules: list[KeyRule]) -> list[str]:
     return list(dict.fromkeys(c for r in rules for c in (*r.columns, *([r.only_if_missing] if r.only_if_missing else []))))
 
 
-def _load_source(con: duckdb.DuckDBPyConnection, records: pl.DataFrame, rules: list[KeyRule],
-                 exclude_same: tuple[str, ...]) -> None:
+def _load_source(
+    con: duckdb.DuckDBPyConnection, records: pl.DataFrame, rules: list[KeyRule], exclude_same: tuple[str, ...]
+) -> None:
     """One table of what the rules read: uid, the group never paired within, the rules' columns."""
     cols = rule_columns(rules)
     grp = pl.struct(list(exclude_same)).hash(seed=99) if exclude_same else pl.lit(0, pl.UInt64)
@@ -166,8 +180,11 @@ def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
 
 
 def _recall(con: duckdb.DuckDBPyConnection, table: str, l: str = "l", r: str = "r") -> tuple[float, int]:
-    true_pairs = con.execute("SELECT coalesce(sum(n * (n - 1) / 2), 0) FROM "
-                             "(SELECT count(*) n FROM __blk_labels GROUP BY label)").fetchall()[0][0]
-    found = con.execute(f"SELECT count(*) FROM {table} p JOIN __blk_labels a ON p.{l} = a.uid "
-                        f"JOIN __blk_labels b ON p.{r} = b.uid WHERE a.label = b.label").fetchall()[0][0]
+    true_pairs = con.execute(
+        "SELECT coalesce(sum(n * (n - 1) / 2), 0) FROM (SELECT count(*) n FROM __blk_labels GROUP BY label)"
+    ).fetchall()[0][0]
+    found = con.execute(
+        f"SELECT count(*) FROM {table} p JOIN __blk_labels a ON p.{l} = a.uid "
+        f"JOIN __blk_labels b ON p.{r} = b.uid WHERE a.label = b.label"
+    ).fetchall()[0][0]
     return (found / true_pairs if true_pairs else 1.0), int(true_pairs)

@@ -6,8 +6,10 @@ LOPEZ is keyed under GARCIA and under LOPEZ. The batch keys them in DuckDB (`pai
 the Spark engine per partition with `record_keys`, the on-demand index as strings (`index.py`): the
 same rules, so all three generate the same candidates.
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import polars as pl
@@ -30,7 +32,11 @@ class KeyRule:
     columns: tuple[str, ...]
     only_if_missing: str | None = None
     max_block_size: int = 400
-    splits: "KeyRule | None" = None
+    splits: KeyRule | None = None
+
+    def lacks(self, record: Mapping[str, object]) -> bool:
+        """Whether a record (standardized values) lacks the column this rule pairs only without."""
+        return self.only_if_missing is not None and record.get(self.only_if_missing) is None
 
     def __post_init__(self) -> None:
         if not self.columns:
@@ -39,8 +45,7 @@ class KeyRule:
             raise ValueError(f"blocking rule {self.name!r}: max_block_size must be at least 2")
 
 
-def block_on(*columns: str, name: str | None = None, only_if_missing: str | None = None,
-             max_block_size: int = 400) -> KeyRule:
+def block_on(*columns: str, name: str | None = None, only_if_missing: str | None = None, max_block_size: int = 400) -> KeyRule:
     """`block_on("dob_str", "fn_canon")`, in the manner of Splink's block_on."""
     return KeyRule(name or "+".join(columns), tuple(columns), only_if_missing, max_block_size)
 
@@ -51,7 +56,7 @@ def record_keys(df: pl.DataFrame, rule: KeyRule, uid: str = "uid") -> pl.DataFra
     `missing` says whether the record lacks `rule.only_if_missing` (always false without one).
     """
     cols = list(rule.columns)
-    missing = (pl.col(rule.only_if_missing).is_null() if rule.only_if_missing else pl.lit(False))
+    missing = pl.col(rule.only_if_missing).is_null() if rule.only_if_missing else pl.lit(False)
     keyed = df.select(pl.col(uid), *[pl.col(c) for c in cols], missing.alias("missing"))
     for c in cols:
         if isinstance(keyed.schema[c], pl.List):
@@ -76,6 +81,7 @@ def refined(rule: KeyRule, *levels: tuple[str, ...], above: int = 10) -> tuple[K
     out = [KeyRule(rule.name, rule.columns, rule.only_if_missing, above)]
     for i, level in enumerate(levels):
         cap = rule.max_block_size if i == len(levels) - 1 else above
-        out.append(KeyRule(f"{rule.name} / {'+'.join(level)}", (*out[-1].columns, *level), rule.only_if_missing,
-                           cap, splits=out[-1]))
+        out.append(
+            KeyRule(f"{rule.name} / {'+'.join(level)}", (*out[-1].columns, *level), rule.only_if_missing, cap, splits=out[-1])
+        )
     return tuple(out)

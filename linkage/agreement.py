@@ -4,10 +4,11 @@ Clustering's never-merge rules, family evidence, the ambiguity check, the case s
 model's in-memory twin all read agreement through these functions, so a typo means the same thing
 everywhere and each cut-off is named once. A missing value (None) agrees with nothing.
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import IntEnum
-from typing import Sequence
 
 import jellyfish
 
@@ -82,8 +83,14 @@ class NameAgreement(IntEnum):
     NONE = 0
 
 
-def first_name_agreement(fa: str | None, fb: str | None, canon_a: Sequence[str] | None, canon_b: Sequence[str] | None,
-                         tokens_a: Sequence[str] | None, tokens_b: Sequence[str] | None) -> NameAgreement:
+def first_name_agreement(
+    fa: str | None,
+    fb: str | None,
+    canon_a: Sequence[str] | None,
+    canon_b: Sequence[str] | None,
+    tokens_a: Sequence[str] | None,
+    tokens_b: Sequence[str] | None,
+) -> NameAgreement:
     """The strongest way two first names agree (canon: nickname groups; tokens: the name's words)."""
     if not fa or not fb:
         return NameAgreement.NONE
@@ -110,5 +117,4 @@ def surnames_similar(sa: Sequence[str] | None, sb: Sequence[str] | None) -> bool
 def tokens_a_typo_apart(xs: Sequence[str] | None, ys: Sequence[str] | None) -> bool:
     """A token of one name one edit from a token of the other, both at least TYPO_MIN_LENGTH long
     (JOXE / JOSE, RRED / REED)."""
-    return bool(xs) and bool(ys) and any(
-        min(len(x), len(y)) >= TYPO_MIN_LENGTH and damerau(x, y) <= 1 for x in xs for y in ys)  # type: ignore[union-attr]
+    return bool(xs) and bool(ys) and any(min(len(x), len(y)) >= TYPO_MIN_LENGTH and damerau(x, y) <= 1 for x in xs for y in ys)  # type: ignore[union-attr]

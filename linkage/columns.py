@@ -3,6 +3,7 @@
 Splink's own names (`_l` / `_r` suffixes, `match_probability`, `match_weight`) are kept as Splink
 writes them; these constants are only for columns this project defines.
 """
+
 from __future__ import annotations
 
 # --- input contract (docs/contract.md) -------------------------------------------------------------
@@ -33,8 +34,26 @@ GRANT_END = "grant_end"  # IV-A: the grant ended (blank: still paid)
 PROGRAM_DATES = (PLACEMENT_START, PLACEMENT_END, GRANT_START, GRANT_END)
 
 REQUIRED_COLUMNS = (RECORD_ID, SOURCE_SYSTEM, CASE_ID, ROLE, FIRST_NAME, LAST_NAME)
-OPTIONAL_COLUMNS = (MIDDLE_NAME, SUFFIX, DOB, SEX, SSN, STREET, CITY, STATE, ZIP, CASE_STATUS,
-                    PATERNITY_STATUS, FVI, PLACEMENT_START, PLACEMENT_END, REMOVED_FROM, CASE_GOAL, GRANT_START, GRANT_END)
+OPTIONAL_COLUMNS = (
+    MIDDLE_NAME,
+    SUFFIX,
+    DOB,
+    SEX,
+    SSN,
+    STREET,
+    CITY,
+    STATE,
+    ZIP,
+    CASE_STATUS,
+    PATERNITY_STATUS,
+    FVI,
+    PLACEMENT_START,
+    PLACEMENT_END,
+    REMOVED_FROM,
+    CASE_GOAL,
+    GRANT_START,
+    GRANT_END,
+)
 SCHEMA_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 
 SOURCE_SYSTEMS = ("IV-A", "IV-D", "IV-E")

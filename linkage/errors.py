@@ -10,6 +10,7 @@
 
 Rows that are merely unusable never raise: they go to quarantine with a reason.
 """
+
 from __future__ import annotations
 
 

@@ -3,6 +3,7 @@
 Both take one predicted and one true cluster label per record; records missing from either side are
 left out, so pass the records that were actually linked.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
@@ -26,20 +27,22 @@ class Scores:
         return asdict(self)
 
     def line(self) -> str:
-        return (f"pairwise precision {self.precision:.4f} recall {self.recall:.4f} F1 {self.f1:.4f} | "
-                f"B-cubed precision {self.bcubed_precision:.4f} recall {self.bcubed_recall:.4f} "
-                f"({self.records:,} records, {self.true_pairs:,} true pairs)")
+        return (
+            f"pairwise precision {self.precision:.4f} recall {self.recall:.4f} F1 {self.f1:.4f} | "
+            f"B-cubed precision {self.bcubed_precision:.4f} recall {self.bcubed_recall:.4f} "
+            f"({self.records:,} records, {self.true_pairs:,} true pairs)"
+        )
 
 
 def _pairs(n: pl.Expr) -> pl.Expr:
     return (n * (n - 1) // 2).sum()
 
 
-def score_clusters(predicted: pl.DataFrame, truth: pl.DataFrame, on: str = "record_id",
-                   pred_col: str = "person_id", true_col: str = "person_key") -> Scores:
+def score_clusters(
+    predicted: pl.DataFrame, truth: pl.DataFrame, on: str = "record_id", pred_col: str = "person_id", true_col: str = "person_key"
+) -> Scores:
     """Compare predicted clusters with true ones over the records both frames contain."""
-    df = predicted.select(on, pl.col(pred_col).alias("p")).join(
-        truth.select(on, pl.col(true_col).alias("t")), on=on, how="inner")
+    df = predicted.select(on, pl.col(pred_col).alias("p")).join(truth.select(on, pl.col(true_col).alias("t")), on=on, how="inner")
     cells = df.group_by("p", "t").agg(pl.len().alias("n"))
     p_sizes = df.group_by("p").agg(pl.len().alias("np"))
     t_sizes = df.group_by("t").agg(pl.len().alias("nt"))
@@ -49,9 +52,23 @@ def score_clusters(predicted: pl.DataFrame, truth: pl.DataFrame, on: str = "reco
     precision = correct / predicted_pairs if predicted_pairs else 1.0
     recall = correct / true_pairs if true_pairs else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    b = cells.join(p_sizes, on="p").join(t_sizes, on="t").select(
-        (pl.col("n") * pl.col("n") / pl.col("np")).sum().alias("bp"),
-        (pl.col("n") * pl.col("n") / pl.col("nt")).sum().alias("br"))
+    b = (
+        cells.join(p_sizes, on="p")
+        .join(t_sizes, on="t")
+        .select(
+            (pl.col("n") * pl.col("n") / pl.col("np")).sum().alias("bp"),
+            (pl.col("n") * pl.col("n") / pl.col("nt")).sum().alias("br"),
+        )
+    )
     n = df.height
-    return Scores(n, int(true_pairs), int(predicted_pairs), int(correct), precision, recall, f1,
-                  (b["bp"][0] / n) if n else 1.0, (b["br"][0] / n) if n else 1.0)
+    return Scores(
+        n,
+        int(true_pairs),
+        int(predicted_pairs),
+        int(correct),
+        precision,
+        recall,
+        f1,
+        (b["bp"][0] / n) if n else 1.0,
+        (b["br"][0] / n) if n else 1.0,
+    )

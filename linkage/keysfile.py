@@ -6,6 +6,7 @@ refused when others may read it, and so are the example keys of the README, whic
 
     {"sha256:9f86d0...": {"name": "ive-worker-1", "role": "ive"}}
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -23,8 +24,13 @@ HASH_PREFIX = "sha256:"
 _HASHED = re.compile(r"^sha256:[0-9a-f]{64}$")
 MIN_KEY_LENGTH = 16
 # Keys printed in the README and the docs: never accepted, whoever puts them in a file.
-EXAMPLE_KEYS = ("change-me-ivd-key-123", "change-me-ive-key-123", "change-me-iva-key-123",
-                "change-me-admin-key-123", "change-me-analyst-key-123")
+EXAMPLE_KEYS = (
+    "change-me-ivd-key-123",
+    "change-me-ive-key-123",
+    "change-me-iva-key-123",
+    "change-me-admin-key-123",
+    "change-me-analyst-key-123",
+)
 
 
 class KeysError(LinkageError):
@@ -47,19 +53,22 @@ def read_keys(path: Path) -> dict[str, tuple[str, str]]:
     except (OSError, json.JSONDecodeError) as e:
         raise KeysError(f"keys file {path}: cannot be read as JSON: {e}") from e
     if mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise KeysError(f"keys file {path}: group or others may read it (mode {stat.filemode(mode)}); "
-                        f"run `chmod 600 {path}`")
+        raise KeysError(f"keys file {path}: group or others may read it (mode {stat.filemode(mode)}); run `chmod 600 {path}`")
     if not isinstance(raw, dict) or not raw:
-        raise KeysError(f"keys file {path}: expected a JSON object of hashed key -> {{name, role}}; "
-                        "make it with `linkage keys add`")
+        raise KeysError(
+            f"keys file {path}: expected a JSON object of hashed key -> {{name, role}}; make it with `linkage keys add`"
+        )
     out = {}
     for i, (hashed, value) in enumerate(raw.items(), start=1):
         if not _HASHED.match(hashed):
-            raise KeysError(f"keys file {path}: entry #{i} is not a hashed key (keys are stored as sha256:HEX, "
-                            "never in plain text); add keys with `linkage keys add`")
+            raise KeysError(
+                f"keys file {path}: entry #{i} is not a hashed key (keys are stored as sha256:HEX, "
+                "never in plain text); add keys with `linkage keys add`"
+            )
         if hashed in _EXAMPLE_HASHES:
-            raise KeysError(f"keys file {path}: entry #{i} is an example key from the documentation; "
-                            "make a real one with `linkage keys add`")
+            raise KeysError(
+                f"keys file {path}: entry #{i} is an example key from the documentation; make a real one with `linkage keys add`"
+            )
         name, role = (f"key{i}", value) if isinstance(value, str) else (value.get("name", f"key{i}"), value.get("role"))
         if role not in ROLE_NAMES:
             raise KeysError(f"keys file {path}: entry #{i} has role {role!r}; roles are {', '.join(ROLE_NAMES)}")

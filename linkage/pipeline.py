@@ -1,24 +1,26 @@
 """The batch person linkage, one stage after another:
 
-    records -> validated (quarantine kept) -> standardized -> candidate pairs -> scored pairs
-            -> persons (constrained clusters + family evidence) -> stable person ids
+records -> validated (quarantine kept) -> standardized -> candidate pairs -> scored pairs
+        -> persons (constrained clusters + family evidence) -> stable person ids
 """
+
 from __future__ import annotations
 
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterator
 
 import polars as pl
 from splink import DuckDBAPI
 
 from blocking import BlockingReport, KeyRule, candidate_pairs, rule_columns
 from linkage import columns as C
+from linkage.errors import ModelError
 from linkage.ingest import read_records, validate
 from linkage.model import (
     ModelMeta,
@@ -36,11 +38,11 @@ from linkage.model.file_rates import adapted, read_rates
 from linkage.persons import (
     CLUSTER_COLUMNS,
     FITS_TWO,
-    ambiguous_links,
     Clusters,
     IdAssignment,
     NeverMerge,
     RecordFacts,
+    ambiguous_links,
     apply_family_evidence,
     assign_person_ids,
     cluster_edges,
@@ -51,7 +53,6 @@ from linkage.rules import DEFAULT_RULES, SAME_CASE
 from linkage.standardize import standardize
 from linkage.standardize.default_dates import DefaultDates
 from linkage.store import work_connection
-from linkage.errors import ModelError
 from linkage.store.review import MATCH, NOT_A_MATCH
 
 Progress = Callable[[str], None]
@@ -102,19 +103,36 @@ class LinkResult:
         persons = self.records[C.PERSON_ID].n_unique() if self.records.height else 0
         # distinct (person, program) pairs, then persons seen twice: a group_by with a per-group
         # n_unique costs about 0.8 GB per million records, this a fifth of it
-        multi = (self.records.select(C.PERSON_ID, C.SOURCE_SYSTEM).unique()
-                 .filter(pl.col(C.PERSON_ID).is_duplicated())[C.PERSON_ID].n_unique()) if self.records.height else 0
+        multi = (
+            (
+                self.records.select(C.PERSON_ID, C.SOURCE_SYSTEM)
+                .unique()
+                .filter(pl.col(C.PERSON_ID).is_duplicated())[C.PERSON_ID]
+                .n_unique()
+            )
+            if self.records.height
+            else 0
+        )
         return {
-            "rows_read": self.rows_read, "rows_linked": self.records.height,
-            "rows_quarantined": self.quarantine.height, "persons": persons, "persons_multi_program": multi,
+            "rows_read": self.rows_read,
+            "rows_linked": self.records.height,
+            "rows_quarantined": self.quarantine.height,
+            "persons": persons,
+            "persons_multi_program": multi,
             "fields_blanked": dict(sorted(Counter(self.blanked[C.QUARANTINE_REASON].to_list()).items())),
-            "candidate_pairs": self.blocking.total_pairs, "pairs_at_review_or_above": self.pairs.height,
-            "links_refused_by_rules": dict(self.refused), "family_merges": self.family_merges,
-            "ids_kept": self.ids.kept, "ids_new": self.ids.new, "merges": sum(e.kind == "merge" for e in self.ids.events),
-            "splits": sum(e.kind == "split" for e in self.ids.events), "model": self.model.meta.name,
+            "candidate_pairs": self.blocking.total_pairs,
+            "pairs_at_review_or_above": self.pairs.height,
+            "links_refused_by_rules": dict(self.refused),
+            "family_merges": self.family_merges,
+            "ids_kept": self.ids.kept,
+            "ids_new": self.ids.new,
+            "merges": sum(e.kind == "merge" for e in self.ids.events),
+            "splits": sum(e.kind == "split" for e in self.ids.events),
+            "model": self.model.meta.name,
             "model_digest": model_digest(self.model),
             "thresholds": {"link": self.thresholds.link, "review": self.thresholds.review},
-            "default_dates": self.default_dates.as_dict(), "file_rates": self.file_rates,
+            "default_dates": self.default_dates.as_dict(),
+            "file_rates": self.file_rates,
             "seconds": {k: round(v, 2) for k, v in self.timings.items()},
             "blocking": {"rules": [vars(r) for r in self.blocking.rules], "recall": self.blocking.recall},
         }
@@ -124,9 +142,15 @@ class LinkResult:
         return self.model.meta.thresholds
 
 
-def link(paths: list[Path], config: LinkConfig = LinkConfig(), previous_ids: dict[str, str] | pl.DataFrame | None = None,
-         next_seq: int = 1, progress: Progress = lambda stage: None,
-         labels: pl.DataFrame | None = None, reviewed: pl.DataFrame | None = None) -> LinkResult:
+def link(
+    paths: list[Path],
+    config: LinkConfig = LinkConfig(),
+    previous_ids: dict[str, str] | pl.DataFrame | None = None,
+    next_seq: int = 1,
+    progress: Progress = lambda stage: None,
+    labels: pl.DataFrame | None = None,
+    reviewed: pl.DataFrame | None = None,
+) -> LinkResult:
     """Read, validate, standardize, block, score and cluster; nothing is written but a temporary file.
 
     labels: optional (record_id, label) truth; the blocking report then gives recall per rule.
@@ -168,37 +192,45 @@ def link(paths: list[Path], config: LinkConfig = LinkConfig(), previous_ids: dic
                 _load_records_table(con, records)
                 blocking_input = records.select(C.UID, *dict.fromkeys((*SAME_CASE, *rule_columns(list(config.rules)))))
                 del records
-                report = candidate_pairs(con, blocking_input, list(config.rules), "blocked_pairs", SAME_CASE,
-                                         _labels_by_uid(labels, ids_frame))
+                report = candidate_pairs(
+                    con, blocking_input, list(config.rules), "blocked_pairs", SAME_CASE, _labels_by_uid(labels, ids_frame)
+                )
                 del blocking_input
             with stage("train" if config.train else "load model"):
                 model = _model(db_api, config, paths, ids_frame)
             t = config.thresholds or model.meta.thresholds
-            model.meta.thresholds = Thresholds(link=config.link_threshold or t.link,
-                                               review=config.review_threshold or t.review)
+            model.meta.thresholds = Thresholds(link=config.link_threshold or t.link, review=config.review_threshold or t.review)
             with stage("score"):
                 splink_model = for_record_count(model.splink, model.meta.trained_records, ids_frame.height)
                 rates = read_rates(con, "std_records", splink_model, COMPARISON_COLUMNS) if ids_frame.height else {}
                 splink_model = adapted(splink_model, rates)
-                scored = score(db_api, "std_records", "blocked_pairs", splink_model,
-                               min_probability=model.meta.thresholds.review) if ids_frame.height else _no_pairs()
+                scored = (
+                    score(db_api, "std_records", "blocked_pairs", splink_model, min_probability=model.meta.thresholds.review)
+                    if ids_frame.height
+                    else _no_pairs()
+                )
         finally:
             con.close()
         with stage("cluster"):
             members = pl.read_parquet(parked, columns=list(CLUSTER_COLUMNS))
-            clusters, family_merges = cluster_persons(members, scored, model.meta.thresholds.link,
-                                                      config.family_evidence, config.never_merge,
-                                                      reviewed_by_uid(reviewed, ids_frame))
+            clusters, family_merges = cluster_persons(
+                members,
+                scored,
+                model.meta.thresholds.link,
+                config.family_evidence,
+                config.never_merge,
+                reviewed_by_uid(reviewed, ids_frame),
+            )
             del members
         with stage("assign ids"):
-            ids = assign_person_ids(ids_frame[C.RECORD_ID], clusters.labels(),
-                                    {} if previous_ids is None else previous_ids, next_seq)
+            ids = assign_person_ids(
+                ids_frame[C.RECORD_ID], clusters.labels(), {} if previous_ids is None else previous_ids, next_seq
+            )
             refused, held = clusters.refused, clusters.held
             del clusters
             records = pl.read_parquet(parked).with_columns(ids.person_ids.alias(C.PERSON_ID))
             pairs = _pairs_by_record(scored, ids_frame, held)
-    return LinkResult(records, quarantine, blanked, pairs, report, model, ids, refused, family_merges, timings,
-                      defaults, rates)
+    return LinkResult(records, quarantine, blanked, pairs, report, model, ids, refused, family_merges, timings, defaults, rates)
 
 
 INVALID_SSN = "ssn: not a number SSA issues (area 000, 666 or 9xx, group 00, serial 0000, or not 9 digits)"
@@ -208,22 +240,32 @@ def unusable_ssns(records: pl.DataFrame) -> pl.DataFrame:
     """SSNs standardization set aside as invalid, as blanked fields (placeholders are "unknown" by
     the contract, not errors)."""
     return records.filter(pl.col(C.SSN_STATUS) == "invalid").select(
-        C.SOURCE_FILE, pl.col(C.ROW_NUMBER).cast(pl.Int64), C.RECORD_ID, pl.lit(C.SSN).alias(C.BLANKED_FIELD),
-        pl.lit(INVALID_SSN).alias(C.QUARANTINE_REASON))
+        C.SOURCE_FILE,
+        pl.col(C.ROW_NUMBER).cast(pl.Int64),
+        C.RECORD_ID,
+        pl.lit(C.SSN).alias(C.BLANKED_FIELD),
+        pl.lit(INVALID_SSN).alias(C.QUARANTINE_REASON),
+    )
 
 
 def _labels_by_uid(labels: pl.DataFrame | None, ids_frame: pl.DataFrame) -> pl.DataFrame | None:
     """Truth (record_id, label) by uid, for the blocking report's recall."""
     if labels is None:
         return None
-    return ids_frame.join(labels.select(pl.col(labels.columns[0]).alias(C.RECORD_ID),
-                                        pl.col(labels.columns[1]).alias("label")), on=C.RECORD_ID).select(C.UID, "label")
+    return ids_frame.join(
+        labels.select(pl.col(labels.columns[0]).alias(C.RECORD_ID), pl.col(labels.columns[1]).alias("label")), on=C.RECORD_ID
+    ).select(C.UID, "label")
 
 
 @cyclic_gc_paused()
-def cluster_persons(records: pl.DataFrame, scored: pl.DataFrame, link_threshold: float,
-                    family_evidence: bool = True, never_merge: NeverMerge = NeverMerge(),
-                    reviewed: pl.DataFrame | None = None) -> tuple[Clusters, int]:
+def cluster_persons(
+    records: pl.DataFrame,
+    scored: pl.DataFrame,
+    link_threshold: float,
+    family_evidence: bool = True,
+    never_merge: NeverMerge = NeverMerge(),
+    reviewed: pl.DataFrame | None = None,
+) -> tuple[Clusters, int]:
     """Constrained clustering of the pairs at or above the link threshold, then family evidence.
 
     reviewed: (uid_l, uid_r, decision) clerical decisions; they come before any score."""
@@ -233,19 +275,28 @@ def cluster_persons(records: pl.DataFrame, scored: pl.DataFrame, link_threshold:
         apart = reviewed.filter(pl.col("decision") == NOT_A_MATCH)
         clusters.keep_apart(apart["uid_l"].to_list(), apart["uid_r"].to_list())
         matched = reviewed.filter(pl.col("decision") == MATCH).select(
-            "uid_l", "uid_r", pl.lit(float("inf")).alias("match_weight"))
+            "uid_l", "uid_r", pl.lit(float("inf")).alias("match_weight")
+        )
         strong = pl.concat([matched, strong], how="vertical_relaxed")
     if never_merge.same_case:  # the cases say who is two people (but for a person typed twice into one)
-        one_person = clusters.labels() if clusters.join_one_person(entered_twice(records, clusters.facts),
-                                                                   within_one_case(clusters.facts)) else None
-        unsure = pl.Series(ambiguous_links(records, clusters.facts, strong["uid_l"].to_numpy(),
-                                           strong["uid_r"].to_numpy(), one_person=one_person)) & strong["match_weight"].is_finite()
+        one_person = (
+            clusters.labels()
+            if clusters.join_one_person(entered_twice(records, clusters.facts), within_one_case(clusters.facts))
+            else None
+        )
+        unsure = (
+            pl.Series(
+                ambiguous_links(
+                    records, clusters.facts, strong["uid_l"].to_numpy(), strong["uid_r"].to_numpy(), one_person=one_person
+                )
+            )
+            & strong["match_weight"].is_finite()
+        )
         clusters.refused[FITS_TWO] += int(unsure.sum())
         doubt = strong.filter(unsure)
         clusters.held.extend(zip(doubt["uid_l"].to_list(), doubt["uid_r"].to_list()))
         strong = strong.filter(~unsure)
-    cluster_edges(clusters, strong["uid_l"].to_numpy(), strong["uid_r"].to_numpy(),
-                  strong["match_weight"].to_numpy())
+    cluster_edges(clusters, strong["uid_l"].to_numpy(), strong["uid_r"].to_numpy(), strong["match_weight"].to_numpy())
     merges = apply_family_evidence(clusters, records) if family_evidence else 0
     return clusters, merges
 
@@ -256,10 +307,12 @@ def reviewed_by_uid(reviewed: pl.DataFrame | None, records: pl.DataFrame) -> pl.
     if reviewed is None or not reviewed.height:
         return None
     ids = records.select(C.UID, C.RECORD_ID)
-    return (reviewed.select("record_id_l", "record_id_r", "decision")
-            .join(ids.rename({C.UID: "uid_l", C.RECORD_ID: "record_id_l"}), on="record_id_l")
-            .join(ids.rename({C.UID: "uid_r", C.RECORD_ID: "record_id_r"}), on="record_id_r")
-            .select("uid_l", "uid_r", "decision"))
+    return (
+        reviewed.select("record_id_l", "record_id_r", "decision")
+        .join(ids.rename({C.UID: "uid_l", C.RECORD_ID: "record_id_l"}), on="record_id_l")
+        .join(ids.rename({C.UID: "uid_r", C.RECORD_ID: "record_id_r"}), on="record_id_r")
+        .select("uid_l", "uid_r", "decision")
+    )
 
 
 def _load_records_table(con, records: pl.DataFrame) -> None:
@@ -282,15 +335,27 @@ def _model(db_api: DuckDBAPI, config: LinkConfig, paths: list[Path], ids: pl.Dat
         labels_table = "m_labels"
     splink_model = train(db_api, "std_records", config.training, labels_table)
     n_records = ids.height
-    meta = ModelMeta(name=str(config.model or "trained"), created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                     trained_on=", ".join(str(p) for p in paths), command="linkage dedupe --train",
-                     thresholds=config.thresholds or Thresholds(), trained_records=n_records)
+    meta = ModelMeta(
+        name=str(config.model or "trained"),
+        created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        trained_on=", ".join(str(p) for p in paths),
+        command="linkage dedupe --train",
+        thresholds=config.thresholds or Thresholds(),
+        trained_records=n_records,
+    )
     return SavedModel(splink_model, meta)
 
 
 def _no_pairs() -> pl.DataFrame:
-    return pl.DataFrame(schema={"uid_l": pl.Int64, "uid_r": pl.Int64, "match_weight": pl.Float64,
-                                "match_probability": pl.Float64, "match_key": pl.String})
+    return pl.DataFrame(
+        schema={
+            "uid_l": pl.Int64,
+            "uid_r": pl.Int64,
+            "match_weight": pl.Float64,
+            "match_probability": pl.Float64,
+            "match_key": pl.String,
+        }
+    )
 
 
 def _pairs_by_record(scored: pl.DataFrame, ids: pl.DataFrame, held: list[tuple[int, int]]) -> pl.DataFrame:
@@ -298,9 +363,12 @@ def _pairs_by_record(scored: pl.DataFrame, ids: pl.DataFrame, held: list[tuple[i
     two people of one case; flagged so that they go to clerical review, where a "match" settles them.
     `ids`: uid and record_id."""
     doubt = pl.DataFrame(held, schema={"uid_l": pl.Int64, "uid_r": pl.Int64}, orient="row").with_columns(
-        pl.lit(True).alias("held"))
-    return (scored.join(doubt, on=["uid_l", "uid_r"], how="left").with_columns(pl.col("held").fill_null(False))
-            .join(ids.rename({C.UID: "uid_l", C.RECORD_ID: "record_id_l"}), on="uid_l")
-            .join(ids.rename({C.UID: "uid_r", C.RECORD_ID: "record_id_r"}), on="uid_r")
-            .select("record_id_l", "record_id_r", "match_weight", "match_probability", "match_key", "held"))
-
+        pl.lit(True).alias("held")
+    )
+    return (
+        scored.join(doubt, on=["uid_l", "uid_r"], how="left")
+        .with_columns(pl.col("held").fill_null(False))
+        .join(ids.rename({C.UID: "uid_l", C.RECORD_ID: "record_id_l"}), on="uid_l")
+        .join(ids.rename({C.UID: "uid_r", C.RECORD_ID: "record_id_r"}), on="uid_r")
+        .select("record_id_l", "record_id_r", "match_weight", "match_probability", "match_key", "held")
+    )

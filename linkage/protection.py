@@ -11,10 +11,11 @@ Location is named once, as columns: the input fields and every standardized or k
 from them. A field added to `LOCATION_FIELDS` later (a phone number) is withheld, left out of
 protected persons' scores and out of their candidate keys without anyone remembering to.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Iterable, Mapping
 
 import polars as pl
 
@@ -55,15 +56,19 @@ def place_key() -> pl.Expr:
     street = pl.col(C.STREET).str.to_uppercase().str.replace_all(r"[^A-Z0-9]+", " ").str.strip_chars()
     city = pl.col(C.CITY).str.to_uppercase().str.strip_chars()
     zip5 = pl.col(C.ZIP).str.replace_all(r"[^0-9]", "").str.slice(0, 5)
-    return (pl.when(street.is_not_null() & (street != "")).then(pl.concat_str(street, pl.lit("|"), zip5.fill_null("")))
-            .when(city.is_not_null() | zip5.is_not_null())
-            .then(pl.concat_str(pl.lit("|"), city.fill_null(""), pl.lit("|"), zip5.fill_null(""))))
+    return (
+        pl.when(street.is_not_null() & (street != ""))
+        .then(pl.concat_str(street, pl.lit("|"), zip5.fill_null("")))
+        .when(city.is_not_null() | zip5.is_not_null())
+        .then(pl.concat_str(pl.lit("|"), city.fill_null(""), pl.lit("|"), zip5.fill_null("")))
+    )
 
 
 def place_of(row: Mapping[str, object]) -> str | None:
     """`place_key` of one record given as a dict."""
-    frame = pl.DataFrame([{c: row.get(c) for c in (C.STREET, C.CITY, C.ZIP)}],
-                         schema={C.STREET: pl.String, C.CITY: pl.String, C.ZIP: pl.String})
+    frame = pl.DataFrame(
+        [{c: row.get(c) for c in (C.STREET, C.CITY, C.ZIP)}], schema={C.STREET: pl.String, C.CITY: pl.String, C.ZIP: pl.String}
+    )
     return frame.select(place_key())[0, 0]
 
 
@@ -94,9 +99,12 @@ class Shield:
     def covers(self, row: Mapping[str, object], case_people: Iterable[str]) -> bool:
         """Whether a record arriving now falls under this shield: its person is core, it has the
         indicator, it joins a core person's case as CP or child, or it is at a protected place."""
-        return bool(row.get(C.FVI_FLAG) or row.get(C.PERSON_ID) in self.core
-                    or (row.get(C.ROLE) in HOUSEHOLD_ROLES and any(p in self.core for p in case_people))
-                    or (self.places and place_of(row) in self.places))
+        return bool(
+            row.get(C.FVI_FLAG)
+            or row.get(C.PERSON_ID) in self.core
+            or (row.get(C.ROLE) in HOUSEHOLD_ROLES and any(p in self.core for p in case_people))
+            or (self.places and place_of(row) in self.places)
+        )
 
 
 def shield(records: pl.DataFrame) -> Shield:

@@ -1,6 +1,7 @@
 """The blocking rules for program records: together they still pair one person's records when the
 SSN has a typo, the date of birth is swapped or missing, the name is a nickname, a first/last swap,
 a married name or part of a compound surname. Each rule keys on standardized columns."""
+
 from __future__ import annotations
 
 from blocking import KeyRule, block_on, refined
@@ -20,16 +21,13 @@ DEFAULT_RULES: tuple[KeyRule, ...] = (
     block_on(C.SSN_TAIL, C.FN_CANON, C.SN_TOKENS, name="ssn_last4+name"),
     *refined(block_on(C.FN_CANON, C.SN_TOKENS, C.DOB_YM, name="name+year_month"), *_BY_PLACE, above=SPLIT_ABOVE),
     *refined(block_on(C.FN_CANON, C.SN_TOKENS, C.DOB_YD, name="name+year_day"), *_BY_PLACE, above=SPLIT_ABOVE),
-    *refined(block_on(C.FN_CANON, C.SN_TOKENS, C.DOB_Y_MD, name="name+year+month_day_swapped"), *_BY_PLACE,
-             above=SPLIT_ABOVE),
+    *refined(block_on(C.FN_CANON, C.SN_TOKENS, C.DOB_Y_MD, name="name+year+month_day_swapped"), *_BY_PLACE, above=SPLIT_ABOVE),
     *refined(block_on(C.FN_CANON, C.SN_TOKENS, C.DOB_MD, name="name+month_day"), *_BY_PLACE, above=SPLIT_ABOVE),
     *refined(block_on(C.FN_META, C.SN_META, C.ZIP5, name="name_sounds+zip"), (C.HOUSE,), above=SPLIT_ABOVE),
     # Thin records (no birth date) pair only within small blocks: a common name without a date is
     # no evidence; family evidence links thin parents through their children instead.
-    block_on(C.FN_CANON, C.SN_TOKENS, C.ROLE_GROUP, name="name, no dob", only_if_missing=C.DOB_STR,
-             max_block_size=60),
-    block_on(C.FN_META, C.SN_META, C.ROLE_GROUP, name="name_sounds, no dob", only_if_missing=C.DOB_STR,
-             max_block_size=60),
+    block_on(C.FN_CANON, C.SN_TOKENS, C.ROLE_GROUP, name="name, no dob", only_if_missing=C.DOB_STR, max_block_size=60),
+    block_on(C.FN_META, C.SN_META, C.ROLE_GROUP, name="name_sounds, no dob", only_if_missing=C.DOB_STR, max_block_size=60),
 )
 
 # Two records of one case are two people; they are never compared.

@@ -1,4 +1,5 @@
 """Writes tune_thresholds.ipynb (kept as code so that review diffs are readable; run after editing)."""
+
 from pathlib import Path
 
 import nbformat as nbf
@@ -84,7 +85,8 @@ for a, b, p in near.select("record_id_l", "record_id_r", "match_probability").it
 Set the thresholds, a name for the new version and your name, and run the cell. The version is saved
 under `models/` with its card (thresholds, who chose them, what they gave on this run) and accepted:
 from now on it is the default of every run."""),
-    code("""CHOSEN_LINK, CHOSEN_REVIEW = float(os.environ.get("LINKAGE_LINK", LINK)), float(os.environ.get("LINKAGE_REVIEW", REVIEW))
+    code("""CHOSEN_LINK = float(os.environ.get("LINKAGE_LINK", LINK))
+CHOSEN_REVIEW = float(os.environ.get("LINKAGE_REVIEW", REVIEW))
 NEW_VERSION = os.environ.get("LINKAGE_SAVE_AS", "")  # e.g. "county-2026-12"
 ANALYST = os.environ.get("LINKAGE_ANALYST", "")
 
@@ -97,6 +99,7 @@ else:
 ]
 for i, cell in enumerate(cells):
     cell["id"] = f"cell-{i:02d}"  # stable ids: a rebuild changes only what was edited
-nb = nbf.v4.new_notebook(cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                                               "language": "python"}})
+nb = nbf.v4.new_notebook(
+    cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+)
 nbf.write(nb, Path(__file__).with_name("tune_thresholds.ipynb"))

@@ -5,6 +5,7 @@ The short, frequent routes (match, persons, health) and the dependencies are `as
 is a few milliseconds of Python that holds the interpreter anyway, and the hop to the threadpool cost
 as much again (measured: 156 -> 369 matches/s on the demo index). The longer ones (locate, referral
 check, adding records) stay in the threadpool."""
+
 from __future__ import annotations
 
 import logging
@@ -21,8 +22,8 @@ from service.guard import Guard
 from service.headers import SecurityHeaders
 from service.holder import IndexHolder
 from service.limits import BodyLimit
-from service.servicedb import ServiceDb
 from service.routes import audit, children, events, explain, health, match, page, persons, records, referrals, worklist
+from service.servicedb import ServiceDb
 from service.settings import ServiceSettings
 from service.timing import ServerTiming
 
@@ -46,13 +47,30 @@ def create_app(settings: ServiceSettings, watch: bool = True) -> FastAPI:
         app.state.db.close()
 
     # No /docs or /redoc: FastAPI's pages load their scripts from a CDN. The schema is at /openapi.json.
-    app = FastAPI(title="linkage", version="1", lifespan=lifespan, docs_url=None, redoc_url=None,
-                  description="One person, child and family across IV-A, IV-D and IV-E records.")
+    app = FastAPI(
+        title="linkage",
+        version="1",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        description="One person, child and family across IV-A, IV-D and IV-E records.",
+    )
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(ServerTiming)  # outermost: counts the body check too
-    for router in (page.router, health.router, match.router, persons.router, children.router, records.router, referrals.router,
-                   audit.router, worklist.router, explain.router, events.router):
+    for router in (
+        page.router,
+        health.router,
+        match.router,
+        persons.router,
+        children.router,
+        records.router,
+        referrals.router,
+        audit.router,
+        worklist.router,
+        explain.router,
+        events.router,
+    ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=page.STATIC), name="static")
     app.add_exception_handler(RequestValidationError, _invalid)
@@ -67,16 +85,17 @@ def create_app_from_env() -> FastAPI:
     return create_app(ServiceSettings.from_env())
 
 
-async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-    problems = [{"where": ".".join(str(x) for x in e.get("loc", ())), "problem": e.get("msg", "")} for e in exc.errors()]
+async def _invalid(request: Request, exc: Exception) -> JSONResponse:
+    errors = exc.errors() if isinstance(exc, RequestValidationError) else []
+    problems = [{"where": ".".join(str(x) for x in e.get("loc", ())), "problem": e.get("msg", "")} for e in errors]
     return JSONResponse(status_code=422, content={"detail": "the request does not fit the API", "problems": problems})
 
 
-async def _audit_failed(request: Request, exc: AuditError) -> JSONResponse:
+async def _audit_failed(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(status_code=503, content={"detail": str(exc)}, headers={"Retry-After": "30"})
 
 
-async def _linkage_error(request: Request, exc: LinkageError) -> JSONResponse:
+async def _linkage_error(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(status_code=400, content={"detail": str(exc)})
 
 

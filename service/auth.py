@@ -1,5 +1,6 @@
 """API keys: clients send `Authorization: Bearer KEY`; the keys file (`linkage.keysfile`) holds each
 key's hash with a name for the audit trail and a role (`service.policy` says what a role may do)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ def caller_for(keys: dict[str, Caller], authorization: str | None) -> Caller | N
     SHA-256, so its time says nothing about how much of a stored key a guess shares."""
     if not authorization or not authorization.startswith("Bearer "):
         return None
-    token = authorization[len("Bearer "):].strip()
+    token = authorization[len("Bearer ") :].strip()
     if not token or len(token) > 512:
         return None
     return keys.get(hash_key(token))

@@ -1,8 +1,10 @@
 """Dependencies the routes declare: the caller (from the bearer key, admitted by the guard), the
 purpose of a look-up, the index and its holder, the service db."""
+
 from __future__ import annotations
 
-from typing import Annotated, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Annotated
 
 from fastapi import Depends, Header, HTTPException, Query, Request
 
@@ -15,19 +17,26 @@ from service.servicedb import ServiceDb
 
 
 def too_many(e: RateLimited) -> HTTPException:
-    return HTTPException(status_code=429, detail=f"slow down: {e}; try again in {e.retry_after} s",
-                         headers={"Retry-After": str(e.retry_after)})
+    return HTTPException(
+        status_code=429, detail=f"slow down: {e}; try again in {e.retry_after} s", headers={"Retry-After": str(e.retry_after)}
+    )
 
 
 async def current_caller(request: Request, authorization: Annotated[str | None, Header()] = None) -> Caller:
     caller = caller_for(request.app.state.keys, authorization)
     if caller is None:
-        raise HTTPException(status_code=401, detail="missing or unknown API key: send Authorization: Bearer KEY",
-                            headers={"WWW-Authenticate": "Bearer"})
+        raise HTTPException(
+            status_code=401,
+            detail="missing or unknown API key: send Authorization: Bearer KEY",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
     guard: Guard = request.app.state.guard
     if caller.name in guard.locked:
-        raise HTTPException(status_code=403, detail="this key is locked after an enumeration alert; "
-                            "an administrator must review and clear the alert (GET /v1/alerts)")
+        raise HTTPException(
+            status_code=403,
+            detail="this key is locked after an enumeration alert; "
+            "an administrator must review and clear the alert (GET /v1/alerts)",
+        )
     try:
         guard.admit(caller.name)
     except RateLimited as e:
@@ -35,38 +44,50 @@ async def current_caller(request: Request, authorization: Annotated[str | None, 
     return caller
 
 
-def allow(*roles: Role | Iterable[Role]) -> Callable[[Caller], Caller]:
+def allow(*roles: Role | Iterable[Role]) -> Callable[[Caller], Awaitable[Caller]]:
     """A dependency that lets only these roles through (403 for the others)."""
     allowed = {r for group in roles for r in ((group,) if isinstance(group, Role) else group)}
 
     async def check(caller: Annotated[Caller, Depends(current_caller)]) -> Caller:
         if caller.role not in allowed:
-            raise HTTPException(status_code=403, detail=f"role {caller.role.value} may not do this; "
-                                f"allowed: {', '.join(sorted(r.value for r in allowed))}")
+            raise HTTPException(
+                status_code=403,
+                detail=f"role {caller.role.value} may not do this; allowed: {', '.join(sorted(r.value for r in allowed))}",
+            )
         return caller
+
     return check
 
 
-async def required_purpose(x_purpose: Annotated[str | None, Header(alias="X-Purpose", max_length=200)] = None,
-                           purpose: Annotated[str | None, Query(max_length=200)] = None) -> str:
+async def required_purpose(
+    x_purpose: Annotated[str | None, Header(alias="X-Purpose", max_length=200)] = None,
+    purpose: Annotated[str | None, Query(max_length=200)] = None,
+) -> str:
     """Why this person data is needed, kept in the audit trail: the X-Purpose header (or `purpose`)."""
     given = (x_purpose or purpose or "").strip()
     if len(given) < 3:
-        raise HTTPException(status_code=422, detail="say why you need this person data: send an X-Purpose header "
-                            "(at least 3 characters, e.g. 'intake check, case A123'); it is kept in the audit trail")
+        raise HTTPException(
+            status_code=422,
+            detail="say why you need this person data: send an X-Purpose header "
+            "(at least 3 characters, e.g. 'intake check, case A123'); it is kept in the audit trail",
+        )
     return given
 
 
-async def current_index(request: Request) -> PersonIndex:
-    index = request.app.state.holder.current
+def loaded(holder: IndexHolder) -> PersonIndex:
+    """The index a request works on; 503 while the service starts (nothing to answer from yet)."""
+    index = holder.current
     if index is None:
         raise HTTPException(status_code=503, detail="the index is not loaded yet")
     return index
 
 
+async def current_index(request: Request) -> PersonIndex:
+    return loaded(request.app.state.holder)
+
+
 async def index_holder(request: Request) -> IndexHolder:
-    if request.app.state.holder.current is None:
-        raise HTTPException(status_code=503, detail="the index is not loaded yet")
+    loaded(request.app.state.holder)
     return request.app.state.holder
 
 

@@ -7,6 +7,7 @@ sees SSNs, and a comparison that reads a location only to a role that sees addre
 protected person (whose location comparisons are not even scored). For any other role such a
 comparison is left out of the words altogether, its weight too, so that a guessed value changes
 nothing the caller reads."""
+
 from __future__ import annotations
 
 from linkage import columns as C
@@ -18,33 +19,50 @@ from service.policy import ADDRESS, SSN
 def _first(q: dict, r: dict, level: str) -> str | None:
     a, b = q.get(C.FN), r.get(C.FN)
     return {
-        "exact": f"same first name {b}", "shared first-name token": f"first name {a} shares a name with {b}",
-        "nickname": f"first name {a} and {b} are the same name (nickname)", "typo": f"first name {a} is a likely typo of {b}",
+        "exact": f"same first name {b}",
+        "shared first-name token": f"first name {a} shares a name with {b}",
+        "nickname": f"first name {a} and {b} are the same name (nickname)",
+        "typo": f"first name {a} is a likely typo of {b}",
         "first and last name swapped": "first and last names written the other way round",
-        "initial": f"first initial {str(a)[:1]} agrees with {b}", "similar": f"first name {a} is similar to {b}",
+        "initial": f"first initial {str(a)[:1]} agrees with {b}",
+        "similar": f"first name {a} is similar to {b}",
     }.get(level, f"different first names ({a} / {b})")
 
 
 def _surname(q: dict, r: dict, level: str) -> str | None:
     a, b = q.get(C.SN), r.get(C.SN)
     return {
-        "exact": f"same surname {b}", "shared surname token": f"surname {a} agrees with {b}",
+        "exact": f"same surname {b}",
+        "shared surname token": f"surname {a} agrees with {b}",
         "first and last name swapped": "first and last names written the other way round",
         "typo or same sound": f"surname {a} sounds like or is a typo of {b}",
     }.get(level, f"different surnames ({a} / {b})")
 
 
 WORDS = {
-    "dob": {"exact": "same date of birth", "day and month swapped": "date of birth with day and month swapped",
-            "one digit": "date of birth differs by one digit", "within a year": "born within a year of each other",
-            None: "different dates of birth"},
-    "ssn": {"exact": "same SSN", "one digit": "SSN differs by one digit",
-            "two digits transposed": "SSN differs by one transposed pair", None: "different SSNs"},
+    "dob": {
+        "exact": "same date of birth",
+        "day and month swapped": "date of birth with day and month swapped",
+        "one digit": "date of birth differs by one digit",
+        "within a year": "born within a year of each other",
+        None: "different dates of birth",
+    },
+    "ssn": {
+        "exact": "same SSN",
+        "one digit": "SSN differs by one digit",
+        "two digits transposed": "SSN differs by one transposed pair",
+        None: "different SSNs",
+    },
     "suffix": {"same": "same suffix", None: "different suffixes (JR / SR: not the same person)"},
     "middle_name": {"exact": "same middle name", "initial": "middle initial agrees", None: "different middle names"},
     "sex": {"same": "same sex", None: "different sex"},
-    "address": {"same street and zip": "same street address and zip", "street typo, same zip or city": "nearly the same street address",
-                "same zip": "same zip code", "same city": "same city", None: "different addresses"},
+    "address": {
+        "same street and zip": "same street address and zip",
+        "street typo, same zip or city": "nearly the same street address",
+        "same zip": "same zip code",
+        "same city": "same city",
+        None: "different addresses",
+    },
 }
 
 

@@ -11,6 +11,7 @@ further request 403) and an alert is recorded for administrators, who clear it
 (`POST /v1/alerts/{id}/clear`) once they know why. Locks live in the service db, so a restart
 does not lift them.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -77,8 +78,9 @@ class Guard:
             if watched:
                 wait = self._bucket(key, "watched", lim.watched_per_hour / 3600, lim.watched_burst, now).take(now)
                 if wait:
-                    raise RateLimited(wait, f"over {lim.watched_per_hour:g} searches an hour by an identifier "
-                                            "this role may not see")
+                    raise RateLimited(
+                        wait, f"over {lim.watched_per_hour:g} searches an hour by an identifier this role may not see"
+                    )
 
     def _bucket(self, key: str, kind: str, rate: float, capacity: int, now: float) -> _Bucket:
         b = self._buckets.get((key, kind))

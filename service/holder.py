@@ -2,6 +2,7 @@
 
 The store is opened read-only and only for as long as loading takes; while a batch run holds it for
 writing, the open fails and the service keeps answering from the index it has, and tries again."""
+
 from __future__ import annotations
 
 import gc
@@ -88,6 +89,7 @@ class IndexHolder:
                 except Exception as e:  # noqa: BLE001 - the watcher must outlive any one failed reload
                     self.last_error = f"{type(e).__name__}: {e}"
                     log.exception("index reload failed unexpectedly, still serving the previous one")
+
         self._thread = threading.Thread(target=loop, name="index-reload", daemon=True)
         self._thread.start()
 

@@ -4,6 +4,7 @@ same model, answering one record at a time without SQL.
 Built whole from the store and swapped in by reference: a request holds the index it started with,
 so a rebuild never changes an answer half-way.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -17,26 +18,41 @@ import polars as pl
 
 from blocking import KeyIndex, KeyRule
 from linkage import columns as C
+from linkage.cases.worklist import WORKLIST_COLUMNS
+from linkage.cases.worklist import worklist as placement_worklist
 from linkage.model import SavedModel
-from linkage.model.file_rates import as_run_scored
 from linkage.model.comparisons import COMPARISON_COLUMNS
+from linkage.model.file_rates import as_run_scored
 from linkage.model.inmemory import Evidence, PairScorer
 from linkage.protection import Shield, location_comparisons, reads_location
 from linkage.protection import shield as draw_shield
 from linkage.rules import DEFAULT_RULES
 from linkage.standardize import complete_stored
-from linkage.cases.worklist import WORKLIST_COLUMNS
-from linkage.cases.worklist import worklist as placement_worklist
 from linkage.standardize.default_dates import DefaultDates
 from linkage.standardize.one import standardize_one
 from linkage.store import CurrentResult
 
 RULE_COLUMNS = tuple(dict.fromkeys(c for r in DEFAULT_RULES for c in r.columns))
-DISPLAY_COLUMNS = (C.RECORD_ID, C.PERSON_ID, C.SOURCE_SYSTEM, C.CASE_ID, C.ROLE, C.CASE_STATUS, C.PATERNITY_STATUS,
-                   C.FVI_FLAG, C.FIRST_NAME, C.MIDDLE_NAME, C.LAST_NAME, C.SUFFIX, C.DOB_DATE, C.STREET, C.CITY,
-                   C.STATE, C.ZIP)
-INDEX_COLUMNS = tuple(dict.fromkeys((*DISPLAY_COLUMNS, *COMPARISON_COLUMNS, *RULE_COLUMNS, C.SSN_TAIL,
-                                     *WORKLIST_COLUMNS)))
+DISPLAY_COLUMNS = (
+    C.RECORD_ID,
+    C.PERSON_ID,
+    C.SOURCE_SYSTEM,
+    C.CASE_ID,
+    C.ROLE,
+    C.CASE_STATUS,
+    C.PATERNITY_STATUS,
+    C.FVI_FLAG,
+    C.FIRST_NAME,
+    C.MIDDLE_NAME,
+    C.LAST_NAME,
+    C.SUFFIX,
+    C.DOB_DATE,
+    C.STREET,
+    C.CITY,
+    C.STATE,
+    C.ZIP,
+)
+INDEX_COLUMNS = tuple(dict.fromkeys((*DISPLAY_COLUMNS, *COMPARISON_COLUMNS, *RULE_COLUMNS, C.SSN_TAIL, *WORKLIST_COLUMNS)))
 MATCH_COLUMNS = (*COMPARISON_COLUMNS, C.PERSON_ID, C.SSN_TAIL, C.RECORD_ID)
 SHOW_COLUMNS = (*DISPLAY_COLUMNS, C.SSN_TAIL)
 
@@ -50,8 +66,11 @@ def location_free_rules(rules: tuple[KeyRule, ...]) -> tuple[KeyRule, ...]:
     """The rules that find a protected person: none that reads a location, and none capped for
     being split by one (the split levels are location; among the few protected records a block
     stays small)."""
-    return tuple(dataclasses.replace(r, splits=None, max_block_size=max(r.max_block_size, PROTECTED_BLOCK_CAP))
-                 for r in rules if not reads_location(r.columns))
+    return tuple(
+        dataclasses.replace(r, splits=None, max_block_size=max(r.max_block_size, PROTECTED_BLOCK_CAP))
+        for r in rules
+        if not reads_location(r.columns)
+    )
 
 
 @dataclass(frozen=True)
@@ -89,10 +108,10 @@ class PersonIndex:
     added_ids: dict[str, int] = field(default_factory=dict)  # record_id -> uid of the live version
     superseded: set[int] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
-    scoring: pl.DataFrame | None = None  # the columns a match reads, gathered per query
-    display: pl.DataFrame | None = None  # the columns an answer shows
+    scoring: pl.DataFrame = field(init=False, repr=False)  # the columns a match reads, gathered per query
+    display: pl.DataFrame = field(init=False, repr=False)  # the columns an answer shows
     unscored_when_protected: frozenset[str] = frozenset()
-    protected_keys: KeyIndex | None = None
+    protected_keys: KeyIndex = field(init=False, repr=False)
     protected_mask: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # base uid -> protected
     default_dates: DefaultDates = DefaultDates()  # read a query's birth date as the batch read the records'
     worklists: dict[date, pl.DataFrame] = field(default_factory=dict)  # by day counted from, for this index
@@ -103,7 +122,7 @@ class PersonIndex:
         self._index_protected()
 
     @classmethod
-    def build(cls, current: CurrentResult, model: SavedModel) -> "PersonIndex":
+    def build(cls, current: CurrentResult, model: SavedModel) -> PersonIndex:
         stored = complete_stored(current.records)  # a store written by an earlier version
         cols = [c for c in INDEX_COLUMNS if c in stored.columns]
         records = stored.select(cols).with_columns(pl.int_range(0, pl.len(), dtype=pl.Int64).alias(C.UID)).rechunk()
@@ -113,11 +132,20 @@ class PersonIndex:
         person_rows = dict(zip(groups[C.PERSON_ID].to_list(), groups[C.UID].to_list()))
         cases = records.group_by(C.SOURCE_SYSTEM, C.CASE_ID).agg(pl.col(C.UID))
         case_rows = dict(zip(zip(cases[C.SOURCE_SYSTEM].to_list(), cases[C.CASE_ID].to_list()), cases[C.UID].to_list()))
-        return cls(current.run_id, records, KeyIndex(records, DEFAULT_RULES), scorer, current.link_threshold,
-                   person_rows, case_rows, draw_shield(records), model.meta.thresholds.review,
-                   current.finished_at.isoformat(timespec="minutes") if current.finished_at else None,
-                   unscored_when_protected=location_comparisons(splink),
-                   default_dates=DefaultDates.from_dict(current.default_dates))
+        return cls(
+            current.run_id,
+            records,
+            KeyIndex(records, DEFAULT_RULES),
+            scorer,
+            current.link_threshold,
+            person_rows,
+            case_rows,
+            draw_shield(records),
+            model.meta.thresholds.review,
+            current.finished_at.isoformat(timespec="minutes") if current.finished_at else None,
+            unscored_when_protected=location_comparisons(splink),
+            default_dates=DefaultDates.from_dict(current.default_dates),
+        )
 
     def worklist(self, day: date) -> pl.DataFrame:
         """The placement worklist of the batch run's records (records added here since wait for the
@@ -151,8 +179,8 @@ class PersonIndex:
         frame = self.records[np.asarray(base, dtype=np.int64)] if base else self.records.clear()
         keys = KeyIndex(frame, location_free_rules(DEFAULT_RULES))
         for u in uids:
-            if u >= n and self.added[u - n] is not None:
-                keys.add(self.added[u - n], u)
+            if u >= n and (rec := self.added[u - n]) is not None:
+                keys.add(rec, u)
         self.protected_keys = keys
         mask = np.zeros(n, dtype=bool)
         mask[np.asarray(base, dtype=np.int64)] = True
@@ -207,8 +235,15 @@ class PersonIndex:
             out[i] = row is not None and row[C.PERSON_ID] in self.protected_people
         return out
 
-    def match(self, query: dict, variants: list[dict], min_probability: float, limit: int,
-              ssn_last4: str | None = None, uids: np.ndarray | None = None) -> list[Hit]:
+    def match(
+        self,
+        query: dict,
+        variants: list[dict],
+        min_probability: float,
+        limit: int,
+        ssn_last4: str | None = None,
+        uids: np.ndarray | None = None,
+    ) -> list[Hit]:
         """Persons whose records score at least `min_probability` against `query`, best first.
         uids: the candidates, when the caller has them already."""
         uids = self.candidates(query, variants) if uids is None else uids
@@ -238,7 +273,7 @@ class PersonIndex:
         n = self.base_size
         base = uids[uids < n]
         base_rows = iter(self.scoring[base].rows(named=True)) if base.size else iter(())
-        return [next(base_rows) if u < n else {c: self.added[u - n].get(c) for c in MATCH_COLUMNS} for u in uids.tolist()]
+        return [next(base_rows) if u < n else {c: self._added(u).get(c) for c in MATCH_COLUMNS} for u in uids.tolist()]
 
     # --- reading ------------------------------------------------------------------------------------
     def frame(self, uids: list[int]) -> pl.DataFrame:
@@ -260,14 +295,21 @@ class PersonIndex:
         uids = [u for pid in person_ids for u in self.person_rows.get(pid, []) if u not in self.superseded]
         base = np.asarray([u for u in uids if u < n], dtype=np.int64)
         rows = self.display[base].rows(named=True) if base.size else []
-        rows += [{c: self.added[u - n].get(c) for c in SHOW_COLUMNS} for u in uids if u >= n and self.added[u - n]]
+        rows += [{c: rec.get(c) for c in SHOW_COLUMNS} for u in uids if u >= n and (rec := self.added[u - n])]
         out: dict[str, list[dict]] = {pid: [] for pid in person_ids}
         for r in sorted(rows, key=lambda r: (r[C.SOURCE_SYSTEM], r[C.CASE_ID], r[C.RECORD_ID])):
             out[r[C.PERSON_ID]].append(r)
         return out
 
     def row(self, uid: int) -> dict:
-        return self.records.row(uid, named=True) if uid < self.base_size else self.added[uid - self.base_size]
+        return self.records.row(uid, named=True) if uid < self.base_size else self._added(uid)
+
+    def _added(self, uid: int) -> dict:
+        """A record added through the service; a uid whose record was deleted is a caller's bug."""
+        rec = self.added[uid - self.base_size]
+        if rec is None:
+            raise KeyError(f"record uid {uid} was deleted or replaced")
+        return rec
 
     def family_rows(self, person_id: str, depth: int = 2) -> pl.DataFrame:
         """All records of the people reachable from `person_id` through shared cases, `depth` steps
@@ -317,8 +359,10 @@ class PersonIndex:
             return
         self.superseded.add(old)
         prev = self.row(old)
-        for owned in (self.person_rows.get(prev[C.PERSON_ID], []),
-                      self.case_rows.get((prev[C.SOURCE_SYSTEM], prev[C.CASE_ID]), [])):
+        for owned in (
+            self.person_rows.get(prev[C.PERSON_ID], []),
+            self.case_rows.get((prev[C.SOURCE_SYSTEM], prev[C.CASE_ID]), []),
+        ):
             if old in owned:
                 owned.remove(old)
         if old >= self.base_size:

@@ -5,6 +5,7 @@ db so that a reload of the index takes them in again with the same person ids.
 A key writes only its own program's records: a record_id another program holds is refused, so a
 TANF key cannot replace (and so hide) a child support record. Each key may have a bounded number of
 added records waiting for the batch; each record keeps only its latest version."""
+
 from __future__ import annotations
 
 import polars as pl
@@ -27,7 +28,7 @@ class WriteRefused(Exception):
 def index_row(index: PersonIndex, fields: dict, person_id: str) -> dict:
     """A full index row (the frame's columns) for a record given as the schema's fields."""
     std = index.standardize(fields)
-    row = {c: None for c in index.records.columns}
+    row: dict[str, object] = dict.fromkeys(index.records.columns)
     row.update({k: v for k, v in fields.items() if k in row})
     row.update({k: v for k, v in std.items() if k in row})
     row[C.PERSON_ID] = person_id
@@ -58,8 +59,9 @@ def conflict_with(index: PersonIndex, person_id: str, row: dict, same_submission
     return None
 
 
-def person_for(index: PersonIndex, row: dict, keep: str | None = None,
-               same_submission: bool = False) -> tuple[str, float | None] | None:
+def person_for(
+    index: PersonIndex, row: dict, keep: str | None = None, same_submission: bool = False
+) -> tuple[str, float | None] | None:
     """The person `row` belongs to: `keep` (its earlier version's) if still compatible, else the best
     match at the link threshold that no never-merge rule refuses; None for someone new."""
     candidates: list[tuple[str, float | None]] = [(keep, None)] if keep else []
@@ -81,12 +83,18 @@ def check_writes(index: PersonIndex, db: ServiceDb, records: list[dict], caller:
             continue
         held_by = index.row(old_uid)[C.SOURCE_SYSTEM]
         if held_by != fields[C.SOURCE_SYSTEM]:
-            raise WriteRefused(409, f"record_id {fields[C.RECORD_ID]} is held by {held_by}, not "
-                               f"{fields[C.SOURCE_SYSTEM]}: a program may only add or update its own records")
+            raise WriteRefused(
+                409,
+                f"record_id {fields[C.RECORD_ID]} is held by {held_by}, not "
+                f"{fields[C.SOURCE_SYSTEM]}: a program may only add or update its own records",
+            )
     waiting = db.added_by(caller.name)
     if new and waiting + new > quota:
-        raise WriteRefused(429, f"this key has {waiting} added records waiting for the next batch run and its quota "
-                           f"is {quota}; run the batch, or ask an administrator to raise --max-added-per-key")
+        raise WriteRefused(
+            429,
+            f"this key has {waiting} added records waiting for the next batch run and its quota "
+            f"is {quota}; run the batch, or ask an administrator to raise --max-added-per-key",
+        )
 
 
 def take_in(index: PersonIndex, db: ServiceDb, fields: dict, caller: Caller) -> tuple[str, float | None, bool]:

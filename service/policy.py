@@ -12,6 +12,7 @@ birth only.
 What a role may not see, it may not confirm: `may_see` decides the words of an answer, `searchable`
 what a query may carry, `watched` which of those the guard counts.
 """
+
 from __future__ import annotations
 
 from enum import Enum

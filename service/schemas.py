@@ -1,12 +1,13 @@
 """Request and response shapes. Requests forbid unknown fields and bound every string: a typo in a
 field name is a 422 that names it, not a silently ignored filter."""
+
 from __future__ import annotations
 
 import re
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from linkage.protection import LOCATION_FIELDS
 from linkage.standardize.one import parse_date
@@ -65,7 +66,7 @@ class PersonQuery(BaseModel):
     _ssn = field_validator("ssn")(check_ssn)
 
     @model_validator(mode="after")
-    def _something_to_match(self) -> "PersonQuery":
+    def _something_to_match(self) -> PersonQuery:
         if not any((self.first_name, self.last_name, self.dob, self.ssn, self.ssn_last4)):
             raise ValueError("give at least a name, a date of birth or an SSN")
         return self
@@ -78,8 +79,17 @@ class PersonQuery(BaseModel):
         return [k for k, v in self.model_dump(exclude={"min_probability", "limit"}).items() if v not in (None, "")]
 
 
-# Every location field, so that one added to `protection.LOCATION_FIELDS` is shown and withheld with the rest.
-AddressOut = create_model("AddressOut", **{f: (str | None, None) for f in LOCATION_FIELDS})
+class AddressOut(BaseModel):
+    street: str | None = None
+    city: str | None = None
+    state: str | None = None
+    zip: str | None = None
+
+
+# A location field added to `protection.LOCATION_FIELDS` (a phone number) must be shown and withheld
+# with the rest: the service does not start until this model has it too.
+if tuple(AddressOut.model_fields) != LOCATION_FIELDS:
+    raise RuntimeError(f"service.schemas.AddressOut has {tuple(AddressOut.model_fields)}, not LOCATION_FIELDS {LOCATION_FIELDS}")
 
 
 class RecordOut(BaseModel):

@@ -10,12 +10,13 @@ the DuckDB `audit` table every second for SQL and `GET /v1/audit`. Rows are chai
 (`linkage.store.audit`); the service has no path that updates or deletes them. The batch store is
 never held open by the service, so these live here.
 """
+
 from __future__ import annotations
 
 import asyncio
 import json
-import os
 import logging
+import os
 import threading
 from datetime import datetime
 from pathlib import Path
@@ -122,8 +123,11 @@ class ServiceDb:
         """The newest `limit` rows, newest first."""
         self.copy_log()
         with self._lock:
-            return self._con.execute("SELECT logged_at, actor, role, purpose, action, person_ids FROM audit "
-                                     "ORDER BY seq DESC NULLS LAST, logged_at DESC LIMIT ?", [limit]).fetchall()
+            return self._con.execute(
+                "SELECT logged_at, actor, role, purpose, action, person_ids FROM audit "
+                "ORDER BY seq DESC NULLS LAST, logged_at DESC LIMIT ?",
+                [limit],
+            ).fetchall()
 
     # --- records added between batch runs ------------------------------------------------------------
     def save_added(self, caller: Caller, record_id: str, person_id: str, fields: dict) -> None:
@@ -132,9 +136,11 @@ class ServiceDb:
             self._con.execute("BEGIN TRANSACTION")
             try:
                 self._con.execute("DELETE FROM added_records WHERE record_id = ?", [record_id])
-                self._con.execute("INSERT INTO added_records (record_id, person_id, added_at, actor, fields, source_system) "
-                                  "VALUES (?, ?, ?, ?, ?, ?)", [record_id, person_id, now(), caller.name,
-                                                                json.dumps(fields, default=str), fields.get("source_system")])
+                self._con.execute(
+                    "INSERT INTO added_records (record_id, person_id, added_at, actor, fields, source_system) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    [record_id, person_id, now(), caller.name, json.dumps(fields, default=str), fields.get("source_system")],
+                )
                 self._con.execute("COMMIT")
             except BaseException:
                 self._con.execute("ROLLBACK")
@@ -160,12 +166,17 @@ class ServiceDb:
         with self._lock:
             rows = self._con.execute(
                 "SELECT record_id, person_id, fields FROM (SELECT *, row_number() OVER (PARTITION BY record_id "
-                "ORDER BY added_at DESC) AS n FROM added_records) WHERE n = 1 ORDER BY added_at").fetchall()
+                "ORDER BY added_at DESC) AS n FROM added_records) WHERE n = 1 ORDER BY added_at"
+            ).fetchall()
             tmp = self.added_export.with_suffix(".tmp")
             with tmp.open("w", encoding="utf-8") as f:
                 for r, p, fields in rows:
-                    f.write(json.dumps({"op": "add", "record_id": r, "person_id": p, "fields": json.loads(fields),
-                                        "at": now().isoformat()}) + "\n")
+                    f.write(
+                        json.dumps(
+                            {"op": "add", "record_id": r, "person_id": p, "fields": json.loads(fields), "at": now().isoformat()}
+                        )
+                        + "\n"
+                    )
                 f.flush()
                 os.fsync(f.fileno())
             tmp.replace(self.added_export)
@@ -175,13 +186,15 @@ class ServiceDb:
         with self._lock:
             rows = self._con.execute(
                 "SELECT record_id, person_id, fields FROM (SELECT *, row_number() OVER (PARTITION BY record_id "
-                "ORDER BY added_at DESC) AS n FROM added_records) WHERE n = 1 ORDER BY added_at").fetchall()
+                "ORDER BY added_at DESC) AS n FROM added_records) WHERE n = 1 ORDER BY added_at"
+            ).fetchall()
         return [(r, p, json.loads(f)) for r, p, f in rows]
 
     def added_by(self, actor: str) -> int:
         with self._lock:
-            return self._con.execute("SELECT count(DISTINCT record_id) FROM added_records WHERE actor = ?",
-                                     [actor]).fetchall()[0][0]
+            return self._con.execute("SELECT count(DISTINCT record_id) FROM added_records WHERE actor = ?", [actor]).fetchall()[
+                0
+            ][0]
 
     def next_person_id(self) -> str:
         with self._lock:
@@ -194,22 +207,28 @@ class ServiceDb:
     def raise_alert(self, caller: Caller, kind: str, detail: str) -> int:
         with self._lock:
             alert_id = self._con.execute("SELECT coalesce(max(alert_id), 0) + 1 FROM alerts").fetchall()[0][0]
-            self._con.execute("INSERT INTO alerts (alert_id, raised_at, actor, role, kind, detail) VALUES (?, ?, ?, ?, ?, ?)",
-                              [alert_id, now(), caller.name, caller.role.value, kind, detail])
+            self._con.execute(
+                "INSERT INTO alerts (alert_id, raised_at, actor, role, kind, detail) VALUES (?, ?, ?, ?, ?, ?)",
+                [alert_id, now(), caller.name, caller.role.value, kind, detail],
+            )
         return alert_id
 
     def alerts(self, open_only: bool = False) -> list[dict]:
         where = "WHERE cleared_at IS NULL" if open_only else ""
         with self._lock:
-            cur = self._con.execute(f"SELECT alert_id, raised_at, actor, role, kind, detail, cleared_at, cleared_by "
-                                    f"FROM alerts {where} ORDER BY alert_id DESC")
+            cur = self._con.execute(
+                f"SELECT alert_id, raised_at, actor, role, kind, detail, cleared_at, cleared_by "
+                f"FROM alerts {where} ORDER BY alert_id DESC"
+            )
             names = [d[0] for d in cur.description]
             return [dict(zip(names, r)) for r in cur.fetchall()]
 
     def clear_alert(self, alert_id: int, by: str) -> dict | None:
         with self._lock:
-            rows = self._con.execute("UPDATE alerts SET cleared_at = ?, cleared_by = ? WHERE alert_id = ? AND cleared_at IS NULL "
-                                     "RETURNING actor", [now(), by, alert_id]).fetchall()
+            rows = self._con.execute(
+                "UPDATE alerts SET cleared_at = ?, cleared_by = ? WHERE alert_id = ? AND cleared_at IS NULL RETURNING actor",
+                [now(), by, alert_id],
+            ).fetchall()
         return {"actor": rows[0][0]} if rows else None
 
     def close(self) -> None:

@@ -1,5 +1,6 @@
 """The service's one settings object, read from the environment `linkage serve` sets
 (`linkage/cli/serve.py` names the same variables: the CLI does not import the service)."""
+
 from __future__ import annotations
 
 import os
@@ -23,7 +24,7 @@ class ServiceSettings:
     max_added_per_key: int = 5000  # records one key may have added and not yet taken in by a batch run
 
     @classmethod
-    def from_env(cls) -> "ServiceSettings":
+    def from_env(cls) -> ServiceSettings:
         def get(name: str, default: str | None = None) -> str:
             value = os.environ.get(ENV_PREFIX + name, default)
             if value is None:
@@ -31,12 +32,20 @@ class ServiceSettings:
             return value
 
         d = Limits()
-        limits = Limits(requests_per_minute=float(get("RATE_PER_MINUTE", str(d.requests_per_minute))),
-                        burst=int(get("RATE_BURST", str(d.burst))),
-                        watched_per_hour=float(get("WATCHED_PER_HOUR", str(d.watched_per_hour))),
-                        max_values=int(get("ENUMERATION_VALUES", str(d.max_values))))
+        limits = Limits(
+            requests_per_minute=float(get("RATE_PER_MINUTE", str(d.requests_per_minute))),
+            burst=int(get("RATE_BURST", str(d.burst))),
+            watched_per_hour=float(get("WATCHED_PER_HOUR", str(d.watched_per_hour))),
+            max_values=int(get("ENUMERATION_VALUES", str(d.max_values))),
+        )
         db = Path(get("DB"))
-        return cls(db=db, keys=Path(get("KEYS")), audit=Path(get("AUDIT", str(db.with_suffix(".audit.duckdb")))),
-                   model=get("MODEL", "") or None, max_body_bytes=int(get("MAX_BODY_BYTES", str(64 * 1024))),
-                   reload_seconds=float(get("RELOAD_SECONDS", "30")), limits=limits,
-                   max_added_per_key=int(get("MAX_ADDED_PER_KEY", "5000")))
+        return cls(
+            db=db,
+            keys=Path(get("KEYS")),
+            audit=Path(get("AUDIT", str(db.with_suffix(".audit.duckdb")))),
+            model=get("MODEL", "") or None,
+            max_body_bytes=int(get("MAX_BODY_BYTES", str(64 * 1024))),
+            reload_seconds=float(get("RELOAD_SECONDS", "30")),
+            limits=limits,
+            max_added_per_key=int(get("MAX_ADDED_PER_KEY", "5000")),
+        )

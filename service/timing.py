@@ -1,5 +1,6 @@
 """`Server-Timing: app;dur=MS` on every answer: how long the app itself took, so a client (the load
 benchmark, a browser's network panel) can tell time in the service from time in queues and transit."""
+
 from __future__ import annotations
 
 import time

@@ -1,4 +1,5 @@
 """Shared fixtures: small generated data sets (the generator recreates them; nothing is checked in)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -26,7 +27,13 @@ def records_frame(rows: list[dict]) -> pl.DataFrame:
     return pl.DataFrame(full, schema={c: pl.String for c in C.SCHEMA_COLUMNS})
 
 
-def person(record_id: str, first: str, last: str, *, case: str = "D1", system: str = "IV-D", role: str = "CP",
-           **kw) -> dict:
-    return {C.RECORD_ID: record_id, C.SOURCE_SYSTEM: system, C.CASE_ID: case, C.ROLE: role,
-            C.FIRST_NAME: first, C.LAST_NAME: last, **kw}
+def person(record_id: str, first: str, last: str, *, case: str = "D1", system: str = "IV-D", role: str = "CP", **kw) -> dict:
+    return {
+        C.RECORD_ID: record_id,
+        C.SOURCE_SYSTEM: system,
+        C.CASE_ID: case,
+        C.ROLE: role,
+        C.FIRST_NAME: first,
+        C.LAST_NAME: last,
+        **kw,
+    }

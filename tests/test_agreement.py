@@ -1,4 +1,5 @@
 """One home for agreement: how two first names agree, as every stage reads it."""
+
 from linkage.agreement import NameAgreement as N
 from linkage.agreement import first_name_agreement, surnames_similar, tokens_a_typo_apart
 

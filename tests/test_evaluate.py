@@ -16,5 +16,7 @@ def test_pairwise_and_bcubed_on_a_known_example():
 def test_perfect_and_empty():
     truth = pl.DataFrame({"record_id": list("ab"), "person_key": [1, 1]})
     assert score_clusters(truth.rename({"person_key": "person_id"}), truth).f1 == 1.0
-    empty = score_clusters(pl.DataFrame({"record_id": [], "person_id": []}, schema={"record_id": pl.String, "person_id": pl.Int64}), truth)
+    empty = score_clusters(
+        pl.DataFrame({"record_id": [], "person_id": []}, schema={"record_id": pl.String, "person_id": pl.Int64}), truth
+    )
     assert empty.records == 0

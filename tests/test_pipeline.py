@@ -1,4 +1,5 @@
 """The batch pipeline's own choices: where a run keeps its records between stages."""
+
 from __future__ import annotations
 
 from linkage.pipeline import LinkConfig, link

@@ -39,6 +39,10 @@ def test_one_persons_records_meet_despite_the_errors_of_domain_md():
 
 
 def test_two_people_of_one_case_are_never_compared():
-    got = pairs([person("R0", "ANA", "LOPEZ", case="D1", dob="2015-01-01"),
-                 person("R1", "ANA", "LOPEZ", case="D1", dob="2015-01-01", role="CH")])
+    got = pairs(
+        [
+            person("R0", "ANA", "LOPEZ", case="D1", dob="2015-01-01"),
+            person("R1", "ANA", "LOPEZ", case="D1", dob="2015-01-01", role="CH"),
+        ]
+    )
     assert got == set()

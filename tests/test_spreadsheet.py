@@ -1,4 +1,5 @@
 """CSV cells a spreadsheet would run are written as text; numbers, dates and zips are left alone."""
+
 import polars as pl
 
 from linkage.spreadsheet import neutralize, restore

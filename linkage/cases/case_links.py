@@ -1,10 +1,10 @@
 """Cases linked to cases: the record links between two sets of case members (persons, review-zone
 pairs, then family context), and a family score for every pair of cases they tie."""
+
 from __future__ import annotations
 
-from datetime import date
-
 from dataclasses import dataclass
+from datetime import date
 
 import polars as pl
 
@@ -43,8 +43,7 @@ class CaseLinks:
     candidates: pl.DataFrame  # per (case of a, case_b): child_p, cp_p, father_p, adult_p, score, ...
 
 
-def link_cases(a: pl.DataFrame, b: pl.DataFrame, records: pl.DataFrame, pairs: pl.DataFrame,
-               config: CaseConfig) -> CaseLinks:
+def link_cases(a: pl.DataFrame, b: pl.DataFrame, records: pl.DataFrame, pairs: pl.DataFrame, config: CaseConfig) -> CaseLinks:
     """Link the members of `a`'s cases to those of `b`'s (IV-D) cases and score every case pair."""
     links = side_links(a, b, pairs, config.link_threshold)
     composition = case_composition(a)
@@ -68,9 +67,12 @@ def score_candidates(matches: pl.DataFrame, composition: pl.DataFrame, b: pl.Dat
     m = matches.join(composition, on=CASE_KEYS).join(status, on="case_b")
     adult = 1 - (1 - pl.col("cp_p")) * (1 - pl.col("father_p"))
     named = (pl.col("n_cp") + pl.col("n_father")) > 0
-    score = (pl.when(pl.col("n_children") == 0).then(pl.min_horizontal(pl.col("cp_p") * pl.col("father_p"),
-                                                                       pl.lit(config.no_children)))
-             .when(named).then(pl.col("child_p") * pl.max_horizontal(adult, pl.lit(config.unconfirmed_adult)))
-             .otherwise(pl.col("child_p")))
+    score = (
+        pl.when(pl.col("n_children") == 0)
+        .then(pl.min_horizontal(pl.col("cp_p") * pl.col("father_p"), pl.lit(config.no_children)))
+        .when(named)
+        .then(pl.col("child_p") * pl.max_horizontal(adult, pl.lit(config.unconfirmed_adult)))
+        .otherwise(pl.col("child_p"))
+    )
     adult_only = (pl.col("child_n") == 0) & (pl.col("n_children") > 0)
     return m.with_columns(pl.when(adult_only).then(0.0).otherwise(score).alias("score"), adult.alias("adult_p"))

@@ -1,4 +1,5 @@
 """Evidence in words: why two records of one person were taken as one, for a caseworker to check."""
+
 from __future__ import annotations
 
 from linkage import columns as C
@@ -40,8 +41,11 @@ def _dob(a: dict, b: dict) -> str | None:
 def _first(a: dict, b: dict) -> str | None:
     fa, fb = a.get(C.FN), b.get(C.FN)
     agree = first_name_agreement(fa, fb, a.get(C.FN_CANON), b.get(C.FN_CANON), a.get(C.FN_TOKENS), b.get(C.FN_TOKENS))
-    return {NameAgreement.SAME: "first name", NameAgreement.NICKNAME: f"first name ({fa} / {fb})",
-            NameAgreement.SHARED_TOKEN: "part of the first name"}.get(agree)
+    return {
+        NameAgreement.SAME: "first name",
+        NameAgreement.NICKNAME: f"first name ({fa} / {fb})",
+        NameAgreement.SHARED_TOKEN: "part of the first name",
+    }.get(agree)
 
 
 def _surname(a: dict, b: dict) -> str | None:

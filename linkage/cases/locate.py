@@ -5,8 +5,10 @@ Who the Family Violence Indicator protects is `linkage.protection`'s to say (the
 household and anyone known where they are); for a protected person no address leaves this module,
 only `WITHHELD`.
 """
+
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -80,7 +82,7 @@ class LocateAnswer:
 PATERNITY_RANK = {"ADJUDICATED": 0, "ACKNOWLEDGED": 1, "PRESUMED": 2, "ALLEGED": 3, "DISPROVED": 4}
 
 
-def locate_father(records: pl.DataFrame, record_id: str, protected: set[str] | None = None) -> LocateAnswer:
+def locate_father(records: pl.DataFrame, record_id: str, protected: AbstractSet[str] | None = None) -> LocateAnswer:
     """The locate answer for the child of `record_id` (linked records with person_id).
 
     protected: person ids the indicator protects (`protection.protected_persons` of all records);
@@ -92,8 +94,9 @@ def locate_father(records: pl.DataFrame, record_id: str, protected: set[str] | N
     child_id = hit[C.PERSON_ID][0]
     child_rows = m.filter((pl.col(C.PERSON_ID) == child_id) & (pl.col("side") == CHILD))
     if child_rows.is_empty():
-        raise LookupFailedError(f"record_id {record_id!r} is not a child (role CH) in any case; "
-                                "locate starts from a child's record")
+        raise LookupFailedError(
+            f"record_id {record_id!r} is not a child (role CH) in any case; locate starts from a child's record"
+        )
     cases = child_rows.select(C.SOURCE_SYSTEM, C.CASE_ID).unique()
     men = m.join(cases, on=[C.SOURCE_SYSTEM, C.CASE_ID]).filter(pl.col("side") == FATHER)
     protected = protected_persons(m) if protected is None else protected
@@ -106,8 +109,10 @@ def locate_father(records: pl.DataFrame, record_id: str, protected: set[str] | N
             located[pid] = _located(m, pid, protected)
         return located[pid]
 
-    fathers = [_father(person(pid), men.filter(pl.col(C.PERSON_ID) == pid), kin, person)
-               for pid in men.sort(C.PERSON_ID)[C.PERSON_ID].unique(maintain_order=True).to_list()]
+    fathers = [
+        _father(person(pid), men.filter(pl.col(C.PERSON_ID) == pid), kin, person)
+        for pid in men.sort(C.PERSON_ID)[C.PERSON_ID].unique(maintain_order=True).to_list()
+    ]
     fathers.sort(key=lambda f: (PATERNITY_RANK.get(f.paternity_status or "", 9), f.person.person_id))
     note = None if fathers else "no NCP or putative father is named in any case of this child"
     mothers = parent_edges(m).filter((pl.col("child") == child_id) & (pl.col("kind") == "mother"))["parent"].sort().to_list()
@@ -127,15 +132,20 @@ def _father(person: Located, named: pl.DataFrame, kin: pl.DataFrame, located) ->
     ivd = named.filter(pl.col(C.SOURCE_SYSTEM) == "IV-D")[C.PATERNITY_STATUS].drop_nulls().to_list()
     paternity = min(ivd, key=lambda s: PATERNITY_RANK.get(s, 9)) if ivd else None
     through = kin.filter(pl.col("through_person_id") == person.person_id)
-    return Father(person, paternity, [Relative(located(r["relative_person_id"]), r["relationship"], r["side"])
-                                      for r in through.iter_rows(named=True)])
+    return Father(
+        person,
+        paternity,
+        [Relative(located(r["relative_person_id"]), r["relationship"], r["side"]) for r in through.iter_rows(named=True)],
+    )
 
 
-def _located(m: pl.DataFrame, pid: str, protected: set[str], with_location: bool = True) -> Located:
+def _located(m: pl.DataFrame, pid: str, protected: AbstractSet[str], with_location: bool = True) -> Located:
     rows = m.filter(pl.col(C.PERSON_ID) == pid).sort(C.SOURCE_SYSTEM, C.CASE_ID, C.RECORD_ID)
     name = rows["name"].mode().sort()[0] if rows.height else ""
-    cases = [CaseRole(r[C.SOURCE_SYSTEM], r[C.CASE_ID], r[C.ROLE], r[C.CASE_STATUS], r[C.PATERNITY_STATUS])
-             for r in rows.iter_rows(named=True)]
+    cases = [
+        CaseRole(r[C.SOURCE_SYSTEM], r[C.CASE_ID], r[C.ROLE], r[C.CASE_STATUS], r[C.PATERNITY_STATUS])
+        for r in rows.iter_rows(named=True)
+    ]
     person = Located(pid, name, cases)
     if pid in protected or bool(rows[C.FVI_FLAG].any()):
         person.location_withheld = WITHHELD
@@ -146,8 +156,9 @@ def _located(m: pl.DataFrame, pid: str, protected: set[str], with_location: bool
 
 def _addresses(rows: pl.DataFrame) -> list[Address]:
     known = rows.filter(pl.any_horizontal(pl.col(c).is_not_null() for c in LOCATION_FIELDS))
-    grouped: dict[tuple, list[str]] = {}
+    grouped: dict[tuple[str | None, str | None, str | None, str | None], list[str]] = {}
     for r in known.iter_rows(named=True):
-        key = tuple((r[c] or "").strip().upper() or None for c in (C.STREET, C.CITY, C.STATE, C.ZIP))
+        street, city, state, zip_ = ((r[c] or "").strip().upper() or None for c in (C.STREET, C.CITY, C.STATE, C.ZIP))
+        key = (street, city, state, zip_)
         grouped.setdefault(key, []).append(f"{r[C.SOURCE_SYSTEM]} case {r[C.CASE_ID]} ({r[C.ROLE]} record {r[C.RECORD_ID]})")
     return [Address(*key, sources=tuple(src)) for key, src in grouped.items()]

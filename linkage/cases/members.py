@@ -4,6 +4,7 @@ A case has three sides: the custodial party (CP), the father side (NCP or PF: th
 against, alleged or established) and the children (CH). Cases are compared side by side: a
 referral's CP with an IV-D case's CP, its children with that case's children.
 """
+
 from __future__ import annotations
 
 import polars as pl
@@ -15,15 +16,37 @@ REFERRAL_SOURCES = ("IV-A", "IV-E")
 IVD = "IV-D"
 
 # The columns the case stage reads; more are passed through where present.
-MEMBER_COLUMNS = (C.RECORD_ID, C.UID, C.PERSON_ID, C.SOURCE_SYSTEM, C.CASE_ID, C.ROLE, C.CASE_STATUS,
-                  C.PATERNITY_STATUS, C.FVI_FLAG, C.FIRST_NAME, C.MIDDLE_NAME, C.LAST_NAME, C.SUFFIX,
-                  C.DOB_DATE, C.SSN_STD, C.DOB_STR, C.FN, C.FN_CANON, C.FN_TOKENS, C.SN_TOKENS,
-                  C.STREET, C.CITY, C.STATE, C.ZIP, C.SEX_STD)
+MEMBER_COLUMNS = (
+    C.RECORD_ID,
+    C.UID,
+    C.PERSON_ID,
+    C.SOURCE_SYSTEM,
+    C.CASE_ID,
+    C.ROLE,
+    C.CASE_STATUS,
+    C.PATERNITY_STATUS,
+    C.FVI_FLAG,
+    C.FIRST_NAME,
+    C.MIDDLE_NAME,
+    C.LAST_NAME,
+    C.SUFFIX,
+    C.DOB_DATE,
+    C.SSN_STD,
+    C.DOB_STR,
+    C.FN,
+    C.FN_CANON,
+    C.FN_TOKENS,
+    C.SN_TOKENS,
+    C.STREET,
+    C.CITY,
+    C.STATE,
+    C.ZIP,
+    C.SEX_STD,
+)
 
 
 def side(role: pl.Expr) -> pl.Expr:
-    return (pl.when(role == "CP").then(pl.lit(CP)).when(role == "CH").then(pl.lit(CHILD))
-            .otherwise(pl.lit(FATHER)))
+    return pl.when(role == "CP").then(pl.lit(CP)).when(role == "CH").then(pl.lit(CHILD)).otherwise(pl.lit(FATHER))
 
 
 def case_members(records: pl.DataFrame) -> pl.DataFrame:
@@ -47,8 +70,7 @@ def case_members(records: pl.DataFrame) -> pl.DataFrame:
 
 def display_name() -> pl.Expr:
     parts = [pl.col(c).fill_null("").str.strip_chars() for c in (C.FIRST_NAME, C.LAST_NAME, C.SUFFIX)]
-    return (pl.concat_str(parts, separator=" ").str.replace_all(r"\s+", " ").str.strip_chars()
-            .str.to_uppercase())
+    return pl.concat_str(parts, separator=" ").str.replace_all(r"\s+", " ").str.strip_chars().str.to_uppercase()
 
 
 def referral_members(members: pl.DataFrame) -> pl.DataFrame:

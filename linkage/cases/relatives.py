@@ -15,6 +15,7 @@ Parents found so, the rest follows:
 Each relative is a person (their records grouped), with the relationship and the side (paternal,
 maternal) it comes through.
 """
+
 from __future__ import annotations
 
 import polars as pl
@@ -32,20 +33,30 @@ def parent_edges(m: pl.DataFrame) -> pl.DataFrame:
     ivd_adults = m.filter((pl.col(C.SOURCE_SYSTEM) == "IV-D") & (pl.col("side") != CHILD) & (status != "DISPROVED"))
     caretakers = m.filter((pl.col(C.SOURCE_SYSTEM) != "IV-D") & (pl.col("side") == CP) & woman)
     # the only absent parent a TANF or foster-care case names (several: one per child, unknown which)
-    lone = (m.filter((pl.col(C.SOURCE_SYSTEM) != "IV-D") & (pl.col("side") == FATHER))
-            .filter(pl.col(C.PERSON_ID).n_unique().over(C.SOURCE_SYSTEM, C.CASE_ID) == 1)
-            .with_columns(pl.lit("ALLEGED").alias(C.PATERNITY_STATUS)))
+    lone = (
+        m.filter((pl.col(C.SOURCE_SYSTEM) != "IV-D") & (pl.col("side") == FATHER))
+        .filter(pl.col(C.PERSON_ID).n_unique().over(C.SOURCE_SYSTEM, C.CASE_ID) == 1)
+        .with_columns(pl.lit("ALLEGED").alias(C.PATERNITY_STATUS))
+    )
     adults = pl.concat([ivd_adults, caretakers, lone]).with_columns(
         pl.when(woman).then(pl.lit("mother")).otherwise(pl.lit("father")).alias("kind"),
-        ((pl.col("side") == FATHER) & (status == "ALLEGED") | (pl.col(C.ROLE) == "PF")).alias("alleged"))
-    kids = m.filter(pl.col("side") == CHILD).select(C.SOURCE_SYSTEM, C.CASE_ID, pl.col(C.PERSON_ID).alias("child"),
-                                                     pl.col(C.SN_TOKENS).alias("_child_sn"))
-    edges = (adults.select(C.SOURCE_SYSTEM, C.CASE_ID, pl.col(C.PERSON_ID).alias("parent"), "kind", "alleged", C.SN_TOKENS)
-             .join(kids, on=[C.SOURCE_SYSTEM, C.CASE_ID]).filter(pl.col("parent") != pl.col("child")))
+        ((pl.col("side") == FATHER) & (status == "ALLEGED") | (pl.col(C.ROLE) == "PF")).alias("alleged"),
+    )
+    kids = m.filter(pl.col("side") == CHILD).select(
+        C.SOURCE_SYSTEM, C.CASE_ID, pl.col(C.PERSON_ID).alias("child"), pl.col(C.SN_TOKENS).alias("_child_sn")
+    )
+    edges = (
+        adults.select(C.SOURCE_SYSTEM, C.CASE_ID, pl.col(C.PERSON_ID).alias("parent"), "kind", "alleged", C.SN_TOKENS)
+        .join(kids, on=[C.SOURCE_SYSTEM, C.CASE_ID])
+        .filter(pl.col("parent") != pl.col("child"))
+    )
     # a lone absent parent of a TANF or foster-care case is the father of the children with his surname
     lone_ok = pl.col(C.SN_TOKENS).list.set_intersection("_child_sn").list.len() > 0
-    edges = (edges.filter((pl.col(C.SOURCE_SYSTEM) == "IV-D") | (pl.col("kind") == "mother") | lone_ok)
-             .group_by("parent", "child", "kind").agg(pl.col("alleged").all()))
+    edges = (
+        edges.filter((pl.col(C.SOURCE_SYSTEM) == "IV-D") | (pl.col("kind") == "mother") | lone_ok)
+        .group_by("parent", "child", "kind")
+        .agg(pl.col("alleged").all())
+    )
     # an alleged father is dropped where the child has a father not only alleged
     established = edges.filter((pl.col("kind") == "father") & ~pl.col("alleged")).select("child").unique()
     alleged_only = edges.filter(pl.col("alleged")).join(established, on="child", how="anti")
@@ -59,50 +70,100 @@ def relatives(m: pl.DataFrame, children: list[str]) -> pl.DataFrame:
     # father), never down to other children: an alleged case's children are often another man's
     down = edges.filter(~pl.col("alleged"))
     wanted = pl.Series(children, dtype=pl.String).implode()
-    parents = (edges.filter(pl.col("child").is_in(wanted))
-               .select(pl.col("child").alias("child_person_id"), pl.col("parent").alias("through_person_id"),
-                       pl.when(pl.col("kind") == "father").then(pl.lit("paternal")).otherwise(pl.lit("maternal"))
-                       .alias("side"), pl.col("kind").alias("parent_kind")))
-    grand = (parents.join(edges, left_on="through_person_id", right_on="child")
-             .select("child_person_id", pl.col("parent").alias("relative_person_id"),
-                     pl.format("{} grand{}", "side", "kind").alias("relationship"), "side", "through_person_id"))
+    parents = edges.filter(pl.col("child").is_in(wanted)).select(
+        pl.col("child").alias("child_person_id"),
+        pl.col("parent").alias("through_person_id"),
+        pl.when(pl.col("kind") == "father").then(pl.lit("paternal")).otherwise(pl.lit("maternal")).alias("side"),
+        pl.col("kind").alias("parent_kind"),
+    )
+    grand = parents.join(edges, left_on="through_person_id", right_on="child").select(
+        "child_person_id",
+        pl.col("parent").alias("relative_person_id"),
+        pl.format("{} grand{}", "side", "kind").alias("relationship"),
+        "side",
+        "through_person_id",
+    )
     # the parents' siblings: the other children of their own parents
-    aunts = (parents.join(edges, left_on="through_person_id", right_on="child")
-             .join(down.select(pl.col("parent"), pl.col("child").alias("relative_person_id")), on="parent")
-             .filter(pl.col("relative_person_id") != pl.col("through_person_id"))
-             .select("child_person_id", "relative_person_id",
-                     pl.format("{}'s sibling", "parent_kind").alias("relationship"), "side", "through_person_id"))
+    aunts = (
+        parents.join(edges, left_on="through_person_id", right_on="child")
+        .join(down.select(pl.col("parent"), pl.col("child").alias("relative_person_id")), on="parent")
+        .filter(pl.col("relative_person_id") != pl.col("through_person_id"))
+        .select(
+            "child_person_id",
+            "relative_person_id",
+            pl.format("{}'s sibling", "parent_kind").alias("relationship"),
+            "side",
+            "through_person_id",
+        )
+    )
     own = parents.select("child_person_id", "through_person_id", "parent_kind", "side")
-    siblings = (own.join(down.select(pl.col("parent").alias("through_person_id"), pl.col("child").alias("relative_person_id")),
-                         on="through_person_id")
-                .filter(pl.col("relative_person_id") != pl.col("child_person_id")))
+    siblings = own.join(
+        down.select(pl.col("parent").alias("through_person_id"), pl.col("child").alias("relative_person_id")),
+        on="through_person_id",
+    ).filter(pl.col("relative_person_id") != pl.col("child_person_id"))
     shared = siblings.group_by("child_person_id", "relative_person_id").agg(pl.len().alias("_n"))
-    siblings = siblings.join(shared, on=["child_person_id", "relative_person_id"]).with_columns(
-        pl.when(pl.col("_n") >= 2).then(pl.lit("sibling")).otherwise(pl.format("half-sibling ({}'s child)", "parent_kind"))
-        .alias("relationship")).select(RELATIVE_COLUMNS)
+    siblings = (
+        siblings.join(shared, on=["child_person_id", "relative_person_id"])
+        .with_columns(
+            pl.when(pl.col("_n") >= 2)
+            .then(pl.lit("sibling"))
+            .otherwise(pl.format("half-sibling ({}'s child)", "parent_kind"))
+            .alias("relationship")
+        )
+        .select(RELATIVE_COLUMNS)
+    )
     keepers = _custodial_parents(m, parents.filter(pl.col("parent_kind") == "father"), edges)
     out = pl.concat([grand, aunts, siblings, keepers]).filter(pl.col("relative_person_id") != pl.col("child_person_id"))
     # one row per relative: the closest relationship (a sibling before a custodial parent, say)
     rel = pl.col("relationship")
-    rank = (pl.when(rel == "sibling").then(0).when(rel.str.starts_with("half")).then(1)
-            .when(rel.str.contains("grand")).then(2).when(rel.str.contains("sibling")).then(3).otherwise(4))
-    return (out.with_columns(rank.alias("_rank")).sort("_rank", "relative_person_id")
-            .unique(["child_person_id", "relative_person_id"], keep="first", maintain_order=True)
-            .drop("_rank").sort("child_person_id", "side", "relationship", "relative_person_id"))
+    rank = (
+        pl.when(rel == "sibling")
+        .then(0)
+        .when(rel.str.starts_with("half"))
+        .then(1)
+        .when(rel.str.contains("grand"))
+        .then(2)
+        .when(rel.str.contains("sibling"))
+        .then(3)
+        .otherwise(4)
+    )
+    return (
+        out.with_columns(rank.alias("_rank"))
+        .sort("_rank", "relative_person_id")
+        .unique(["child_person_id", "relative_person_id"], keep="first", maintain_order=True)
+        .drop("_rank")
+        .sort("child_person_id", "side", "relationship", "relative_person_id")
+    )
 
 
 def _custodial_parents(m: pl.DataFrame, fathers: pl.DataFrame, edges: pl.DataFrame) -> pl.DataFrame:
     """The custodial parents of each father's IV-D cases of other children (where he is the NCP, not
     a man only alleged)."""
-    his = (m.filter((pl.col(C.SOURCE_SYSTEM) == "IV-D") & (pl.col(C.ROLE) == "NCP")
-                    & (pl.col(C.PATERNITY_STATUS).fill_null("") != "ALLEGED"))
-           .select(pl.col(C.PERSON_ID).alias("through_person_id"), C.CASE_ID).unique())
+    his = (
+        m.filter(
+            (pl.col(C.SOURCE_SYSTEM) == "IV-D")
+            & (pl.col(C.ROLE) == "NCP")
+            & (pl.col(C.PATERNITY_STATUS).fill_null("") != "ALLEGED")
+        )
+        .select(pl.col(C.PERSON_ID).alias("through_person_id"), C.CASE_ID)
+        .unique()
+    )
     cps = m.filter((pl.col(C.SOURCE_SYSTEM) == "IV-D") & (pl.col("side") == CP)).select(
-        C.CASE_ID, pl.col(C.PERSON_ID).alias("relative_person_id"))
-    mothers = edges.filter(pl.col("kind") == "mother").select(pl.col("child").alias("child_person_id"),
-                                                             pl.col("parent").alias("relative_person_id"))
-    rows = (fathers.select("child_person_id", "through_person_id", "side").join(his, on="through_person_id")
-            .join(cps, on=C.CASE_ID).join(mothers, on=["child_person_id", "relative_person_id"], how="anti"))
-    return rows.select("child_person_id", "relative_person_id",
-                       pl.lit("custodial parent of the father's other children").alias("relationship"), "side",
-                       "through_person_id").unique()
+        C.CASE_ID, pl.col(C.PERSON_ID).alias("relative_person_id")
+    )
+    mothers = edges.filter(pl.col("kind") == "mother").select(
+        pl.col("child").alias("child_person_id"), pl.col("parent").alias("relative_person_id")
+    )
+    rows = (
+        fathers.select("child_person_id", "through_person_id", "side")
+        .join(his, on="through_person_id")
+        .join(cps, on=C.CASE_ID)
+        .join(mothers, on=["child_person_id", "relative_person_id"], how="anti")
+    )
+    return rows.select(
+        "child_person_id",
+        "relative_person_id",
+        pl.lit("custodial parent of the father's other children").alias("relationship"),
+        "side",
+        "through_person_id",
+    ).unique()

@@ -1,5 +1,6 @@
 """`linkage` command line. Reads files and flags; the work is in `linkage.pipeline` and
 `linkage.cases`."""
+
 from __future__ import annotations
 
 import os
@@ -15,8 +16,12 @@ import typer  # noqa: E402
 
 from linkage.cli import cases, models, persons, report, review, security, serve  # noqa: E402
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_show_locals=False,
-                  help="Find the same person, child and family across IV-A, IV-D and IV-E program records.")
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+    help="Find the same person, child and family across IV-A, IV-D and IV-E program records.",
+)
 persons.register(app)
 cases.register(app)
 serve.register(app)

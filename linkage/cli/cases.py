@@ -1,5 +1,6 @@
 """`linkage referrals`, `linkage reports`, `linkage locate` and `linkage worklist`: the case questions,
 on persons."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -8,7 +9,7 @@ import json
 import time
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import polars as pl
 import typer
@@ -46,8 +47,7 @@ from linkage.errors import LinkageError
 from linkage.pipeline import LinkConfig
 from linkage.store import load_current, store_connection, write_audit
 
-REPORTS = ("duplicate_cases", "misdirected_support", "tanf_feedback", "support_return", "tanf_in_care",
-           "parents_to_refer")
+REPORTS = ("duplicate_cases", "misdirected_support", "tanf_feedback", "support_return", "tanf_in_care", "parents_to_refer")
 
 
 def register(app: typer.Typer) -> None:
@@ -63,24 +63,31 @@ def referrals(
     db: DbOpt = Path("linkage.duckdb"),
     model: ModelOpt = None,
     models_dir: ModelsDirOpt = None,
-    quarantine: Annotated[Optional[Path], typer.Option(help="quarantine file (default: next to --out)")] = None,
-    link_threshold: Annotated[Optional[float], typer.Option(help="override the model's link threshold")] = None,
-    review_threshold: Annotated[Optional[float], typer.Option(help="override the model's review threshold")] = None,
+    quarantine: Annotated[Path | None, typer.Option(help="quarantine file (default: next to --out)")] = None,
+    link_threshold: Annotated[float | None, typer.Option(help="override the model's link threshold")] = None,
+    review_threshold: Annotated[float | None, typer.Option(help="override the model's review threshold")] = None,
     existing_at: Annotated[float, typer.Option(help="family score for existing_case")] = CaseConfig.existing,
     review_at: Annotated[float, typer.Option(help="family score for review")] = CaseConfig.review,
-    memory_limit: Annotated[Optional[str], typer.Option(
-        help="DuckDB memory limit for the run, e.g. 4GB (default: a quarter of this machine's memory)")] = None,
+    memory_limit: Annotated[
+        str | None, typer.Option(help="DuckDB memory limit for the run, e.g. 4GB (default: a quarter of this machine's memory)")
+    ] = None,
     work_dir: WorkDirOpt = None,
-    reports_dir: Annotated[Optional[Path], typer.Option(
-        "--reports", help="also write the case reports (duplicate cases, misdirected support, TANF feedback, "
-        "support to return, TANF during care, parents to refer) here")] = None,
-    persons: Annotated[Optional[Path], typer.Option(help="also write the persons file (record_id, person_id, ...)")] = None,
+    reports_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--reports",
+            help="also write the case reports (duplicate cases, misdirected support, TANF feedback, "
+            "support to return, TANF during care, parents to refer) here",
+        ),
+    ] = None,
+    persons: Annotated[Path | None, typer.Option(help="also write the persons file (record_id, person_id, ...)")] = None,
     engine: Annotated[str, typer.Option(help="duckdb (one machine, writes the store) or spark (Parquet datasets)")] = "duckdb",
     spark_master: Annotated[str, typer.Option(help="--engine spark: master URL; empty when spark-submit sets it")] = "local[2]",
     spark_partitions: Annotated[int, typer.Option(min=1, help="--engine spark: shuffle partitions")] = 8,
-    spark_conf: Annotated[Optional[list[str]], typer.Option(help="--engine spark: KEY=VALUE setting (repeatable)")] = None,
-    fail_on_alarm: Annotated[bool, typer.Option(help="exit 3 (after publishing) when a figure moved beyond its bound "
-                                                "since the previous run")] = False,
+    spark_conf: Annotated[list[str] | None, typer.Option(help="--engine spark: KEY=VALUE setting (repeatable)")] = None,
+    fail_on_alarm: Annotated[
+        bool, typer.Option(help="exit 3 (after publishing) when a figure moved beyond its bound since the previous run")
+    ] = False,
 ) -> None:
     """Decide for every IV-A and IV-E case whether the family already has an open IV-D case."""
     started = time.perf_counter()
@@ -90,8 +97,9 @@ def referrals(
     if persons:
         check_output(persons, "--persons")
     check_memory_limit(memory_limit)
-    check_thresholds(link_threshold=link_threshold, review_threshold=review_threshold, existing_at=existing_at,
-                     review_at=review_at)
+    check_thresholds(
+        link_threshold=link_threshold, review_threshold=review_threshold, existing_at=existing_at, review_at=review_at
+    )
     if review_at > existing_at:
         fail(f"--review-at {review_at} is above --existing-at {existing_at}", 2)
     if engine not in ("duckdb", "spark"):
@@ -99,24 +107,40 @@ def referrals(
     if engine == "spark":
         if reports_dir:
             fail("--reports run on the DuckDB engine (the Spark engine writes decisions and persons)", 2)
-        dedupe_on_spark(records, persons or out.with_name(f"{out.stem}.persons{out.suffix}"), quarantine, model=model,
-                        models_dir=models_dir, link_threshold=link_threshold, review_threshold=review_threshold,
-                        master=spark_master, partitions=spark_partitions, conf=spark_conf,
-                        referrals=CaseConfig(existing=existing_at, review=review_at), decisions=out)
+        dedupe_on_spark(
+            records,
+            persons or out.with_name(f"{out.stem}.persons{out.suffix}"),
+            quarantine,
+            model=model,
+            models_dir=models_dir,
+            link_threshold=link_threshold,
+            review_threshold=review_threshold,
+            master=spark_master,
+            partitions=spark_partitions,
+            conf=spark_conf,
+            referrals=CaseConfig(existing=existing_at, review=review_at),
+            decisions=out,
+        )
         return
-    config = LinkConfig(model=model, models_dir=models_dir, link_threshold=link_threshold, review_threshold=review_threshold,
-                        memory_limit=memory_limit, work_dir=work_dir)
+    config = LinkConfig(
+        model=model,
+        models_dir=models_dir,
+        link_threshold=link_threshold,
+        review_threshold=review_threshold,
+        memory_limit=memory_limit,
+        work_dir=work_dir,
+    )
     result, summary, run_id = link_and_publish(records, config, db)
-    decisions = check_referrals(result.records, result.pairs, CaseConfig(
-        existing=existing_at, review=review_at, link_threshold=result.thresholds.link))
+    decisions = check_referrals(
+        result.records, result.pairs, CaseConfig(existing=existing_at, review=review_at, link_threshold=result.thresholds.link)
+    )
     write_table(decisions, out)
     write_table(result.quarantine, quarantine)
     outputs = {"decisions file": out}
     if persons:
         write_table(result.records.select(*PERSONS_FILE_COLUMNS), persons)
         outputs["persons file"] = persons
-    print_run_summary("referrals", result, summary, outputs, quarantine, db, run_id,
-                      time.perf_counter() - started)
+    print_run_summary("referrals", result, summary, outputs, quarantine, db, run_id, time.perf_counter() - started)
     _print_decisions(decisions)
     if reports_dir:
         _write_reports(result.records, result.pairs, result.thresholds.link, reports_dir, out.suffix)
@@ -127,8 +151,9 @@ def reports(
     db: DbOpt = Path("linkage.duckdb"),
     out_dir: Annotated[Path, typer.Option("--out-dir", help="where the report files go")] = Path("reports"),
     fmt: Annotated[str, typer.Option("--format", help="csv or parquet")] = "csv",
-    as_of: Annotated[Optional[str], typer.Option("--as-of", help="the day placements and grants are read on, "
-                                                 "YYYY-MM-DD (default: today)")] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="the day placements and grants are read on, YYYY-MM-DD (default: today)")
+    ] = None,
 ) -> None:
     """Duplicate IV-D cases, misdirected support, TANF feedback, and the money checks around children in
     care (support to return, TANF during care, parents to refer) from the store's last run."""
@@ -172,7 +197,7 @@ def locate(
 def worklist(
     out: Annotated[Path, typer.Option("--out", help="the worklist (.csv or .parquet)")],
     db: DbOpt = Path("linkage.duckdb"),
-    as_of: Annotated[Optional[str], typer.Option("--as-of", help="the day to count from, YYYY-MM-DD (default: today)")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="the day to count from, YYYY-MM-DD (default: today)")] = None,
 ) -> None:
     """Children in an open placement by their 12-month permanency date, with each named father: identified,
     located, paternity and its conflicts, relatives, IV-D case. No address leaves: only whether one is known
@@ -185,8 +210,14 @@ def worklist(
         con = store_connection(db)
         current = load_current(con, columns=WORKLIST_COLUMNS, with_pairs=False)
         rows = placement_worklist(current.records, day)
-        write_audit(con, getpass.getuser(), "cli", "placement worklist", f"worklist as of {day}",
-                    rows["child_person_id"].unique().sort().to_list())
+        write_audit(
+            con,
+            getpass.getuser(),
+            "cli",
+            "placement worklist",
+            f"worklist as of {day}",
+            rows["child_person_id"].unique().sort().to_list(),
+        )
         con.close()
     except LinkageError as e:
         fail(str(e), 1)
@@ -194,18 +225,26 @@ def worklist(
     children = rows["child_person_id"].n_unique()
     no_father = rows.filter(~pl.col("father_identified")).select("child_person_id").unique().height
     due = rows.filter(pl.col("days_to_permanency") < 90).select("child_person_id").unique().height
-    out_console.print(f"{children:,} children in an open placement on {day}; {due:,} within 90 days of or past "
-                      f"their permanency date; {no_father:,} without an identified father -> {out}", highlight=False)
+    out_console.print(
+        f"{children:,} children in an open placement on {day}; {due:,} within 90 days of or past "
+        f"their permanency date; {no_father:,} without an identified father -> {out}",
+        highlight=False,
+    )
 
 
-def _write_reports(records: pl.DataFrame, pairs: pl.DataFrame, link_threshold: float, out_dir: Path,
-                   suffix: str, day: date | None = None) -> None:
+def _write_reports(
+    records: pl.DataFrame, pairs: pl.DataFrame, link_threshold: float, out_dir: Path, suffix: str, day: date | None = None
+) -> None:
     config = CaseConfig(link_threshold=link_threshold)
     day = day or date.today()
-    frames = {"duplicate_cases": duplicate_cases(records, pairs, config),
-              "misdirected_support": misdirected_support(records, pairs, config), "tanf_feedback": tanf_feedback(records),
-              "support_return": support_return(records, day), "tanf_in_care": tanf_in_care(records, day),
-              "parents_to_refer": parents_to_refer(records, day)}
+    frames = {
+        "duplicate_cases": duplicate_cases(records, pairs, config),
+        "misdirected_support": misdirected_support(records, pairs, config),
+        "tanf_feedback": tanf_feedback(records),
+        "support_return": support_return(records, day),
+        "tanf_in_care": tanf_in_care(records, day),
+        "parents_to_refer": parents_to_refer(records, day),
+    }
     for name, df in frames.items():
         write_table(df, out_dir / f"{name}{suffix}")
     fb = frames["tanf_feedback"]
@@ -241,8 +280,10 @@ def _print_decisions(decisions: pl.DataFrame) -> None:
     out_console.print(t)
     also = decisions.filter(pl.col("other_ivd_case_ids").is_not_null()).height
     if also:
-        out_console.print(f"  {also:,} referrals match more than one open IV-D case of the family (one per father, "
-                          "or duplicates): see other_ivd_case_ids")
+        out_console.print(
+            f"  {also:,} referrals match more than one open IV-D case of the family (one per father, "
+            "or duplicates): see other_ivd_case_ids"
+        )
 
 
 def locate_lines(answer: LocateAnswer) -> list[str]:
@@ -269,5 +310,7 @@ def _where(p: Located) -> list[str]:
         return [f"address {p.location_withheld}"]
     if not p.addresses:
         return ["address: none known"]
-    return [f"address: {', '.join(x for x in (a.street, a.city, a.state, a.zip) if x)} (from {'; '.join(a.sources)})"
-            for a in p.addresses]
+    return [
+        f"address: {', '.join(x for x in (a.street, a.city, a.state, a.zip) if x)} (from {'; '.join(a.sources)})"
+        for a in p.addresses
+    ]

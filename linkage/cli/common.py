@@ -1,12 +1,14 @@
 """What every command shares: consoles, error exits, output files, the linkage run with its progress
 bar, and publishing a run to the store."""
+
 from __future__ import annotations
 
 import json
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Callable, NoReturn, Optional, TypeVar
+from typing import Annotated, NoReturn, TypeVar
 
 import duckdb
 import polars as pl
@@ -17,13 +19,13 @@ from rich.table import Table
 
 from linkage import columns as C
 from linkage.errors import InvalidInputError, LinkageError, StoreError
-from linkage.persons import FITS_TWO
 from linkage.ingest.service_added import replaced_events
+from linkage.model.file_rates import describe as describe_rates
+from linkage.persons import FITS_TWO
 from linkage.persons.ids import event_rows
 from linkage.pipeline import LinkConfig, LinkResult, link
 from linkage.report.quality import alarms, figures
 from linkage.spreadsheet import neutralize
-from linkage.model.file_rates import describe as describe_rates
 from linkage.standardize.default_dates import DefaultDates
 from linkage.store import (
     RunOutput,
@@ -47,14 +49,26 @@ PERSONS_FILE_COLUMNS = (C.RECORD_ID, C.PERSON_ID, C.SOURCE_SYSTEM, C.CASE_ID, C.
 
 RecordsArg = Annotated[list[Path], typer.Argument(help="CSV or Parquet files in the schema's columns")]
 DbOpt = Annotated[Path, typer.Option("--db", help="DuckDB store")]
-ModelOpt = Annotated[Optional[str], typer.Option(
-    "--model", help="model version under models/ or a model directory (default: the latest accepted version)")]
-WorkDirOpt = Annotated[Optional[Path], typer.Option(
-    "--work-dir", exists=True, file_okay=False, dir_okay=True, writable=True,
-    help="where a run keeps its standardized records and DuckDB spills (default: the system's temp "
-         "directory; about 0.13 GB per million records, more when DuckDB spills)")]
-ModelsDirOpt = Annotated[Optional[Path], typer.Option(
-    "--models-dir", envvar="LINKAGE_MODELS_DIR", help="where model versions live (default: the project's models/)")]
+ModelOpt = Annotated[
+    str | None,
+    typer.Option("--model", help="model version under models/ or a model directory (default: the latest accepted version)"),
+]
+WorkDirOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--work-dir",
+        exists=True,
+        file_okay=False,
+        dir_okay=True,
+        writable=True,
+        help="where a run keeps its standardized records and DuckDB spills (default: the system's temp "
+        "directory; about 0.13 GB per million records, more when DuckDB spills)",
+    ),
+]
+ModelsDirOpt = Annotated[
+    Path | None,
+    typer.Option("--models-dir", envvar="LINKAGE_MODELS_DIR", help="where model versions live (default: the project's models/)"),
+]
 
 
 def fail(message: str, code: int) -> NoReturn:
@@ -101,12 +115,23 @@ def read_labels(path: Path) -> pl.DataFrame:
     return df.select(pl.col("record_id").cast(pl.String), pl.col(label).cast(pl.String))
 
 
-def run_with_progress(records: list[Path], config: LinkConfig, previous: pl.DataFrame | dict[str, str],
-                      next_seq: int, labels: pl.DataFrame | None = None,
-                      reviewed: pl.DataFrame | None = None) -> LinkResult:
+def run_with_progress(
+    records: list[Path],
+    config: LinkConfig,
+    previous: pl.DataFrame | dict[str, str],
+    next_seq: int,
+    labels: pl.DataFrame | None = None,
+    reviewed: pl.DataFrame | None = None,
+) -> LinkResult:
     stages = [("train" if config.train and s == "load model" else s) for s in STAGES]
-    with Progress(TextColumn("{task.description:<22}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                  TimeElapsedColumn(), console=err_console, transient=not err_console.is_terminal) as bar:
+    with Progress(
+        TextColumn("{task.description:<22}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=not err_console.is_terminal,
+    ) as bar:
         task = bar.add_task("starting", total=len(stages))
 
         def progress(stage: str) -> None:
@@ -130,8 +155,13 @@ def read_store(db: Path, read: Callable[[duckdb.DuckDBPyConnection], T], code: i
         fail(str(e), code)
 
 
-def link_and_publish(records: list[Path], config: LinkConfig, db: Path, labels: pl.DataFrame | None = None,
-                     service_ids: dict[str, str] | None = None) -> tuple[LinkResult, dict, int]:
+def link_and_publish(
+    records: list[Path],
+    config: LinkConfig,
+    db: Path,
+    labels: pl.DataFrame | None = None,
+    service_ids: dict[str, str] | None = None,
+) -> tuple[LinkResult, dict, int]:
     """Run the person linkage and publish it to the store as one run; exit 2 on unusable input."""
     try:
         con = store_connection(db)
@@ -146,12 +176,29 @@ def link_and_publish(records: list[Path], config: LinkConfig, db: Path, labels: 
         result = run_with_progress(records, config, previous, next_seq, labels, reviewed)
         summary = result.summary()
         summary["quality"] = figures(
-            result.records, result.pairs, result.thresholds.link, {r.name: r.pairs for r in result.blocking.rules},
-            dict(Counter(result.quarantine[C.QUARANTINE_REASON].to_list())), summary["fields_blanked"])
+            result.records,
+            result.pairs,
+            result.thresholds.link,
+            {r.name: r.pairs for r in result.blocking.rules},
+            dict(Counter(result.quarantine[C.QUARANTINE_REASON].to_list())),
+            summary["fields_blanked"],
+        )
         summary["alarms"] = alarms(before, summary["quality"])
         events = pl.concat([event_rows(result.ids), replaced_events(result.records, service_ids or {})])
-        publish_run(con, run_id, RunOutput(result.records, result.quarantine, result.pairs, events,
-                                           result.ids.next_seq, result.model.meta.name, summary, result.blanked))
+        publish_run(
+            con,
+            run_id,
+            RunOutput(
+                result.records,
+                result.quarantine,
+                result.pairs,
+                events,
+                result.ids.next_seq,
+                result.model.meta.name,
+                summary,
+                result.blanked,
+            ),
+        )
     except InvalidInputError as e:
         fail_run(con, run_id, str(e))
         fail(str(e), 2)
@@ -172,13 +219,17 @@ def previous_quality(con: duckdb.DuckDBPyConnection) -> dict | None:
 def exit_on_alarm(summary: dict, fail_on_alarm: bool) -> None:
     """--fail-on-alarm: the run is published, and the command ends with status 3 if it raised alarms."""
     if fail_on_alarm and summary.get("alarms"):
-        err_console.print(f"[bold red]alarm:[/] {len(summary['alarms'])} figure(s) moved beyond their bounds "
-                          "since the previous run (listed above); the run is published", highlight=False)
+        err_console.print(
+            f"[bold red]alarm:[/] {len(summary['alarms'])} figure(s) moved beyond their bounds "
+            "since the previous run (listed above); the run is published",
+            highlight=False,
+        )
         raise typer.Exit(3)
 
 
-def print_run_summary(command: str, result: LinkResult, s: dict, outputs: dict[str, Path], quarantine: Path,
-                      db: Path, run_id: int, seconds: float) -> None:
+def print_run_summary(
+    command: str, result: LinkResult, s: dict, outputs: dict[str, Path], quarantine: Path, db: Path, run_id: int, seconds: float
+) -> None:
     """The person stage's counts; they reconcile: rows read = linked + quarantined."""
     t = Table(title=f"run {run_id}: linkage {command}", show_header=False, title_justify="left")
     t.add_row("rows read", f"{s['rows_read']:,}")
@@ -197,7 +248,9 @@ def print_run_summary(command: str, result: LinkResult, s: dict, outputs: dict[s
     t.add_row("links refused by never-merge rules", f"{sum(refused.values()):,}")
     t.add_row("links not taken: record fits two people of one case", f"{in_doubt:,}")
     t.add_row("parents and children linked through family", f"{s['family_merges']:,}")
-    t.add_row("model", f"{s['model']} [{s['model_digest']}] (link >= {s['thresholds']['link']}, review >= {s['thresholds']['review']})")
+    t.add_row(
+        "model", f"{s['model']} [{s['model_digest']}] (link >= {s['thresholds']['link']}, review >= {s['thresholds']['review']})"
+    )
     t.add_row("time", f"{seconds:.1f} s")
     t.add_row("alarms (against the previous run)", "; ".join(s.get("alarms") or []) or "none")
     for label, path in outputs.items():

@@ -1,4 +1,5 @@
 """`linkage models list|accept|show`: which model versions exist and which one runs use."""
+
 from __future__ import annotations
 
 from typing import Annotated
@@ -28,15 +29,25 @@ def list_cmd(models_dir: ModelsDirOpt = None) -> None:
         default = None
     t = Table("version", "status", "link", "review", "created", "derived from", "digest", "")
     for m in versions:
-        t.add_row(m.meta.name, m.meta.status, str(m.meta.thresholds.link), str(m.meta.thresholds.review),
-                  m.meta.created[:19], m.meta.parent or "-", model_digest(m),
-                  "default" if m.meta.name == default else "")
+        t.add_row(
+            m.meta.name,
+            m.meta.status,
+            str(m.meta.thresholds.link),
+            str(m.meta.thresholds.review),
+            m.meta.created[:19],
+            m.meta.parent or "-",
+            model_digest(m),
+            "default" if m.meta.name == default else "",
+        )
     out_console.print(t)
 
 
 @models_app.command("accept")
-def accept_cmd(name: str, by: Annotated[str, typer.Option("--by", help="who accepts it (kept with the model)")],
-               models_dir: ModelsDirOpt = None) -> None:
+def accept_cmd(
+    name: str,
+    by: Annotated[str, typer.Option("--by", help="who accepts it (kept with the model)")],
+    models_dir: ModelsDirOpt = None,
+) -> None:
     """Make a version the default of every run that names no model."""
     try:
         model = accept(name, by, models_dir)

@@ -1,8 +1,9 @@
 """`linkage report`: a self-contained HTML page about the last complete run."""
+
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -17,8 +18,9 @@ def register(app: typer.Typer) -> None:
 def report_cmd(
     out: Annotated[Path, typer.Option("--out", help="the page (.html); it works offline")],
     db: DbOpt = Path("linkage.duckdb"),
-    labels: Annotated[Optional[Path], typer.Option(
-        help="truth file (record_id, label): adds precision and recall against it")] = None,
+    labels: Annotated[
+        Path | None, typer.Option(help="truth file (record_id, label): adds precision and recall against it")
+    ] = None,
 ) -> None:
     """Counts, cross-program overlap, match-weight histogram, review queue and evaluation of a run."""
     if out.suffix.lower() not in (".html", ".htm"):

@@ -1,5 +1,6 @@
 """`linkage keys add` (the service's API keys, stored hashed) and `linkage audit verify` (the audit
 trail's hash chain, in a store or a service audit file)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -39,8 +40,13 @@ def keys_add(
 
 @audit_app.command("verify")
 def audit_verify(
-    db: Annotated[Path, typer.Option("--db", help="a store (CLI look-ups), a service audit file, or the service's "
-                                     "audit log (.log.jsonl, beside its audit file)")] = Path("linkage.duckdb"),
+    db: Annotated[
+        Path,
+        typer.Option(
+            "--db",
+            help="a store (CLI look-ups), a service audit file, or the service's audit log (.log.jsonl, beside its audit file)",
+        ),
+    ] = Path("linkage.duckdb"),
 ) -> None:
     """Check that no audit row was changed, inserted or removed since it was written (exit 1 if one was)."""
     if not db.exists():
@@ -64,8 +70,12 @@ def audit_verify(
 def _report(db: Path, check) -> None:
     before = f"; {check.unchained:,} earlier rows predate the chain" if check.unchained else ""
     if not check.ok:
-        out_console.print(f"audit trail of {db}: NOT intact: {check.problem} (chain of {check.rows:,} rows{before})",
-                          highlight=False, soft_wrap=True)
+        out_console.print(
+            f"audit trail of {db}: NOT intact: {check.problem} (chain of {check.rows:,} rows{before})",
+            highlight=False,
+            soft_wrap=True,
+        )
         raise typer.Exit(1)
-    out_console.print(f"audit trail of {db}: intact, {check.rows:,} rows{before}; head {check.head}",
-                      highlight=False, soft_wrap=True)
+    out_console.print(
+        f"audit trail of {db}: intact, {check.rows:,} rows{before}; head {check.head}", highlight=False, soft_wrap=True
+    )

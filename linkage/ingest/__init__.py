@@ -1,4 +1,5 @@
 """Stage 1: read program records and quarantine what cannot be used."""
+
 from linkage.ingest.read import read_records
 from linkage.ingest.validate import Validated, parse_dates, validate
 

@@ -1,4 +1,5 @@
 """Read program-record files (CSV or Parquet) into one all-text frame, or fail with one clear message."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -31,8 +32,7 @@ def _read_one(path: Path) -> pl.DataFrame:
     if path.is_dir():
         raise InvalidInputError(f"{path}: is a directory, expected a CSV or Parquet file")
     if path.stat().st_size == 0:
-        raise InvalidInputError(f"{path}: file is empty (expected a header row with the columns "
-                                f"{', '.join(C.REQUIRED_COLUMNS)})")
+        raise InvalidInputError(f"{path}: file is empty (expected a header row with the columns {', '.join(C.REQUIRED_COLUMNS)})")
     suffix = path.suffix.lower()
     if suffix in (".parquet", ".pq"):
         df = _read_parquet(path)
@@ -101,7 +101,8 @@ def header_plan(columns: list[str], path: Path) -> tuple[dict[str, str], list[st
     if missing:
         raise InvalidInputError(
             f"{path}: missing required column(s) {', '.join(missing)}; the header has "
-            f"{', '.join(seen) or 'no columns'}. See docs/contract.md for the input contract.")
+            f"{', '.join(seen) or 'no columns'}. See docs/contract.md for the input contract."
+        )
     return renames, [c for c in C.OPTIONAL_COLUMNS if c not in have]
 
 

@@ -5,6 +5,7 @@ physical line by physical line. A quoted field may span lines (it is joined unti
 balance); a row whose quote never closes, or whose field count is more than the header's, is set
 aside with its line number and the reading goes on at the next line, so one stray quote cannot
 swallow the rest of the file."""
+
 from __future__ import annotations
 
 import csv
@@ -32,10 +33,10 @@ def read_tolerant(path: Path, encoding: str) -> pl.DataFrame:
     """All rows as text; malformed rows have every field empty but `read_problem` and `raw_line`."""
     text = path.read_bytes().decode("utf-8", errors="replace" if encoding == "utf8-lossy" else "strict")
     lines = text.lstrip("\ufeff").splitlines(keepends=True)
-    header = _parse(lines[0]) if lines else None
-    if not header:
+    first = _parse(lines[0]) if lines else None
+    if not first:
         raise InvalidInputError(f"{path}: the header row cannot be read as CSV")
-    header, width = header[0], len(header[0])
+    header, width = first[0], len(first[0])
     if len({h.strip().lower() for h in header}) < width:
         raise InvalidInputError(f"{path}: a column appears twice in the header")
     rows: list[list[str | None]] = []
@@ -45,7 +46,7 @@ def read_tolerant(path: Path, encoding: str) -> pl.DataFrame:
         j, parsed = i, _parse(lines[i])
         while parsed is None and j + 1 < len(lines) and j - i < MAX_SPAN:
             j += 1
-            parsed = _parse("".join(lines[i:j + 1]))
+            parsed = _parse("".join(lines[i : j + 1]))
         if parsed == [] or (parsed and len(parsed) == 1 and not any(parsed[0])):
             i = j + 1  # a blank line
             continue
@@ -56,8 +57,8 @@ def read_tolerant(path: Path, encoding: str) -> pl.DataFrame:
             problem = f"malformed CSV row at line {i + 1}: {len(parsed[0])} fields where the header has {width}"
             if j > i:  # the lines joined for a quote do not make a row: only the first line is bad
                 problem, j = f"malformed CSV row at line {i + 1}: a quote that is never closed", i
-        if problem:
-            problems[len(rows)] = (problem, lines[i].rstrip("\r\n")[:RAW_LINE_CHARS])
+        if problem or parsed is None:
+            problems[len(rows)] = (problem or "malformed CSV row", lines[i].rstrip("\r\n")[:RAW_LINE_CHARS])
             rows.append([None] * width)
         else:
             fields = parsed[0]
@@ -66,4 +67,5 @@ def read_tolerant(path: Path, encoding: str) -> pl.DataFrame:
     frame = pl.DataFrame(rows, schema={h: pl.String for h in header}, orient="row")
     return frame.with_columns(
         pl.Series(C.READ_PROBLEM, [problems.get(k, (None, None))[0] for k in range(len(rows))], dtype=pl.String),
-        pl.Series(C.RAW_LINE, [problems.get(k, (None, None))[1] for k in range(len(rows))], dtype=pl.String))
+        pl.Series(C.RAW_LINE, [problems.get(k, (None, None))[1] for k in range(len(rows))], dtype=pl.String),
+    )

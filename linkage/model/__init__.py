@@ -1,4 +1,5 @@
 """Stage 3: the Splink model for program records: comparisons, training, scoring, files."""
+
 from linkage.model.files import (
     ModelMeta,
     SavedModel,
@@ -14,6 +15,22 @@ from linkage.model.registry import accept, latest_accepted, list_versions, resol
 from linkage.model.score import score
 from linkage.model.train import TrainingConfig, train
 
-__all__ = ["train", "TrainingConfig", "score", "load_model", "save_model", "SavedModel", "ModelMeta",
-           "Thresholds", "default_models_dir", "level_weights", "for_record_count", "model_digest", "accept",
-           "latest_accepted", "list_versions", "resolve_model", "save_version"]
+__all__ = [
+    "train",
+    "TrainingConfig",
+    "score",
+    "load_model",
+    "save_model",
+    "SavedModel",
+    "ModelMeta",
+    "Thresholds",
+    "default_models_dir",
+    "level_weights",
+    "for_record_count",
+    "model_digest",
+    "accept",
+    "latest_accepted",
+    "list_versions",
+    "resolve_model",
+    "save_version",
+]

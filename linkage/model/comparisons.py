@@ -9,22 +9,39 @@ A condition is written once and gives both its SQL and its Python twin: the on-d
 scores one record against its candidates in memory with the same model, looking each level's twin
 up in `PY_CONDITIONS` by its SQL text, and a test checks both give the same match weights.
 """
+
 from __future__ import annotations
+
+from typing import Any
 
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
+from splink.internals.comparison_creator import ComparisonCreator
+from splink.internals.comparison_level_creator import ComparisonLevelCreator
 
 from linkage import columns as C
-from linkage.model.conditions import (Condition, DayMonthSwapped, Equal, Initial, Measure, Missing, Record, SharesAny,
-                                      Twin, YearsApart, edits, hamming, jaro_winkler)
+from linkage.model.conditions import (
+    Condition,
+    DayMonthSwapped,
+    Equal,
+    Initial,
+    Measure,
+    Missing,
+    Record,
+    SharesAny,
+    Twin,
+    YearsApart,
+    edits,
+    hamming,
+    jaro_winkler,
+)
 
 __all__ = ["PY_CONDITIONS", "Condition", "Record", "Twin", "default_comparisons", "COMPARISON_COLUMNS"]
 
 PY_CONDITIONS: dict[str, Twin] = {}
 
 
-def _level(cond: Condition, label: str, m: float | None = None, tf: str | None = None,
-           u: float | None = None) -> cll.CustomLevel:
+def _level(cond: Condition, label: str, m: float | None = None, tf: str | None = None, u: float | None = None) -> cll.CustomLevel:
     """A level; `u` fixes the u-probability where random sampling is too thin to estimate it."""
     sql = _register(cond)
     level = cll.CustomLevel(sql, label_for_charts=label)
@@ -43,18 +60,17 @@ def _register(cond: Condition) -> str:
     return sql
 
 
-def _null(cond: Condition) -> cll.CustomLevel:
+def _null(cond: Condition) -> ComparisonLevelCreator:
     return cll.CustomLevel(_register(cond), label_for_charts="missing").configure(is_null_level=True)
 
 
-def _else(m: float, fix: bool = False) -> cll.ElseLevel:
+def _else(m: float, fix: bool = False) -> ComparisonLevelCreator:
     """Disagreement; `fix` keeps the prior m where EM would drive it to zero (a hard no)."""
     return cll.ElseLevel().configure(m_probability=m, fix_m_probability=fix)
 
 
 def _comparison(name: str, levels: list, description: str) -> cl.CustomComparison:
-    return cl.CustomComparison(comparison_levels=levels, output_column_name=name,
-                               comparison_description=description)
+    return cl.CustomComparison(comparison_levels=levels, output_column_name=name, comparison_description=description)
 
 
 # First and last name swapped: each name agrees with the other record's other name, as a token or
@@ -70,29 +86,37 @@ SWAPPED_TOKENS_ONLY = SWAPPED_TOKENS_ONLY_CONDITION.sql()
 
 def first_name() -> cl.CustomComparison:
     fn = C.FN
-    return _comparison("first_name", [
-        _null(Missing(fn)),
-        _level(Equal(fn), "exact", 0.82, tf=fn),
-        _level(SharesAny(C.FN_TOKENS), "shared first-name token", 0.04, u=0.004),
-        _level(SharesAny(C.FN_CANON), "nickname", 0.05),
-        _level(jaro_winkler(fn, 0.9), "typo", 0.04),
-        _level(SWAPPED_CONDITION, "first and last name swapped", 0.01, u=2.5e-4),
-        _level(Initial(fn), "initial", 0.01, u=0.003),
-        _level(jaro_winkler(fn, 0.8), "similar", 0.02),
-        _else(0.01),
-    ], "first name: exact, shared token, nickname, typo, swap, initial")
+    return _comparison(
+        "first_name",
+        [
+            _null(Missing(fn)),
+            _level(Equal(fn), "exact", 0.82, tf=fn),
+            _level(SharesAny(C.FN_TOKENS), "shared first-name token", 0.04, u=0.004),
+            _level(SharesAny(C.FN_CANON), "nickname", 0.05),
+            _level(jaro_winkler(fn, 0.9), "typo", 0.04),
+            _level(SWAPPED_CONDITION, "first and last name swapped", 0.01, u=2.5e-4),
+            _level(Initial(fn), "initial", 0.01, u=0.003),
+            _level(jaro_winkler(fn, 0.8), "similar", 0.02),
+            _else(0.01),
+        ],
+        "first name: exact, shared token, nickname, typo, swap, initial",
+    )
 
 
 def surname() -> cl.CustomComparison:
     sn = C.SN
-    return _comparison("surname", [
-        _null(Missing(sn)),
-        _level(Equal(sn), "exact", 0.75, tf=sn),
-        _level(SharesAny(C.SN_TOKENS), "shared surname token", 0.12),
-        _level(SWAPPED_CONDITION, "first and last name swapped", 0.01, u=2.5e-4),
-        _level(jaro_winkler(sn, 0.9) | SharesAny(C.SN_META), "typo or same sound", 0.05),
-        _else(0.07),
-    ], "surname: compound and married names agree on any token")
+    return _comparison(
+        "surname",
+        [
+            _null(Missing(sn)),
+            _level(Equal(sn), "exact", 0.75, tf=sn),
+            _level(SharesAny(C.SN_TOKENS), "shared surname token", 0.12),
+            _level(SWAPPED_CONDITION, "first and last name swapped", 0.01, u=2.5e-4),
+            _level(jaro_winkler(sn, 0.9) | SharesAny(C.SN_META), "typo or same sound", 0.05),
+            _else(0.07),
+        ],
+        "surname: compound and married names agree on any token",
+    )
 
 
 # Two conditions with a cheap Hamming test before the edit distance: on strings of one length
@@ -109,44 +133,60 @@ EARLIER_CONDITIONS = {old.sql(): now.sql() for old, now in _EARLIER.items()}
 
 def date_of_birth() -> cl.CustomComparison:
     d = C.DOB_STR
-    return _comparison("dob", [
-        _null(Missing(d)),
-        _level(Equal(d), "exact", 0.94),
-        _level(DayMonthSwapped(d), "day and month swapped", 0.015),
-        _level(DOB_ONE_DIGIT, "one digit", 0.03),
-        _level(YearsApart(C.DOB_YEAR, 1), "within a year", 0.01),
-        _else(0.01, fix=True),
-    ], "date of birth: exact, day/month swap, one digit, close year")
+    return _comparison(
+        "dob",
+        [
+            _null(Missing(d)),
+            _level(Equal(d), "exact", 0.94),
+            _level(DayMonthSwapped(d), "day and month swapped", 0.015),
+            _level(DOB_ONE_DIGIT, "one digit", 0.03),
+            _level(YearsApart(C.DOB_YEAR, 1), "within a year", 0.01),
+            _else(0.01, fix=True),
+        ],
+        "date of birth: exact, day/month swap, one digit, close year",
+    )
 
 
 def ssn() -> cl.CustomComparison:
     s = C.SSN_STD
-    return _comparison("ssn", [
-        _null(Missing(s)),
-        _level(Equal(s), "exact", 0.95),
-        _level(hamming(s, "=", 1), "one digit", 0.02, u=2e-5),
-        _level(SSN_TRANSPOSED, "two digits transposed", 0.02, u=1e-5),
-        _else(0.01),
-    ], "SSN (placeholders and invalid numbers are null): exact, one digit, transposition")
+    return _comparison(
+        "ssn",
+        [
+            _null(Missing(s)),
+            _level(Equal(s), "exact", 0.95),
+            _level(hamming(s, "=", 1), "one digit", 0.02, u=2e-5),
+            _level(SSN_TRANSPOSED, "two digits transposed", 0.02, u=1e-5),
+            _else(0.01),
+        ],
+        "SSN (placeholders and invalid numbers are null): exact, one digit, transposition",
+    )
 
 
 def suffix() -> cl.CustomComparison:
     s = C.SUFFIX_STD
-    return _comparison("suffix", [
-        _null(Missing(s)),
-        _level(Equal(s), "same", 0.98),
-        _else(0.005, fix=True),
-    ], "generational suffix: JR and SR are different people")
+    return _comparison(
+        "suffix",
+        [
+            _null(Missing(s)),
+            _level(Equal(s), "same", 0.98),
+            _else(0.005, fix=True),
+        ],
+        "generational suffix: JR and SR are different people",
+    )
 
 
 def middle_name() -> cl.CustomComparison:
     m = C.MN
-    return _comparison("middle_name", [
-        _null(Missing(m)),
-        _level(Equal(m), "exact", 0.8),
-        _level(Initial(m), "initial", 0.15),
-        _else(0.05),
-    ], "middle name or initial")
+    return _comparison(
+        "middle_name",
+        [
+            _null(Missing(m)),
+            _level(Equal(m), "exact", 0.8),
+            _level(Initial(m), "initial", 0.15),
+            _else(0.05),
+        ],
+        "middle name or initial",
+    )
 
 
 def sex() -> cl.CustomComparison:
@@ -158,27 +198,60 @@ def address(households: bool = True) -> cl.CustomComparison:
     """households: records of different people of one family share an address, which random
     sampling cannot see; a fixed u keeps a shared address from outweighing names and birth dates."""
     st, z, city = C.STREET_STD, C.ZIP5, C.CITY_STD
-    return _comparison("address", [
-        _null(Missing(st) & Missing(z)),
-        _level(Equal(st) & Equal(z), "same street and zip", 0.6, u=0.01 if households else None),
-        _level(Measure("levenshtein", st, "<=", 2) & (Equal(z) | Equal(city)),
-               "street typo, same zip or city", 0.05, u=0.002 if households else None),
-        _level(Equal(z), "same zip", 0.1),
-        _level(Equal(city), "same city", 0.05),
-        _else(0.2),
-    ], "last known address: families move and share a household, so it is weak evidence either way")
+    return _comparison(
+        "address",
+        [
+            _null(Missing(st) & Missing(z)),
+            _level(Equal(st) & Equal(z), "same street and zip", 0.6, u=0.01 if households else None),
+            _level(
+                Measure("levenshtein", st, "<=", 2) & (Equal(z) | Equal(city)),
+                "street typo, same zip or city",
+                0.05,
+                u=0.002 if households else None,
+            ),
+            _level(Equal(z), "same zip", 0.1),
+            _level(Equal(city), "same city", 0.05),
+            _else(0.2),
+        ],
+        "last known address: families move and share a household, so it is weak evidence either way",
+    )
 
 
-def default_comparisons(households: bool = True) -> list[cl.CustomComparison]:
-    comparisons = [first_name(), surname(), date_of_birth(), ssn(), suffix(), middle_name(), sex(), address(households)]
+def default_comparisons(households: bool = True) -> list[ComparisonCreator | dict[str, Any]]:
+    comparisons: list[ComparisonCreator | dict[str, Any]] = [
+        first_name(),
+        surname(),
+        date_of_birth(),
+        ssn(),
+        suffix(),
+        middle_name(),
+        sex(),
+        address(households),
+    ]
     for earlier in (*_EARLIER, SWAPPED_TOKENS_ONLY_CONDITION):  # what models saved before state
         _register(earlier)
     return comparisons
 
 
 # Columns the comparisons read: what the scoring table must carry.
-COMPARISON_COLUMNS = (C.FN, C.FN_TOKENS, C.FN_CANON, C.SN, C.SN_TOKENS, C.SN_META, C.SN_CANON, C.DOB_STR,
-                      C.DOB_YEAR, C.SSN_STD, C.SUFFIX_STD, C.MN, C.SEX_STD, C.STREET_STD, C.ZIP5, C.CITY_STD)
+COMPARISON_COLUMNS = (
+    C.FN,
+    C.FN_TOKENS,
+    C.FN_CANON,
+    C.SN,
+    C.SN_TOKENS,
+    C.SN_META,
+    C.SN_CANON,
+    C.DOB_STR,
+    C.DOB_YEAR,
+    C.SSN_STD,
+    C.SUFFIX_STD,
+    C.MN,
+    C.SEX_STD,
+    C.STREET_STD,
+    C.ZIP5,
+    C.CITY_STD,
+)
 
 
 default_comparisons()  # registers every level's Python twin in PY_CONDITIONS at import

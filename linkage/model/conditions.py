@@ -6,10 +6,11 @@ SQL reads `<column>_l` and `<column>_r`; Python reads the same columns from two 
 value makes an atom false in both (SQL's NULL is not true), and the conditions combine atoms with AND
 and OR only, so the two agree on missing values too.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Callable, Mapping
 
 from linkage import agreement as A
 
@@ -40,10 +41,10 @@ class Condition:
     def __call__(self, l: Record, r: Record) -> bool:
         return self.twin()(l, r)
 
-    def __and__(self, other: "Condition") -> "Condition":
+    def __and__(self, other: Condition) -> Condition:
         return AllOf((self, other))
 
-    def __or__(self, other: "Condition") -> "Condition":
+    def __or__(self, other: Condition) -> Condition:
         return AnyOf((self, other))
 
 
@@ -121,9 +122,12 @@ class SharesAny(Condition):
 
 
 # name in SQL -> the same measure in Python (missing values give a value no cut-off accepts)
-MEASURES: dict[str, Callable[[object, object], float]] = {
-    "jaro_winkler_similarity": A.jaro_winkler, "hamming": A.hamming, "damerau_levenshtein": A.damerau,  # type: ignore[dict-item]
-    "levenshtein": A.levenshtein}  # type: ignore[dict-item]
+MEASURES: dict[str, Callable[[str | None, str | None], float]] = {
+    "jaro_winkler_similarity": A.jaro_winkler,
+    "hamming": A.hamming,
+    "damerau_levenshtein": A.damerau,
+    "levenshtein": A.levenshtein,
+}
 
 
 @dataclass(frozen=True)
@@ -160,6 +164,7 @@ class YearsApart(Condition):
         def apart(l: Record, r: Record) -> bool:
             a, b = l[c], r[c]
             return a is not None and b is not None and abs(a - b) <= years  # type: ignore[operator]
+
         return apart
 
 
@@ -180,6 +185,7 @@ class Initial(Condition):
         def initial(l: Record, r: Record) -> bool:
             a, b = l[c], r[c]
             return a is not None and b is not None and (len(a) == 1 or len(b) == 1) and a[:1] == b[:1]  # type: ignore
+
         return initial
 
 
@@ -192,8 +198,10 @@ class DayMonthSwapped(Condition):
 
     def sql(self) -> str:
         d = self.col
-        return (f"left({d}_l, 4) = left({d}_r, 4) AND substr({d}_l, 5, 2) = substr({d}_r, 7, 2) "
-                f"AND substr({d}_l, 7, 2) = substr({d}_r, 5, 2)")
+        return (
+            f"left({d}_l, 4) = left({d}_r, 4) AND substr({d}_l, 5, 2) = substr({d}_r, 7, 2) "
+            f"AND substr({d}_l, 7, 2) = substr({d}_r, 5, 2)"
+        )
 
     def twin(self) -> Twin:
         c, swapped = self.col, A.dob_swapped

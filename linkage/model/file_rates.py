@@ -16,11 +16,12 @@ training data keeps the trained penalty), the comparison's other levels shrink i
 it is used only with at least MIN_ANCHORS anchor pairs. The rates go into the run summary and the
 service scores with the same adjusted model.
 """
+
 from __future__ import annotations
 
 import copy
 import math
-from typing import Callable
+from collections.abc import Callable
 
 import duckdb
 
@@ -32,8 +33,9 @@ MIN_ANCHORS = 200
 MAX_RATE = 0.5  # beyond this a field says nothing; the model's comparison is not the place to say so
 
 
-def anchor_sql(table: str, model: dict, name: str, columns: tuple[str, ...],
-               dialect: Callable[[str], str] = lambda sql: sql) -> str | None:
+def anchor_sql(
+    table: str, model: dict, name: str, columns: tuple[str, ...], dialect: Callable[[str], str] = lambda sql: sql
+) -> str | None:
     """SQL counting the anchor pairs of comparison `name` and those at its last level; `dialect`
     rewrites a level's condition for another engine (Spark)."""
     comp = next((c for c in model["comparisons"] if c["output_column_name"] == name), None)
@@ -41,16 +43,21 @@ def anchor_sql(table: str, model: dict, name: str, columns: tuple[str, ...],
         return None
     levels = comp["comparison_levels"]
     null = [dialect(lvl["sql_condition"]) for lvl in levels if lvl.get("is_null_level")]
-    agree = [dialect(lvl["sql_condition"]) for lvl in levels
-             if not lvl.get("is_null_level") and lvl["sql_condition"].strip().upper() != "ELSE"]
+    agree = [
+        dialect(lvl["sql_condition"])
+        for lvl in levels
+        if not lvl.get("is_null_level") and lvl["sql_condition"].strip().upper() != "ELSE"
+    ]
     anchors = [IDENTITY[o] for o in IDENTITY if o != name]
     pairs = ", ".join(f"l.{c} AS {c}_l, r.{c} AS {c}_r" for c in columns)
     on = " AND ".join(f"l.{c} = r.{c}" for c in anchors)
     missing = " OR ".join(f"({s})" for s in null) or "false"
-    return (f"SELECT count(*), sum(CASE WHEN NOT ({' OR '.join(f'({s})' for s in agree)}) THEN 1 ELSE 0 END) FROM ("
-            f"SELECT {pairs} FROM {table} l JOIN {table} r ON {on} AND l.{C.UID} < r.{C.UID} "
-            f"WHERE NOT (l.{C.SOURCE_SYSTEM} = r.{C.SOURCE_SYSTEM} AND l.{C.CASE_ID} = r.{C.CASE_ID})) "
-            f"WHERE NOT ({missing})")
+    return (
+        f"SELECT count(*), sum(CASE WHEN NOT ({' OR '.join(f'({s})' for s in agree)}) THEN 1 ELSE 0 END) FROM ("
+        f"SELECT {pairs} FROM {table} l JOIN {table} r ON {on} AND l.{C.UID} < r.{C.UID} "
+        f"WHERE NOT (l.{C.SOURCE_SYSTEM} = r.{C.SOURCE_SYSTEM} AND l.{C.CASE_ID} = r.{C.CASE_ID})) "
+        f"WHERE NOT ({missing})"
+    )
 
 
 def read_rates(con: duckdb.DuckDBPyConnection, table: str, model: dict, columns: tuple[str, ...]) -> dict[str, dict]:
@@ -58,8 +65,13 @@ def read_rates(con: duckdb.DuckDBPyConnection, table: str, model: dict, columns:
     return rates_by(lambda sql: con.execute(sql).fetchall()[0], table, model, columns)
 
 
-def rates_by(run: Callable[[str], tuple], table: str, model: dict, columns: tuple[str, ...],
-             dialect: Callable[[str], str] = lambda sql: sql) -> dict[str, dict]:
+def rates_by(
+    run: Callable[[str], tuple],
+    table: str,
+    model: dict,
+    columns: tuple[str, ...],
+    dialect: Callable[[str], str] = lambda sql: sql,
+) -> dict[str, dict]:
     """The same with `run` executing one SQL query and returning its row (any engine)."""
     out = {}
     for name in READ:
@@ -75,14 +87,23 @@ def describe(model: dict, rates: dict[str, dict]) -> str:
     """For a console: the rates that changed the model, e.g. "ssn 6.2% (model 1.5%, 1,888 pairs)"."""
     before = {c["output_column_name"]: _else_m(c) for c in model["comparisons"]}
     after = {c["output_column_name"]: _else_m(c) for c in adapted(model, rates)["comparisons"]}
-    raised = [f"{name} {after[name]:.1%} (model {before[name]:.1%}, {rates[name]['anchors']:,} pairs)"
-              for name in rates if name in before and after[name] != before[name]]
+    raised = [
+        f"{name} {after[name]:.1%} (model {before[name]:.1%}, {rates[name]['anchors']:,} pairs)"
+        for name in rates
+        if name in before and after[name] != before[name]
+    ]
     return "; ".join(raised) or "none above the model's"
 
 
 def _else_m(comparison: dict) -> float:
-    return next((lvl.get("m_probability") or 0.0 for lvl in comparison["comparison_levels"]
-                 if lvl["sql_condition"].strip().upper() == "ELSE"), 0.0)
+    return next(
+        (
+            lvl.get("m_probability") or 0.0
+            for lvl in comparison["comparison_levels"]
+            if lvl["sql_condition"].strip().upper() == "ELSE"
+        ),
+        0.0,
+    )
 
 
 def adapted(model: dict, rates: dict[str, dict]) -> dict:

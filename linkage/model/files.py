@@ -3,6 +3,7 @@
 Never pickles: the Splink JSON is the model, meta.json holds the thresholds and provenance, and the
 card is written from both so that a reader sees what was trained on what, when, and how well it did.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -30,8 +31,7 @@ class Thresholds:
 
     def __post_init__(self) -> None:
         if not (0 < self.review <= self.link < 1):
-            raise ModelError(f"thresholds must satisfy 0 < review <= link < 1, got review={self.review}, "
-                             f"link={self.link}")
+            raise ModelError(f"thresholds must satisfy 0 < review <= link < 1, got review={self.review}, link={self.link}")
 
 
 @dataclass
@@ -84,8 +84,9 @@ def load_model(name_or_path: str | Path, models_dir: Path | None = None) -> Save
     path = resolve(name_or_path, models_dir)
     model_file = path / MODEL_FILE
     if not model_file.exists():
-        raise ModelError(f"no model at {path} (expected {MODEL_FILE}); train one with "
-                         f"`linkage train RECORDS --name NAME` or pass --train")
+        raise ModelError(
+            f"no model at {path} (expected {MODEL_FILE}); train one with `linkage train RECORDS --name NAME` or pass --train"
+        )
     try:
         splink = json.loads(model_file.read_text())
         meta_raw = json.loads((path / META_FILE).read_text()) if (path / META_FILE).exists() else {}
@@ -132,17 +133,23 @@ def model_card(model: SavedModel) -> str:
     m = model.meta
     fmt = lambda v, spec: "-" if v is None else format(v, spec)  # noqa: E731
     lines = [
-        f"# Model card: {m.name}", "",
-        f"- created: {m.created}", f"- trained on: {m.trained_on}", f"- command: `{m.command}`",
+        f"# Model card: {m.name}",
+        "",
+        f"- created: {m.created}",
+        f"- trained on: {m.trained_on}",
+        f"- command: `{m.command}`",
         "- method: Splink Fellegi-Sunter model; u by random sampling, m by EM on three blockings "
         "(same date of birth, same SSN, same full name), no labels; domain priors fix u on levels "
         "random sampling cannot observe (see linkage/model/comparisons.py)",
         f"- prior match probability (lambda): {model.splink.get('probability_two_random_records_match'):.3g}",
-        f"- thresholds: link at match probability >= {m.thresholds.link}, clerical review from "
-        f"{m.thresholds.review}",
+        f"- thresholds: link at match probability >= {m.thresholds.link}, clerical review from {m.thresholds.review}",
         f"- status: {m.status}" + (f" (accepted by {m.accepted_by} at {m.accepted_at})" if m.accepted_by else ""),
-        *([f"- derived from: {m.parent}"] if m.parent else []), "",
-        "## Parameters", "", "| comparison | level | m | u | match weight |", "|---|---|---|---|---|",
+        *([f"- derived from: {m.parent}"] if m.parent else []),
+        "",
+        "## Parameters",
+        "",
+        "| comparison | level | m | u | match weight |",
+        "|---|---|---|---|---|",
     ]
     for comp, label, mm, uu, w in level_weights(model.splink):
         lines.append(f"| {comp} | {label} | {fmt(mm, '.4f')} | {fmt(uu, '.3g')} | {fmt(w, '+.2f')} |")

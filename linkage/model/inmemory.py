@@ -6,11 +6,12 @@ its Python twin from `comparisons.PY_CONDITIONS`; a test holds its weights to Sp
 same pairs. Term frequencies come from the records the service indexes, as Splink takes them from
 the table it scores.
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 import polars as pl
 
@@ -55,7 +56,7 @@ class PairScorer:
         self.comparisons = tuple(_comparison(c) for c in splink_model["comparisons"])
 
     @classmethod
-    def from_records(cls, splink_model: Mapping, records: pl.DataFrame) -> "PairScorer":
+    def from_records(cls, splink_model: Mapping, records: pl.DataFrame) -> PairScorer:
         """Term frequencies as Splink computes them: count of a value over the non-null count."""
         return cls(splink_model, term_frequencies(splink_model, records))
 
@@ -102,14 +103,14 @@ class PairScorer:
     def probability(weight: float) -> float:
         if weight > 60:
             return 1.0
-        bf = 2.0 ** weight
+        bf = 2.0**weight
         return bf / (1.0 + bf)
 
     def _tf_adjustment(self, lvl: _Level, l: Record, r: Record) -> float:
         if not lvl.tf_column or lvl.tf_weight == 0:
             return 0.0
         freqs = self.tf.get(lvl.tf_column, {})
-        tl, tr = freqs.get(l[lvl.tf_column]), freqs.get(r[lvl.tf_column])  # type: ignore[arg-type]
+        tl, tr = (freqs.get(v) if isinstance(v, str) else None for v in (l[lvl.tf_column], r[lvl.tf_column]))
         if tl is None and tr is None:
             return 0.0
         tf = max(x for x in (tl, tr, lvl.tf_min) if x is not None)
@@ -117,8 +118,12 @@ class PairScorer:
 
 
 def term_frequencies(splink_model: Mapping, records: pl.DataFrame) -> dict[str, dict[str, float]]:
-    cols = {lvl.get("tf_adjustment_column") for c in splink_model["comparisons"]
-            for lvl in c["comparison_levels"] if lvl.get("tf_adjustment_column")}
+    cols = {
+        lvl.get("tf_adjustment_column")
+        for c in splink_model["comparisons"]
+        for lvl in c["comparison_levels"]
+        if lvl.get("tf_adjustment_column")
+    }
     out: dict[str, dict[str, float]] = {}
     for col in sorted(cols):
         counts = records.select(col).drop_nulls().group_by(col).len()
@@ -135,16 +140,27 @@ def _comparison(raw: Mapping) -> _Comparison:
         sql = lvl["sql_condition"]
         condition = None if sql.strip().upper() == "ELSE" else PY_CONDITIONS.get(sql)
         if condition is None and sql.strip().upper() != "ELSE":
-            raise ModelError(f"comparison {raw['output_column_name']!r}: level {sql!r} has no in-memory "
-                             "twin in linkage/model/comparisons.py; the service cannot score with this model")
+            raise ModelError(
+                f"comparison {raw['output_column_name']!r}: level {sql!r} has no in-memory "
+                "twin in linkage/model/comparisons.py; the service cannot score with this model"
+            )
         is_null = bool(lvl.get("is_null_level"))
         m, u = lvl.get("m_probability"), lvl.get("u_probability")
         if not is_null and not (m and u):
-            raise ModelError(f"comparison {raw['output_column_name']!r}: level {lvl.get('label_for_charts')!r} "
-                             "is not trained (no m or u probability)")
-        out.append(_Level(
-            label=lvl.get("label_for_charts", sql), condition=condition,
-            weight=0.0 if is_null else math.log2(m / u), is_null=is_null,
-            tf_column=lvl.get("tf_adjustment_column"), tf_weight=lvl.get("tf_adjustment_weight", 1.0),
-            log2_u_exact=math.log2(exact_u) if exact_u else 0.0, tf_min=lvl.get("tf_minimum_u_value", 0.0)))
+            raise ModelError(
+                f"comparison {raw['output_column_name']!r}: level {lvl.get('label_for_charts')!r} "
+                "is not trained (no m or u probability)"
+            )
+        out.append(
+            _Level(
+                label=lvl.get("label_for_charts", sql),
+                condition=condition,
+                weight=0.0 if is_null else math.log2(m / u),
+                is_null=is_null,
+                tf_column=lvl.get("tf_adjustment_column"),
+                tf_weight=lvl.get("tf_adjustment_weight", 1.0),
+                log2_u_exact=math.log2(exact_u) if exact_u else 0.0,
+                tf_min=lvl.get("tf_minimum_u_value", 0.0),
+            )
+        )
     return _Comparison(raw["output_column_name"], tuple(out))

@@ -4,6 +4,7 @@ A run without `--model` uses the version accepted most recently, so what the bat
 use is always a version someone chose (`linkage models accept`, or the tuning notebook's save).
 New thresholds or label-trained m-probabilities make a new version that names its parent.
 """
+
 from __future__ import annotations
 
 import re
@@ -37,8 +38,10 @@ def list_versions(models_dir: Path | None = None) -> list[SavedModel]:
 def latest_accepted(models_dir: Path | None = None) -> SavedModel:
     accepted = [m for m in list_versions(models_dir) if m.meta.status == ACCEPTED]
     if not accepted:
-        raise ModelError(f"no accepted model version in {models_dir or default_models_dir()}: train one with "
-                         "`linkage train RECORDS --name NAME` and accept it with `linkage models accept NAME`")
+        raise ModelError(
+            f"no accepted model version in {models_dir or default_models_dir()}: train one with "
+            "`linkage train RECORDS --name NAME` and accept it with `linkage models accept NAME`"
+        )
     return max(accepted, key=lambda m: (m.meta.accepted_at or m.meta.created, m.meta.created, m.meta.name))
 
 
@@ -50,12 +53,12 @@ def resolve_model(name: str | Path | None, models_dir: Path | None = None) -> Sa
 def check_new_name(name: str, models_dir: Path | None = None) -> Path:
     """Where a new version called `name` goes; versions are never overwritten."""
     if not NAME.match(name):
-        raise ModelError(f"model name {name!r}: use letters, digits, '.', '_' or '-' (up to 64), "
-                         "starting with a letter or digit")
+        raise ModelError(f"model name {name!r}: use letters, digits, '.', '_' or '-' (up to 64), starting with a letter or digit")
     path = (models_dir or default_models_dir()) / name
     if path.exists():
-        raise ModelError(f"model version {name!r} already exists in {path.parent}: versions are never "
-                         "overwritten, choose a new name")
+        raise ModelError(
+            f"model version {name!r} already exists in {path.parent}: versions are never overwritten, choose a new name"
+        )
     return path
 
 
@@ -70,19 +73,37 @@ def accept(name: str, by: str, models_dir: Path | None = None) -> SavedModel:
     return model
 
 
-def save_version(base: SavedModel, name: str, *, by: str, thresholds: Thresholds | None = None,
-                 splink: dict | None = None, command: str = "", notes: str = "", evaluation: dict | None = None,
-                 accept_now: bool = True, models_dir: Path | None = None) -> SavedModel:
+def save_version(
+    base: SavedModel,
+    name: str,
+    *,
+    by: str,
+    thresholds: Thresholds | None = None,
+    splink: dict | None = None,
+    command: str = "",
+    notes: str = "",
+    evaluation: dict | None = None,
+    accept_now: bool = True,
+    models_dir: Path | None = None,
+) -> SavedModel:
     """A new version from `base` with new thresholds and/or a new Splink model; accepted at once
     unless `accept_now` is False. This is the path the tuning notebook saves through."""
     path = check_new_name(name, models_dir)
     if accept_now and not by.strip():
         raise ModelError("say who chose this version (by=...): the choice is kept with the model")
-    meta = replace(base.meta, name=name, created=_now(), parent=base.meta.name,
-                   command=command or f"save_version({base.meta.name!r} -> {name!r})",
-                   thresholds=thresholds or base.meta.thresholds, evaluation=evaluation or {},
-                   notes=notes or base.meta.notes, status=ACCEPTED if accept_now else "candidate",
-                   accepted_by=by.strip() if accept_now else "", accepted_at=_now() if accept_now else "")
+    meta = replace(
+        base.meta,
+        name=name,
+        created=_now(),
+        parent=base.meta.name,
+        command=command or f"save_version({base.meta.name!r} -> {name!r})",
+        thresholds=thresholds or base.meta.thresholds,
+        evaluation=evaluation or {},
+        notes=notes or base.meta.notes,
+        status=ACCEPTED if accept_now else "candidate",
+        accepted_by=by.strip() if accept_now else "",
+        accepted_at=_now() if accept_now else "",
+    )
     model = SavedModel(splink if splink is not None else base.splink, meta)
     save_model(model, path)
     return model

@@ -1,4 +1,5 @@
 """Score registered candidate pairs with a trained Splink model."""
+
 from __future__ import annotations
 
 import logging
@@ -11,8 +12,7 @@ from linkage.errors import ModelError
 SCORE_COLUMNS = ("uid_l", "uid_r", "match_weight", "match_probability", "match_key")
 
 
-def score(db_api: DuckDBAPI, records_table: str, pairs_table: str, model: dict,
-          min_probability: float = 0.01) -> pl.DataFrame:
+def score(db_api: DuckDBAPI, records_table: str, pairs_table: str, model: dict, min_probability: float = 0.01) -> pl.DataFrame:
     """Scored pairs at or above `min_probability` as (uid_l, uid_r, match_weight, match_probability,
     match_key). `pairs_table` has Splink's blocked-pair columns (match_key, join_key_l, join_key_r)."""
     try:

@@ -1,5 +1,6 @@
 """The Splink settings for program records: dedupe on `uid`, our comparisons, no Splink blocking
 (candidate pairs come from `blocking/` and are registered before predicting)."""
+
 from __future__ import annotations
 
 from splink import SettingsCreator

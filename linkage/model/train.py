@@ -4,17 +4,19 @@ EM runs on three blockings so each comparison is trained where it is not the blo
 of birth (names, SSN, address), same SSN (names, date of birth), same full name (date of birth, SSN).
 Levels that random sampling cannot see keep their domain priors (see comparisons.py).
 """
+
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
 
 from splink import DuckDBAPI, Linker
+from splink.internals.blocking_rule_creator import BlockingRuleCreator
 
 from linkage import columns as C
 from linkage.model.settings import default_settings
 
-DETERMINISTIC_RULES = [
+DETERMINISTIC_RULES: list[str | BlockingRuleCreator] = [
     f"l.{C.SSN_STD} = r.{C.SSN_STD} AND l.{C.DOB_STR} = r.{C.DOB_STR}",
     f"l.{C.FN} = r.{C.FN} AND l.{C.SN} = r.{C.SN} AND l.{C.DOB_STR} = r.{C.DOB_STR}",
 ]
@@ -34,8 +36,9 @@ class TrainingConfig:
     households: bool = True  # program data: people of one family share addresses (see comparisons)
 
 
-def train(db_api: DuckDBAPI, records_table: str, config: TrainingConfig = TrainingConfig(),
-          match_labels_table: str | None = None) -> dict:
+def train(
+    db_api: DuckDBAPI, records_table: str, config: TrainingConfig = TrainingConfig(), match_labels_table: str | None = None
+) -> dict:
     """Train on a table of standardized records; returns the Splink model as a dict.
 
     match_labels_table: pairs known to match (uid_l, uid_r); after EM, m-probabilities are estimated

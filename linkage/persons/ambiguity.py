@@ -7,6 +7,7 @@ one of two people by a detail (a surname spelling, a zip) that does not tell sib
 link is not taken on its own; the record can still join through a link that does single its person
 out, or through family evidence, which has its own check against guessing between siblings.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -16,7 +17,6 @@ from linkage import columns as C
 from linkage.agreement import NameAgreement, dob_related, first_name_agreement, ssn_related, surnames_similar
 from linkage.persons.constraints import RecordFacts, swapped
 
-
 FITS_TWO = "fits two people of one case as well"  # the reason counted for links not taken
 
 EXACT, TYPO = 3, 1  # one exact agreement outweighs two typo-level ones: twins' SSNs are a digit
@@ -25,8 +25,7 @@ EXACT, TYPO = 3, 1  # one exact agreement outweighs two typo-level ones: twins' 
 
 def first_name_fit(f: RecordFacts, a: int, b: int) -> int:
     """EXACT: the same name or a nickname of it; TYPO: a typo or an initial; 0: another name."""
-    agree = first_name_agreement(f.first[a], f.first[b], f.first_canon[a], f.first_canon[b],
-                                 f.first_tokens[a], f.first_tokens[b])
+    agree = first_name_agreement(f.first[a], f.first[b], f.first_canon[a], f.first_canon[b], f.first_tokens[a], f.first_tokens[b])
     return EXACT if agree >= NameAgreement.SHARED_TOKEN else TYPO if agree >= NameAgreement.ONE_EDIT else 0
 
 
@@ -56,8 +55,14 @@ def fit(f: RecordFacts, a: int, b: int) -> int | None:
     return names + dob + ssn
 
 
-def ambiguous_links(records: pl.DataFrame, facts: RecordFacts, left: np.ndarray, right: np.ndarray,
-                    labels: np.ndarray | None = None, one_person: np.ndarray | None = None) -> np.ndarray:
+def ambiguous_links(
+    records: pl.DataFrame,
+    facts: RecordFacts,
+    left: np.ndarray,
+    right: np.ndarray,
+    labels: np.ndarray | None = None,
+    one_person: np.ndarray | None = None,
+) -> np.ndarray:
     """Per edge (left[i], right[i]), whether one end x fits another person z of the other end's case
     (same role group) at least as well as it fits the other end.
 
@@ -71,19 +76,28 @@ def ambiguous_links(records: pl.DataFrame, facts: RecordFacts, left: np.ndarray,
     if not len(left):
         return np.zeros(0, dtype=bool)
     people = records.select(
-        pl.col(C.UID), pl.concat_str([C.SOURCE_SYSTEM, C.CASE_ID], separator="|").alias("case"),
-        pl.col(C.ROLE_GROUP).alias("group"), pl.col(C.FN).str.slice(0, 1).alias("initial"),
-        pl.col(C.SN).str.slice(0, 1).alias("sn_initial"), pl.col(C.SEX_STD).alias("sex"), pl.col(C.DOB_STR).alias("dob"))
+        pl.col(C.UID),
+        pl.concat_str([C.SOURCE_SYSTEM, C.CASE_ID], separator="|").alias("case"),
+        pl.col(C.ROLE_GROUP).alias("group"),
+        pl.col(C.FN).str.slice(0, 1).alias("initial"),
+        pl.col(C.SN).str.slice(0, 1).alias("sn_initial"),
+        pl.col(C.SEX_STD).alias("sex"),
+        pl.col(C.DOB_STR).alias("dob"),
+    )
     edge = pl.DataFrame({"edge": np.arange(len(left)), "x": left, "y": right})
     chooses = pl.concat([edge, edge.select("edge", pl.col("y").alias("x"), pl.col("x").alias("y"))])
     triples = _rivals(people, chooses)
     if one_person is not None:
         same = pl.Series(one_person)
         triples = triples.filter(same.gather(triples["y"]) != same.gather(triples["z"]))
-    placed = (triples.join(_placed(people, chooses, labels, triples["z"]), on=["z", "x_case"])
-              .filter(pl.col("placed_by") != pl.col("x")))
-    known = {(e, a, z) for e, a, z, w in zip(*(placed[c].to_list() for c in ("edge", "x", "z", "placed_by")))
-             if (fit(facts, z, w) or 0) > (fit(facts, a, z) or 0)}
+    placed = triples.join(_placed(people, chooses, labels, triples["z"]), on=["z", "x_case"]).filter(
+        pl.col("placed_by") != pl.col("x")
+    )
+    known = {
+        (e, a, z)
+        for e, a, z, w in zip(*(placed[c].to_list() for c in ("edge", "x", "z", "placed_by")))
+        if (fit(facts, z, w) or 0) > (fit(facts, a, z) or 0)
+    }
     out = np.zeros(len(left), dtype=bool)
     for e, a, b, other in zip(*(triples[c].to_list() for c in ("edge", "x", "y", "z"))):
         if out[e] or (e, a, other) in known:
@@ -96,28 +110,47 @@ def ambiguous_links(records: pl.DataFrame, facts: RecordFacts, left: np.ndarray,
 def _rivals(people: pl.DataFrame, chooses: pl.DataFrame) -> pl.DataFrame:
     """(edge, x, y, z, x_case): z a case-mate of y whom x might be instead."""
     mates = people.select(pl.col(C.UID).alias("z"), "case", "group", "initial", "sn_initial", "sex", "dob")
-    x = people.select(pl.col(C.UID).alias("x"), pl.col("case").alias("x_case"), pl.col("initial").alias("x_initial"),
-                      pl.col("sex").alias("x_sex"), pl.col("dob").alias("x_dob"))
-    return (chooses.join(people.select(pl.col(C.UID).alias("y"), "case", "group"), on="y")
-            .join(mates, on=["case", "group"]).filter(pl.col("z") != pl.col("y"))
-            .join(x, on="x")
-            .filter(((pl.col("initial") == pl.col("x_initial")) | (pl.col("sn_initial") == pl.col("x_initial")))
-                    & ~((pl.col("sex") != pl.col("x_sex")).fill_null(False))
-                    & (pl.col("dob").is_null() | pl.col("x_dob").is_null()
-                       | (pl.col("dob").str.slice(0, 4) == pl.col("x_dob").str.slice(0, 4))
-                       | (pl.col("dob").str.slice(4) == pl.col("x_dob").str.slice(4))))
-            .select("edge", "x", "y", "z", "x_case"))
+    x = people.select(
+        pl.col(C.UID).alias("x"),
+        pl.col("case").alias("x_case"),
+        pl.col("initial").alias("x_initial"),
+        pl.col("sex").alias("x_sex"),
+        pl.col("dob").alias("x_dob"),
+    )
+    return (
+        chooses.join(people.select(pl.col(C.UID).alias("y"), "case", "group"), on="y")
+        .join(mates, on=["case", "group"])
+        .filter(pl.col("z") != pl.col("y"))
+        .join(x, on="x")
+        .filter(
+            ((pl.col("initial") == pl.col("x_initial")) | (pl.col("sn_initial") == pl.col("x_initial")))
+            & ~((pl.col("sex") != pl.col("x_sex")).fill_null(False))
+            & (
+                pl.col("dob").is_null()
+                | pl.col("x_dob").is_null()
+                | (pl.col("dob").str.slice(0, 4) == pl.col("x_dob").str.slice(0, 4))
+                | (pl.col("dob").str.slice(4) == pl.col("x_dob").str.slice(4))
+            )
+        )
+        .select("edge", "x", "y", "z", "x_case")
+    )
 
 
 def _placed(people: pl.DataFrame, chooses: pl.DataFrame, labels: np.ndarray | None, z: pl.Series) -> pl.DataFrame:
     """(z, x_case, placed_by): z is one person with record placed_by, of case x_case (for the z given)."""
     case = people.select(pl.col(C.UID), "case")
-    z = z.unique().alias("z").to_frame()
+    wanted = z.unique().alias("z").to_frame()
     if labels is None:  # linked by one of the edges
-        return (chooses.join(z, left_on="x", right_on="z", how="semi")
-                .join(case.rename({C.UID: "y", "case": "x_case"}), on="y")
-                .select(pl.col("x").alias("z"), "x_case", pl.col("y").alias("placed_by")))
+        return (
+            chooses.join(wanted, left_on="x", right_on="z", how="semi")
+            .join(case.rename({C.UID: "y", "case": "x_case"}), on="y")
+            .select(pl.col("x").alias("z"), "x_case", pl.col("y").alias("placed_by"))
+        )
     cluster = case.with_columns(pl.Series("label", labels))  # in one cluster
-    return (cluster.join(z, left_on=C.UID, right_on="z", how="semi").select(pl.col(C.UID).alias("z"), "label")
-            .join(cluster.select("label", pl.col("case").alias("x_case"), pl.col(C.UID).alias("placed_by")), on="label")
-            .filter(pl.col("z") != pl.col("placed_by")).select("z", "x_case", "placed_by"))
+    return (
+        cluster.join(wanted, left_on=C.UID, right_on="z", how="semi")
+        .select(pl.col(C.UID).alias("z"), "label")
+        .join(cluster.select("label", pl.col("case").alias("x_case"), pl.col(C.UID).alias("placed_by")), on="label")
+        .filter(pl.col("z") != pl.col("placed_by"))
+        .select("z", "x_case", "placed_by")
+    )

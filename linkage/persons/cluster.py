@@ -4,13 +4,14 @@ Plain connected components let one record bridge two people (a thin "ROBERT SMIT
 the SR). Here edges are taken from the highest match weight down, and two clusters are joined only if
 no record of one conflicts with any record of the other.
 """
+
 from __future__ import annotations
 
 import gc
 from collections import Counter
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Iterator
 
 import numpy as np
 
@@ -25,8 +26,11 @@ REVIEWED_APART = "a reviewer decided: not a match"
 # confirmed duplicate pairs) and its disagreement already costs a link 6 bits; a birth-year bound
 # read from a case's other members is weaker evidence of a wrong field, so it asks for more.
 # Conflicts about people (two people of one case, JR and SR, twins, sex and name) stay hard.
-FIELD_CONFLICTS: dict[str, float] = {DIFFERENT_SSNS: 8.0, GENERATIONS: 20.0,
-                                     "birth years impossible for the roles in their cases": 20.0}
+FIELD_CONFLICTS: dict[str, float] = {
+    DIFFERENT_SSNS: 8.0,
+    GENERATIONS: 20.0,
+    "birth years impossible for the roles in their cases": 20.0,
+}
 
 
 def two_given_names(f: RecordFacts, a: int, b: int, *groups: list[int]) -> bool:
@@ -38,8 +42,11 @@ def two_given_names(f: RecordFacts, a: int, b: int, *groups: list[int]) -> bool:
     if not dob or dob != f.dob[b] or (sa and sb and sa != sb):
         return False
     ta, tb = f.first_tokens[a], f.first_tokens[b]
-    return any(f.dob[k] == dob and len(names := given_names(f, k)) >= 2 and shares(names, ta) and shares(names, tb)
-               for group in groups for k in group)
+    return any(
+        f.dob[k] == dob and len(names := given_names(f, k)) >= 2 and shares(names, ta) and shares(names, tb)
+        for group in groups
+        for k in group
+    )
 
 
 def given_names(f: RecordFacts, k: int) -> list[str]:
@@ -126,8 +133,11 @@ class Clusters:
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return True
-        tolerated = (frozenset(r for r, bar in FIELD_CONFLICTS.items() if bar <= weight)
-                     if weight is not None and weight < float("inf") else frozenset())
+        tolerated = (
+            frozenset(r for r, bar in FIELD_CONFLICTS.items() if bar <= weight)
+            if weight is not None and weight < float("inf")
+            else frozenset()
+        )
         reason = self.why_not(ra, rb, tolerated)
         if reason:
             self.refused[reason] += 1
@@ -171,8 +181,10 @@ class Clusters:
 
 def same_first_name_or_nickname(f: RecordFacts, a: int, b: int) -> bool:
     """Exact or nickname agreement: identity evidence a typo-level match should not pre-empt."""
-    return first_name_agreement(f.first[a], f.first[b], f.first_canon[a], f.first_canon[b],
-                                f.first_tokens[a], f.first_tokens[b]) >= NameAgreement.NICKNAME
+    return (
+        first_name_agreement(f.first[a], f.first[b], f.first_canon[a], f.first_canon[b], f.first_tokens[a], f.first_tokens[b])
+        >= NameAgreement.NICKNAME
+    )
 
 
 def cluster_edges(clusters: Clusters, left: np.ndarray, right: np.ndarray, weight: np.ndarray) -> int:
@@ -180,8 +192,9 @@ def cluster_edges(clusters: Clusters, left: np.ndarray, right: np.ndarray, weigh
     find each other before a JAYLEN typo-level link can reach across to his twin. Returns how many
     edges ended inside one cluster."""
     f = clusters.facts
-    agree = np.fromiter((same_first_name_or_nickname(f, a, b) for a, b in zip(left.tolist(), right.tolist())),
-                        dtype=bool, count=len(left))
+    agree = np.fromiter(
+        (same_first_name_or_nickname(f, a, b) for a, b in zip(left.tolist(), right.tolist())), dtype=bool, count=len(left)
+    )
     reviewed = np.isposinf(weight)  # a reviewer's "match" comes before any score
     order = np.lexsort((right, left, -weight, ~agree, ~reviewed))  # ties by uid: same input, same persons
     taken = 0

@@ -4,6 +4,7 @@ These are the costly errors of domain.md: a JR and a SR, twins, a parent and chi
 two different SSNs, two people of one case. A score can be fooled by a shared name and address; these
 rules cannot, and clustering checks them between whole clusters so a third record cannot bridge them.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -18,8 +19,25 @@ from linkage.persons.shared_numbers import without_shared_ssns
 
 # What clustering, family evidence and the ambiguity check read of a record (an engine that ships
 # records to workers sends these).
-CLUSTER_COLUMNS = (C.UID, C.SOURCE_SYSTEM, C.CASE_ID, C.ROLE, C.ROLE_GROUP, C.CASE_STATUS, C.SSN_STD, C.SUFFIX_STD,
-                   C.DOB_STR, C.FN, C.SN, C.SEX_STD, C.FN_TOKENS, C.FN_CANON, C.MN, C.SN_TOKENS, C.SN_CANON)
+CLUSTER_COLUMNS = (
+    C.UID,
+    C.SOURCE_SYSTEM,
+    C.CASE_ID,
+    C.ROLE,
+    C.ROLE_GROUP,
+    C.CASE_STATUS,
+    C.SSN_STD,
+    C.SUFFIX_STD,
+    C.DOB_STR,
+    C.FN,
+    C.SN,
+    C.SEX_STD,
+    C.FN_TOKENS,
+    C.FN_CANON,
+    C.MN,
+    C.SN_TOKENS,
+    C.SN_CANON,
+)
 
 TWINS = "same birth date, different first names (twins)"
 DIFFERENT_SSNS = "different SSNs"
@@ -41,7 +59,7 @@ class NeverMerge:
     sex_and_name: bool = True
 
     @classmethod
-    def none(cls) -> "NeverMerge":
+    def none(cls) -> NeverMerge:
         return cls(False, False, False, False, False, False, False)
 
 
@@ -67,26 +85,34 @@ class RecordFacts:
     rules: NeverMerge = NeverMerge()
 
     @classmethod
-    def from_frame(cls, df: pl.DataFrame, rules: NeverMerge = NeverMerge()) -> "RecordFacts":
+    def from_frame(cls, df: pl.DataFrame, rules: NeverMerge = NeverMerge()) -> RecordFacts:
         """`df` must be sorted by uid with uids 0..n-1. SSNs that more than one person holds are
         left out (`shared_numbers`): they neither link nor separate."""
         df = without_shared_ssns(df) if rules.different_ssns else df
         bounds = birth_year_bounds(df)
         return cls(
-            case_key=shared(df[C.SOURCE_SYSTEM] + "|" + df[C.CASE_ID]), ssn=shared(df[C.SSN_STD]),
-            suffix=shared(df[C.SUFFIX_STD]), dob=shared(df[C.DOB_STR]),
-            first=shared(df[C.FN]), surname=shared(df[C.SN]), sex=shared(df[C.SEX_STD]),
+            case_key=shared(df[C.SOURCE_SYSTEM] + "|" + df[C.CASE_ID]),
+            ssn=shared(df[C.SSN_STD]),
+            suffix=shared(df[C.SUFFIX_STD]),
+            dob=shared(df[C.DOB_STR]),
+            first=shared(df[C.FN]),
+            surname=shared(df[C.SN]),
+            sex=shared(df[C.SEX_STD]),
             first_tokens=shared(df[C.FN_TOKENS]),
-            first_canon=shared(df[C.FN_CANON]), middle=shared(df[C.MN]),
-            surname_tokens=shared(df[C.SN_TOKENS]), surname_canon=shared(df[C.SN_CANON]),
-            born_after=shared(bounds["born_after"]), born_before=shared(bounds["born_before"]),
-            role_group=shared(df[C.ROLE_GROUP]), rules=rules,
+            first_canon=shared(df[C.FN_CANON]),
+            middle=shared(df[C.MN]),
+            surname_tokens=shared(df[C.SN_TOKENS]),
+            surname_canon=shared(df[C.SN_CANON]),
+            born_after=shared(bounds["born_after"]),
+            born_before=shared(bounds["born_before"]),
+            role_group=shared(df[C.ROLE_GROUP]),
+            rules=rules,
         )
 
     def __len__(self) -> int:
         return len(self.case_key)
 
-    def with_person_bounds(self, df: pl.DataFrame, labels: np.ndarray) -> "RecordFacts":
+    def with_person_bounds(self, df: pl.DataFrame, labels: np.ndarray) -> RecordFacts:
         """The same facts with the bounds of records without a birth date read per person (see
         `person_bounds_of_thin_records`); only looser than per record, so clusters already formed
         stay valid."""
@@ -139,15 +165,24 @@ def person_bounds_of_thin_records(df: pl.DataFrame, labels: np.ndarray, year_now
     after his child". Only the cases holding such a record are read."""
     case = [C.SOURCE_SYSTEM, C.CASE_ID]
     year = pl.col(C.DOB_STR).str.slice(0, 4).cast(pl.Int32)
-    d = df.select(*case, C.ROLE, C.CASE_STATUS, C.DOB_STR).with_row_index(C.UID).with_columns(
-        pl.Series("_person", labels), year.alias("_y"))
+    d = (
+        df.select(*case, C.ROLE, C.CASE_STATUS, C.DOB_STR)
+        .with_row_index(C.UID)
+        .with_columns(pl.Series("_person", labels), year.alias("_y"))
+    )
     members = d.join(d.filter(pl.col(C.DOB_STR).is_null()).select(case).unique(), on=case, how="semi")
-    per_person = (d.join(members.select("_person").unique(), on="_person", how="semi")
-                  .group_by("_person").agg(pl.col("_y").min().alias("_lo"), pl.col("_y").max().alias("_hi")))
+    per_person = (
+        d.join(members.select("_person").unique(), on="_person", how="semi")
+        .group_by("_person")
+        .agg(pl.col("_y").min().alias("_lo"), pl.col("_y").max().alias("_hi"))
+    )
     members = members.join(per_person, on="_person", how="left", maintain_order="left")
     bounds = _case_bounds(members, pl.when(pl.col(C.ROLE) == "CH").then(pl.col("_hi")).otherwise(pl.col("_lo")), year_now)
-    return pl.concat([members.select(C.UID, C.DOB_STR), bounds], how="horizontal").filter(
-        pl.col(C.DOB_STR).is_null()).select(C.UID, "born_after", "born_before")
+    return (
+        pl.concat([members.select(C.UID, C.DOB_STR), bounds], how="horizontal")
+        .filter(pl.col(C.DOB_STR).is_null())
+        .select(C.UID, "born_after", "born_before")
+    )
 
 
 def _case_bounds(df: pl.DataFrame, year: pl.Expr, year_now: int | None) -> pl.DataFrame:
@@ -158,16 +193,35 @@ def _case_bounds(df: pl.DataFrame, year: pl.Expr, year_now: int | None) -> pl.Da
     df = df.with_columns(year.alias("_year"))
     year = pl.col("_year")
     per_case = df.group_by(case).agg(
-        year.filter(is_child).min().alias("oldest_child"), year.filter(is_child).max().alias("youngest_child"),
-        year.filter(is_cp).max().alias("caretaker"), year.filter(~is_child).min().alias("oldest_parent"))
+        year.filter(is_child).min().alias("oldest_child"),
+        year.filter(is_child).max().alias("youngest_child"),
+        year.filter(is_cp).max().alias("caretaker"),
+        year.filter(~is_child).min().alias("oldest_parent"),
+    )
     open_case = pl.col(C.CASE_STATUS).fill_null("OPEN") == "OPEN"
-    return df.select(*case, C.ROLE, C.CASE_STATUS).join(per_case, on=case, how="left", maintain_order="left").select(
-        pl.when(is_child).then(pl.max_horizontal(
-            pl.col("caretaker") + PARENT_GAP_YEARS, pl.col("oldest_parent") + PARENT_GAP_YEARS,
-            pl.when(open_case).then(pl.lit(year_now - MAX_CHILD_AGE)))).alias("born_after"),
-        pl.when(~is_child).then(pl.min_horizontal(
-            pl.when(is_cp).then(pl.col("oldest_child")).otherwise(pl.col("youngest_child")) - PARENT_GAP_YEARS,
-            pl.lit(year_now - MIN_PARENT_AGE))).alias("born_before"))
+    return (
+        df.select(*case, C.ROLE, C.CASE_STATUS)
+        .join(per_case, on=case, how="left", maintain_order="left")
+        .select(
+            pl.when(is_child)
+            .then(
+                pl.max_horizontal(
+                    pl.col("caretaker") + PARENT_GAP_YEARS,
+                    pl.col("oldest_parent") + PARENT_GAP_YEARS,
+                    pl.when(open_case).then(pl.lit(year_now - MAX_CHILD_AGE)),
+                )
+            )
+            .alias("born_after"),
+            pl.when(~is_child)
+            .then(
+                pl.min_horizontal(
+                    pl.when(is_cp).then(pl.col("oldest_child")).otherwise(pl.col("youngest_child")) - PARENT_GAP_YEARS,
+                    pl.lit(year_now - MIN_PARENT_AGE),
+                )
+            )
+            .alias("born_before"),
+        )
+    )
 
 
 def swapped(f: RecordFacts, a: int, b: int) -> bool:
@@ -235,8 +289,7 @@ def beyond_ssns(f: RecordFacts, a: int, b: int) -> str | None:
         return "different sex and different first names"
     da, db = f.dob[a], f.dob[b]
     if da and db:
-        if rules.twins and da == db and first_names_distinct(
-                f, a, b, twin_ssns=bool(sa and sb) and consecutive_ssns(sa, sb)):
+        if rules.twins and da == db and first_names_distinct(f, a, b, twin_ssns=bool(sa and sb and consecutive_ssns(sa, sb))):
             return TWINS
         if rules.generations and _generation_apart(da, db):
             return GENERATIONS
@@ -254,8 +307,7 @@ def _parent_and_child(f: RecordFacts, a: int, b: int) -> str | None:
     put them a generation apart."""
     da, db = f.dob[a], f.dob[b]
     if da and db:
-        parent_child = _generation_apart(da, db) and (f.role_group[a] != f.role_group[b]
-                                                       or first_names_distinct(f, a, b))
+        parent_child = _generation_apart(da, db) and (f.role_group[a] != f.role_group[b] or first_names_distinct(f, a, b))
         return GENERATIONS if parent_child and f.rules.generations else None
     return _outside_bounds(f, a, b) if f.rules.roles and f.role_group[a] != f.role_group[b] else None
 
@@ -265,8 +317,7 @@ def _two_typos_of_one(f: RecordFacts, a: int, b: int) -> bool:
     same number (a third record holds it), not two people (twins differ in first name, a JR and SR in
     birth date)."""
     da, fa = f.dob[a], f.first[a]
-    return bool(da and fa and da == f.dob[b] and fa == f.first[b]
-                and damerau(f.ssn[a], f.ssn[b]) <= 2)
+    return bool(da and fa and da == f.dob[b] and fa == f.first[b] and damerau(f.ssn[a], f.ssn[b]) <= 2)
 
 
 def _outside_bounds(f: RecordFacts, a: int, b: int) -> str | None:

@@ -9,6 +9,7 @@ and which single change would flip the outcome.
 Rules that read the whole data set (an SSN several people hold, a possible twin elsewhere) are read
 here on the two persons' records only; the answer says which rule it found, as the run would have.
 """
+
 from __future__ import annotations
 
 import math
@@ -29,11 +30,15 @@ from linkage.rules import DEFAULT_RULES, SAME_CASE
 from linkage.store.review import NOT_A_MATCH
 
 # What the explanation reads of the store's records.
-EXPLAIN_COLUMNS = tuple(dict.fromkeys((C.RECORD_ID, C.PERSON_ID, *CLUSTER_COLUMNS,
-                                       *(c for r in DEFAULT_RULES for c in r.columns))))
+EXPLAIN_COLUMNS = tuple(
+    dict.fromkeys((C.RECORD_ID, C.PERSON_ID, *CLUSTER_COLUMNS, *(c for r in DEFAULT_RULES for c in r.columns)))
+)
 # Never-merge reasons by the field that, changed, would lift them; the others are about people.
-FIELD_OF = {"different SSNs": "the SSNs agreed", "birth years a generation apart": "the birth dates agreed",
-            "birth years impossible for the roles in their cases": "a birth date were known on both"}
+FIELD_OF = {
+    "different SSNs": "the SSNs agreed",
+    "birth years a generation apart": "the birth dates agreed",
+    "birth years impossible for the roles in their cases": "a birth date were known on both",
+}
 
 
 @dataclass
@@ -57,13 +62,22 @@ class Explanation:
         return asdict(self)
 
 
-def explain(records: pl.DataFrame, pairs: pl.DataFrame, reviewed: pl.DataFrame, model: SavedModel,
-            link_threshold: float, record_a: str, record_b: str, hide: frozenset[str] = frozenset(),
-            file_rates: dict | None = None, scorer: PairScorer | None = None) -> Explanation:
+def explain(
+    records: pl.DataFrame,
+    pairs: pl.DataFrame,
+    reviewed: pl.DataFrame,
+    model: SavedModel | None,
+    link_threshold: float,
+    record_a: str,
+    record_b: str,
+    hide: frozenset[str] = frozenset(),
+    file_rates: dict | None = None,
+    scorer: PairScorer | None = None,
+) -> Explanation:
     """records: the run's linked records (EXPLAIN_COLUMNS and the comparison columns); pairs: its scored
     pairs; reviewed: clerical decisions; hide: comparisons the reader may not learn about; file_rates:
     the run's reading of its input (the model scored as the run scored); scorer: one already built on
-    these records (the service's)."""
+    these records (the service's; then `model` may be None)."""
     rows = records.filter(pl.col(C.RECORD_ID).is_in([record_a, record_b]))
     found = {r[C.RECORD_ID]: r for r in rows.iter_rows(named=True)}
     for rid in (record_a, record_b):
@@ -71,18 +85,35 @@ def explain(records: pl.DataFrame, pairs: pl.DataFrame, reviewed: pl.DataFrame, 
             raise LookupFailedError(f"record_id {rid!r} is not in the linked records of the store")
     a, b = found[record_a], found[record_b]
     if scorer is None:
+        if model is None:
+            raise ValueError("explain needs the model the run scored with, or a scorer built from it")
         splink = as_run_scored(model, records.height, file_rates)
         scorer = PairScorer.from_records(splink, records)
     evidence = [e for e in scorer.explain(a, b) if e.comparison not in hide]
     weight = scorer.weight(a, b, skip=hide)
-    out = Explanation(record_a, record_b, a[C.PERSON_ID], b[C.PERSON_ID], a[C.PERSON_ID] == b[C.PERSON_ID],
-                      compared_by(a, b), round(weight, 3), scorer.probability(weight), link_threshold,
-                      [{"comparison": e.comparison, "level": e.level, "weight": round(e.weight, 3)} for e in evidence], "")
+    out = Explanation(
+        record_a,
+        record_b,
+        a[C.PERSON_ID],
+        b[C.PERSON_ID],
+        a[C.PERSON_ID] == b[C.PERSON_ID],
+        compared_by(a, b),
+        round(weight, 3),
+        scorer.probability(weight),
+        link_threshold,
+        [{"comparison": e.comparison, "level": e.level, "weight": round(e.weight, 3)} for e in evidence],
+        "",
+    )
     link_weight = math.log2(link_threshold / (1 - link_threshold)) - scorer.prior_weight
     if out.same_person:
         out.chain = _chain(pairs, records, a[C.PERSON_ID], record_a, record_b, link_threshold)
-        out.decision = (f"one person ({a[C.PERSON_ID]}): joined " + ("directly" if len(out.chain) == 1 else
-                        f"through {len(out.chain)} links" if out.chain else "through family evidence (their cases)"))
+        out.decision = f"one person ({a[C.PERSON_ID]}): joined " + (
+            "directly"
+            if len(out.chain) == 1
+            else f"through {len(out.chain)} links"
+            if out.chain
+            else "through family evidence (their cases)"
+        )
         return out
     out.kept_apart_by = _kept_apart(records, pairs, reviewed, a, b, out)
     out.decision = f"two persons ({a[C.PERSON_ID]}, {b[C.PERSON_ID]}): {out.kept_apart_by}"
@@ -107,8 +138,11 @@ def compared_by(a: dict, b: dict) -> list[str]:
 def _chain(pairs: pl.DataFrame, records: pl.DataFrame, person: str, start: str, goal: str, at: float) -> list[dict]:
     """The shortest path of links at or above the link threshold between two records of one person."""
     members = set(records.filter(pl.col(C.PERSON_ID) == person)[C.RECORD_ID].to_list())
-    strong = pairs.filter((pl.col("match_probability") >= at) & pl.col("record_id_l").is_in(list(members))
-                          & pl.col("record_id_r").is_in(list(members)))
+    strong = pairs.filter(
+        (pl.col("match_probability") >= at)
+        & pl.col("record_id_l").is_in(list(members))
+        & pl.col("record_id_r").is_in(list(members))
+    )
     nxt: dict[str, list[tuple[str, float]]] = {}
     for l, r, w in strong.select("record_id_l", "record_id_r", "match_weight").iter_rows():
         nxt.setdefault(l, []).append((r, w))
@@ -131,29 +165,36 @@ def _chain(pairs: pl.DataFrame, records: pl.DataFrame, person: str, start: str, 
     return path[::-1]
 
 
-def _kept_apart(records: pl.DataFrame, pairs: pl.DataFrame, reviewed: pl.DataFrame, a: dict, b: dict,
-                out: Explanation) -> str:
+def _kept_apart(records: pl.DataFrame, pairs: pl.DataFrame, reviewed: pl.DataFrame, a: dict, b: dict, out: Explanation) -> str:
     pa, pb = a[C.PERSON_ID], b[C.PERSON_ID]
     both = records.filter(pl.col(C.PERSON_ID).is_in([pa, pb])).sort(C.RECORD_ID)
     side = dict(zip(both[C.RECORD_ID].to_list(), both[C.PERSON_ID].to_list()))
-    apart = reviewed.filter((pl.col("decision") == NOT_A_MATCH) & pl.col("record_id_l").is_in(list(side))
-                            & pl.col("record_id_r").is_in(list(side)))
+    apart = reviewed.filter(
+        (pl.col("decision") == NOT_A_MATCH) & pl.col("record_id_l").is_in(list(side)) & pl.col("record_id_r").is_in(list(side))
+    )
     for l, r in apart.select("record_id_l", "record_id_r").iter_rows():
         if side[l] != side[r]:
             return f"a reviewer decided records {l} and {r} are not a match"
     rule = _rule_between(both, pa, pb, (out.record_a, out.record_b))
     if rule:
         return rule
-    held = pairs.filter(((pl.col("record_id_l") == out.record_a) & (pl.col("record_id_r") == out.record_b))
-                        | ((pl.col("record_id_l") == out.record_b) & (pl.col("record_id_r") == out.record_a)))
+    held = pairs.filter(
+        ((pl.col("record_id_l") == out.record_a) & (pl.col("record_id_r") == out.record_b))
+        | ((pl.col("record_id_l") == out.record_b) & (pl.col("record_id_r") == out.record_a))
+    )
     if "held" in held.columns and held.height and bool(held["held"][0]):
         return "a record of the pair fits two people of one case as well: held for a reviewer"
     if not out.compared_by:
-        return ("never compared: two records of one case are two people" if all(a[c] == b[c] for c in SAME_CASE)
-                else "never compared: no blocking rule gives them a common key")
-    return (f"the pair scores {out.probability:.3f}, under the link threshold {out.link_threshold}"
-            if out.probability < out.link_threshold else
-            "no link between the two persons was taken (their records were not scored together above the threshold)")
+        return (
+            "never compared: two records of one case are two people"
+            if all(a[c] == b[c] for c in SAME_CASE)
+            else "never compared: no blocking rule gives them a common key"
+        )
+    return (
+        f"the pair scores {out.probability:.3f}, under the link threshold {out.link_threshold}"
+        if out.probability < out.link_threshold
+        else "no link between the two persons was taken (their records were not scored together above the threshold)"
+    )
 
 
 def _rule_between(both: pl.DataFrame, pa: str, pb: str, asked: tuple[str, str]) -> str | None:
@@ -168,14 +209,25 @@ def _rule_between(both: pl.DataFrame, pa: str, pb: str, asked: tuple[str, str]) 
         reason = conflict(facts, i, j)
         if reason:
             bar = FIELD_CONFLICTS.get(reason)
-            kind = (f"a field that can be wholly wrong: a link of {bar:g} bits or more would outweigh it"
-                    if bar is not None else "a rule about people: no score outweighs it")
+            kind = (
+                f"a field that can be wholly wrong: a link of {bar:g} bits or more would outweigh it"
+                if bar is not None
+                else "a rule about people: no score outweighs it"
+            )
             return f"never-merge rule '{reason}' between records {ids[i]} and {ids[j]} ({kind})"
     return None
 
 
-def _flips(scorer: PairScorer, a: dict, b: dict, evidence: list, weight: float, link_weight: float,
-           out: Explanation, hide: frozenset[str]) -> list[str]:
+def _flips(
+    scorer: PairScorer,
+    a: dict,
+    b: dict,
+    evidence: list,
+    weight: float,
+    link_weight: float,
+    out: Explanation,
+    hide: frozenset[str],
+) -> list[str]:
     """Single changes that would make the pair a link: a rule's field agreeing, or one comparison at
     its strongest level."""
     if out.kept_apart_by and out.kept_apart_by.startswith("never-merge rule"):

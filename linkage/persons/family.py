@@ -6,6 +6,7 @@ are the same man. Likewise two cases of one mother hold the same child when name
 agree. Evidence goes round: children link parents, parents link children, so the pass repeats. The
 hard rules still apply: family evidence never overrides a conflict.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -14,10 +15,9 @@ import numpy as np
 import polars as pl
 
 from linkage import columns as C
+from linkage.agreement import NameAgreement, dob_related, first_name_agreement, ssn_related, surnames_similar, tokens_a_typo_apart
 from linkage.persons.ambiguity import ambiguous_links
 from linkage.persons.cluster import Clusters
-from linkage.agreement import (NameAgreement, dob_related, first_name_agreement, ssn_related, surnames_similar,
-                               tokens_a_typo_apart)
 from linkage.persons.constraints import RecordFacts, swapped
 from linkage.standardize.names import default_nicknames
 
@@ -29,10 +29,12 @@ def first_names_agree(f: RecordFacts, a: int, b: int) -> bool:
     the other's middle name: only where the family already ties the two records."""
     if not f.first[a] or not f.first[b]:
         return False
-    return (first_name_agreement(f.first[a], f.first[b], f.first_canon[a], f.first_canon[b], f.first_tokens[a],
-                                 f.first_tokens[b]) >= NameAgreement.TYPO
-            or _tokens_agree(f.first_tokens[a], f.first_tokens[b], nickname_typo=True)
-            or goes_by_middle_name(f, a, b))
+    return (
+        first_name_agreement(f.first[a], f.first[b], f.first_canon[a], f.first_canon[b], f.first_tokens[a], f.first_tokens[b])
+        >= NameAgreement.TYPO
+        or _tokens_agree(f.first_tokens[a], f.first_tokens[b], nickname_typo=True)
+        or goes_by_middle_name(f, a, b)
+    )
 
 
 def goes_by_middle_name(f: RecordFacts, a: int, b: int) -> bool:
@@ -94,33 +96,53 @@ def family_pairs(records: pl.DataFrame, labels: np.ndarray) -> pl.DataFrame:
     """(uid_a, uid_b, kind) record pairs of linked cases, sorted: parents of cases that share a child;
     children of cases that share a child or a custodial parent. Names are checked by the caller."""
     df = records.select(
-        pl.col(C.UID).alias("uid"), pl.concat_str([C.SOURCE_SYSTEM, C.CASE_ID], separator="|").alias("case"),
-        pl.col(C.ROLE).alias("role"), pl.col(C.FN).str.slice(0, 1).alias("initial"), pl.col(C.FN_CANON).alias("canon"),
+        pl.col(C.UID).alias("uid"),
+        pl.concat_str([C.SOURCE_SYSTEM, C.CASE_ID], separator="|").alias("case"),
+        pl.col(C.ROLE).alias("role"),
+        pl.col(C.FN).str.slice(0, 1).alias("initial"),
+        pl.col(C.FN_CANON).alias("canon"),
         pl.col(C.MN).str.slice(0, 1).alias("middle_initial"),
     ).with_columns(pl.Series("label", labels))
     via_child = _linked_cases(df.filter(pl.col("role") == "CH"))
     via_cp = _linked_cases(df.filter(pl.col("role") == "CP")).join(via_child, on=["c1", "c2"], how="anti")
     members = df.with_columns(
-        pl.when(pl.col("role") == "CH").then(pl.lit("child"))
-        .when(pl.col("role") == "CP").then(pl.lit("cp")).otherwise(pl.lit("ncp")).alias("group"))
+        pl.when(pl.col("role") == "CH")
+        .then(pl.lit("child"))
+        .when(pl.col("role") == "CP")
+        .then(pl.lit("cp"))
+        .otherwise(pl.lit("ncp"))
+        .alias("group")
+    )
     left = members.rename({c: f"{c}_a" for c in members.columns if c != "case"})
     right = members.rename({c: f"{c}_b" for c in members.columns if c != "case"})
-    parents = (via_child.join(left.filter(pl.col("group_a") != "child"), left_on="c1", right_on="case")
-               .join(right, left_on=["c2", "group_a"], right_on=["case", "group_b"]).with_columns(pl.lit("parent").alias("kind")))
+    parents = (
+        via_child.join(left.filter(pl.col("group_a") != "child"), left_on="c1", right_on="case")
+        .join(right, left_on=["c2", "group_a"], right_on=["case", "group_b"])
+        .with_columns(pl.lit("parent").alias("kind"))
+    )
     # two cases of one mother with no child in common (a referral for a newborn): their fathers are
     # one man when his name agrees
-    fathers = (via_cp.join(left.filter(pl.col("group_a") == "ncp"), left_on="c1", right_on="case")
-               .join(right.filter(pl.col("group_b") == "ncp"), left_on="c2", right_on="case")
-               .with_columns(pl.lit("parent").alias("kind")))
-    children = (pl.concat([via_child, via_cp]).join(left.filter(pl.col("group_a") == "child"), left_on="c1", right_on="case")
-                .join(right.filter(pl.col("group_b") == "child"), left_on="c2", right_on="case")
-                .filter((pl.col("initial_a") == pl.col("initial_b"))
-                        | (pl.col("canon_a").list.set_intersection("canon_b").list.len() > 0)
-                        | (pl.col("middle_initial_a") == pl.col("initial_b")).fill_null(False)
-                        | (pl.col("initial_a") == pl.col("middle_initial_b")).fill_null(False))
-                .with_columns(pl.lit("child").alias("kind")))
+    fathers = (
+        via_cp.join(left.filter(pl.col("group_a") == "ncp"), left_on="c1", right_on="case")
+        .join(right.filter(pl.col("group_b") == "ncp"), left_on="c2", right_on="case")
+        .with_columns(pl.lit("parent").alias("kind"))
+    )
+    children = (
+        pl.concat([via_child, via_cp])
+        .join(left.filter(pl.col("group_a") == "child"), left_on="c1", right_on="case")
+        .join(right.filter(pl.col("group_b") == "child"), left_on="c2", right_on="case")
+        .filter(
+            (pl.col("initial_a") == pl.col("initial_b"))
+            | (pl.col("canon_a").list.set_intersection("canon_b").list.len() > 0)
+            | (pl.col("middle_initial_a") == pl.col("initial_b")).fill_null(False)
+            | (pl.col("initial_a") == pl.col("middle_initial_b")).fill_null(False)
+        )
+        .with_columns(pl.lit("child").alias("kind"))
+    )
     cols = ["uid_a", "uid_b", "label_a", "label_b", "kind"]
-    pairs = pl.concat([parents.select(cols), fathers.select(cols), children.select(cols)]).filter(pl.col("label_a") != pl.col("label_b"))
+    pairs = pl.concat([parents.select(cols), fathers.select(cols), children.select(cols)]).filter(
+        pl.col("label_a") != pl.col("label_b")
+    )
     return pairs.unique(["uid_a", "uid_b"]).sort("uid_a", "uid_b").select("uid_a", "uid_b", "kind")
 
 
@@ -129,8 +151,12 @@ def _linked_cases(people: pl.DataFrame) -> pl.DataFrame:
     per_label = people.select("label", "case").unique()
     busy = per_label.group_by("label").len().filter(pl.col("len") > MAX_CASES_PER_PERSON).select("label")
     per_label = per_label.join(busy, on="label", how="anti")
-    return (per_label.join(per_label, on="label", suffix="_r").filter(pl.col("case") < pl.col("case_r"))
-            .select(pl.col("case").alias("c1"), pl.col("case_r").alias("c2")).unique())
+    return (
+        per_label.join(per_label, on="label", suffix="_r")
+        .filter(pl.col("case") < pl.col("case_r"))
+        .select(pl.col("case").alias("c1"), pl.col("case_r").alias("c2"))
+        .unique()
+    )
 
 
 def apply_family_evidence(clusters: Clusters, records: pl.DataFrame, rounds: int = ROUNDS) -> int:
@@ -150,11 +176,16 @@ def apply_family_evidence(clusters: Clusters, records: pl.DataFrame, rounds: int
         clusters.facts = f = clusters.facts.with_person_bounds(records, labels)
         pairs = family_pairs(records, labels)
         agreed = pl.concat([agreed, _names_checked(f, pairs.join(agreed, on=["uid_a", "uid_b"], how="anti"))])
-        accepted = pairs.join(agreed.filter("agree"), on=["uid_a", "uid_b"], how="semi", maintain_order="left")
-        accepted = list(zip(accepted["uid_a"].to_list(), accepted["uid_b"].to_list(), accepted["kind"].to_list()))
+        taken = pairs.join(agreed.filter("agree"), on=["uid_a", "uid_b"], how="semi", maintain_order="left")
+        accepted = list(zip(taken["uid_a"].to_list(), taken["uid_b"].to_list(), taken["kind"].to_list()))
         if f.rules.same_case and accepted:
-            unsure = ambiguous_links(records, f, np.array([a for a, _, _ in accepted], dtype=np.int64),
-                                     np.array([b for _, b, _ in accepted], dtype=np.int64), labels)
+            unsure = ambiguous_links(
+                records,
+                f,
+                np.array([a for a, _, _ in accepted], dtype=np.int64),
+                np.array([b for _, b, _ in accepted], dtype=np.int64),
+                labels,
+            )
             accepted = [p for p, u in zip(accepted, unsure.tolist()) if not u]
         partners: dict[int, set[int]] = defaultdict(set)
         for a, b, kind in accepted:
@@ -162,7 +193,7 @@ def apply_family_evidence(clusters: Clusters, records: pl.DataFrame, rounds: int
                 partners[a].add(int(labels[b]))
                 partners[b].add(int(labels[a]))
         before = merged
-        for a, b, kind in accepted:
+        for a, b, _kind in accepted:
             if len(partners[a]) > 1 or len(partners[b]) > 1 or clusters.find(a) == clusters.find(b):
                 continue
             merged += clusters.try_merge(a, b)
@@ -174,6 +205,8 @@ def apply_family_evidence(clusters: Clusters, records: pl.DataFrame, rounds: int
 def _names_checked(f: RecordFacts, pairs: pl.DataFrame) -> pl.DataFrame:
     """(uid_a, uid_b, agree): whether the names (and a child's identifiers) of each pair agree. They
     do not depend on the clusters, so each pair is checked once however many rounds see it."""
-    agree = [same_parent(f, a, b) if kind == "parent" else same_child(f, a, b)
-             for a, b, kind in zip(pairs["uid_a"].to_list(), pairs["uid_b"].to_list(), pairs["kind"].to_list())]
+    agree = [
+        same_parent(f, a, b) if kind == "parent" else same_child(f, a, b)
+        for a, b, kind in zip(pairs["uid_a"].to_list(), pairs["uid_b"].to_list(), pairs["kind"].to_list())
+    ]
     return pairs.select("uid_a", "uid_b").with_columns(pl.Series("agree", agree, dtype=pl.Boolean))

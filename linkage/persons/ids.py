@@ -5,10 +5,11 @@ that id went elsewhere; other clusters get fresh ids. Merges (one cluster, sever
 (one old id, several clusters), new ids and retired ones (an earlier id no person carries now) are
 reported so downstream systems can follow them.
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Mapping, Sequence
 
 import numpy as np
 import polars as pl
@@ -38,34 +39,48 @@ class IdAssignment:
     retired_ids: pl.Series = field(default_factory=lambda: pl.Series("person_id", [], dtype=pl.String))  # carried by no one now
 
 
-def assign_person_ids(record_ids: Sequence[str] | pl.Series, labels: np.ndarray,
-                      previous: Mapping[str, str] | pl.DataFrame, next_seq: int) -> IdAssignment:
+def assign_person_ids(
+    record_ids: Sequence[str] | pl.Series, labels: np.ndarray, previous: Mapping[str, str] | pl.DataFrame, next_seq: int
+) -> IdAssignment:
     """previous: record_id -> person_id of the last run (a mapping, or a frame of the two columns).
 
     In polars, not Python objects: a statewide re-run matches millions of previous ids."""
-    rows = pl.DataFrame({"record_id": pl.Series(record_ids, dtype=pl.String),
-                         "label": np.asarray(labels, dtype=np.int64)}).with_row_index("row")
+    rows = pl.DataFrame(
+        {"record_id": pl.Series(record_ids, dtype=pl.String), "label": np.asarray(labels, dtype=np.int64)}
+    ).with_row_index("row")
     rows = rows.join(_previous_frame(previous), on="record_id", how="left", maintain_order="left")
     overlap = rows.drop_nulls("old").group_by("label", "old").len()
     chosen = _choose(overlap)
     kept = chosen.height
-    fresh = (rows.group_by("label").agg(pl.col("row").min()).join(chosen, on="label", how="anti").sort("row")
-             .with_row_index("i").select("label", pl.format("{}{}", pl.lit(ID_PREFIX),
-                                                            (pl.col("i") + next_seq).cast(pl.String).str.zfill(9))
-                                         .alias("pid")))
+    fresh = (
+        rows.group_by("label")
+        .agg(pl.col("row").min())
+        .join(chosen, on="label", how="anti")
+        .sort("row")
+        .with_row_index("i")
+        .select("label", pl.format("{}{}", pl.lit(ID_PREFIX), (pl.col("i") + next_seq).cast(pl.String).str.zfill(9)).alias("pid"))
+    )
     ids = rows.join(pl.concat([chosen, fresh]), on="label", how="left", maintain_order="left")
     events = _events(ids.select("pid", "old"))
     old_ids = _previous_frame(previous)["old"].unique()
     retired = old_ids.filter(~old_ids.is_in(chosen["pid"].implode())).sort()
-    return IdAssignment(ids["pid"].rename("person_id"), events, next_seq + fresh.height, kept, fresh.height,
-                        fresh["pid"].sort().rename("person_id"), retired.rename("person_id"))
+    return IdAssignment(
+        ids["pid"].rename("person_id"),
+        events,
+        next_seq + fresh.height,
+        kept,
+        fresh.height,
+        fresh["pid"].sort().rename("person_id"),
+        retired.rename("person_id"),
+    )
 
 
 def _previous_frame(previous: Mapping[str, str] | pl.DataFrame) -> pl.DataFrame:
     if isinstance(previous, pl.DataFrame):
         return previous.select(pl.col(previous.columns[0]).alias("record_id"), pl.col(previous.columns[1]).alias("old"))
-    return pl.DataFrame({"record_id": list(previous), "old": list(previous.values())},
-                        schema={"record_id": pl.String, "old": pl.String})
+    return pl.DataFrame(
+        {"record_id": list(previous), "old": list(previous.values())}, schema={"record_id": pl.String, "old": pl.String}
+    )
 
 
 def _choose(overlap: pl.DataFrame) -> pl.DataFrame:
@@ -100,9 +115,13 @@ def event_rows(ids: IdAssignment) -> pl.DataFrame:
     """The run's person events as rows (kind, person_id, other_ids): merges and splits, then new and
     retired ids (a first statewide run gives every person a new id: millions of rows, so from the
     frames, not one by one)."""
-    schema = {"kind": pl.String, "person_id": pl.String, "other_ids": pl.List(pl.String)}
+    schema = pl.Schema({"kind": pl.String(), "person_id": pl.String(), "other_ids": pl.List(pl.String)})
     changes = pl.DataFrame([(e.kind, e.person_id, list(e.other_ids)) for e in ids.events], schema=schema, orient="row")
-    plain = [pl.DataFrame({"person_id": s}).select(pl.lit(kind).alias("kind"), "person_id",
-                                                   pl.lit([], dtype=pl.List(pl.String)).alias("other_ids"))
-             for kind, s in (("new", ids.new_ids), ("retired", ids.retired_ids)) if len(s)]
+    plain = [
+        pl.DataFrame({"person_id": s}).select(
+            pl.lit(kind).alias("kind"), "person_id", pl.lit([], dtype=pl.List(pl.String)).alias("other_ids")
+        )
+        for kind, s in (("new", ids.new_ids), ("retired", ids.retired_ids))
+        if len(s)
+    ]
     return pl.concat([changes, *plain])

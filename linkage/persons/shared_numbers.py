@@ -10,6 +10,7 @@ found from the data itself, never from a list:
 - across the data, it stands on records of three or more first names and three or more birth dates
   (a person's own number carries a typo or two, not three identities).
 """
+
 from __future__ import annotations
 
 import polars as pl
@@ -22,16 +23,23 @@ MIN_IDENTITIES = 3
 def shared_ssns(records: pl.DataFrame) -> set[str]:
     """The SSNs (standardized) that more than one person holds, by the rules above."""
     held = records.select(C.SOURCE_SYSTEM, C.CASE_ID, C.SSN_STD, C.FN, C.DOB_STR).filter(pl.col(C.SSN_STD).is_not_null())
-    in_a_case = (held.filter(pl.col(C.FN).is_not_null()).group_by(C.SOURCE_SYSTEM, C.CASE_ID, C.SSN_STD)
-                 .agg(pl.col(C.FN).n_unique().alias("names")).filter(pl.col("names") > 1))
-    many = (held.group_by(C.SSN_STD).agg(pl.col(C.FN).drop_nulls().n_unique().alias("names"),
-                                         pl.col(C.DOB_STR).drop_nulls().n_unique().alias("dates"))
-            .filter((pl.col("names") >= MIN_IDENTITIES) & (pl.col("dates") >= MIN_IDENTITIES)))
+    in_a_case = (
+        held.filter(pl.col(C.FN).is_not_null())
+        .group_by(C.SOURCE_SYSTEM, C.CASE_ID, C.SSN_STD)
+        .agg(pl.col(C.FN).n_unique().alias("names"))
+        .filter(pl.col("names") > 1)
+    )
+    many = (
+        held.group_by(C.SSN_STD)
+        .agg(pl.col(C.FN).drop_nulls().n_unique().alias("names"), pl.col(C.DOB_STR).drop_nulls().n_unique().alias("dates"))
+        .filter((pl.col("names") >= MIN_IDENTITIES) & (pl.col("dates") >= MIN_IDENTITIES))
+    )
     return set(in_a_case[C.SSN_STD].to_list()) | set(many[C.SSN_STD].to_list())
 
 
 def without_shared_ssns(records: pl.DataFrame) -> pl.DataFrame:
     """The records with shared SSNs taken out of the SSN column the rules read."""
     shared = pl.Series(sorted(shared_ssns(records)), dtype=pl.String)
-    return records.with_columns(pl.when(pl.col(C.SSN_STD).is_in(shared.implode())).then(None)
-                                .otherwise(pl.col(C.SSN_STD)).alias(C.SSN_STD))
+    return records.with_columns(
+        pl.when(pl.col(C.SSN_STD).is_in(shared.implode())).then(None).otherwise(pl.col(C.SSN_STD)).alias(C.SSN_STD)
+    )

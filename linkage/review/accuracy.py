@@ -8,6 +8,7 @@ method. Intervals are Clopper-Pearson at the sample's effective size (Korn and G
 a plain normal interval collapses to a point when every reviewed link was right, and a precision
 near 1 is exactly what a good run has. Pairs decided "unsure" count as not reviewed.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -55,14 +56,22 @@ def estimate(strata: pl.DataFrame, decisions: pl.DataFrame, level: float = LEVEL
     counts = decisions.group_by("stratum").agg(
         pl.col("decision").is_in([MATCH, NOT_A_MATCH]).sum().alias("decided"),
         (pl.col("decision") == MATCH).sum().alias("matches"),
-        (pl.col("decision") == "unsure").sum().alias("unsure"))
+        (pl.col("decision") == "unsure").sum().alias("unsure"),
+    )
     s = strata.join(counts, on="stratum", how="left").with_columns(pl.col("decided", "matches", "unsure").fill_null(0))
     s = s.with_columns(_share(s).alias("share"))
     linked, apart = s.filter(pl.col("linked")), s.filter(~pl.col("linked"))
     precision = _precision(linked, level)
     recall = _recall(linked, apart, level)
-    return Estimates(precision, recall, s.drop("unsure"), int(s["drawn"].sum()), int(s["decided"].sum()),
-                     int(s["unsure"].sum()), int(s.filter(pl.col("decided") == 0).height))
+    return Estimates(
+        precision,
+        recall,
+        s.drop("unsure"),
+        int(s["drawn"].sum()),
+        int(s["decided"].sum()),
+        int(s["unsure"].sum()),
+        int(s.filter(pl.col("decided") == 0).height),
+    )
 
 
 def _share(s: pl.DataFrame) -> pl.Series:
@@ -72,8 +81,7 @@ def _share(s: pl.DataFrame) -> pl.Series:
         part = s.filter(pl.col("linked") == side)
         n = int(part["decided"].sum())
         pooled[side] = int(part["matches"].sum()) / n if n else (1.0 if side else 0.0)
-    return pl.Series([m / d if d else pooled[lk] for m, d, lk in zip(s["matches"], s["decided"], s["linked"])],
-                     dtype=pl.Float64)
+    return pl.Series([m / d if d else pooled[lk] for m, d, lk in zip(s["matches"], s["decided"], s["linked"])], dtype=pl.Float64)
 
 
 def _total(part: pl.DataFrame) -> tuple[float, float]:
@@ -82,7 +90,7 @@ def _total(part: pl.DataFrame) -> tuple[float, float]:
     for big_n, n, p in zip(part["pairs"], part["decided"], part["share"]):
         total += big_n * p
         if 0 < n < big_n:
-            var += big_n ** 2 * (1 - n / big_n) * p * (1 - p) / max(n - 1, 1)
+            var += big_n**2 * (1 - n / big_n) * p * (1 - p) / max(n - 1, 1)
     return total, var
 
 
@@ -94,7 +102,7 @@ def _precision(linked: pl.DataFrame, level: float) -> Interval:
     p = true / pairs
     if _enumerated(linked):
         return Interval(p, p, p)
-    return _interval(p, var / pairs ** 2, _kish(linked), level)
+    return _interval(p, var / pairs**2, _kish(linked), level)
 
 
 def _recall(linked: pl.DataFrame, apart: pl.DataFrame, level: float) -> Interval:
@@ -103,7 +111,7 @@ def _recall(linked: pl.DataFrame, apart: pl.DataFrame, level: float) -> Interval
     if a + b <= 0:
         return Interval(None, None, None)
     r = a / (a + b)
-    var = (b ** 2 * var_a + a ** 2 * var_b) / (a + b) ** 4
+    var = (b**2 * var_a + a**2 * var_b) / (a + b) ** 4
     if _enumerated(linked) and _enumerated(apart):
         return Interval(r, r, r)
     if b == 0 and apart.height:
@@ -111,7 +119,7 @@ def _recall(linked: pl.DataFrame, apart: pl.DataFrame, level: float) -> Interval
         bound = _interval(0.0, 0.0, _kish(apart), level).high or 0.0
         low = a / (a + bound * int(apart["pairs"].sum()))
         return Interval(r, low, 1.0)
-    matches = int(linked["matches"].sum() + apart["matches"].sum())
+    matches = int(linked["matches"].sum()) + int(apart["matches"].sum())
     return _interval(r, var, max(matches, 1), level)
 
 
@@ -139,5 +147,5 @@ def _kish(part: pl.DataFrame) -> float:
     if not rows:
         return 0.0
     sw = sum(big_n for big_n, _ in rows)
-    sw2 = sum(big_n ** 2 / n for big_n, n in rows)
-    return sw ** 2 / sw2
+    sw2 = sum(big_n**2 / n for big_n, n in rows)
+    return sw**2 / sw2

@@ -11,6 +11,7 @@ that no stratum is assumed certain), and within a stratum pairs are drawn at ran
 What no sample of the store can see: true pairs the blocking never compared or the model scored below
 the review threshold. Recall is "of the true pairs among those the run decided on", and says so.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 import duckdb
 import numpy as np
 import polars as pl
+from polars.expr.whenthen import ChainedThen, Then
 
 from linkage.errors import InvalidInputError
 
@@ -52,27 +54,37 @@ def population(con: duckdb.DuckDBPyConnection, by_programs: bool = True) -> pl.D
     band = _band(pl.col("match_weight"))
     programs = pl.col("programs") if by_programs else pl.lit("all")
     return pop.with_columns(band.alias("band"), programs.alias("programs")).with_columns(
-        pl.concat_str(pl.when(pl.col("linked")).then(pl.lit("linked")).otherwise(pl.lit("apart")),
-                      pl.col("band"), pl.col("programs"), separator=" | ").alias("stratum"))
+        pl.concat_str(
+            pl.when(pl.col("linked")).then(pl.lit("linked")).otherwise(pl.lit("apart")),
+            pl.col("band"),
+            pl.col("programs"),
+            separator=" | ",
+        ).alias("stratum")
+    )
 
 
 def draw(pop: pl.DataFrame, size: int, seed: int) -> Sample:
     """A stratified random sample of `size` pairs (the whole population when it is smaller)."""
-    strata = (pop.group_by("stratum", "linked", "band", "programs")
-              .agg(pl.len().alias("pairs"), pl.col("match_probability").mean().alias("p"))
-              .sort("linked", "programs", "band", descending=[True, False, False]))
+    strata = (
+        pop.group_by("stratum", "linked", "band", "programs")
+        .agg(pl.len().alias("pairs"), pl.col("match_probability").mean().alias("p"))
+        .sort("linked", "programs", "band", descending=[True, False, False])
+    )
     if strata.height and size < strata.height:
         raise InvalidInputError(
             f"--size {size} is below the number of strata ({strata.height}: linked or apart, match-weight band"
-            f", programs): draw at least {strata.height} pairs, or --no-by-programs for fewer strata")
+            f", programs): draw at least {strata.height} pairs, or --no-by-programs for fewer strata"
+        )
     drawn = allocate(strata["pairs"].to_list(), strata["linked"].to_list(), strata["p"].to_list(), size)
     strata = strata.drop("p").with_columns(pl.Series("drawn", drawn, dtype=pl.Int64))
     rng = np.random.default_rng(seed)
     ordered = pop.sort("record_id_l", "record_id_r").with_columns(pl.Series("_key", rng.random(pop.height)))
-    picked = (ordered.join(strata.select("stratum", "drawn"), on="stratum")
-              .filter(pl.col("_key").rank("ordinal").over("stratum") <= pl.col("drawn"))
-              .select("record_id_l", "record_id_r", "stratum", "match_weight", "match_probability", "linked")
-              .sort("stratum", "record_id_l", "record_id_r"))
+    picked = (
+        ordered.join(strata.select("stratum", "drawn"), on="stratum")
+        .filter(pl.col("_key").rank("ordinal").over("stratum") <= pl.col("drawn"))
+        .select("record_id_l", "record_id_r", "stratum", "match_weight", "match_probability", "linked")
+        .sort("stratum", "record_id_l", "record_id_r")
+    )
     return Sample(strata, picked)
 
 
@@ -109,9 +121,10 @@ def _spread(p: float | None, linked: bool) -> float:
 
 def _band(weight: pl.Expr) -> pl.Expr:
     edges = (float("-inf"), *BAND_EDGES, float("inf"))
-    expr = pl.when(weight.is_null()).then(pl.lit(CHAIN))
+    expr: Then | ChainedThen = pl.when(weight.is_null()).then(pl.lit(CHAIN))
     for lo, hi in zip(edges, edges[1:]):
-        label = f"weight < {hi:g}" if lo == float("-inf") else f"weight >= {lo:g}" if hi == float("inf") \
-            else f"weight {lo:g}-{hi:g}"
+        label = (
+            f"weight < {hi:g}" if lo == float("-inf") else f"weight >= {lo:g}" if hi == float("inf") else f"weight {lo:g}-{hi:g}"
+        )
         expr = expr.when((weight >= lo) & (weight < hi)).then(pl.lit(label))
     return expr.otherwise(pl.lit(CHAIN))

@@ -5,6 +5,7 @@ an address withheld when a protected (FVI) person is known there: the file leave
 the same file with `decision` filled (match / not a match / unsure); blank rows are skipped. A file
 with any unusable row is refused as a whole, with row numbers, so nothing is half imported.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -14,22 +15,67 @@ from pathlib import Path
 import polars as pl
 
 from linkage import columns as C
+from linkage.errors import InvalidInputError
 from linkage.protection import LOCATION_FIELDS, WITHHELD, protected_persons
 from linkage.spreadsheet import restore
-from linkage.errors import InvalidInputError
 from linkage.store.review import MATCH, NOT_A_MATCH, UNSURE
 
-SHOWN = (C.SOURCE_SYSTEM, C.CASE_ID, C.ROLE, C.FIRST_NAME, C.MIDDLE_NAME, C.LAST_NAME, C.SUFFIX, C.DOB, C.SEX,
-         "ssn_masked", C.STREET, C.CITY, C.STATE, C.ZIP, C.PERSON_ID)
-RECORD_COLUMNS = (C.RECORD_ID, C.SOURCE_SYSTEM, C.CASE_ID, C.ROLE, C.FIRST_NAME, C.MIDDLE_NAME, C.LAST_NAME,
-                  C.SUFFIX, C.DOB, C.SEX, C.SSN_STD, C.SSN_STATUS, C.STREET, C.CITY, C.STATE, C.ZIP, C.FVI_FLAG,
-                  C.PERSON_ID)
+SHOWN = (
+    C.SOURCE_SYSTEM,
+    C.CASE_ID,
+    C.ROLE,
+    C.FIRST_NAME,
+    C.MIDDLE_NAME,
+    C.LAST_NAME,
+    C.SUFFIX,
+    C.DOB,
+    C.SEX,
+    "ssn_masked",
+    C.STREET,
+    C.CITY,
+    C.STATE,
+    C.ZIP,
+    C.PERSON_ID,
+)
+RECORD_COLUMNS = (
+    C.RECORD_ID,
+    C.SOURCE_SYSTEM,
+    C.CASE_ID,
+    C.ROLE,
+    C.FIRST_NAME,
+    C.MIDDLE_NAME,
+    C.LAST_NAME,
+    C.SUFFIX,
+    C.DOB,
+    C.SEX,
+    C.SSN_STD,
+    C.SSN_STATUS,
+    C.STREET,
+    C.CITY,
+    C.STATE,
+    C.ZIP,
+    C.FVI_FLAG,
+    C.PERSON_ID,
+)
 ANSWER_COLUMNS = ("decision", "reviewer", "note")
 SPELLINGS = {
-    MATCH: MATCH, "same": MATCH, "same person": MATCH, "yes": MATCH, "y": MATCH,
-    NOT_A_MATCH: NOT_A_MATCH, "not_a_match": NOT_A_MATCH, "no match": NOT_A_MATCH, "non-match": NOT_A_MATCH,
-    "nonmatch": NOT_A_MATCH, "different": NOT_A_MATCH, "no": NOT_A_MATCH, "n": NOT_A_MATCH,
-    UNSURE: UNSURE, "?": UNSURE, "maybe": UNSURE, "don't know": UNSURE,
+    MATCH: MATCH,
+    "same": MATCH,
+    "same person": MATCH,
+    "yes": MATCH,
+    "y": MATCH,
+    NOT_A_MATCH: NOT_A_MATCH,
+    "not_a_match": NOT_A_MATCH,
+    "no match": NOT_A_MATCH,
+    "non-match": NOT_A_MATCH,
+    "nonmatch": NOT_A_MATCH,
+    "different": NOT_A_MATCH,
+    "no": NOT_A_MATCH,
+    "n": NOT_A_MATCH,
+    UNSURE: UNSURE,
+    "?": UNSURE,
+    "maybe": UNSURE,
+    "don't know": UNSURE,
 }
 
 
@@ -39,24 +85,44 @@ def side_by_side(pairs: pl.DataFrame, records: pl.DataFrame, blind: bool = False
     reviewer must judge the records alone, or the estimate measures the model against itself)."""
     protected = pl.Series(sorted(protected_persons(records)), dtype=pl.String)
     shown = records.select(*RECORD_COLUMNS).with_columns(
-        pl.when(pl.col(C.SSN_STD).is_not_null()).then(pl.lit("***-**-") + pl.col(C.SSN_STD).str.slice(5, 4))
-        .otherwise(pl.col(C.SSN_STATUS)).alias("ssn_masked"),
-        pl.col(C.PERSON_ID).is_in(protected.implode()).fill_null(False).alias("_withheld"))
+        pl.when(pl.col(C.SSN_STD).is_not_null())
+        .then(pl.lit("***-**-") + pl.col(C.SSN_STD).str.slice(5, 4))
+        .otherwise(pl.col(C.SSN_STATUS))
+        .alias("ssn_masked"),
+        pl.col(C.PERSON_ID).is_in(protected.implode()).fill_null(False).alias("_withheld"),
+    )
     shown = shown.with_columns(
-        *[pl.when(pl.col("_withheld")).then(pl.lit(WITHHELD if c == LOCATION_FIELDS[0] else None)).otherwise(pl.col(c))
-          .alias(c) for c in LOCATION_FIELDS])
+        *[
+            pl.when(pl.col("_withheld")).then(pl.lit(WITHHELD if c == LOCATION_FIELDS[0] else None)).otherwise(pl.col(c)).alias(c)
+            for c in LOCATION_FIELDS
+        ]
+    )
     out = pairs.with_columns(pl.col("match_probability").round(4), pl.col("match_weight").round(2))
     for side in ("l", "r"):
-        out = out.join(shown.select(pl.col(C.RECORD_ID).alias(f"record_id_{side}"),
-                                    *[pl.col(c).cast(pl.String).alias(f"{c}_{side}") for c in SHOWN]),
-                       on=f"record_id_{side}", how="left", maintain_order="left")
-    out = out.with_columns((pl.col(f"{C.PERSON_ID}_l") == pl.col(f"{C.PERSON_ID}_r")).alias("same_person_now"),
-                           _why(pairs).alias("why"))
+        out = out.join(
+            shown.select(
+                pl.col(C.RECORD_ID).alias(f"record_id_{side}"), *[pl.col(c).cast(pl.String).alias(f"{c}_{side}") for c in SHOWN]
+            ),
+            on=f"record_id_{side}",
+            how="left",
+            maintain_order="left",
+        )
+    out = out.with_columns(
+        (pl.col(f"{C.PERSON_ID}_l") == pl.col(f"{C.PERSON_ID}_r")).alias("same_person_now"), _why(pairs).alias("why")
+    )
     fields = [f"{c}_{s}" for c in SHOWN if c != C.PERSON_ID for s in ("l", "r")]
     if blind:
         return out.select("record_id_l", "record_id_r", *fields, *[pl.lit(None, pl.String).alias(c) for c in ANSWER_COLUMNS])
-    return out.select("record_id_l", "record_id_r", "match_probability", "match_weight", "same_person_now", "why",
-                      *fields, *[pl.lit(None, pl.String).alias(c) for c in ANSWER_COLUMNS])
+    return out.select(
+        "record_id_l",
+        "record_id_r",
+        "match_probability",
+        "match_weight",
+        "same_person_now",
+        "why",
+        *fields,
+        *[pl.lit(None, pl.String).alias(c) for c in ANSWER_COLUMNS],
+    )
 
 
 HELD = "strong score, but the record fits another person of the same case as well"
@@ -78,8 +144,10 @@ def parse_sheet(path: Path, known_ids: set[str], reviewer: str | None = None) ->
     df = _read(path)
     missing = [c for c in ("record_id_l", "record_id_r", "decision") if c not in df.columns]
     if missing:
-        raise InvalidInputError(f"{path}: missing column(s) {', '.join(missing)}; export a sheet with "
-                                "`linkage review export` and fill its decision column")
+        raise InvalidInputError(
+            f"{path}: missing column(s) {', '.join(missing)}; export a sheet with "
+            "`linkage review export` and fill its decision column"
+        )
     rows, problems, blank = [], [], 0
     for i, r in enumerate(df.iter_rows(named=True), start=1):
         raw = (r.get("decision") or "").strip()
@@ -94,8 +162,16 @@ def parse_sheet(path: Path, known_ids: set[str], reviewer: str | None = None) ->
     if problems:
         shown = "; ".join(problems[:10]) + (f"; and {len(problems) - 10} more" if len(problems) > 10 else "")
         raise InvalidInputError(f"{path}: nothing imported, {len(problems)} row(s) cannot be used: {shown}")
-    schema = {"record_id_l": pl.String, "record_id_r": pl.String, "decision": pl.String, "reviewer": pl.String,
-              "decided_at": pl.Datetime("us"), "note": pl.String}
+    schema = pl.Schema(
+        {
+            "record_id_l": pl.String(),
+            "record_id_r": pl.String(),
+            "decision": pl.String(),
+            "reviewer": pl.String(),
+            "decided_at": pl.Datetime("us"),
+            "note": pl.String(),
+        }
+    )
     return ParsedSheet(pl.DataFrame(rows, schema=schema, orient="row"), blank)
 
 

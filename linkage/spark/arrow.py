@@ -1,10 +1,12 @@
 """Moving frames between Spark tasks and the project's polars code, one partition at a time."""
+
 from __future__ import annotations
 
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 import polars as pl
 import pyarrow as pa
+from pyspark.sql import DataFrame, Row
 from pyspark.sql.pandas.types import from_arrow_schema, to_arrow_schema
 from pyspark.sql.types import StructType
 
@@ -33,18 +35,34 @@ def to_table(frame: pl.DataFrame, schema: pa.Schema) -> pa.Table:
     return frame.to_arrow(compat_level=pl.CompatLevel.oldest()).cast(schema)
 
 
-def per_partition(fn: Callable[[pl.DataFrame], pl.DataFrame], out: StructType
-                  ) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
+def per_partition(
+    fn: Callable[[pl.DataFrame], pl.DataFrame], out: StructType
+) -> Callable[[Iterable[pa.RecordBatch]], Iterable[pa.RecordBatch]]:
     """A mapInArrow function that runs `fn` once on a whole partition (not per batch: duplicates and
     keys must be seen together)."""
     target = to_arrow_schema(out)
 
-    def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    def run(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         got = list(batches)
         if not got:
             return
-        frame = pl.from_arrow(pa.Table.from_batches(got))
-        assert isinstance(frame, pl.DataFrame)
+        frame = frame_of(pa.Table.from_batches(got))
         yield from to_table(fn(frame), target).to_batches()
 
     return run
+
+
+def frame_of(table: pa.Table) -> pl.DataFrame:
+    """A polars frame of an Arrow table (`pl.from_arrow` is typed to give a Series too)."""
+    frame = pl.from_arrow(table)
+    if not isinstance(frame, pl.DataFrame):
+        raise TypeError(f"expected a table from Arrow, got {type(frame).__name__}")
+    return frame
+
+
+def first_row(df: DataFrame) -> Row:
+    """The row of a Spark query that always gives one (an aggregate over everything)."""
+    row = df.first()
+    if row is None:
+        raise ValueError("an aggregate query gave no row")
+    return row

@@ -4,6 +4,7 @@ The levels are written for DuckDB (`linkage/model/comparisons.py`); Spark names 
 functions differently and has no Hamming distance. The rewrite is textual and checked: a function the
 map does not know fails loudly rather than scoring with different SQL.
 """
+
 from __future__ import annotations
 
 import copy
@@ -18,8 +19,7 @@ HAMMING_ONE = re.compile(r"\bhamming\(([^,()]+), ([^,()]+)\) = 1")
 # A Hamming test before an edit distance only saves time (see comparisons.DOB_ONE_DIGIT): the edit
 # distance condition implies it on these strings, so Spark evaluates that alone.
 HAMMING_PREFILTER = re.compile(r"\bhamming\(([^,()]+), ([^,()]+)\) (?:= 2|<= 2) AND (damerau_levenshtein\(\1, \2\))")
-KNOWN = {"arrays_overlap", "jaro_winkler", "damerau_levenshtein", "levenshtein", "length", "left", "substr",
-         "abs"}
+KNOWN = {"arrays_overlap", "jaro_winkler", "damerau_levenshtein", "levenshtein", "length", "left", "substr", "abs"}
 CALL = re.compile(r"\b([a-z_]+)\(")
 
 
@@ -30,8 +30,10 @@ def spark_condition(sql: str) -> str:
         sql = re.sub(rf"\b{old}\(", f"{new}(", sql)
     unknown = {f for f in CALL.findall(sql.lower()) if f not in KNOWN}
     if unknown:
-        raise ModelError(f"comparison SQL uses {', '.join(sorted(unknown))}, which the Spark rewrite does not "
-                         f"know: add it to linkage/spark/dialect.py ({sql})")
+        raise ModelError(
+            f"comparison SQL uses {', '.join(sorted(unknown))}, which the Spark rewrite does not "
+            f"know: add it to linkage/spark/dialect.py ({sql})"
+        )
     return sql
 
 

@@ -1,4 +1,5 @@
 """`linkage dedupe --engine spark`: records to persons on Spark, Parquet in and out."""
+
 from __future__ import annotations
 
 import os
@@ -8,6 +9,7 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import polars as pl
 from pyspark import StorageLevel
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
@@ -15,15 +17,14 @@ from splink.backends.spark import SparkAPI, similarity_jar_location
 
 from linkage import columns as C
 from linkage.cases import CaseConfig
+from linkage.errors import InvalidInputError
 from linkage.model import Thresholds, for_record_count, resolve_model
 from linkage.model.file_rates import adapted
-import polars as pl
-
-from linkage.errors import InvalidInputError
 from linkage.persons import NeverMerge
 from linkage.persons.ids import IdAssignment, assign_person_ids, event_rows
 from linkage.rules import DEFAULT_RULES, SAME_CASE
 from linkage.spark import stages
+from linkage.spark.arrow import first_row, frame_of
 from linkage.spark.cases import referral_decisions
 
 PERSON_COLUMNS = (C.RECORD_ID, C.PERSON_ID, C.SOURCE_SYSTEM, C.CASE_ID, C.ROLE)
@@ -55,9 +56,13 @@ class SparkResult:
 
 
 def spark_session(config: SparkConfig) -> SparkSession:
-    builder = SparkSession.builder.appName("linkage").config("spark.jars", similarity_jar_location()) \
-        .config("spark.sql.shuffle.partitions", str(config.partitions)).config("spark.ui.enabled", "false") \
-        .config("spark.sql.codegen.wholeStage", "false")  # Splink's CASE expressions outgrow Java's 64 KB methods
+    builder = (
+        SparkSession.builder.appName("linkage")
+        .config("spark.jars", similarity_jar_location())
+        .config("spark.sql.shuffle.partitions", str(config.partitions))
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.codegen.wholeStage", "false")
+    )  # Splink's CASE expressions outgrow Java's 64 KB methods
     if config.master:
         builder = builder.master(config.master)
     if (config.master or "").startswith("local"):  # tasks run this interpreter (with polars, splink)
@@ -70,9 +75,15 @@ def spark_session(config: SparkConfig) -> SparkSession:
     return spark
 
 
-def link_spark(paths: list[Path], persons_out: Path, quarantine_out: Path, config: SparkConfig = SparkConfig(),
-               spark: SparkSession | None = None, referrals: CaseConfig | None = None,
-               decisions_out: Path | None = None) -> SparkResult:
+def link_spark(
+    paths: list[Path],
+    persons_out: Path,
+    quarantine_out: Path,
+    config: SparkConfig = SparkConfig(),
+    spark: SparkSession | None = None,
+    referrals: CaseConfig | None = None,
+    decisions_out: Path | None = None,
+) -> SparkResult:
     """Read, validate, standardize, block, score and cluster on Spark; write persons and quarantine as
     Parquet datasets, and with `referrals` the referral decisions. Only counts come back to the driver."""
     started = time.perf_counter()
@@ -107,26 +118,34 @@ def link_spark(paths: list[Path], persons_out: Path, quarantine_out: Path, confi
     raw_columns = [c for c in prepared.columns if c in (*C.SCHEMA_COLUMNS, C.SOURCE_FILE, C.ROW_NUMBER, C.QUARANTINE_REASON)]
     quarantine.select(*raw_columns).write.mode("overwrite").parquet(stages.uri(quarantine_out))
     summary = _summary(prepared, people, blocked, scored, cc, n_records)
-    summary.update(model=model.meta.name, thresholds={"link": t.link, "review": t.review},
-                   ids_kept=ids.kept, ids_new=ids.new,
-                   default_dates=defaults.as_dict(), file_rates=rates,
-                   seconds=round(time.perf_counter() - started, 1), engine="spark")
+    summary.update(
+        model=model.meta.name,
+        thresholds={"link": t.link, "review": t.review},
+        ids_kept=ids.kept,
+        ids_new=ids.new,
+        default_dates=defaults.as_dict(),
+        file_rates=rates,
+        seconds=round(time.perf_counter() - started, 1),
+        engine="spark",
+    )
     for df in (prepared, blocked, scored, cc, people):
         df.unpersist()
     return SparkResult(persons_out, quarantine_out, model.meta.name, summary)
 
 
-def _person_ids(spark: SparkSession, records: DataFrame, roots: DataFrame,
-                previous: Path | None) -> tuple[DataFrame, IdAssignment]:
+def _person_ids(
+    spark: SparkSession, records: DataFrame, roots: DataFrame, previous: Path | None
+) -> tuple[DataFrame, IdAssignment]:
     """Person ids as the DuckDB engine gives them (`persons.ids`): each person keeps the previous run's
     id most of its records carried, the others get the next numbers. The record ids and their
     persons' roots come to the driver for it: two short strings a record."""
     with_root = records.select(C.UID, C.RECORD_ID, C.SOURCE_SYSTEM, C.CASE_ID, C.ROLE).join(roots, C.UID)
-    frame = pl.from_arrow(with_root.select(C.UID, C.RECORD_ID, "root").toArrow()).sort(C.UID)
+    frame = frame_of(with_root.select(C.UID, C.RECORD_ID, "root").toArrow()).sort(C.UID)
     before = _previous(previous)
     numbers = before[C.PERSON_ID].str.extract(r"^P(\d+)$").cast(pl.Int64, strict=False).drop_nulls()
-    ids = assign_person_ids(frame[C.RECORD_ID], frame["root"].cast(pl.Int64).to_numpy(), before,
-                            int(numbers.max() or 0) + 1 if numbers.len() else 1)
+    ids = assign_person_ids(
+        frame[C.RECORD_ID], frame["root"].cast(pl.Int64).to_numpy(), before, int(numbers.max() or 0) + 1 if numbers.len() else 1
+    )
     assigned = frame.select(C.UID).with_columns(ids.person_ids.alias(C.PERSON_ID)).to_pandas()
     return with_root.join(spark.createDataFrame(assigned), C.UID).select(C.UID, *PERSON_COLUMNS), ids
 
@@ -142,13 +161,20 @@ def _previous(path: Path | None) -> pl.DataFrame:
         raise InvalidInputError(f"--previous {path}: not a persons dataset of an earlier run ({e})") from e
 
 
-def _summary(prepared: DataFrame, people: DataFrame, blocked: DataFrame, scored: DataFrame, cc: DataFrame,
-             n_records: int) -> dict:
+def _summary(
+    prepared: DataFrame, people: DataFrame, blocked: DataFrame, scored: DataFrame, cc: DataFrame, n_records: int
+) -> dict:
     per_person = people.groupBy(C.PERSON_ID).agg(F.countDistinct(C.SOURCE_SYSTEM).alias("programs"))
-    row = per_person.agg(F.count("*").alias("persons"), F.sum((F.col("programs") > 1).cast("int")).alias("multi")).first()
-    biggest = cc.groupBy(stages.COMPONENT).count().agg(F.max("count")).first()[0]
+    row = first_row(per_person.agg(F.count("*").alias("persons"), F.sum((F.col("programs") > 1).cast("int")).alias("multi")))
+    biggest = first_row(cc.groupBy(stages.COMPONENT).count().agg(F.max("count")))[0]
     rows_read = prepared.count()
-    return {"rows_read": rows_read, "rows_linked": n_records, "rows_quarantined": rows_read - n_records,
-            "persons": row["persons"] or 0, "persons_multi_program": row["multi"] or 0,
-            "candidate_pairs": blocked.count(), "pairs_at_review_or_above": scored.count(),
-            "largest_component": biggest or 0}
+    return {
+        "rows_read": rows_read,
+        "rows_linked": n_records,
+        "rows_quarantined": rows_read - n_records,
+        "persons": row["persons"] or 0,
+        "persons_multi_program": row["multi"] or 0,
+        "candidate_pairs": blocked.count(),
+        "pairs_at_review_or_above": scored.count(),
+        "largest_component": biggest or 0,
+    }

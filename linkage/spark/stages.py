@@ -1,5 +1,6 @@
 """The pipeline's stages as Spark transformations; each reuses the DuckDB engine's own code for the
 part of the work that is per record or per connected component."""
+
 from __future__ import annotations
 
 import logging
@@ -26,7 +27,7 @@ from linkage.model.comparisons import COMPARISON_COLUMNS
 from linkage.model.file_rates import rates_by
 from linkage.persons import CLUSTER_COLUMNS, NeverMerge
 from linkage.pipeline import cluster_persons
-from linkage.spark.arrow import per_partition, spark_schema
+from linkage.spark.arrow import first_row, frame_of, per_partition, spark_schema
 from linkage.spark.dialect import spark_condition, spark_model
 from linkage.standardize import standardize
 from linkage.standardize.default_dates import DAY_COLUMNS, DefaultDates
@@ -36,6 +37,7 @@ COMPONENT = "cluster_id"
 
 
 # --- read -----------------------------------------------------------------------------------------------
+
 
 def read_input(spark: SparkSession, paths: list[Path]) -> DataFrame:
     """All files as text in the schema's columns, with source_file and the input order."""
@@ -57,8 +59,7 @@ def _read_one(spark: SparkSession, path: Path) -> DataFrame:
     if local and not path.exists():
         raise InvalidInputError(f"{path}: file not found")
     if local and path.is_file() and path.stat().st_size == 0:
-        raise InvalidInputError(f"{path}: file is empty (expected a header row with the columns "
-                                f"{', '.join(C.REQUIRED_COLUMNS)})")
+        raise InvalidInputError(f"{path}: file is empty (expected a header row with the columns {', '.join(C.REQUIRED_COLUMNS)})")
     suffix = path.suffix.lower()
     if suffix in (".parquet", ".pq"):
         df = spark.read.parquet(uri(path))
@@ -67,12 +68,16 @@ def _read_one(spark: SparkSession, path: Path) -> DataFrame:
     else:
         raise InvalidInputError(f"{path}: unknown file type '{suffix}' (use .csv or .parquet)")
     renames, absent = header_plan(df.columns, path)
-    return df.select(*[F.col(f"`{c}`").cast("string").alias(renames[c]) for c in df.columns],
-                     *[F.lit(None).cast("string").alias(c) for c in absent],
-                     F.lit(uri(path)).alias(C.SOURCE_FILE), F.lit(None).cast("long").alias(C.ROW_NUMBER))
+    return df.select(
+        *[F.col(f"`{c}`").cast("string").alias(renames[c]) for c in df.columns],
+        *[F.lit(None).cast("string").alias(c) for c in absent],
+        F.lit(uri(path)).alias(C.SOURCE_FILE),
+        F.lit(None).cast("long").alias(C.ROW_NUMBER),
+    )
 
 
 # --- validate and standardize ---------------------------------------------------------------------------
+
 
 def prepare(raw: DataFrame, partitions: int, today: date | None = None) -> DataFrame:
     """Validated, standardized records and quarantined rows in one frame (`reason` set on the latter).
@@ -86,20 +91,20 @@ def prepare(raw: DataFrame, partitions: int, today: date | None = None) -> DataF
         checked = validate(part.sort(POS), today)
         records = standardize(checked.records.with_columns(pl.col(POS).alias(C.UID)))
         both = pl.concat([records, checked.quarantine], how="diagonal_relaxed")
-        return both.select(example.columns).cast(example.schema)  # type: ignore[arg-type]
+        return both.select(example.columns).cast(example.schema)
 
     empty = pl.DataFrame(schema={c: (pl.Int64 if c in (POS, C.ROW_NUMBER) else pl.String) for c in columns})
     checked = validate(empty, today)
-    example = pl.concat([standardize(checked.records.with_columns(pl.col(POS).alias(C.UID))), checked.quarantine],
-                        how="diagonal_relaxed")
-    return raw.repartition(partitions, C.RECORD_ID).mapInArrow(per_partition(run, spark_schema(example)),
-                                                               spark_schema(example))
+    example = pl.concat(
+        [standardize(checked.records.with_columns(pl.col(POS).alias(C.UID))), checked.quarantine], how="diagonal_relaxed"
+    )
+    return raw.repartition(partitions, C.RECORD_ID).mapInArrow(per_partition(run, spark_schema(example)), spark_schema(example))
 
 
 def default_dates(records: DataFrame) -> DefaultDates:
     """The birth dates the input uses for "unknown", from counts made where the data is."""
     counts = records.filter(F.col(C.DOB_STR).isNotNull()).groupBy(F.col(C.DOB_STR).alias("d")).count()
-    return DefaultDates.from_counts(pl.from_arrow(counts.toArrow()).rename({"count": "len"}))
+    return DefaultDates.from_counts(frame_of(counts.toArrow()).rename({"count": "len"}))
 
 
 def read_default_dates(records: DataFrame, defaults: DefaultDates) -> DataFrame:
@@ -108,34 +113,47 @@ def read_default_dates(records: DataFrame, defaults: DefaultDates) -> DataFrame:
         return records
     unknown = F.col(C.DOB_STR).isin(sorted(defaults.unknown))
     default = unknown | F.substring(C.DOB_STR, 5, 4).isin(sorted(defaults.year_only))
-    return records.select(*[
-        F.when(default, F.lit(None)).otherwise(F.col(c)).alias(c) if c in DAY_COLUMNS
-        else F.when(unknown, F.lit(None)).otherwise(F.col(c)).alias(c) if c == C.DOB_YEAR
-        else F.col(c) for c in records.columns])
+    return records.select(
+        *[
+            F.when(default, F.lit(None)).otherwise(F.col(c)).alias(c)
+            if c in DAY_COLUMNS
+            else F.when(unknown, F.lit(None)).otherwise(F.col(c)).alias(c)
+            if c == C.DOB_YEAR
+            else F.col(c)
+            for c in records.columns
+        ]
+    )
 
 
 def file_rates(spark: SparkSession, records: DataFrame, splink_model: dict) -> dict[str, dict]:
     """`model.file_rates.read_rates` in Spark SQL: the same anchor pairs, the levels in Spark's dialect."""
     records.select(C.UID, C.SOURCE_SYSTEM, C.CASE_ID, *COMPARISON_COLUMNS).createOrReplaceTempView("std_records")
-    return rates_by(lambda sql: tuple(spark.sql(sql).first()), "std_records", splink_model, COMPARISON_COLUMNS,
-                    dialect=spark_condition)
+    return rates_by(
+        lambda sql: tuple(first_row(spark.sql(sql))), "std_records", splink_model, COMPARISON_COLUMNS, dialect=spark_condition
+    )
 
 
 # --- block ----------------------------------------------------------------------------------------------
 
+
 def candidate_pairs(records: DataFrame, rules: tuple[KeyRule, ...], exclude_same: tuple[str, ...]) -> DataFrame:
     """(match_key, join_key_l, join_key_r): the DuckDB engine's pairs, from the same keys."""
-    key_schema = spark_schema(pl.DataFrame(schema={"rule": pl.Int32, "uid": pl.Int64, "key": pl.Int64,
-                                                   "missing": pl.Boolean, "grp": pl.Int64}))
-    needed = sorted({C.UID, *exclude_same, *(c for r in rules for c in r.columns),
-                     *(r.only_if_missing for r in rules if r.only_if_missing)})
+    key_schema = spark_schema(
+        pl.DataFrame(schema={"rule": pl.Int32, "uid": pl.Int64, "key": pl.Int64, "missing": pl.Boolean, "grp": pl.Int64})
+    )
+    needed = sorted(
+        {C.UID, *exclude_same, *(c for r in rules for c in r.columns), *(r.only_if_missing for r in rules if r.only_if_missing)}
+    )
 
     def keys(part: pl.DataFrame) -> pl.DataFrame:
         grp = pl.struct(list(exclude_same)).hash(seed=99) if exclude_same else pl.lit(0, pl.UInt64)
         groups = part.select(pl.col(C.UID).alias("uid"), grp.reinterpret(signed=True).alias("grp"))
-        out = [record_keys(part, rule).join(groups, on="uid").select(
-            pl.lit(i, pl.Int32).alias("rule"), "uid", pl.col("key").reinterpret(signed=True), "missing", "grp")
-            for i, rule in enumerate(rules)]
+        out = [
+            record_keys(part, rule)
+            .join(groups, on="uid")
+            .select(pl.lit(i, pl.Int32).alias("rule"), "uid", pl.col("key").reinterpret(signed=True), "missing", "grp")
+            for i, rule in enumerate(rules)
+        ]
         return pl.concat(out)
 
     k = records.select(*needed).mapInArrow(per_partition(keys, key_schema), key_schema)
@@ -150,18 +168,22 @@ def candidate_pairs(records: DataFrame, rules: tuple[KeyRule, ...], exclude_same
     if exclude_same:
         cond.append(F.col("a.grp") != F.col("b.grp"))
     pairs = a.join(b, cond).where(
-        ~F.col("a.rule").isin(only_if_missing) | F.col("a.missing") | F.col("b.missing") if only_if_missing else F.lit(True))
-    return (pairs.groupBy(F.col("a.uid").alias("join_key_l"), F.col("b.uid").alias("join_key_r"))
-            .agg(F.min("a.rule").cast("string").alias("match_key")))
+        ~F.col("a.rule").isin(only_if_missing) | F.col("a.missing") | F.col("b.missing") if only_if_missing else F.lit(True)
+    )
+    return pairs.groupBy(F.col("a.uid").alias("join_key_l"), F.col("b.uid").alias("join_key_r")).agg(
+        F.min("a.rule").cast("string").alias("match_key")
+    )
 
 
 # --- score ----------------------------------------------------------------------------------------------
 
+
 def score(api: SparkAPI, records: DataFrame, blocked: DataFrame, splink_model: dict, min_probability: float) -> DataFrame:
     """(uid_l, uid_r, match_weight, match_probability) at or above `min_probability`, by Splink on Spark."""
     try:
-        linker = Linker(api.register(records.select(C.UID, *COMPARISON_COLUMNS)), spark_model(splink_model),
-                        log_level=logging.ERROR)
+        linker = Linker(
+            api.register(records.select(C.UID, *COMPARISON_COLUMNS)), spark_model(splink_model), log_level=logging.ERROR
+        )
     except Exception as e:  # noqa: BLE001 - Splink raises many types for a bad model
         raise ModelError(f"the model cannot be used with these records on Spark: {e}") from e
     linker.table_management.register_blocked_pairs_for_predict(api.register(blocked))
@@ -171,6 +193,7 @@ def score(api: SparkAPI, records: DataFrame, blocked: DataFrame, splink_model: d
 
 # --- persons --------------------------------------------------------------------------------------------
 
+
 def components(api: SparkAPI, records: DataFrame, scored: DataFrame, at: float) -> DataFrame:
     """(uid, cluster_id): connected components of the pairs at or above `at` and of case membership.
 
@@ -179,16 +202,31 @@ def components(api: SparkAPI, records: DataFrame, scored: DataFrame, at: float) 
     holds every case a referral could be decided against."""
     strong = scored.filter(F.col("match_probability") >= at).select("uid_l", "uid_r")
     roots = records.groupBy(C.SOURCE_SYSTEM, C.CASE_ID).agg(F.min(C.UID).alias("root"))
-    same_case = (records.join(roots, [C.SOURCE_SYSTEM, C.CASE_ID]).filter(F.col(C.UID) != F.col("root"))
-                 .select(F.col("root").alias("uid_l"), F.col(C.UID).alias("uid_r")))
+    same_case = (
+        records.join(roots, [C.SOURCE_SYSTEM, C.CASE_ID])
+        .filter(F.col(C.UID) != F.col("root"))
+        .select(F.col("root").alias("uid_l"), F.col(C.UID).alias("uid_r"))
+    )
     cc = cluster_pairwise_predictions_at_threshold(
-        api.register(records.select(C.UID)), api.register(strong.unionByName(same_case)), db_api=api,
-        node_id_column_name=C.UID, edge_id_column_name_left="uid_l", edge_id_column_name_right="uid_r")
+        api.register(records.select(C.UID)),
+        api.register(strong.unionByName(same_case)),
+        db_api=api,
+        node_id_column_name=C.UID,
+        edge_id_column_name_left="uid_l",
+        edge_id_column_name_right="uid_r",
+    )
     return cc.as_spark_dataframe().select(C.UID, COMPONENT)
 
 
-def persons(records: DataFrame, scored: DataFrame, cc: DataFrame, link: float, family_evidence: bool,
-            never_merge: NeverMerge, buckets: int) -> DataFrame:
+def persons(
+    records: DataFrame,
+    scored: DataFrame,
+    cc: DataFrame,
+    link: float,
+    family_evidence: bool,
+    never_merge: NeverMerge,
+    buckets: int,
+) -> DataFrame:
     """(uid, root): components clustered by the DuckDB engine's own function, many components to a
     task (`buckets` tasks: one call per component cost more than the clustering); a component is
     never split between tasks, and components do not interact, so the result is the DuckDB
@@ -196,19 +234,26 @@ def persons(records: DataFrame, scored: DataFrame, cc: DataFrame, link: float, f
     bucket = F.pmod(F.xxhash64(COMPONENT), F.lit(buckets))
     nodes = records.select(*CLUSTER_COLUMNS).join(cc, C.UID).withColumn("bucket", bucket).drop(COMPONENT)
     edge_cc = cc.select(F.col(C.UID).alias("uid_l"), F.col(COMPONENT)).withColumn("edge_bucket", bucket)
-    edges = (scored.filter(F.col("match_probability") >= link).join(edge_cc, "uid_l")
-             .select("edge_bucket", "uid_l", "uid_r", "match_weight", "match_probability"))
+    edges = (
+        scored.filter(F.col("match_probability") >= link)
+        .join(edge_cc, "uid_l")
+        .select("edge_bucket", "uid_l", "uid_r", "match_weight", "match_probability")
+    )
     out_schema = spark_schema(pl.DataFrame(schema={C.UID: pl.Int64, "root": pl.Int64}))
 
     def cluster(nodes_t, edges_t):  # pyarrow Tables of one bucket of whole components
-        recs = pl.from_arrow(nodes_t).drop("bucket").sort(C.UID)
+        recs = frame_of(nodes_t).drop("bucket").sort(C.UID)
         glob = recs[C.UID].to_numpy()
         local = pl.DataFrame({"g": glob, "i": range(recs.height)}, schema={"g": pl.Int64, "i": pl.Int64})
-        e = (pl.from_arrow(edges_t).join(local.rename({"g": "uid_l", "i": "l"}), on="uid_l")
-             .join(local.rename({"g": "uid_r", "i": "r"}), on="uid_r")
-             .select(pl.col("l").alias("uid_l"), pl.col("r").alias("uid_r"), "match_weight", "match_probability"))
-        clusters, _ = cluster_persons(recs.with_columns(pl.Series(C.UID, range(recs.height), dtype=pl.Int64)), e, link,
-                                      family_evidence, never_merge)
+        e = (
+            frame_of(edges_t)
+            .join(local.rename({"g": "uid_l", "i": "l"}), on="uid_l")
+            .join(local.rename({"g": "uid_r", "i": "r"}), on="uid_r")
+            .select(pl.col("l").alias("uid_l"), pl.col("r").alias("uid_r"), "match_weight", "match_probability")
+        )
+        clusters, _ = cluster_persons(
+            recs.with_columns(pl.Series(C.UID, range(recs.height), dtype=pl.Int64)), e, link, family_evidence, never_merge
+        )
         return pa.table({C.UID: glob, "root": glob[clusters.labels()]})
 
     return nodes.groupBy("bucket").cogroup(edges.groupBy("edge_bucket")).applyInArrow(cluster, out_schema)

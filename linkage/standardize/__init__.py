@@ -1,4 +1,5 @@
 """Stage 2: standardized columns the blocking rules key on and the model compares."""
+
 from __future__ import annotations
 
 import polars as pl
@@ -21,9 +22,36 @@ from linkage.standardize.ssn import ssn_digits, ssn_status, usable_ssn
 
 __all__ = ["standardize", "add_refining_keys", "complete_stored", "NicknameTable", "default_nicknames", "STANDARD_COLUMNS"]
 
-STANDARD_COLUMNS = (C.FN, C.FN_TOKENS, C.FN_CANON, C.FN_META, C.MN, C.SN, C.SN_TOKENS, C.SN_META, C.SN_CANON,
-                    C.SUFFIX_STD, C.DOB_STR, C.DOB_YEAR, C.DOB_MD, C.DOB_YM, C.DOB_YD, C.DOB_Y_MD, C.ROLE_GROUP, C.NAME_KEYS, C.SSN_STD, C.SSN_HEAD, C.SSN_TAIL, C.SSN_STATUS, C.SEX_STD,
-                    C.STREET_STD, C.ZIP5, C.CITY_STD, C.ZIP3, C.HOUSE)
+STANDARD_COLUMNS = (
+    C.FN,
+    C.FN_TOKENS,
+    C.FN_CANON,
+    C.FN_META,
+    C.MN,
+    C.SN,
+    C.SN_TOKENS,
+    C.SN_META,
+    C.SN_CANON,
+    C.SUFFIX_STD,
+    C.DOB_STR,
+    C.DOB_YEAR,
+    C.DOB_MD,
+    C.DOB_YM,
+    C.DOB_YD,
+    C.DOB_Y_MD,
+    C.ROLE_GROUP,
+    C.NAME_KEYS,
+    C.SSN_STD,
+    C.SSN_HEAD,
+    C.SSN_TAIL,
+    C.SSN_STATUS,
+    C.SEX_STD,
+    C.STREET_STD,
+    C.ZIP5,
+    C.CITY_STD,
+    C.ZIP3,
+    C.HOUSE,
+)
 
 
 def standardize(records: pl.DataFrame, nicknames: NicknameTable | None = None) -> pl.DataFrame:
@@ -33,45 +61,53 @@ def standardize(records: pl.DataFrame, nicknames: NicknameTable | None = None) -
         name_tokens(pl.col(C.FIRST_NAME)).alias("_fn"),
         name_tokens(pl.col(C.LAST_NAME)).alias("_ln"),
         name_tokens(pl.col(C.MIDDLE_NAME)).alias("_mn"),
-        clean_text(pl.col(C.SUFFIX)).str.replace_all(" ", "").replace_strict(SUFFIXES, default=None)
-        .alias("_sfx"),
+        clean_text(pl.col(C.SUFFIX)).str.replace_all(" ", "").replace_strict(SUFFIXES, default=None).alias("_sfx"),
         ssn_digits(pl.col(C.SSN)).alias("_ssn"),
     )
     fn_rest, fn_sfx = split_suffix(pl.col("_fn"))
     ln_rest, ln_sfx = split_suffix(pl.col("_ln"))
     mn_rest, mn_sfx = split_suffix(pl.col("_mn"))
-    df = df.with_columns(
-        fn_rest.alias(C.FN_TOKENS), ln_rest.alias("_ln2"), mn_rest.alias("_mn2"),
-        pl.coalesce("_sfx", ln_sfx, fn_sfx, mn_sfx).alias(C.SUFFIX_STD),
-        ssn_status(pl.col("_ssn")).alias(C.SSN_STATUS),
-    ).with_columns(
-        joined(pl.col(C.FN_TOKENS)).alias(C.FN),
-        joined(pl.col("_ln2")).alias(C.SN),
-        surname_tokens(pl.col("_ln2")).alias(C.SN_TOKENS),
-        joined(pl.col("_mn2")).alias(C.MN),
-        usable_ssn(pl.col("_ssn"), pl.col(C.SSN_STATUS)).alias(C.SSN_STD),
-        pl.col(C.DOB_DATE).dt.strftime("%Y%m%d").alias(C.DOB_STR),
-        pl.col(C.DOB_DATE).dt.year().cast(pl.Int32).alias(C.DOB_YEAR),
-        pl.col(C.DOB_DATE).dt.strftime("%m%d").alias(C.DOB_MD),
-        pl.col(C.DOB_DATE).dt.strftime("%Y%m").alias(C.DOB_YM),
-        pl.col(C.DOB_DATE).dt.strftime("%Y%d").alias(C.DOB_YD),
-        _year_month_day_unordered(pl.col(C.DOB_DATE)).alias(C.DOB_Y_MD),
-        pl.when(pl.col(C.ROLE) == "CH").then(pl.lit("child")).otherwise(pl.lit("parent")).alias(C.ROLE_GROUP),
-        _sex(pl.col(C.SEX)).alias(C.SEX_STD),
-        street_std(pl.col(C.STREET)).alias(C.STREET_STD),
-        zip5(pl.col(C.ZIP)).alias(C.ZIP5),
-        clean_text(pl.col(C.CITY)).alias(C.CITY_STD),
-    ).with_columns(pl.col(C.SN_TOKENS).list.join(" ").alias("_snt"))
+    df = (
+        df.with_columns(
+            fn_rest.alias(C.FN_TOKENS),
+            ln_rest.alias("_ln2"),
+            mn_rest.alias("_mn2"),
+            pl.coalesce("_sfx", ln_sfx, fn_sfx, mn_sfx).alias(C.SUFFIX_STD),
+            ssn_status(pl.col("_ssn")).alias(C.SSN_STATUS),
+        )
+        .with_columns(
+            joined(pl.col(C.FN_TOKENS)).alias(C.FN),
+            joined(pl.col("_ln2")).alias(C.SN),
+            surname_tokens(pl.col("_ln2")).alias(C.SN_TOKENS),
+            joined(pl.col("_mn2")).alias(C.MN),
+            usable_ssn(pl.col("_ssn"), pl.col(C.SSN_STATUS)).alias(C.SSN_STD),
+            pl.col(C.DOB_DATE).dt.strftime("%Y%m%d").alias(C.DOB_STR),
+            pl.col(C.DOB_DATE).dt.year().cast(pl.Int32).alias(C.DOB_YEAR),
+            pl.col(C.DOB_DATE).dt.strftime("%m%d").alias(C.DOB_MD),
+            pl.col(C.DOB_DATE).dt.strftime("%Y%m").alias(C.DOB_YM),
+            pl.col(C.DOB_DATE).dt.strftime("%Y%d").alias(C.DOB_YD),
+            _year_month_day_unordered(pl.col(C.DOB_DATE)).alias(C.DOB_Y_MD),
+            pl.when(pl.col(C.ROLE) == "CH").then(pl.lit("child")).otherwise(pl.lit("parent")).alias(C.ROLE_GROUP),
+            _sex(pl.col(C.SEX)).alias(C.SEX_STD),
+            street_std(pl.col(C.STREET)).alias(C.STREET_STD),
+            zip5(pl.col(C.ZIP)).alias(C.ZIP5),
+            clean_text(pl.col(C.CITY)).alias(C.CITY_STD),
+        )
+        .with_columns(pl.col(C.SN_TOKENS).list.join(" ").alias("_snt"))
+    )
     df = df.with_columns(
         map_unique(df[C.FN], nicknames.canon_tokens, pl.List(pl.String)).alias(C.FN_CANON),
-        map_unique(df[C.FN], lambda s: metaphone(s.split(" ")[0]), pl.String).alias(C.FN_META),
-        map_unique(df["_snt"], lambda s: sorted({m for t in s.split(" ") if (m := metaphone(t))}),
-                   pl.List(pl.String)).alias(C.SN_META),
+        map_unique(df[C.FN], lambda s: metaphone(s.split(" ")[0]), pl.String()).alias(C.FN_META),
+        map_unique(df["_snt"], lambda s: sorted({m for t in s.split(" ") if (m := metaphone(t))}), pl.List(pl.String)).alias(
+            C.SN_META
+        ),
         map_unique(df["_snt"], nicknames.canon_tokens, pl.List(pl.String)).alias(C.SN_CANON),
     )
-    df = df.with_columns(pl.concat_list(C.FN_CANON, C.SN_TOKENS).list.unique().alias(C.NAME_KEYS),
-                         pl.col(C.SSN_STD).str.slice(0, 5).alias(C.SSN_HEAD),
-                         pl.col(C.SSN_STD).str.slice(5, 4).alias(C.SSN_TAIL))
+    df = df.with_columns(
+        pl.concat_list(C.FN_CANON, C.SN_TOKENS).list.unique().alias(C.NAME_KEYS),
+        pl.col(C.SSN_STD).str.slice(0, 5).alias(C.SSN_HEAD),
+        pl.col(C.SSN_STD).str.slice(5, 4).alias(C.SSN_TAIL),
+    )
     return add_refining_keys(df.drop("_fn", "_ln", "_mn", "_sfx", "_ssn", "_ln2", "_mn2", "_snt"))
 
 

@@ -14,6 +14,7 @@ in the file itself, never from a list:
 
 The values found are kept in the run's summary so that the service reads a query's date the same way.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -36,32 +37,38 @@ class DefaultDates:
     unknown: frozenset[str] = frozenset()  # YYYYMMDD
 
     @classmethod
-    def find(cls, dob_str: pl.Series) -> "DefaultDates":
+    def find(cls, dob_str: pl.Series) -> DefaultDates:
         """From the birth dates (YYYYMMDD) of a whole file."""
         return cls.from_counts(dob_str.drop_nulls().rename("d").to_frame().group_by("d").len())
 
     @classmethod
-    def from_counts(cls, counts: pl.DataFrame) -> "DefaultDates":
+    def from_counts(cls, counts: pl.DataFrame) -> DefaultDates:
         """From (d: YYYYMMDD, len: records) of a whole file (an engine that counts where the data is)."""
         counts = counts.filter(pl.col("d").is_not_null())
         if counts.height == 0:
             return cls()
         by_day = counts.group_by(pl.col("d").str.slice(4, 4).alias("md")).agg(pl.col("len").sum())
-        typical = by_day["len"].median() or 0
+        typical = by_day.select(pl.col("len").median()).item() or 0
         year_only = by_day.filter(pl.col("len") >= max(MIN_RECORDS, OVER * typical))["md"]
-        by_date = counts.with_columns(
-            pl.col("d").str.slice(4, 4).alias("md"), pl.col("d").str.slice(0, 4).alias("year"))
+        by_date = counts.with_columns(pl.col("d").str.slice(4, 4).alias("md"), pl.col("d").str.slice(0, 4).alias("year"))
         on_year_only_day = pl.col("md").is_in(year_only.implode())
         # an ordinary date against the other days of its year (births are not spread evenly over
         # the years, nor over a year's days by more than a little); a date on a year-only day
         # against that day in other years (each holds that year's unknown days)
         per_year = by_date.group_by("year").agg(pl.col("len").sum().alias("in_year"))
         per_day = by_date.group_by("md").agg(pl.col("len").median().alias("usual"), pl.len().alias("years"))
-        usual = pl.when(on_year_only_day).then(pl.col("usual")).otherwise(
-            pl.max_horizontal((pl.col("in_year") - pl.col("len")) / 365.25, pl.lit(1.0)))
-        unknown = (by_date.join(per_year, on="year").join(per_day, on="md")
-                   .filter((pl.col("len") >= MIN_RECORDS) & (pl.col("len") >= OVER * usual)
-                           & (~on_year_only_day | (pl.col("years") > 1)))["d"])
+        usual = (
+            pl.when(on_year_only_day)
+            .then(pl.col("usual"))
+            .otherwise(pl.max_horizontal((pl.col("in_year") - pl.col("len")) / 365.25, pl.lit(1.0)))
+        )
+        unknown = (
+            by_date.join(per_year, on="year")
+            .join(per_day, on="md")
+            .filter(
+                (pl.col("len") >= MIN_RECORDS) & (pl.col("len") >= OVER * usual) & (~on_year_only_day | (pl.col("years") > 1))
+            )["d"]
+        )
         return cls(frozenset(year_only.to_list()), frozenset(unknown.to_list()))
 
     def __bool__(self) -> bool:
@@ -69,9 +76,12 @@ class DefaultDates:
 
     def kind(self, dob_str: pl.Expr) -> pl.Expr:
         """UNKNOWN, YEAR_ONLY or null per date."""
-        return (pl.when(dob_str.is_in(pl.Series(sorted(self.unknown), dtype=pl.String).implode())).then(pl.lit(UNKNOWN))
-                .when(dob_str.str.slice(4, 4).is_in(pl.Series(sorted(self.year_only), dtype=pl.String).implode()))
-                .then(pl.lit(YEAR_ONLY)))
+        return (
+            pl.when(dob_str.is_in(pl.Series(sorted(self.unknown), dtype=pl.String).implode()))
+            .then(pl.lit(UNKNOWN))
+            .when(dob_str.str.slice(4, 4).is_in(pl.Series(sorted(self.year_only), dtype=pl.String).implode()))
+            .then(pl.lit(YEAR_ONLY))
+        )
 
     def apply(self, records: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         """The standardized records with default dates read for what they know, and one blanked-field
@@ -83,7 +93,8 @@ class DefaultDates:
         known = pl.col("_default").is_null()
         df = df.with_columns(
             *(pl.when(known).then(pl.col(c)).alias(c) for c in DAY_COLUMNS),
-            pl.when(pl.col("_default") == UNKNOWN).then(None).otherwise(pl.col(C.DOB_YEAR)).alias(C.DOB_YEAR))
+            pl.when(pl.col("_default") == UNKNOWN).then(None).otherwise(pl.col(C.DOB_YEAR)).alias(C.DOB_YEAR),
+        )
         return df.drop("_default"), _blanked(df.filter(~known))
 
     def apply_one(self, std: dict) -> dict:
@@ -109,7 +120,7 @@ class DefaultDates:
         return {"year_only": sorted(self.year_only), "unknown": sorted(self.unknown)}
 
     @classmethod
-    def from_dict(cls, d: dict | None) -> "DefaultDates":
+    def from_dict(cls, d: dict | None) -> DefaultDates:
         d = d or {}
         return cls(frozenset(d.get("year_only", ())), frozenset(d.get("unknown", ())))
 
@@ -117,7 +128,14 @@ class DefaultDates:
 def _blanked(df: pl.DataFrame) -> pl.DataFrame:
     """Blanked-field rows, as validation and standardization write them."""
     reason = pl.col("_default") if "_default" in df.columns else pl.lit(None, dtype=pl.String)
+
     def given(c: str, dtype: type[pl.DataType]) -> pl.Expr:  # a frame not read from a file has no origin
         return (pl.col(c) if c in df.columns else pl.lit(None)).cast(dtype).alias(c)
-    return df.select(given(C.SOURCE_FILE, pl.String), given(C.ROW_NUMBER, pl.Int64), C.RECORD_ID,
-                     pl.lit(C.DOB).alias(C.BLANKED_FIELD), reason.alias(C.QUARANTINE_REASON))
+
+    return df.select(
+        given(C.SOURCE_FILE, pl.String),
+        given(C.ROW_NUMBER, pl.Int64),
+        C.RECORD_ID,
+        pl.lit(C.DOB).alias(C.BLANKED_FIELD),
+        reason.alias(C.QUARANTINE_REASON),
+    )

@@ -3,20 +3,31 @@
 GARCIA LOPEZ, GARCIA-LOPEZ, García López, GARCIA and LOPEZ all become token lists that can agree;
 JR / SR / II / III / IV are pulled out of any name field into one suffix.
 """
+
 from __future__ import annotations
 
 import csv
 from collections import defaultdict
+from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Callable
 
 import jellyfish
 import polars as pl
 
-SUFFIXES = {"JR": "JR", "JUNIOR": "JR", "SR": "SR", "SENIOR": "SR", "II": "II", "2ND": "II",
-            "III": "III", "3RD": "III", "IV": "IV", "4TH": "IV"}
+SUFFIXES = {
+    "JR": "JR",
+    "JUNIOR": "JR",
+    "SR": "SR",
+    "SENIOR": "SR",
+    "II": "II",
+    "2ND": "II",
+    "III": "III",
+    "3RD": "III",
+    "IV": "IV",
+    "4TH": "IV",
+}
 # Particles are not evidence on their own: DE LA CRUZ and CRUZ should share the token CRUZ.
 PARTICLES = ["DE", "DEL", "LA", "LAS", "LOS", "Y", "DA", "DOS", "DAS", "DI", "VAN", "VON", "DER"]
 NOT_A_NAME = ["UNKNOWN", "UNK", "NONE", "NA", "NFN", "NLN", "BABY", "BOY", "GIRL", "DONT", "KNOW", "XXX"]
@@ -24,9 +35,15 @@ NOT_A_NAME = ["UNKNOWN", "UNK", "NONE", "NA", "NFN", "NLN", "BABY", "BOY", "GIRL
 
 def clean_text(col: pl.Expr) -> pl.Expr:
     """Upper-case ASCII letters, digits and single spaces; hyphens, dots and slashes split tokens."""
-    return (col.str.normalize("NFKD").str.replace_all(r"\p{M}", "").str.to_uppercase()
-            .str.replace_all(r"['`’]", "").str.replace_all(r"[^A-Z0-9]+", " ").str.strip_chars()
-            .replace("", None))
+    return (
+        col.str.normalize("NFKD")
+        .str.replace_all(r"\p{M}", "")
+        .str.to_uppercase()
+        .str.replace_all(r"['`’]", "")
+        .str.replace_all(r"[^A-Z0-9]+", " ")
+        .str.strip_chars()
+        .replace("", None)
+    )
 
 
 def name_tokens(col: pl.Expr) -> pl.Expr:
@@ -50,7 +67,7 @@ def surname_tokens(tokens: pl.Expr) -> pl.Expr:
 
 
 def _one_deletion(name: str) -> set[str]:
-    return {name[:i] + name[i + 1:] for i in range(len(name))}
+    return {name[:i] + name[i + 1 :] for i in range(len(name))}
 
 
 def joined(tokens: pl.Expr) -> pl.Expr:
@@ -69,7 +86,7 @@ class NicknameTable:
         self._near: dict[tuple[str, int], frozenset[str]] = {}  # names repeat: each looked up once
 
     @classmethod
-    def from_csv(cls, path: Path | None = None) -> "NicknameTable":
+    def from_csv(cls, path: Path | None = None) -> NicknameTable:
         if path is None:
             text = resources.files("linkage").joinpath("data/nicknames.csv").read_text("utf-8")
         else:
@@ -100,8 +117,12 @@ class NicknameTable:
                 self._near[key] = frozenset(self.canon(name))
             else:
                 index = self._deletions()
-                found = {n for v in _one_deletion(name) | {name} for n in index.get(v, ())
-                         if jellyfish.damerau_levenshtein_distance(n, name) <= 1}
+                found = {
+                    n
+                    for v in _one_deletion(name) | {name}
+                    for n in index.get(v, ())
+                    if jellyfish.damerau_levenshtein_distance(n, name) <= 1
+                }
                 self._near[key] = frozenset(c for n in found | {name} for c in self.canon(n))
         return self._near[key]
 

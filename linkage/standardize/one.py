@@ -4,6 +4,7 @@ The batch standardizes a frame with polars expressions; a request has one record
 for a polars plan (about 15 ms). This is the same standardization written for one dict; a test holds
 it to `standardize()` on every record of a generated data set with all the hard cases.
 """
+
 from __future__ import annotations
 
 import re
@@ -80,25 +81,40 @@ def standardize_one(raw: dict, nicknames: NicknameTable | None = None) -> dict:
     sfx_field = SUFFIXES.get(sfx_field.replace(" ", "")) if sfx_field else None
     fn, sn, mn = _joined(fn_rest), _joined(ln_rest), _joined(mn_rest)
     sn_tokens = None if ln_rest is None else ([t for t in ln_rest if t not in _PARTICLES] or ln_rest)
-    digits = re.sub(r"[^0-9]", "", r[C.SSN]) or None if r.get(C.SSN) else None
+    raw_ssn = r.get(C.SSN)
+    digits = (re.sub(r"[^0-9]", "", raw_ssn) or None) if isinstance(raw_ssn, str) and raw_ssn else None
     status = ssn_status(digits)
     ssn = digits if status in ("valid", "itin") else None
-    dob = r.get(C.DOB_DATE) or parse_date(r.get(C.DOB))
+    given = r.get(C.DOB_DATE)
+    dob: date | None = given if isinstance(given, date) else parse_date(r.get(C.DOB))
     canon = nicknames.canon_tokens(fn) if fn else None
     sn_canon = None if sn_tokens is None else nicknames.canon_tokens(" ".join(sn_tokens))
+    street, zip_ = _street(r.get(C.STREET)), _zip5(r.get(C.ZIP))
     sn_meta = None if sn_tokens is None else sorted({m for t in " ".join(sn_tokens).split(" ") if (m := metaphone(t))})
     out = {
-        C.FN: fn, C.FN_TOKENS: fn_rest, C.FN_CANON: canon, C.FN_META: metaphone(fn.split(" ")[0]) if fn else None,
-        C.MN: mn, C.SN: sn, C.SN_TOKENS: sn_tokens, C.SN_META: sn_meta, C.SN_CANON: sn_canon,
+        C.FN: fn,
+        C.FN_TOKENS: fn_rest,
+        C.FN_CANON: canon,
+        C.FN_META: metaphone(fn.split(" ")[0]) if fn else None,
+        C.MN: mn,
+        C.SN: sn,
+        C.SN_TOKENS: sn_tokens,
+        C.SN_META: sn_meta,
+        C.SN_CANON: sn_canon,
         C.SUFFIX_STD: sfx_field or ln_sfx or fn_sfx or mn_sfx,
-        C.SSN_STATUS: status, C.SSN_STD: ssn, C.SSN_HEAD: ssn[:5] if ssn else None, C.SSN_TAIL: ssn[5:9] if ssn else None,
+        C.SSN_STATUS: status,
+        C.SSN_STD: ssn,
+        C.SSN_HEAD: ssn[:5] if ssn else None,
+        C.SSN_TAIL: ssn[5:9] if ssn else None,
         C.ROLE_GROUP: "child" if (r.get(C.ROLE) or "").upper() == "CH" else "parent",
-        C.SEX_STD: _sex(r.get(C.SEX)), C.STREET_STD: _street(r.get(C.STREET)), C.ZIP5: _zip5(r.get(C.ZIP)),
-        C.CITY_STD: clean_text(r.get(C.CITY)), C.DOB_DATE: dob,
+        C.SEX_STD: _sex(r.get(C.SEX)),
+        C.STREET_STD: street,
+        C.ZIP5: zip_,
+        C.CITY_STD: clean_text(r.get(C.CITY)),
+        C.DOB_DATE: dob,
         C.NAME_KEYS: None if canon is None or sn_tokens is None else sorted(set(canon) | set(sn_tokens)),
     }
     out.update(_dob_columns(dob))
-    street, zip_ = out[C.STREET_STD], out[C.ZIP5]
     house = re.match(r"(\d+) ", street) if street else None
     out.update({C.ZIP3: zip_[:3] if zip_ else None, C.HOUSE: house.group(1) if house else None})
     return out
@@ -127,5 +143,11 @@ def _dob_columns(d: date | None) -> dict:
     if d is None:
         return {C.DOB_STR: None, C.DOB_YEAR: None, C.DOB_MD: None, C.DOB_YM: None, C.DOB_YD: None, C.DOB_Y_MD: None}
     y, m, dd = f"{d.year:04d}", f"{d.month:02d}", f"{d.day:02d}"
-    return {C.DOB_STR: y + m + dd, C.DOB_YEAR: d.year, C.DOB_MD: m + dd, C.DOB_YM: y + m, C.DOB_YD: y + dd,
-            C.DOB_Y_MD: y + min(m, dd) + max(m, dd)}
+    return {
+        C.DOB_STR: y + m + dd,
+        C.DOB_YEAR: d.year,
+        C.DOB_MD: m + dd,
+        C.DOB_YM: y + m,
+        C.DOB_YD: y + dd,
+        C.DOB_Y_MD: y + min(m, dd) + max(m, dd),
+    }

@@ -1,5 +1,6 @@
 """The DuckDB store: records, persons, pairs, runs, quarantine and the audit trail; one module opens
 connections."""
+
 from linkage.store.audit import AUDIT_DDL, AuditCheck, append_audit, chain_head, verify_audit, write_audit
 from linkage.store.connect import store_connection, work_connection
 from linkage.store.tables import (
@@ -8,15 +9,34 @@ from linkage.store.tables import (
     begin_run,
     ensure_schema,
     fail_run,
+    last_run_model,
     latest_complete_run,
     load_current,
-    last_run_model,
     load_people,
     previous_person_ids,
     publish_run,
     read_events,
 )
 
-__all__ = ["AUDIT_DDL", "AuditCheck", "append_audit", "chain_head", "verify_audit", "store_connection",
-           "work_connection", "CurrentResult", "RunOutput", "begin_run", "ensure_schema", "fail_run",
-           "latest_complete_run", "load_current", "load_people", "last_run_model", "previous_person_ids", "publish_run", "read_events", "write_audit"]
+__all__ = [
+    "AUDIT_DDL",
+    "AuditCheck",
+    "append_audit",
+    "chain_head",
+    "verify_audit",
+    "store_connection",
+    "work_connection",
+    "CurrentResult",
+    "RunOutput",
+    "begin_run",
+    "ensure_schema",
+    "fail_run",
+    "latest_complete_run",
+    "load_current",
+    "load_people",
+    "last_run_model",
+    "previous_person_ids",
+    "publish_run",
+    "read_events",
+    "write_audit",
+]

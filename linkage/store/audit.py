@@ -11,15 +11,16 @@ service's own file, for SQL), and the service's append-only log of JSON lines (`
 is what makes a look-up durable before its answer leaves: one write and one fsync, a tenth of a
 DuckDB insert's cost. The service copies the log into its table behind the answers.
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
 
 import duckdb
 
@@ -39,8 +40,11 @@ def now() -> datetime:
 
 def row_hash(previous: str, row: AuditRow) -> str:
     logged_at, actor, role, purpose, action, person_ids = row
-    text = json.dumps([previous, logged_at.isoformat(timespec="microseconds"), actor, role, purpose, action,
-                       list(person_ids or [])], separators=(",", ":"), ensure_ascii=True)
+    text = json.dumps(
+        [previous, logged_at.isoformat(timespec="microseconds"), actor, role, purpose, action, list(person_ids or [])],
+        separators=(",", ":"),
+        ensure_ascii=True,
+    )
     return hashlib.sha256(text.encode("ascii")).hexdigest()
 
 
@@ -50,8 +54,9 @@ def chain_head(con: duckdb.DuckDBPyConnection) -> tuple[int, str]:
     return (int(rows[0][0]), rows[0][1]) if rows else (0, GENESIS)
 
 
-def append_audit(con: duckdb.DuckDBPyConnection, rows: Sequence[AuditRow],
-                 head: tuple[int, str] | None = None) -> tuple[int, str]:
+def append_audit(
+    con: duckdb.DuckDBPyConnection, rows: Sequence[AuditRow], head: tuple[int, str] | None = None
+) -> tuple[int, str]:
     """Append `rows` in one transaction, chained after `head` (read from the table when None);
     returns the new head. Raises duckdb.Error when the rows could not be written: nothing is."""
     chained, new_head = _chained(rows, chain_head(con) if head is None else head)
@@ -70,8 +75,7 @@ def _chained(rows: Sequence[AuditRow], head: tuple[int, str]) -> tuple[list[tupl
     return out, (seq, previous)
 
 
-def write_audit(con: duckdb.DuckDBPyConnection, actor: str, role: str, purpose: str, action: str,
-                person_ids: list[str]) -> None:
+def write_audit(con: duckdb.DuckDBPyConnection, actor: str, role: str, purpose: str, action: str, person_ids: list[str]) -> None:
     """Append one look-up (the CLI's locate)."""
     append_audit(con, [(now(), actor, role, purpose, action, person_ids)])
 
@@ -156,8 +160,7 @@ def log_rows(path: Path, start: int = 0) -> Iterator[tuple[int, str, AuditRow, i
                 return  # a line cut off by a crash was never confirmed
             offset += len(raw)
             d = json.loads(raw)
-            row = (datetime.fromisoformat(d["logged_at"]), d["actor"], d["role"], d["purpose"], d["action"],
-                   d["person_ids"])
+            row = (datetime.fromisoformat(d["logged_at"]), d["actor"], d["role"], d["purpose"], d["action"], d["person_ids"])
             yield d["seq"], d["hash"], row, offset
 
 
@@ -181,8 +184,10 @@ def copy_log(con: duckdb.DuckDBPyConnection, path: Path, start: int = 0, batch: 
 def _insert(con: duckdb.DuckDBPyConnection, values: list[tuple]) -> int:
     """One INSERT for all rows (atomic on its own): a transaction around executemany cost three times as much."""
     rows_sql = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?)"] * len(values))
-    con.execute(f"INSERT INTO audit (logged_at, actor, role, purpose, action, person_ids, seq, hash) VALUES {rows_sql}",
-                [v for row in values for v in row])
+    con.execute(
+        f"INSERT INTO audit (logged_at, actor, role, purpose, action, person_ids, seq, hash) VALUES {rows_sql}",
+        [v for row in values for v in row],
+    )
     return len(values)
 
 

@@ -3,8 +3,10 @@
 The store is a DuckDB file; the heavy work of a run happens in a separate in-memory database so
 that the store only ever sees complete results, written in one transaction.
 """
+
 from __future__ import annotations
 
+import contextlib
 import tempfile
 import time
 from pathlib import Path
@@ -21,10 +23,8 @@ def default_work_memory() -> str:
     a 6 GB limit scored the pairs in 33.6 s against 45.0 s with 3 GB (the joins no longer spill), for
     0.14 GB more peak; at 1 million records DuckDB stays under 3 GB either way."""
     total = psutil.virtual_memory().total
-    try:  # a container's limit (cgroup v2); "max" when there is none
+    with contextlib.suppress(OSError, ValueError):  # a container's limit (cgroup v2); "max" when there is none
         total = min(total, int(Path("/sys/fs/cgroup/memory.max").read_text().strip()))
-    except (OSError, ValueError):
-        pass
     return f"{max(1024, total // 4 // 2**20)}MiB"
 
 
@@ -44,8 +44,9 @@ def _set_memory_limit(con: duckdb.DuckDBPyConnection, limit: str) -> None:
         raise StoreError(f"memory limit {limit!r} is not a size DuckDB understands (use e.g. 4GB or 6GiB): {e}") from e
 
 
-def work_connection(memory_limit: str | None = None, threads: int | None = None,
-                    temp_dir: Path | None = None) -> duckdb.DuckDBPyConnection:
+def work_connection(
+    memory_limit: str | None = None, threads: int | None = None, temp_dir: Path | None = None
+) -> duckdb.DuckDBPyConnection:
     """An in-memory database for one run; spills to `temp_dir` past `memory_limit` (default:
     `default_work_memory()`)."""
     con = duckdb.connect(":memory:")
@@ -61,13 +62,14 @@ def work_connection(memory_limit: str | None = None, threads: int | None = None,
 WRITE_MEMORY_LIMIT = "2GB"  # a run publishing millions of rows: DuckDB would otherwise cache up to 80% of RAM
 
 
-def store_connection(path: Path, read_only: bool = False, wait_seconds: float = 30.0,
-                     memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
+def store_connection(
+    path: Path, read_only: bool = False, wait_seconds: float = 30.0, memory_limit: str | None = None
+) -> duckdb.DuckDBPyConnection:
     """Open the store. A file held by another process (the service reading it for a moment, or another
     run) is retried for `wait_seconds`: a nightly run must not fail because a reader looked in.
     memory_limit: DuckDB's for this connection (default: WRITE_MEMORY_LIMIT when writing)."""
     limit = memory_limit or (None if read_only else WRITE_MEMORY_LIMIT)
-    config = {"memory_limit": limit} if limit else {}
+    config: dict[str, str | bool | int | float | list[str]] = {"memory_limit": limit} if limit else {}
     path = Path(path)
     if read_only and not path.exists():
         raise StoreError(f"no store at {path}: run `linkage dedupe RECORDS --db {path}` first")

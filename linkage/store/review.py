@@ -5,6 +5,7 @@ run's review and link thresholds, and links above the link threshold that cluste
 (`held`: the record fits two people of one case), that nobody has decided. Decisions are keyed by the two record ids
 (smaller first) and survive every run; the latest decision on a pair is the one that counts.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -52,8 +53,12 @@ WHERE (p.match_probability >= t.review AND p.match_probability < t.link OR p.hel
 
 def ensure_review_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(REVIEW_DDL)
-    if _has(con, "pairs") and not con.execute(
-            "SELECT 1 FROM information_schema.columns WHERE table_name = 'pairs' AND column_name = 'held'").fetchall():
+    if (
+        _has(con, "pairs")
+        and not con.execute(
+            "SELECT 1 FROM information_schema.columns WHERE table_name = 'pairs' AND column_name = 'held'"
+        ).fetchall()
+    ):
         # a store published before held links were kept: none of its pairs is flagged
         con.execute("ALTER TABLE pairs ADD COLUMN held BOOLEAN DEFAULT false")
         con.execute(QUEUE_VIEW)
@@ -61,8 +66,7 @@ def ensure_review_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 def publish_queue(con: duckdb.DuckDBPyConnection, link: float, review: float) -> None:
     """Inside the run's publishing transaction: the thresholds the queue is cut by, and the view."""
-    con.execute("INSERT OR REPLACE INTO meta VALUES ('link_threshold', ?), ('review_threshold', ?)",
-                [repr(link), repr(review)])
+    con.execute("INSERT OR REPLACE INTO meta VALUES ('link_threshold', ?), ('review_threshold', ?)", [repr(link), repr(review)])
     con.execute(QUEUE_VIEW)
 
 
@@ -71,14 +75,22 @@ def next_batch(con: duckdb.DuckDBPyConnection, limit: int, again_after_days: flo
     then the grey zone most uncertain first (closest to even odds), leaving out pairs sent to a
     reviewer in the last `again_after_days` days that have not come back yet."""
     if not _has(con, "review_queue"):
-        return pl.DataFrame(schema={"record_id_l": pl.String, "record_id_r": pl.String,
-                                    "match_weight": pl.Float64, "match_probability": pl.Float64,
-                                    "held": pl.Boolean})
+        return pl.DataFrame(
+            schema={
+                "record_id_l": pl.String,
+                "record_id_r": pl.String,
+                "match_weight": pl.Float64,
+                "match_probability": pl.Float64,
+                "held": pl.Boolean,
+            }
+        )
     since = _now() - timedelta(days=again_after_days)
     return con.sql(
         "SELECT q.* FROM review_queue q WHERE NOT EXISTS (SELECT 1 FROM review_exports e WHERE "
         "e.record_id_l = q.record_id_l AND e.record_id_r = q.record_id_r AND e.exported_at > ?) "
-        "ORDER BY q.held DESC, abs(q.match_weight), q.record_id_l, q.record_id_r LIMIT ?", params=[since, limit]).pl()
+        "ORDER BY q.held DESC, abs(q.match_weight), q.record_id_l, q.record_id_r LIMIT ?",
+        params=[since, limit],
+    ).pl()
 
 
 def record_export(con: duckdb.DuckDBPyConnection, pairs: pl.DataFrame, file: str) -> None:
@@ -95,8 +107,11 @@ def add_decisions(con: duckdb.DuckDBPyConnection, decisions: pl.DataFrame, sourc
     con.register("__decisions", decisions)
     try:
         con.execute("BEGIN TRANSACTION")
-        con.execute("INSERT INTO review_decisions SELECT record_id_l, record_id_r, decision, reviewer, decided_at, "
-                    "?, ?, note FROM __decisions", [_now(), source_file])
+        con.execute(
+            "INSERT INTO review_decisions SELECT record_id_l, record_id_r, decision, reviewer, decided_at, "
+            "?, ?, note FROM __decisions",
+            [_now(), source_file],
+        )
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -109,8 +124,15 @@ def add_decisions(con: duckdb.DuckDBPyConnection, decisions: pl.DataFrame, sourc
 def read_labels(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """The latest decision on every reviewed pair: record_id_l, record_id_r, decision, reviewer, decided_at."""
     if not _has(con, "review_labels"):
-        return pl.DataFrame(schema={"record_id_l": pl.String, "record_id_r": pl.String, "decision": pl.String,
-                                    "reviewer": pl.String, "decided_at": pl.Datetime})
+        return pl.DataFrame(
+            schema={
+                "record_id_l": pl.String,
+                "record_id_r": pl.String,
+                "decision": pl.String,
+                "reviewer": pl.String,
+                "decided_at": pl.Datetime,
+            }
+        )
     return con.sql("SELECT * FROM review_labels ORDER BY record_id_l, record_id_r").pl()
 
 
@@ -124,16 +146,25 @@ class StoredSample:
     decisions: pl.DataFrame  # record_id_l, record_id_r, stratum, decision (null: not decided yet)
 
 
-def save_sample(con: duckdb.DuckDBPyConnection, run_id: int, seed: int, by_programs: bool, file: str,
-                strata: pl.DataFrame, pairs: pl.DataFrame) -> int:
+def save_sample(
+    con: duckdb.DuckDBPyConnection,
+    run_id: int,
+    seed: int,
+    by_programs: bool,
+    file: str,
+    strata: pl.DataFrame,
+    pairs: pl.DataFrame,
+) -> int:
     """Keep a drawn sample (its strata sizes are what the estimates weigh by); returns its id."""
     sample_id = con.execute("SELECT coalesce(max(sample_id), 0) + 1 FROM review_samples").fetchall()[0][0]
     con.register("__strata", strata.select("stratum", "linked", "band", "programs", "pairs", "drawn"))
     con.register("__sampled", pairs.select("record_id_l", "record_id_r", "stratum"))
     try:
         con.execute("BEGIN TRANSACTION")
-        con.execute("INSERT INTO review_samples VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [sample_id, run_id, _now(), seed, pairs.height, by_programs, file])
+        con.execute(
+            "INSERT INTO review_samples VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [sample_id, run_id, _now(), seed, pairs.height, by_programs, file],
+        )
         con.execute("INSERT INTO review_sample_strata SELECT ?, * FROM __strata", [sample_id])
         con.execute("INSERT INTO review_sample_pairs SELECT ?, * FROM __sampled", [sample_id])
         con.execute("COMMIT")
@@ -150,16 +181,20 @@ def latest_sample(con: duckdb.DuckDBPyConnection) -> StoredSample | None:
     """The last sample drawn, with the latest decision on each of its pairs."""
     if not _has(con, "review_samples"):
         return None
-    rows = con.execute("SELECT sample_id, run_id, drawn_at, seed FROM review_samples "
-                       "ORDER BY sample_id DESC LIMIT 1").fetchall()
+    rows = con.execute("SELECT sample_id, run_id, drawn_at, seed FROM review_samples ORDER BY sample_id DESC LIMIT 1").fetchall()
     if not rows:
         return None
     sample_id, run_id, drawn_at, seed = rows[0]
-    strata = con.sql("SELECT stratum, linked, band, programs, pairs, drawn FROM review_sample_strata "
-                     "WHERE sample_id = $s ORDER BY stratum", params={"s": sample_id}).pl()
-    decisions = con.sql("SELECT p.record_id_l, p.record_id_r, p.stratum, l.decision FROM review_sample_pairs p "
-                        "LEFT JOIN review_labels l USING (record_id_l, record_id_r) WHERE p.sample_id = $s "
-                        "ORDER BY p.record_id_l, p.record_id_r", params={"s": sample_id}).pl()
+    strata = con.sql(
+        "SELECT stratum, linked, band, programs, pairs, drawn FROM review_sample_strata WHERE sample_id = $s ORDER BY stratum",
+        params={"s": sample_id},
+    ).pl()
+    decisions = con.sql(
+        "SELECT p.record_id_l, p.record_id_r, p.stratum, l.decision FROM review_sample_pairs p "
+        "LEFT JOIN review_labels l USING (record_id_l, record_id_r) WHERE p.sample_id = $s "
+        "ORDER BY p.record_id_l, p.record_id_r",
+        params={"s": sample_id},
+    ).pl()
     return StoredSample(sample_id, run_id, drawn_at, seed, strata, decisions)
 
 

@@ -4,6 +4,7 @@ A run is registered as `running` first; its results replace the current records,
 in a single transaction that also marks it `complete`. A run that dies before that commit leaves the
 previous complete result in place, readable, and the run row says it never finished.
 """
+
 from __future__ import annotations
 
 import json
@@ -70,8 +71,11 @@ class People:
 
 
 def last_run_model(con: duckdb.DuckDBPyConnection) -> str | None:
-    rows = con.execute("SELECT model FROM runs WHERE status = 'complete' ORDER BY run_id DESC LIMIT 1").fetchall() \
-        if _has_table(con, "runs") else []
+    rows = (
+        con.execute("SELECT model FROM runs WHERE status = 'complete' ORDER BY run_id DESC LIMIT 1").fetchall()
+        if _has_table(con, "runs")
+        else []
+    )
     return rows[0][0] if rows else None
 
 
@@ -80,44 +84,57 @@ def _frequencies(con: duckdb.DuckDBPyConnection, records: pl.DataFrame, cols: tu
     for col in cols:
         values = records[col].drop_nulls().unique().to_list() if col in records.columns else []
         total = con.execute(f'SELECT count("{col}") FROM records').fetchall()[0][0] or 1
-        counts = con.execute(f'SELECT "{col}", count(*) FROM records WHERE list_contains(?, "{col}") GROUP BY 1',
-                             [values]).fetchall() if values else []
+        counts = (
+            con.execute(f'SELECT "{col}", count(*) FROM records WHERE list_contains(?, "{col}") GROUP BY 1', [values]).fetchall()
+            if values
+            else []
+        )
         out[col] = {v: n / total for v, n in counts}
     return out
 
 
-def load_people(con: duckdb.DuckDBPyConnection, record_ids: list[str], columns: tuple[str, ...],
-                tf_columns: tuple[str, ...] = ()) -> People:
+def load_people(
+    con: duckdb.DuckDBPyConnection, record_ids: list[str], columns: tuple[str, ...], tf_columns: tuple[str, ...] = ()
+) -> People:
     """The persons holding `record_ids` in the last complete run (StoreError: no run); tf_columns: the
     model's term-frequency columns."""
     from linkage.store.review import read_labels
 
-    runs = con.execute("SELECT summary FROM runs WHERE status = 'complete' ORDER BY run_id DESC LIMIT 1"
-                       ).fetchall() if _has_table(con, "runs") else []
+    runs = (
+        con.execute("SELECT summary FROM runs WHERE status = 'complete' ORDER BY run_id DESC LIMIT 1").fetchall()
+        if _has_table(con, "runs")
+        else []
+    )
     if not runs or not _has_table(con, "records"):
         raise StoreError("the store holds no complete run: run `linkage dedupe` or `linkage referrals` on it first")
     summary = runs[0][0]
     summary = json.loads(summary or "{}")
-    have = {r[0] for r in con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = 'records'"
-                                      ).fetchall()}
+    have = {
+        r[0] for r in con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = 'records'").fetchall()
+    }
     select = ", ".join(f'"{c}"' for c in dict.fromkeys(columns) if c in have)
-    records = con.sql(f"SELECT {select} FROM records WHERE person_id IN "
-                      "(SELECT person_id FROM records WHERE list_contains($ids, record_id))", params={"ids": record_ids}).pl()
+    records = con.sql(
+        f"SELECT {select} FROM records WHERE person_id IN (SELECT person_id FROM records WHERE list_contains($ids, record_id))",
+        params={"ids": record_ids},
+    ).pl()
     members = records["record_id"].to_list()
-    pairs = con.sql("SELECT * FROM pairs WHERE list_contains($m, record_id_l) AND list_contains($m, record_id_r)",
-                    params={"m": members}).pl()
+    pairs = con.sql(
+        "SELECT * FROM pairs WHERE list_contains($m, record_id_l) AND list_contains($m, record_id_r)", params={"m": members}
+    ).pl()
     reviewed = read_labels(con).filter(pl.col("record_id_l").is_in(members) & pl.col("record_id_r").is_in(members))
     n = con.execute("SELECT count(*) FROM records").fetchall()[0][0]
     threshold = float(summary.get("thresholds", {}).get("link", 0.9))
-    return People(records, pairs, reviewed, n, threshold, summary.get("file_rates") or {},
-                  _frequencies(con, records, tf_columns))
+    return People(records, pairs, reviewed, n, threshold, summary.get("file_rates") or {}, _frequencies(con, records, tf_columns))
 
 
 def read_events(con: duckdb.DuckDBPyConnection, since: int) -> pl.DataFrame:
     """Person events of the complete runs after run `since`: run_id, finished_at, kind, person_id, other_ids."""
-    return con.sql("SELECT e.run_id, r.finished_at, e.kind, e.person_id, e.other_ids FROM person_events e "
-                   "JOIN runs r USING (run_id) WHERE r.status = 'complete' AND e.run_id > $since "
-                   "ORDER BY e.run_id, e.kind, e.person_id", params={"since": since}).pl()
+    return con.sql(
+        "SELECT e.run_id, r.finished_at, e.kind, e.person_id, e.other_ids FROM person_events e "
+        "JOIN runs r USING (run_id) WHERE r.status = 'complete' AND e.run_id > $since "
+        "ORDER BY e.run_id, e.kind, e.person_id",
+        params={"since": since},
+    ).pl()
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -139,17 +156,19 @@ def begin_run(con: duckdb.DuckDBPyConnection, command: str, inputs: list[str]) -
     """Register a run as `running`. A run still `running` here was killed or crashed: a run holds the
     store for writing from start to end, so no other can be under way. It is marked failed, saying so."""
     run_id = con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM runs").fetchall()[0][0]
-    con.execute("UPDATE runs SET status = 'failed', finished_at = ?, error = ? WHERE status = 'running'",
-                [_now(), f"did not finish: the process ended before publishing (killed or crashed); found when "
-                         f"run {run_id} started"])
-    con.execute("INSERT INTO runs (run_id, command, started_at, status, inputs) VALUES (?, ?, ?, 'running', ?)",
-                [run_id, command, _now(), json.dumps(inputs)])
+    con.execute(
+        "UPDATE runs SET status = 'failed', finished_at = ?, error = ? WHERE status = 'running'",
+        [_now(), f"did not finish: the process ended before publishing (killed or crashed); found when run {run_id} started"],
+    )
+    con.execute(
+        "INSERT INTO runs (run_id, command, started_at, status, inputs) VALUES (?, ?, ?, 'running', ?)",
+        [run_id, command, _now(), json.dumps(inputs)],
+    )
     return run_id
 
 
 def fail_run(con: duckdb.DuckDBPyConnection, run_id: int, error: str) -> None:
-    con.execute("UPDATE runs SET status = 'failed', finished_at = ?, error = ? WHERE run_id = ?",
-                [_now(), error[:2000], run_id])
+    con.execute("UPDATE runs SET status = 'failed', finished_at = ?, error = ? WHERE run_id = ?", [_now(), error[:2000], run_id])
 
 
 PUBLISH_ROWS = 100_000  # rows per Parquet row group on the way into the store
@@ -173,8 +192,9 @@ def publish_run(con: duckdb.DuckDBPyConnection, run_id: int, out: RunOutput) -> 
         con.register("__run_quarantine", _quarantine_rows(out.quarantine))
         con.execute(f"INSERT INTO quarantine SELECT {run_id}, * FROM __run_quarantine")
         con.register("__run_blanked", out.blanked)
-        con.execute(f"INSERT INTO blanked_fields SELECT {run_id}, source_file, row_number, record_id, field, reason "
-                    "FROM __run_blanked")
+        con.execute(
+            f"INSERT INTO blanked_fields SELECT {run_id}, source_file, row_number, record_id, field, reason FROM __run_blanked"
+        )
         con.register("__run_events", out.events)
         con.execute(f"INSERT INTO person_events SELECT {run_id}, kind, person_id, other_ids FROM __run_events")
         con.execute("INSERT OR REPLACE INTO meta VALUES ('next_person_seq', ?)", [str(out.next_seq)])
@@ -183,8 +203,18 @@ def publish_run(con: duckdb.DuckDBPyConnection, run_id: int, out: RunOutput) -> 
         con.execute(
             "UPDATE runs SET status = 'complete', finished_at = ?, model = ?, rows_read = ?, rows_linked = ?, "
             "rows_quarantined = ?, persons = ?, persons_multi_program = ?, summary = ? WHERE run_id = ?",
-            [_now(), out.model, s["rows_read"], s["rows_linked"], s["rows_quarantined"], s["persons"],
-             s["persons_multi_program"], json.dumps(s, default=str), run_id])
+            [
+                _now(),
+                out.model,
+                s["rows_read"],
+                s["rows_linked"],
+                s["rows_quarantined"],
+                s["persons"],
+                s["persons_multi_program"],
+                json.dumps(s, default=str),
+                run_id,
+            ],
+        )
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -197,12 +227,22 @@ def publish_run(con: duckdb.DuckDBPyConnection, run_id: int, out: RunOutput) -> 
 def _quarantine_rows(q: pl.DataFrame) -> pl.DataFrame:
     data_cols = [c for c in q.columns if c not in ("source_file", "row_number", "reason")]
     rows = [json.dumps(r, ensure_ascii=False) for r in q.select(data_cols).iter_rows(named=True)]
-    return pl.DataFrame({
-        "source_file": q["source_file"] if "source_file" in q.columns else [None] * q.height,
-        "row_number": q["row_number"] if "row_number" in q.columns else [None] * q.height,
-        "record_id": q["record_id"], "reason": q["reason"], "row_json": rows,
-    }, schema={"source_file": pl.String, "row_number": pl.Int64, "record_id": pl.String,
-               "reason": pl.String, "row_json": pl.String})
+    return pl.DataFrame(
+        {
+            "source_file": q["source_file"] if "source_file" in q.columns else [None] * q.height,
+            "row_number": q["row_number"] if "row_number" in q.columns else [None] * q.height,
+            "record_id": q["record_id"],
+            "reason": q["reason"],
+            "row_json": rows,
+        },
+        schema={
+            "source_file": pl.String,
+            "row_number": pl.Int64,
+            "record_id": pl.String,
+            "reason": pl.String,
+            "row_json": pl.String,
+        },
+    )
 
 
 def _now() -> datetime:
@@ -230,28 +270,36 @@ def latest_complete_run(con: duckdb.DuckDBPyConnection) -> int | None:
     return rows[0][0] if rows else None
 
 
-def load_current(con: duckdb.DuckDBPyConnection, columns: tuple[str, ...] | None = None,
-                 with_pairs: bool = True) -> CurrentResult:
+def load_current(
+    con: duckdb.DuckDBPyConnection, columns: tuple[str, ...] | None = None, with_pairs: bool = True
+) -> CurrentResult:
     """Records (all columns, or those of `columns` the table has) and pairs of the last complete run;
     StoreError when there is none."""
-    runs = con.execute("SELECT run_id, summary, finished_at FROM runs WHERE status = 'complete' "
-                       "ORDER BY run_id DESC LIMIT 1").fetchall() \
-        if _has_table(con, "runs") else []
+    runs = (
+        con.execute(
+            "SELECT run_id, summary, finished_at FROM runs WHERE status = 'complete' ORDER BY run_id DESC LIMIT 1"
+        ).fetchall()
+        if _has_table(con, "runs")
+        else []
+    )
     if not runs or not _has_table(con, "records"):
         raise StoreError("the store holds no complete run: run `linkage dedupe` or `linkage referrals` on it first")
     run_id, summary, finished_at = runs[0]
     summary = json.loads(summary or "{}")
     threshold = summary.get("thresholds", {}).get("link", 0.9)
     if columns:
-        have = {r[0] for r in con.execute("SELECT column_name FROM information_schema.columns "
-                                          "WHERE table_name = 'records'").fetchall()}
+        have = {
+            r[0]
+            for r in con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = 'records'").fetchall()
+        }
         select = ", ".join(f'"{c}"' for c in columns if c in have)
     else:
         select = "*"
     records = con.sql(f"SELECT {select} FROM records").pl()
     pairs = con.sql("SELECT * FROM pairs").pl() if with_pairs else pl.DataFrame()
-    return CurrentResult(run_id, records, pairs, float(threshold), finished_at, summary.get("default_dates") or {},
-                         summary.get("file_rates") or {})
+    return CurrentResult(
+        run_id, records, pairs, float(threshold), finished_at, summary.get("default_dates") or {}, summary.get("file_rates") or {}
+    )
 
 
 def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:

@@ -5,6 +5,7 @@ Everything the notebook does goes through here, so a test can take the same path
 predicts for a threshold is what the next batch run with the saved version produces (the run's pairs
 are re-clustered with the same function the batch uses).
 """
+
 from __future__ import annotations
 
 import logging
@@ -20,8 +21,8 @@ from linkage.charts import Offline, interval_chart, threshold_curve_chart, weigh
 from linkage.errors import ModelError
 from linkage.evaluate import score_clusters
 from linkage.model import SavedModel, Thresholds, resolve_model, save_version
-from linkage.model.file_rates import as_run_scored
 from linkage.model.comparisons import COMPARISON_COLUMNS
+from linkage.model.file_rates import as_run_scored
 from linkage.pipeline import cluster_persons, reviewed_by_uid
 from linkage.review.accuracy import Estimates, estimate
 from linkage.review.estimates import DEFAULT_THRESHOLDS, from_review, from_truth, ordered, threshold_curve
@@ -45,8 +46,13 @@ class Workbench:
     _linker: Linker | None = field(default=None, repr=False)
 
     @classmethod
-    def open(cls, db: Path | str, model: str | None = None, models_dir: Path | None = None,
-             truth: Path | str | pl.DataFrame | None = None) -> "Workbench":
+    def open(
+        cls,
+        db: Path | str,
+        model: str | None = None,
+        models_dir: Path | None = None,
+        truth: Path | str | pl.DataFrame | None = None,
+    ) -> Workbench:
         """The last complete run in `db`, and a model version (default: the latest accepted)."""
         con = store_connection(Path(db), read_only=True)
         try:
@@ -59,8 +65,18 @@ class Workbench:
         if isinstance(truth, (str, Path)):
             truth = pl.read_csv(truth, infer_schema=False)
         run_review = float(rows[0][0]) if rows else Thresholds().review
-        return cls(resolve_model(model, models_dir), complete_stored(current.records).sort(C.UID), current.pairs, current.run_id,
-                   run_review, reviewed, truth, models_dir, current.file_rates, sample)
+        return cls(
+            resolve_model(model, models_dir),
+            complete_stored(current.records).sort(C.UID),
+            current.pairs,
+            current.run_id,
+            run_review,
+            reviewed,
+            truth,
+            models_dir,
+            current.file_rates,
+            sample,
+        )
 
     # --- the numbers ----------------------------------------------------------------------------------
 
@@ -83,9 +99,9 @@ class Workbench:
     def persons_at(self, link: float) -> pl.DataFrame:
         """record_id -> person label, as the batch would cluster this run's pairs at `link`."""
         self._check(link)
-        scored = self.pairs.join(self.records.select(pl.col(C.RECORD_ID).alias("record_id_l"), pl.col(C.UID).alias("uid_l")),
-                                 on="record_id_l").join(
-            self.records.select(pl.col(C.RECORD_ID).alias("record_id_r"), pl.col(C.UID).alias("uid_r")), on="record_id_r")
+        scored = self.pairs.join(
+            self.records.select(pl.col(C.RECORD_ID).alias("record_id_l"), pl.col(C.UID).alias("uid_l")), on="record_id_l"
+        ).join(self.records.select(pl.col(C.RECORD_ID).alias("record_id_r"), pl.col(C.UID).alias("uid_r")), on="record_id_r")
         clusters, _ = cluster_persons(self.records, scored, link, reviewed=reviewed_by_uid(self.reviewed, self.records))
         return pl.DataFrame({C.RECORD_ID: self.records[C.RECORD_ID], C.PERSON_ID: clusters.labels().astype(str)})
 
@@ -98,22 +114,35 @@ class Workbench:
         p = self.pairs["match_probability"]
         decided = set(zip(self.reviewed["record_id_l"], self.reviewed["record_id_r"]))
         grey = ordered(self.pairs.filter((p >= review) & (p < link))).select("record_id_l", "record_id_r")
-        multi = persons.join(self.records.select(C.RECORD_ID, C.SOURCE_SYSTEM), on=C.RECORD_ID) \
-            .group_by(C.PERSON_ID).agg(pl.col(C.SOURCE_SYSTEM).n_unique().alias("n")).filter(pl.col("n") > 1).height
-        out = {"link": link, "review": review, "persons": persons[C.PERSON_ID].n_unique(),
-               "persons_multi_program": multi, "pairs_linked": int((p >= link).sum()),
-               "review_queue": sum((a, b) not in decided for a, b in grey.iter_rows())}
+        multi = (
+            persons.join(self.records.select(C.RECORD_ID, C.SOURCE_SYSTEM), on=C.RECORD_ID)
+            .group_by(C.PERSON_ID)
+            .agg(pl.col(C.SOURCE_SYSTEM).n_unique().alias("n"))
+            .filter(pl.col("n") > 1)
+            .height
+        )
+        out = {
+            "link": link,
+            "review": review,
+            "persons": persons[C.PERSON_ID].n_unique(),
+            "persons_multi_program": multi,
+            "pairs_linked": int((p >= link).sum()),
+            "review_queue": sum((a, b) not in decided for a, b in grey.iter_rows()),
+        }
         if self.truth is not None:
-            truth = self.truth.select(pl.col(self.truth.columns[0]).alias(C.RECORD_ID),
-                                      pl.col(self.truth.columns[1]).alias("person_key"))
+            truth = self.truth.select(
+                pl.col(self.truth.columns[0]).alias(C.RECORD_ID), pl.col(self.truth.columns[1]).alias("person_key")
+            )
             s = score_clusters(persons, truth)
             out.update(precision=round(s.precision, 4), recall=round(s.recall, 4), f1=round(s.f1, 4))
         return out
 
     def _check(self, threshold: float) -> None:
         if threshold < self.run_review - 1e-12:
-            raise ModelError(f"run {self.run_id} kept pairs from match probability {self.run_review} up; to look "
-                             f"below that, re-run the batch with --review-threshold {threshold}")
+            raise ModelError(
+                f"run {self.run_id} kept pairs from match probability {self.run_review} up; to look "
+                f"below that, re-run the batch with --review-threshold {threshold}"
+            )
 
     # --- the charts (offline) ---------------------------------------------------------------------------
 
@@ -141,20 +170,22 @@ class Workbench:
         return Offline(threshold_curve_chart(self.curve()))
 
     def estimates_chart(self) -> Offline | str:
-        e = self.sample_estimates()
-        if e is None:
+        if self.sample is None:
             return "no accuracy sample drawn yet: linkage review sample --size 300 --out sheet.csv"
-        return Offline(interval_chart(e.rows(), f"sample {self.sample.sample_id}: {e.decided:,} of {e.drawn:,} "
-                                                "pairs decided (95% intervals)"))
+        e = estimate(self.sample.strata, self.sample.decisions)
+        title = f"sample {self.sample.sample_id}: {e.decided:,} of {e.drawn:,} pairs decided (95% intervals)"
+        return Offline(interval_chart(e.rows(), title))
 
     def waterfall(self, record_id_l: str, record_id_r: str) -> Offline:
         """Why a pair scores what it scores, field by field."""
         rows = self.records.filter(pl.col(C.RECORD_ID).is_in([record_id_l, record_id_r])).select(
-            C.RECORD_ID, C.UID, *COMPARISON_COLUMNS)
+            C.RECORD_ID, C.UID, *COMPARISON_COLUMNS
+        )
         if rows.height != 2:
             raise ModelError(f"records {record_id_l} and {record_id_r} are not both in run {self.run_id}")
-        left, right = (rows.filter(pl.col(C.RECORD_ID) == r).drop(C.RECORD_ID).row(0, named=True)
-                       for r in (record_id_l, record_id_r))
+        left, right = (
+            rows.filter(pl.col(C.RECORD_ID) == r).drop(C.RECORD_ID).row(0, named=True) for r in (record_id_l, record_id_r)
+        )
         scored = self.linker().inference.score_pair(left, right).as_record_list()
         return Offline(self.linker().visualisations.waterfall_chart(scored, filter_nulls=False))
 
@@ -165,6 +196,13 @@ class Workbench:
         thresholds = Thresholds(link=link, review=review)
         o = self.outcome(link, review)
         evaluation = {f"run {self.run_id} re-clustered at these thresholds": ", ".join(f"{k} {v}" for k, v in o.items())}
-        return save_version(self.model, name, by=by, thresholds=thresholds, notes=notes, evaluation=evaluation,
-                            command=f"notebooks/tune_thresholds.ipynb (Workbench.save, run {self.run_id})",
-                            models_dir=self.models_dir)
+        return save_version(
+            self.model,
+            name,
+            by=by,
+            thresholds=thresholds,
+            notes=notes,
+            evaluation=evaluation,
+            command=f"notebooks/tune_thresholds.ipynb (Workbench.save, run {self.run_id})",
+            models_dir=self.models_dir,
+        )

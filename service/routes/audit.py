@@ -1,4 +1,5 @@
 """The audit trail and alerts, for administrators only. Nothing here changes an audit row."""
+
 from __future__ import annotations
 
 from typing import Annotated
@@ -38,16 +39,17 @@ class Alert(BaseModel):
 @router.get("/audit", response_model=list[AuditEntry])
 async def audit_entries(caller: Admin, db: Db, limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[AuditEntry]:
     """The latest look-ups, newest first."""
-    return [AuditEntry(logged_at=r[0].isoformat(), actor=r[1], role=r[2], purpose=r[3], action=r[4],
-                       person_ids=list(r[5] or [])) for r in db.audit_rows(limit)]
+    return [
+        AuditEntry(logged_at=r[0].isoformat(), actor=r[1], role=r[2], purpose=r[3], action=r[4], person_ids=list(r[5] or []))
+        for r in db.audit_rows(limit)
+    ]
 
 
 @router.get("/alerts", response_model=list[Alert])
 async def alerts(caller: Admin, db: Db, open_only: bool = False) -> list[Alert]:
     """Keys that tried to learn what their role may not see, newest first; their keys are locked
     until the alert is cleared."""
-    return [Alert(**{**a, "raised_at": iso(a["raised_at"]), "cleared_at": iso(a["cleared_at"])})
-            for a in db.alerts(open_only)]
+    return [Alert(**{**a, "raised_at": iso(a["raised_at"]), "cleared_at": iso(a["cleared_at"])}) for a in db.alerts(open_only)]
 
 
 @router.post("/alerts/{alert_id}/clear", response_model=Alert)

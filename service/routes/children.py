@@ -16,8 +16,13 @@ router = APIRouter(prefix="/v1", tags=["locate"])
 
 
 @router.get("/children/{person_id}/father", responses={404: {"description": "no such child"}})
-def father(caller: Annotated[Caller, Depends(allow(LOCATE_ROLES))], index: Index, db: Db, purpose: Purpose,
-           person_id: Annotated[str, Path(max_length=40, pattern=r"^[A-Za-z0-9_-]+$")]) -> dict:
+def father(
+    caller: Annotated[Caller, Depends(allow(LOCATE_ROLES))],
+    index: Index,
+    db: Db,
+    purpose: Purpose,
+    person_id: Annotated[str, Path(max_length=40, pattern=r"^[A-Za-z0-9_-]+$")],
+) -> dict:
     """Every NCP and PF of the child's cases: paternity, addresses by program with their source and
     the date of the batch run they are known from (`as_of`), relatives. A person protected by the
     Family Violence Indicator: location withheld, for everyone."""

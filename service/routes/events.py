@@ -1,4 +1,5 @@
 """Person id changes for case systems that keep person ids: the events of the batch runs after a run."""
+
 from __future__ import annotations
 
 from typing import Annotated
@@ -16,12 +17,16 @@ router = APIRouter(prefix="/v1", tags=["events"])
 
 
 @router.get("/events")
-async def events(caller: Annotated[Caller, Depends(allow(Role.IVD, Role.IVA, Role.IVE, Role.ANALYST, Role.ADMIN))],
-                 holder: Holder, since: Annotated[int, Query(ge=0, description="events of the runs after this run id")] = 0,
-                 limit: Annotated[int, Query(ge=1, le=10000)] = 1000,
-                 offset: Annotated[int, Query(ge=0)] = 0) -> dict:
+async def events(
+    caller: Annotated[Caller, Depends(allow(Role.IVD, Role.IVA, Role.IVE, Role.ANALYST, Role.ADMIN))],
+    holder: Holder,
+    since: Annotated[int, Query(ge=0, description="events of the runs after this run id")] = 0,
+    limit: Annotated[int, Query(ge=1, le=10000)] = 1000,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> dict:
     """Merges (the id that remains, the ids merged into it), splits (the id split, the ids its parts
     carry now), new and retired ids, oldest run first; ids only, no person data. Page with offset."""
+
     def read():
         try:
             con = store_connection(holder.settings.db, read_only=True, wait_seconds=2)
@@ -31,7 +36,13 @@ async def events(caller: Annotated[Caller, Depends(allow(Role.IVD, Role.IVA, Rol
             return read_events(con, since)
         finally:
             con.close()
+
     rows = await run_in_threadpool(read)
     page = rows.slice(offset, limit).with_columns(rows["finished_at"].slice(offset, limit).cast(str))
-    return {"since": since, "total": rows.height, "offset": offset, "events": page.to_dicts(),
-            "next_offset": offset + page.height if offset + page.height < rows.height else None}
+    return {
+        "since": since,
+        "total": rows.height,
+        "offset": offset,
+        "events": page.to_dicts(),
+        "next_offset": offset + page.height if offset + page.height < rows.height else None,
+    }

@@ -22,6 +22,10 @@ async def readyz(request: Request):
     if index is None:
         return JSONResponse(status_code=503, content=Health(status="loading").model_dump())
     if not holder.watching:
-        return JSONResponse(status_code=503, content=Health(status="index reload stopped", index_run_id=index.run_id,
-                                                            records=index.size, model=holder.model).model_dump())
+        return JSONResponse(
+            status_code=503,
+            content=Health(
+                status="index reload stopped", index_run_id=index.run_id, records=index.size, model=holder.model
+            ).model_dump(),
+        )
     return Health(status="ready", index_run_id=index.run_id, records=index.size, model=request.app.state.holder.model)

@@ -19,14 +19,16 @@ HEAVY = 400  # candidates beyond which scoring leaves the event loop, so one que
 
 
 @router.post("/match", response_model=MatchOut)
-async def match(query: PersonQuery, caller: AnyCaller, index: Index, db: Db, guard: GuardDep,
-                purpose: Purpose) -> Response:
+async def match(query: PersonQuery, caller: AnyCaller, index: Index, db: Db, guard: GuardDep, purpose: Purpose) -> Response:
     """Persons who may be the one described, best first, with their records by program and why."""
     given = query.given()
     refused = [f for f in given if not searchable(caller.role, f)]
     if refused:
-        raise HTTPException(status_code=403, detail=f"role {caller.role.value} may not search by "
-                            f"{', '.join(refused)} (a role may only search by what it may see; see the README)")
+        raise HTTPException(
+            status_code=403,
+            detail=f"role {caller.role.value} may not search by "
+            f"{', '.join(refused)} (a role may only search by what it may see; see the README)",
+        )
     watching = [f for f in given if watched(caller.role, f)]
     if watching:
         try:
@@ -47,18 +49,31 @@ async def match(query: PersonQuery, caller: AnyCaller, index: Index, db: Db, gua
     hide = hidden(caller, index.unscored_when_protected)
     for hit in hits:
         protected = index.is_protected(hit.person_id)
-        candidates.append(CandidateOut(
-            person_id=hit.person_id, match_probability=round(hit.probability, 6), best_record_id=hit.row[C.RECORD_ID],
-            evidence=[EvidenceOut(**e) for e in words(std, hit.row, hit.evidence, hide)],
-            records=[record_out(r, caller, protected) for r in records[hit.person_id]]))
+        candidates.append(
+            CandidateOut(
+                person_id=hit.person_id,
+                match_probability=round(hit.probability, 6),
+                best_record_id=hit.row[C.RECORD_ID],
+                evidence=[EvidenceOut(**e) for e in words(std, hit.row, hit.evidence, hide)],
+                records=[record_out(r, caller, protected) for r in records[hit.person_id]],
+            )
+        )
     await db.audited(caller, "match", [c.person_id for c in candidates], purpose)
     # built and validated above: serialized once here rather than validated again by FastAPI
-    return Response(MatchOut(index_run_id=index.run_id, candidates=candidates).model_dump_json(),
-                    media_type="application/json")
+    return Response(MatchOut(index_run_id=index.run_id, candidates=candidates).model_dump_json(), media_type="application/json")
 
 
-async def _watch(guard: Guard, db: ServiceDb, caller: Caller, query: PersonQuery, std: dict, hits: list[Hit],
-                 index: PersonIndex, fields: list[str], purpose: str) -> None:
+async def _watch(
+    guard: Guard,
+    db: ServiceDb,
+    caller: Caller,
+    query: PersonQuery,
+    std: dict,
+    hits: list[Hit],
+    index: PersonIndex,
+    fields: list[str],
+    purpose: str,
+) -> None:
     """Count the watched values against the query's subject (its name and date of birth) and the
     person it found; lock the key and raise an alert when it is enumerating."""
     subjects = []
@@ -69,9 +84,16 @@ async def _watch(guard: Guard, db: ServiceDb, caller: Caller, query: PersonQuery
     for f in fields:
         if guard.observe(caller.name, f, str(getattr(query, f)), subjects):
             guard.locked.add(caller.name)
-            alert = db.raise_alert(caller, "enumeration", f"{guard.limits.max_values} values of {f} tried against one "
-                                   f"person within {guard.limits.window_seconds / 60:g} minutes")
+            alert = db.raise_alert(
+                caller,
+                "enumeration",
+                f"{guard.limits.max_values} values of {f} tried against one "
+                f"person within {guard.limits.window_seconds / 60:g} minutes",
+            )
             await db.audited(caller, f"refused: enumeration alert {alert}", [], purpose)
-            raise HTTPException(status_code=403, detail=f"this key tried {guard.limits.max_values} values of {f} "
-                                "against one person: it is locked and an administrator has been alerted "
-                                f"(alert {alert})")
+            raise HTTPException(
+                status_code=403,
+                detail=f"this key tried {guard.limits.max_values} values of {f} "
+                "against one person: it is locked and an administrator has been alerted "
+                f"(alert {alert})",
+            )

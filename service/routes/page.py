@@ -1,4 +1,5 @@
 """The caseworker page at `/`: static files shipped in the package, nothing fetched from elsewhere."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -29,5 +30,6 @@ async def page() -> FileResponse:
 @router.get("/v1/whoami", response_model=Me)
 async def whoami(caller: AnyCaller) -> Me:
     """Who the key belongs to: the page's sign-in check."""
-    return Me(name=caller.name, role=caller.role.value, searches_by=sorted(SEARCHES_BY[caller.role]),
-              sees=sorted(SEES[caller.role]))
+    return Me(
+        name=caller.name, role=caller.role.value, searches_by=sorted(SEARCHES_BY[caller.role]), sees=sorted(SEES[caller.role])
+    )

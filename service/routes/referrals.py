@@ -11,9 +11,9 @@ from linkage.cases import CaseConfig, check_referrals
 from service.auth import Caller
 from service.deps import Db, GuardDep, Index, Purpose, allow, too_many
 from service.guard import RateLimited
-from service.policy import REFERRAL_ROLES, SSN, searchable, watched
 from service.index import PersonIndex
 from service.intake import index_row, person_for
+from service.policy import REFERRAL_ROLES, SSN, searchable, watched
 from service.routes.records import RecordIn
 
 router = APIRouter(prefix="/v1", tags=["referrals"])
@@ -46,8 +46,14 @@ class DecisionOut(BaseModel):
 
 
 @router.post("/referrals/check", response_model=DecisionOut)
-def check(body: ReferralIn, caller: Annotated[Caller, Depends(allow(REFERRAL_ROLES))], index: Index, db: Db,
-          guard: GuardDep, purpose: Purpose) -> DecisionOut:
+def check(
+    body: ReferralIn,
+    caller: Annotated[Caller, Depends(allow(REFERRAL_ROLES))],
+    index: Index,
+    db: Db,
+    guard: GuardDep,
+    purpose: Purpose,
+) -> DecisionOut:
     """The batch's referral decision for one referral: does this family already have an open IV-D case?
     A referral arrives as its program exported it: fields the role may not search by (an address,
     for TANF and foster care) are left out of the comparison rather than refused. The reasons say
@@ -62,15 +68,20 @@ def check(body: ReferralIn, caller: Annotated[Caller, Depends(allow(REFERRAL_ROL
             raise too_many(e) from None
     rows = []
     for i, person in enumerate(people):
-        fields = {**person, C.RECORD_ID: f"{body.referral_id}#{i + 1}", C.SOURCE_SYSTEM: body.source_system,
-                  C.CASE_ID: body.referral_id}
+        fields = {
+            **person,
+            C.RECORD_ID: f"{body.referral_id}#{i + 1}",
+            C.SOURCE_SYSTEM: body.source_system,
+            C.CASE_ID: body.referral_id,
+        }
         row = index_row(index, fields, "")
         found = person_for(index, row, same_submission=True)
         row[C.PERSON_ID] = found[0] if found else f"NEW#{i + 1}"
         rows.append(row)
     ivd = _ivd_cases_of(index, {r[C.PERSON_ID] for r in rows}, rows)
     records = pl.concat([pl.DataFrame(rows, schema=index.records.schema), ivd]).with_columns(
-        pl.int_range(0, pl.len(), dtype=pl.Int64).alias(C.UID))
+        pl.int_range(0, pl.len(), dtype=pl.Int64).alias(C.UID)
+    )
     pairs = _pairs(index, rows, ivd)
     config = CaseConfig(link_threshold=index.link_threshold, ssn_in_reasons=caller.sees(SSN))
     decision = check_referrals(records, pairs, config).row(0, named=True)
@@ -107,5 +118,14 @@ def _pairs(index: PersonIndex, rows: list[dict], ivd: pl.DataFrame) -> pl.DataFr
             p = index.scorer.probability(w)
             if p >= index.review_threshold:
                 out.append((row[C.RECORD_ID], other[C.RECORD_ID], w, p, "service"))
-    return pl.DataFrame(out, schema={"record_id_l": pl.String, "record_id_r": pl.String, "match_weight": pl.Float64,
-                                     "match_probability": pl.Float64, "match_key": pl.String}, orient="row")
+    return pl.DataFrame(
+        out,
+        schema={
+            "record_id_l": pl.String,
+            "record_id_r": pl.String,
+            "match_weight": pl.Float64,
+            "match_probability": pl.Float64,
+            "match_key": pl.String,
+        },
+        orient="row",
+    )

@@ -1,4 +1,5 @@
 """The second error model makes the whole-value errors it says it makes, at modest rates, with truth."""
+
 from __future__ import annotations
 
 import polars as pl
@@ -13,8 +14,12 @@ def test_admin_errors_are_whole_values_with_truth():
     assert d["records"].equals(generate(records=20000, seed=21, errors="admin")["records"])  # seeded
     digits = r.with_columns(pl.col("ssn").str.replace_all("-", "").alias("ssn"))
     # a child carrying another member's SSN: one number, two persons of one case
-    shared = (digits.filter(pl.col("ssn") != "").group_by("case_id", "ssn").agg(pl.col("person_key").n_unique())
-              .filter(pl.col("person_key") > 1))
+    shared = (
+        digits.filter(pl.col("ssn") != "")
+        .group_by("case_id", "ssn")
+        .agg(pl.col("person_key").n_unique())
+        .filter(pl.col("person_key") > 1)
+    )
     assert shared.height > 20
     assert digits.filter(pl.col("ssn").is_in(SHARED_SSNS))["person_key"].n_unique() > 5
     jan1 = r.filter(pl.col("dob").str.ends_with("-01-01") | pl.col("dob").str.starts_with("01/01/")).height

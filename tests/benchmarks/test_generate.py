@@ -30,8 +30,12 @@ def test_a_statewide_file_spans_counties_and_each_family_stays_in_its_own():
     for i, county in enumerate(N.COUNTIES[:4]):
         for _, z in county:
             zip3_county.setdefault(z, set()).add(i)
-    homes = (d["records"].join(d["truth"], on="record_id").filter(pl.col("zip") != "")
-             .with_columns(pl.col("zip").str.slice(0, 3).alias("zip3")))
+    homes = (
+        d["records"]
+        .join(d["truth"], on="record_id")
+        .filter(pl.col("zip") != "")
+        .with_columns(pl.col("zip").str.slice(0, 3).alias("zip3"))
+    )
     counties = homes.group_by("family_id").agg(pl.col("zip3").unique())
     spanned = set()
     for zip3s in counties["zip3"].to_list():

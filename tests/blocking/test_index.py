@@ -1,4 +1,5 @@
 """The in-memory index gives each record the same candidates as the batch blocking."""
+
 from __future__ import annotations
 
 from collections import defaultdict

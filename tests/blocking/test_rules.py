@@ -70,8 +70,11 @@ def test_recall_against_labels():
 def test_refined_rule_compares_small_blocks_whole_and_splits_big_ones_by_each_level():
     # MARIA on one date: 5 records, over the split size of 3, so only the same region pairs; within
     # region 900 still 4 records, so only the same zip. ANA's block of 2 is compared whole.
-    df = frame(fn=["MARIA"] * 5 + ["ANA"] * 2, zip3=["900", "900", "900", "900", "901", "900", "901"],
-               zip5=["90001", "90001", "90002", "90002", "90101", "90001", "90101"])
+    df = frame(
+        fn=["MARIA"] * 5 + ["ANA"] * 2,
+        zip3=["900", "900", "900", "900", "901", "900", "901"],
+        zip5=["90001", "90001", "90002", "90002", "90101", "90001", "90101"],
+    )
     rules = refined(block_on("fn", name="first"), ("zip3",), ("zip5",), above=3)
     assert [(r.name, r.max_block_size) for r in rules] == [("first", 3), ("first / zip3", 3), ("first / zip5", 400)]
     got, report = pairs(df, list(rules))
@@ -82,9 +85,13 @@ def test_refined_rule_compares_small_blocks_whole_and_splits_big_ones_by_each_le
 def test_keying_a_split_from_its_parents_big_blocks_gives_the_pairs_of_the_plain_rule():
     rng = random.Random(7)
     n = 400
-    df = frame(fn=[rng.choice("ABCDEFG") for _ in range(n)], sn=[[rng.choice("XYZW"), rng.choice("XYZW")] for _ in range(n)],
-               zip3=[rng.choice(["900", "901", None]) for _ in range(n)],
-               zip5=[rng.choice(["1", "2", "3"]) for _ in range(n)], case=[str(i // 3) for i in range(n)])
+    df = frame(
+        fn=[rng.choice("ABCDEFG") for _ in range(n)],
+        sn=[[rng.choice("XYZW"), rng.choice("XYZW")] for _ in range(n)],
+        zip3=[rng.choice(["900", "901", None]) for _ in range(n)],
+        zip5=[rng.choice(["1", "2", "3"]) for _ in range(n)],
+        case=[str(i // 3) for i in range(n)],
+    )
     rules = refined(block_on("fn", "sn", name="name"), ("zip3",), ("zip5",), above=8)
     split, _ = pairs(df, list(rules), exclude_same=("case",))
     plain, _ = pairs(df, [dataclasses.replace(r, splits=None) for r in rules], exclude_same=("case",))

@@ -18,15 +18,25 @@ def _pairs(rows: list[tuple[str, str, float]]) -> pl.DataFrame:
 def test_same_person_review_pair_and_refused_pair():
     a = _members([("a1", "P1", "CH"), ("a2", "P2", "CH"), ("a3", "P3", "CH"), ("a4", "P4", "CP")])
     b = _members([("b1", "P1", "CH"), ("b2", "P9", "CH"), ("b3", "P8", "CH"), ("b4", "P4", "CH")])
-    pairs = _pairs([("b2", "a2", 0.7),  # review zone, either orientation
-                    ("a3", "b3", 0.97)])  # above the link threshold yet kept apart: a never-merge rule
+    pairs = _pairs(
+        [
+            ("b2", "a2", 0.7),  # review zone, either orientation
+            ("a3", "b3", 0.97),
+        ]
+    )  # above the link threshold yet kept apart: a never-merge rule
     links = {(r[0], r[1]): r[2] for r in side_links(a, b, pairs, 0.9).rows()}
     assert links == {("a1", "b1"): SAME_PERSON, ("a2", "b2"): 0.7}  # a4/b4: one person, but CP vs CH
 
 
 def test_agreement_words():
-    rec = {C.SSN_STD: "123456789", C.DOB_STR: "20150405", C.FN: "ANA", C.FN_CANON: ["ANA"], C.FN_TOKENS: ["ANA"],
-           C.SN_TOKENS: ["LOPEZ", "GARCIA"]}
+    rec = {
+        C.SSN_STD: "123456789",
+        C.DOB_STR: "20150405",
+        C.FN: "ANA",
+        C.FN_CANON: ["ANA"],
+        C.FN_TOKENS: ["ANA"],
+        C.SN_TOKENS: ["LOPEZ", "GARCIA"],
+    }
     other = {**rec, C.SSN_STD: "123456798", C.DOB_STR: "20150504", C.SN_TOKENS: ["LOPEZ"]}
     assert agreement(rec, rec) == "SSN, first name, surname and date of birth"
     words = agreement(rec, other)

@@ -1,4 +1,5 @@
 """Locating a father, and the Family Violence Indicator: no location of a protected person leaves."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -52,7 +53,7 @@ def test_no_address_of_a_protected_person_leaks_through_a_relative(county):
     """BETTY FORD is protected; her daughter ZOE is not, but lives with her: ZOE's address is BETTY's."""
     answer = locate_father(county.records, "D11-2")
     text = _text(answer)
-    assert ELM["street"] not in text and "POMONA\", \"state\": \"CA\", \"zip\": \"91766" not in text
+    assert ELM["street"] not in text and 'POMONA", "state": "CA", "zip": "91766' not in text
     zoe = next(r for r in answer.fathers[0].relatives if r.person.name == "ZOE FORD")
     assert zoe.person.location_withheld == WITHHELD
 
@@ -88,21 +89,48 @@ def test_the_fathers_parents_and_siblings_are_found_through_his_own_childhood_ca
     from tests.conftest import person, records_frame
 
     raul = dict(dob="1985-03-04", ssn="412-55-1001", sex="M")
-    rows = [person("D1-CP", "ROSA", "MENA", case="D1", dob="1988-07-08", sex="F"),
-            person("D1-NCP", "RAUL", "SOTO", case="D1", role="NCP", paternity_status="ADJUDICATED", **raul),
-            person("D1-CH", "LUIS", "SOTO", case="D1", role="CH", dob="2016-05-06", sex="M"),
-            person("D0-CP", "ELENA", "SOTO", case="D0", case_status="CLOSED", dob="1962-01-02", sex="F",
-                   street="4 OAK ST", city="DOWNEY", zip="90241"),
-            person("D0-NCP", "PEDRO", "SOTO", case="D0", role="NCP", case_status="CLOSED", dob="1960-05-05", sex="M",
-                   fvi="Y", street="8 PINE RD", city="NORWALK", zip="90650"),
-            person("D0-CH1", "RAUL", "SOTO", case="D0", role="CH", case_status="CLOSED", **raul),
-            person("D0-CH2", "INES", "SOTO", case="D0", role="CH", case_status="CLOSED", dob="1987-09-09", sex="F")]
+    rows = [
+        person("D1-CP", "ROSA", "MENA", case="D1", dob="1988-07-08", sex="F"),
+        person("D1-NCP", "RAUL", "SOTO", case="D1", role="NCP", paternity_status="ADJUDICATED", **raul),
+        person("D1-CH", "LUIS", "SOTO", case="D1", role="CH", dob="2016-05-06", sex="M"),
+        person(
+            "D0-CP",
+            "ELENA",
+            "SOTO",
+            case="D0",
+            case_status="CLOSED",
+            dob="1962-01-02",
+            sex="F",
+            street="4 OAK ST",
+            city="DOWNEY",
+            zip="90241",
+        ),
+        person(
+            "D0-NCP",
+            "PEDRO",
+            "SOTO",
+            case="D0",
+            role="NCP",
+            case_status="CLOSED",
+            dob="1960-05-05",
+            sex="M",
+            fvi="Y",
+            street="8 PINE RD",
+            city="NORWALK",
+            zip="90650",
+        ),
+        person("D0-CH1", "RAUL", "SOTO", case="D0", role="CH", case_status="CLOSED", **raul),
+        person("D0-CH2", "INES", "SOTO", case="D0", role="CH", case_status="CLOSED", dob="1987-09-09", sex="F"),
+    ]
     path = tmp_path / "records.csv"
     records_frame(rows).write_csv(path)
     answer = locate_father(link([path], LinkConfig()).records, "D1-CH")
     (raul_answer,) = answer.fathers
     rel = {(r.person.name, r.relationship, r.side) for r in raul_answer.relatives}
-    assert rel == {("ELENA SOTO", "paternal grandmother", "paternal"), ("PEDRO SOTO", "paternal grandfather", "paternal"),
-                   ("INES SOTO", "father's sibling", "paternal")}
+    assert rel == {
+        ("ELENA SOTO", "paternal grandmother", "paternal"),
+        ("PEDRO SOTO", "paternal grandfather", "paternal"),
+        ("INES SOTO", "father's sibling", "paternal"),
+    }
     assert all(r.person.location_withheld == WITHHELD for r in raul_answer.relatives)
     assert "8 PINE RD" not in _text(answer) and "4 OAK ST" not in _text(answer)

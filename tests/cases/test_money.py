@@ -1,4 +1,5 @@
 """Money and participation checks around children in care."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -34,17 +35,38 @@ def linked(tmp_path) -> tuple[pl.DataFrame, pl.DataFrame]:
         person("D2-CH", "NOE", "SOTO", case="D2", role="CH", **NOE),
         person("E1-CP", "ROSA", "MENA", case="E1", system="IV-E", **ROSA),
         person("E1-NCP", "RAUL", "SOTO", case="E1", system="IV-E", role="NCP", **RAUL),
-        person("E1-CH", "LUIS", "SOTO", case="E1", system="IV-E", role="CH", placement_start="2026-02-10",
-               removed_from="NCP", **LUIS),
-        person("E2-CH", "EVA", "SOTO", case="E2", system="IV-E", role="CH", placement_start="2025-10-01",
-               placement_end="2026-06-30", removed_from="CP", **EVA),
-        person("E3-CH", "NOE", "SOTO", case="E3", system="IV-E", role="CH", placement_start="2025-10-01",
-               placement_end="2026-03-01", **NOE),
+        person(
+            "E1-CH", "LUIS", "SOTO", case="E1", system="IV-E", role="CH", placement_start="2026-02-10", removed_from="NCP", **LUIS
+        ),
+        person(
+            "E2-CH",
+            "EVA",
+            "SOTO",
+            case="E2",
+            system="IV-E",
+            role="CH",
+            placement_start="2025-10-01",
+            placement_end="2026-06-30",
+            removed_from="CP",
+            **EVA,
+        ),
+        person(
+            "E3-CH",
+            "NOE",
+            "SOTO",
+            case="E3",
+            system="IV-E",
+            role="CH",
+            placement_start="2025-10-01",
+            placement_end="2026-03-01",
+            **NOE,
+        ),
         person("E4-CH", "NOE", "SOTO", case="E4", system="IV-E", role="CH", placement_start="2026-09-01", **NOE),
         person("A1-CP", "ROSA", "MENA", case="A1", system="IV-A", grant_start="2025-01-01", **ROSA),
         person("A1-CH1", "LUIS", "SOTO", case="A1", system="IV-A", role="CH", grant_start="2025-01-01", **LUIS),
-        person("A1-CH2", "EVA", "SOTO", case="A1", system="IV-A", role="CH", grant_start="2025-01-01",
-               grant_end="2025-09-30", **EVA),
+        person(
+            "A1-CH2", "EVA", "SOTO", case="A1", system="IV-A", role="CH", grant_start="2025-01-01", grant_end="2025-09-30", **EVA
+        ),
     ]
     path = tmp_path / "records.csv"
     records_frame(rows).write_csv(path)
@@ -56,7 +78,9 @@ def test_support_goes_back_to_the_custodial_party_when_the_child_goes_home_not_w
     records, _ = linked(tmp_path)
     rows = support_return(records, DAY)
     assert rows["child_person_id"].n_unique() == 1 and rows["placement_end"].to_list() == [date(2026, 6, 30)]
-    assert rows["reasons"][0].startswith("child EVA SOTO left foster care (IV-E case E2) on 2026-06-30: IV-D case D1 pays CP ROSA")
+    assert rows["reasons"][0].startswith(
+        "child EVA SOTO left foster care (IV-E case E2) on 2026-06-30: IV-D case D1 pays CP ROSA"
+    )
     # on 2026-06-01 EVA is still in care and NOE is home (his second placement begins in September)
     june = support_return(records, date(2026, 6, 1))
     assert june["child_name"].unique().to_list() == ["NOE SOTO"] and sorted(june["ivd_case_id"]) == ["D1", "D2"]
@@ -79,7 +103,9 @@ def test_both_parents_of_a_child_in_care_are_listed_with_where_they_already_owe(
     luis = rows.filter(pl.col("reasons").str.contains("LUIS"))
     father = luis.filter(pl.col("parent") == "father").row(0, named=True)
     assert father["ivd_case_ids_as_ncp"] == "D1" and "already owes" in father["reasons"]
-    assert luis.filter(pl.col("parent") == "mother")["reasons"][0].startswith("child LUIS SOTO is in foster care (IV-E case E1): refer the mother")
+    assert luis.filter(pl.col("parent") == "mother")["reasons"][0].startswith(
+        "child LUIS SOTO is in foster care (IV-E case E1): refer the mother"
+    )
 
 
 def test_misdirected_support_names_the_parent_removed_from_as_the_placement_says_with_its_date(tmp_path):

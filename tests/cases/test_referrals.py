@@ -66,7 +66,8 @@ def test_a_new_caretaker_with_the_same_children_is_sent_to_review(county, tmp_pa
 
     rows = [r for r in _rows() if r["case_id"] == "D1"] + [
         person("G1-0", "DOLORES", "GARCIA", case="G1", system="IV-A", role="CP", ssn="412-55-9009", dob="1951-05-05", sex="F"),
-        person("G1-1", "ANA", "LOPEZ", case="G1", system="IV-A", role="CH", dob="2015-04-05", sex="F")]
+        person("G1-1", "ANA", "LOPEZ", case="G1", system="IV-A", role="CH", dob="2015-04-05", sex="F"),
+    ]
     path = tmp_path / "r.csv"
     records_frame(rows).write_csv(path)
     result = link([path], LinkConfig())
@@ -78,7 +79,8 @@ def test_a_new_caretaker_with_the_same_children_is_sent_to_review(county, tmp_pa
 def test_family_context_finds_a_child_the_person_linkage_missed(county):
     """Cut the person link of ANA (A1-2) to her IV-D record: inside the family she is found again."""
     recs = county.records.with_columns(
-        pl.when(pl.col("record_id") == "A1-2").then(pl.lit("P-ALONE")).otherwise(pl.col("person_id")).alias("person_id"))
+        pl.when(pl.col("record_id") == "A1-2").then(pl.lit("P-ALONE")).otherwise(pl.col("person_id")).alias("person_id")
+    )
     pairs = county.pairs.filter(~pl.col("record_id_l").is_in(["A1-2"]) & ~pl.col("record_id_r").is_in(["A1-2"]))
     with_context = check_referrals(recs, pairs).filter(pl.col("referral_id") == "A1").row(0, named=True)
     assert with_context["decision"] == EXISTING and "in this family's context" in with_context["reasons"]

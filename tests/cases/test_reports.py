@@ -1,4 +1,5 @@
 """Duplicate cases, misdirected support and TANF feedback on the hand-made county."""
+
 from __future__ import annotations
 
 import polars as pl
@@ -19,7 +20,8 @@ def test_duplicate_cases_are_the_same_family_opened_twice_not_two_alleged_father
 
 def test_closed_cases_are_not_reported_as_duplicates(county):
     reopened = county.records.with_columns(
-        pl.when(pl.col("case_id") == "D9").then(pl.lit("CLOSED")).otherwise(pl.col("case_status")).alias("case_status"))
+        pl.when(pl.col("case_id") == "D9").then(pl.lit("CLOSED")).otherwise(pl.col("case_status")).alias("case_status")
+    )
     assert duplicate_cases(reopened, county.pairs).is_empty()
 
 
@@ -27,8 +29,11 @@ def test_misdirected_support_for_children_in_open_placements_only(county):
     mis = misdirected_support(county.records, county.pairs)
     assert tuple(mis.columns) == MISDIRECTED_COLUMNS
     rows = mis.select("ive_case_id", "child_record_id", "ivd_case_id", "cp_name", "cp_removed_from").rows()
-    assert sorted(rows) == [("E1", "E1-2", "D3", "ROSA DIAZ", "yes"), ("E2", "E2-1", "D5", "KAREN WHITE", "yes"),
-                            ("E2", "E2-1", "D6", "KAREN WHITE", "yes")]  # E3 is closed: NOE went home
+    assert sorted(rows) == [
+        ("E1", "E1-2", "D3", "ROSA DIAZ", "yes"),
+        ("E2", "E2-1", "D5", "KAREN WHITE", "yes"),
+        ("E2", "E2-1", "D6", "KAREN WHITE", "yes"),
+    ]  # E3 is closed: NOE went home
     assert "removed from" in mis["reasons"][0]
 
 

@@ -1,4 +1,5 @@
 """The placement worklist: children in an open placement by their permanency date, with each named father."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -8,7 +9,6 @@ import pytest
 
 from benchmarks.generate import TODAY, generate, write
 from benchmarks.worklist_eval import fathers_found
-from linkage import columns as C
 from linkage.cases.worklist import COLUMNS, worklist
 from linkage.pipeline import LinkConfig, link
 from tests.conftest import person, records_frame
@@ -30,26 +30,58 @@ def family(tmp_path, *, father_fvi: str = "", second_status: str = "ADJUDICATED"
     raul = dict(dob="1985-03-04", ssn="412-55-1001", sex="M", fvi=father_fvi, **HOME)
     rosa = dict(dob="1988-07-08", ssn="412-55-2002", sex="F")
     luis, eva = dict(dob="2016-05-06", sex="M"), dict(dob="2014-02-03", sex="F")
-    return linked([
-        person("D1-CP", "ROSA", "MENA", case="D1", **rosa),
-        person("D1-NCP", "RAUL", "SOTO", case="D1", role="NCP", paternity_status="ADJUDICATED", **raul),
-        person("D1-CH", "LUIS", "SOTO", case="D1", role="CH", **luis),
-        person("D2-CP", "ROSA", "MENA", case="D2", **rosa),
-        person("D2-NCP", "RAUL", "SOTO", case="D2", role="NCP", paternity_status=second_status, **raul),
-        person("D2-CH", "LUIS", "SOTO", case="D2", role="CH", **luis),
-        person("E1-NCP", "ROSA", "MENA", case="E1", system="IV-E", role="NCP", **rosa),
-        person("E1-CH", "LUIS", "SOTO", case="E1", system="IV-E", role="CH", placement_start="2026-02-10",
-               removed_from="NCP", case_goal="REUNIFICATION", **luis),
-        person("E2-CH", "EVA", "DIAZ", case="E2", system="IV-E", role="CH", placement_start="10/01/2025", **eva),
-        person("E3-CH", "EVA", "DIAZ", case="E3", system="IV-E", role="CH", placement_start="2023-01-05",
-               placement_end="2024-03-01", **eva),
-        person("A1-CP", "ROSA", "MENA", case="A1", system="IV-A", **rosa),
-        person("A1-NCP1", "PEDRO", "DIAZ", case="A1", system="IV-A", role="NCP", sex="M"),
-        person("A1-NCP2", "JUAN", "PONCE", case="A1", system="IV-A", role="NCP", sex="M"),
-        person("A1-CH", "EVA", "DIAZ", case="A1", system="IV-A", role="CH", **eva),
-        person("E9-CH", "NOE", "LARA", case="E9", system="IV-E", role="CH", placement_start="2025-01-01",
-               placement_end="2026-06-30", dob="2019-01-01", sex="M"),
-    ], tmp_path)
+    return linked(
+        [
+            person("D1-CP", "ROSA", "MENA", case="D1", **rosa),
+            person("D1-NCP", "RAUL", "SOTO", case="D1", role="NCP", paternity_status="ADJUDICATED", **raul),
+            person("D1-CH", "LUIS", "SOTO", case="D1", role="CH", **luis),
+            person("D2-CP", "ROSA", "MENA", case="D2", **rosa),
+            person("D2-NCP", "RAUL", "SOTO", case="D2", role="NCP", paternity_status=second_status, **raul),
+            person("D2-CH", "LUIS", "SOTO", case="D2", role="CH", **luis),
+            person("E1-NCP", "ROSA", "MENA", case="E1", system="IV-E", role="NCP", **rosa),
+            person(
+                "E1-CH",
+                "LUIS",
+                "SOTO",
+                case="E1",
+                system="IV-E",
+                role="CH",
+                placement_start="2026-02-10",
+                removed_from="NCP",
+                case_goal="REUNIFICATION",
+                **luis,
+            ),
+            person("E2-CH", "EVA", "DIAZ", case="E2", system="IV-E", role="CH", placement_start="10/01/2025", **eva),
+            person(
+                "E3-CH",
+                "EVA",
+                "DIAZ",
+                case="E3",
+                system="IV-E",
+                role="CH",
+                placement_start="2023-01-05",
+                placement_end="2024-03-01",
+                **eva,
+            ),
+            person("A1-CP", "ROSA", "MENA", case="A1", system="IV-A", **rosa),
+            person("A1-NCP1", "PEDRO", "DIAZ", case="A1", system="IV-A", role="NCP", sex="M"),
+            person("A1-NCP2", "JUAN", "PONCE", case="A1", system="IV-A", role="NCP", sex="M"),
+            person("A1-CH", "EVA", "DIAZ", case="A1", system="IV-A", role="CH", **eva),
+            person(
+                "E9-CH",
+                "NOE",
+                "LARA",
+                case="E9",
+                system="IV-E",
+                role="CH",
+                placement_start="2025-01-01",
+                placement_end="2026-06-30",
+                dob="2019-01-01",
+                sex="M",
+            ),
+        ],
+        tmp_path,
+    )
 
 
 def test_children_in_open_placements_by_permanency_date_one_row_per_named_father(tmp_path):
@@ -57,8 +89,7 @@ def test_children_in_open_placements_by_permanency_date_one_row_per_named_father
     assert rows.columns == list(COLUMNS)
     assert rows["child_name"].to_list() == ["EVA DIAZ", "LUIS SOTO"]  # NOE went home in June
     eva, luis = rows.row(0, named=True), rows.row(1, named=True)
-    assert (eva["placement_start"], eva["permanency_date"], eva["months_in_care"]) == (
-        date(2025, 10, 1), date(2026, 10, 1), 13)
+    assert (eva["placement_start"], eva["permanency_date"], eva["months_in_care"]) == (date(2025, 10, 1), date(2026, 10, 1), 13)
     assert eva["days_to_permanency"] == -59 and eva["foster_case_ids"] == "E2"
     assert (luis["months_in_care"], luis["permanency_date"], luis["removed_from"]) == (9, date(2027, 2, 10), "NCP")
     assert luis["father_name"] == "RAUL SOTO" and luis["paternity_status"] == "ADJUDICATED"
@@ -112,11 +143,27 @@ def test_the_right_father_for_nearly_every_child_in_care_whose_father_is_named_o
 
 
 def test_a_custodial_father_is_the_father_and_the_mother_who_owes_is_not(tmp_path):
-    rows = worklist(linked([
-        person("D1-CP", "RAUL", "SOTO", case="D1", dob="1985-03-04", ssn="412-55-1001", sex="M"),
-        person("D1-NCP", "ROSA", "MENA", case="D1", role="NCP", dob="1988-07-08", ssn="412-55-2002", sex="F"),
-        person("D1-CH", "LUIS", "SOTO", case="D1", role="CH", dob="2016-05-06", sex="M"),
-        person("E1-CH", "LUIS", "SOTO", case="E1", system="IV-E", role="CH", placement_start="2026-05-01",
-               removed_from="CP", dob="2016-05-06", sex="M"),
-    ], tmp_path), AS_OF)
+    rows = worklist(
+        linked(
+            [
+                person("D1-CP", "RAUL", "SOTO", case="D1", dob="1985-03-04", ssn="412-55-1001", sex="M"),
+                person("D1-NCP", "ROSA", "MENA", case="D1", role="NCP", dob="1988-07-08", ssn="412-55-2002", sex="F"),
+                person("D1-CH", "LUIS", "SOTO", case="D1", role="CH", dob="2016-05-06", sex="M"),
+                person(
+                    "E1-CH",
+                    "LUIS",
+                    "SOTO",
+                    case="E1",
+                    system="IV-E",
+                    role="CH",
+                    placement_start="2026-05-01",
+                    removed_from="CP",
+                    dob="2016-05-06",
+                    sex="M",
+                ),
+            ],
+            tmp_path,
+        ),
+        AS_OF,
+    )
     assert rows.select("father_name", "father_basis").rows() == [("RAUL SOTO", "custodial parent on IV-D case D1")]

@@ -1,4 +1,5 @@
 """Tests through the installed `linkage` command."""
+
 from __future__ import annotations
 
 import subprocess

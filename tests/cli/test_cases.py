@@ -1,4 +1,5 @@
 """`linkage referrals`, `reports` and `locate` end to end on generated data, through the installed command."""
+
 from __future__ import annotations
 
 import duckdb
@@ -13,8 +14,16 @@ from tests.cli import run
 @pytest.fixture(scope="module")
 def referral_run(small_data, tmp_path_factory):
     out = tmp_path_factory.mktemp("referrals")
-    p = run("referrals", small_data / "records.csv", "--out", out / "decisions.csv", "--db", out / "s.duckdb",
-            "--reports", out / "reports")
+    p = run(
+        "referrals",
+        small_data / "records.csv",
+        "--out",
+        out / "decisions.csv",
+        "--db",
+        out / "s.duckdb",
+        "--reports",
+        out / "reports",
+    )
     return out, p
 
 
@@ -35,8 +44,9 @@ def test_reports_written_with_the_run_and_again_from_the_store(small_data, refer
     truth = pl.read_csv(small_data / "truth.csv", infer_schema=False)
     dup = score_duplicates(pl.read_csv(out / "reports" / "duplicate_cases.csv", infer_schema=False), duplicate_truth(cases))
     assert dup.true > 0 and dup.precision >= 0.95 and dup.recall >= 0.9, dup.line()
-    mis = score_misdirected(pl.read_csv(out / "reports" / "misdirected_support.csv", infer_schema=False),
-                            misdirected_truth(cases), truth)
+    mis = score_misdirected(
+        pl.read_csv(out / "reports" / "misdirected_support.csv", infer_schema=False), misdirected_truth(cases), truth
+    )
     assert mis.true > 0 and mis.precision >= 0.95 and mis.recall >= 0.9, mis.line()
     assert "duplicate IV-D cases" in p.stdout
     again = run("reports", "--db", out / "s.duckdb", "--out-dir", out / "again", "--format", "parquet")
@@ -48,9 +58,11 @@ def test_locate_prints_fathers_and_audits_the_lookup(small_data, referral_run):
     out, _ = referral_run
     db = out / "s.duckdb"
     con = duckdb.connect(str(db), read_only=True)
-    rid, pid = con.execute("SELECT r.record_id, r.person_id FROM records r JOIN records f USING (case_id) "
-                           "WHERE r.role = 'CH' AND r.source_system = 'IV-D' AND f.role = 'NCP' "
-                           "ORDER BY r.record_id LIMIT 1").fetchall()[0]
+    rid, pid = con.execute(
+        "SELECT r.record_id, r.person_id FROM records r JOIN records f USING (case_id) "
+        "WHERE r.role = 'CH' AND r.source_system = 'IV-D' AND f.role = 'NCP' "
+        "ORDER BY r.record_id LIMIT 1"
+    ).fetchall()[0]
     con.close()
     p = run("locate", rid, "--db", db, "--purpose", "permanency hearing")
     assert f"({pid})" in p.stdout and "father " in p.stdout and "paternity" in p.stdout

@@ -1,4 +1,5 @@
 """End to end through the installed `linkage` command on generated data."""
+
 from __future__ import annotations
 
 import duckdb
@@ -26,11 +27,13 @@ def test_dedupe_writes_persons_quarantine_and_a_reconciled_summary(small_data, f
     assert "rows read" in p.stdout and f"{read:,}" in p.stdout and "found in more than one program" in p.stdout
     con = duckdb.connect(str(out / "s.duckdb"), read_only=True)
     assert con.execute("SELECT status, rows_read, rows_linked + rows_quarantined FROM runs").fetchall() == [
-        ("complete", read, read)]
+        ("complete", read, read)
+    ]
     multi = persons.group_by("person_id").agg(pl.col("source_system").n_unique()).filter(pl.col("source_system") > 1)
     assert 0 < multi.height < persons["person_id"].n_unique()
     assert con.execute("SELECT persons, persons_multi_program FROM runs").fetchall() == [
-        (persons["person_id"].n_unique(), multi.height)]
+        (persons["person_id"].n_unique(), multi.height)
+    ]
 
 
 def test_accuracy_and_no_lookalike_merges(small_data, first_run):
@@ -78,8 +81,17 @@ def test_missing_column_exits_2_with_one_message(tmp_path):
 def test_unknown_output_type_and_missing_model(small_data, tmp_path):
     p = run("dedupe", small_data / "records.csv", "--out", tmp_path / "p.xlsx", check=False)
     assert p.returncode == 2 and ".csv or .parquet" in p.stderr
-    p = run("dedupe", small_data / "records.csv", "--out", tmp_path / "p.csv", "--db", tmp_path / "s.duckdb",
-            "--model", "no-such-model", check=False)
+    p = run(
+        "dedupe",
+        small_data / "records.csv",
+        "--out",
+        tmp_path / "p.csv",
+        "--db",
+        tmp_path / "s.duckdb",
+        "--model",
+        "no-such-model",
+        check=False,
+    )
     assert p.returncode == 1 and "linkage train" in p.stderr and "Traceback" not in p.stderr
 
 
@@ -98,8 +110,16 @@ def test_header_only_file_links_nothing(tmp_path):
 
 
 def test_labels_give_a_blocking_report_and_scores(small_data, tmp_path):
-    p = run("dedupe", small_data / "records.csv", "--out", tmp_path / "p.csv", "--db", tmp_path / "s.duckdb",
-            "--labels", small_data / "truth.csv")
+    p = run(
+        "dedupe",
+        small_data / "records.csv",
+        "--out",
+        tmp_path / "p.csv",
+        "--db",
+        tmp_path / "s.duckdb",
+        "--labels",
+        small_data / "truth.csv",
+    )
     assert "comparisons per record" in p.stdout and "dob+name_token" in p.stdout
     assert "against --labels: pairwise precision" in p.stdout
     con = duckdb.connect(str(tmp_path / "s.duckdb"), read_only=True)
@@ -108,8 +128,16 @@ def test_labels_give_a_blocking_report_and_scores(small_data, tmp_path):
 
 def test_a_stricter_link_threshold_never_joins_more(small_data, first_run, tmp_path):
     out, _ = first_run
-    run("dedupe", small_data / "records.csv", "--out", tmp_path / "strict.csv", "--db", tmp_path / "s.duckdb",
-        "--link-threshold", "0.999")
+    run(
+        "dedupe",
+        small_data / "records.csv",
+        "--out",
+        tmp_path / "strict.csv",
+        "--db",
+        tmp_path / "s.duckdb",
+        "--link-threshold",
+        "0.999",
+    )
     default = pl.read_csv(out / "persons.csv", infer_schema=False)["person_id"].n_unique()
     strict = pl.read_csv(tmp_path / "strict.csv", infer_schema=False)["person_id"].n_unique()
     assert strict >= default
@@ -118,19 +146,36 @@ def test_a_stricter_link_threshold_never_joins_more(small_data, first_run, tmp_p
 
 
 def test_work_dir_must_exist_and_is_left_clean(small_data, tmp_path):
-    p = run("dedupe", small_data / "records.csv", "--out", tmp_path / "p.csv", "--db", tmp_path / "s.duckdb",
-            "--work-dir", tmp_path / "nowhere", check=False)
+    p = run(
+        "dedupe",
+        small_data / "records.csv",
+        "--out",
+        tmp_path / "p.csv",
+        "--db",
+        tmp_path / "s.duckdb",
+        "--work-dir",
+        tmp_path / "nowhere",
+        check=False,
+    )
     assert p.returncode == 2 and "--work-dir" in p.stderr and "Traceback" not in p.stderr
     work = tmp_path / "work"
     work.mkdir()
-    run("dedupe", small_data / "records.csv", "--out", tmp_path / "p.csv", "--db", tmp_path / "s.duckdb",
-        "--work-dir", work)
+    run("dedupe", small_data / "records.csv", "--out", tmp_path / "p.csv", "--db", tmp_path / "s.duckdb", "--work-dir", work)
     assert pl.read_csv(tmp_path / "p.csv").height > 0 and list(work.iterdir()) == []
 
 
 def test_a_memory_limit_that_is_not_a_size_exits_2(small_data, tmp_path):
-    p = run("dedupe", small_data / "records.csv", "--out", tmp_path / "p.csv", "--db", tmp_path / "s.duckdb",
-            "--memory-limit", "lots", check=False)
+    p = run(
+        "dedupe",
+        small_data / "records.csv",
+        "--out",
+        tmp_path / "p.csv",
+        "--db",
+        tmp_path / "s.duckdb",
+        "--memory-limit",
+        "lots",
+        check=False,
+    )
     assert p.returncode == 2 and "--memory-limit" in p.stderr and "Traceback" not in p.stderr
     assert not (tmp_path / "p.csv").exists()
 
@@ -162,10 +207,12 @@ def test_events_follow_a_merge_a_split_new_and_retired_ids_across_runs(tmp_path)
     from tests.conftest import person, records_frame
 
     luis = dict(dob="1985-03-04", ssn="412-55-1001", sex="M")
-    base = [person("D1-CP", "ANA", "RUIZ", case="D1", dob="1990-02-03", sex="F"),
-            person("A1-CP", "ANA", "RUIZ", case="A1", system="IV-A", sex="F"),
-            person("D2-NCP", "LUIS", "SOTO", case="D2", role="NCP", **luis),
-            person("A2-NCP", "LUIS", "SOTO", case="A2", system="IV-A", role="NCP", **luis)]
+    base = [
+        person("D1-CP", "ANA", "RUIZ", case="D1", dob="1990-02-03", sex="F"),
+        person("A1-CP", "ANA", "RUIZ", case="A1", system="IV-A", sex="F"),
+        person("D2-NCP", "LUIS", "SOTO", case="D2", role="NCP", **luis),
+        person("A2-NCP", "LUIS", "SOTO", case="A2", system="IV-A", role="NCP", **luis),
+    ]
     first, second = tmp_path / "r1.csv", tmp_path / "r2.csv"
     records_frame([*base, person("D3-CP", "EVA", "DIAZ", case="D3", dob="1979-09-09", sex="F")]).write_csv(first)
     records_frame([*base, person("D4-CP", "NOE", "LARA", case="D4", dob="1981-01-01", sex="M")]).write_csv(second)
@@ -174,9 +221,20 @@ def test_events_follow_a_merge_a_split_new_and_retired_ids_across_runs(tmp_path)
     p1 = dict(pl.read_csv(tmp_path / "p1.csv", infer_schema=False).select("record_id", "person_id").iter_rows())
     assert p1["D1-CP"] != p1["A1-CP"] and p1["D2-NCP"] == p1["A2-NCP"]
     con = store_connection(db)
-    add_decisions(con, pl.DataFrame({"record_id_l": ["A1-CP", "A2-NCP"], "record_id_r": ["D1-CP", "D2-NCP"],
-                                     "decision": [MATCH, NOT_A_MATCH], "reviewer": ["R. Reviewer"] * 2,
-                                     "decided_at": [datetime(2026, 11, 29)] * 2, "note": [None, None]}), "test")
+    add_decisions(
+        con,
+        pl.DataFrame(
+            {
+                "record_id_l": ["A1-CP", "A2-NCP"],
+                "record_id_r": ["D1-CP", "D2-NCP"],
+                "decision": [MATCH, NOT_A_MATCH],
+                "reviewer": ["R. Reviewer"] * 2,
+                "decided_at": [datetime(2026, 11, 29)] * 2,
+                "note": [None, None],
+            }
+        ),
+        "test",
+    )
     con.close()
     run("dedupe", second, "--out", tmp_path / "p2.csv", "--db", db)
     p2 = dict(pl.read_csv(tmp_path / "p2.csv", infer_schema=False).select("record_id", "person_id").iter_rows())

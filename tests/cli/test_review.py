@@ -1,4 +1,5 @@
 """Clerical review end to end: export a batch, decide it, import it, and see the next run obey."""
+
 from __future__ import annotations
 
 import re
@@ -40,11 +41,18 @@ def test_export_masks_ssns_and_never_sends_a_pair_twice(reviewed_store, tmp_path
     ssns = pl.concat([a["ssn_masked_l"], a["ssn_masked_r"]]).drop_nulls()
     assert ssns.str.contains(r"^(\*\*\*-\*\*-\d{4}|missing|placeholder|invalid)$").all()
     con = duckdb.connect(str(db), read_only=True)
-    link, review = (float(v) for (v,) in con.execute(
-        "SELECT value FROM meta WHERE key IN ('link_threshold', 'review_threshold') ORDER BY key").fetchall())
+    link, review = (
+        float(v)
+        for (v,) in con.execute(
+            "SELECT value FROM meta WHERE key IN ('link_threshold', 'review_threshold') ORDER BY key"
+        ).fetchall()
+    )
     prob = pl.col("match_probability").cast(pl.Float64)
-    assert a.select(pl.when(pl.col("why") == HELD).then(prob >= link - 1e-4)
-                    .otherwise(prob.is_between(review - 1e-4, link))).to_series().all()
+    assert (
+        a.select(pl.when(pl.col("why") == HELD).then(prob >= link - 1e-4).otherwise(prob.is_between(review - 1e-4, link)))
+        .to_series()
+        .all()
+    )
 
 
 def test_links_held_back_come_first_and_a_match_decision_settles_them(small_data, reviewed_store, tmp_path):
@@ -63,8 +71,9 @@ def test_links_held_back_come_first_and_a_match_decision_settles_them(small_data
     truth = _truth(small_data)
     same = strong.filter([truth[a] == truth[b] for a, b in zip(strong["record_id_l"], strong["record_id_r"])])
     a, b = (same if same.height else strong).select("record_id_l", "record_id_r").row(0)
-    pl.DataFrame({"record_id_l": [a], "record_id_r": [b], "decision": ["match"], "reviewer": ["pat"]}) \
-        .write_csv(tmp_path / "decided.csv")
+    pl.DataFrame({"record_id_l": [a], "record_id_r": [b], "decision": ["match"], "reviewer": ["pat"]}).write_csv(
+        tmp_path / "decided.csv"
+    )
     run("review", "import", tmp_path / "decided.csv", "--db", db)
     run("dedupe", small_data / "records.csv", "--out", tmp_path / "again.csv", "--db", db)
     again = dict(pl.read_csv(tmp_path / "again.csv", infer_schema=False).select("record_id", "person_id").iter_rows())
@@ -87,12 +96,15 @@ def test_decisions_are_kept_and_the_next_run_obeys_a_not_a_match(small_data, rev
     db = _copy(reviewed_store, tmp_path)
     con = duckdb.connect(str(db), read_only=True)
     # a strong pair the run linked: a reviewer says otherwise
-    a, b = con.execute("SELECT p.record_id_l, p.record_id_r FROM pairs p JOIN persons x ON x.record_id = p.record_id_l "
-                       "JOIN persons y ON y.record_id = p.record_id_r WHERE x.person_id = y.person_id "
-                       "AND p.match_probability > 0.999 ORDER BY 1, 2 LIMIT 1").fetchall()[0]
+    a, b = con.execute(
+        "SELECT p.record_id_l, p.record_id_r FROM pairs p JOIN persons x ON x.record_id = p.record_id_l "
+        "JOIN persons y ON y.record_id = p.record_id_r WHERE x.person_id = y.person_id "
+        "AND p.match_probability > 0.999 ORDER BY 1, 2 LIMIT 1"
+    ).fetchall()[0]
     con.close()
-    pl.DataFrame({"record_id_l": [b], "record_id_r": [a], "decision": ["Not a match"], "reviewer": ["pat"]}) \
-        .write_csv(tmp_path / "decided.csv")
+    pl.DataFrame({"record_id_l": [b], "record_id_r": [a], "decision": ["Not a match"], "reviewer": ["pat"]}).write_csv(
+        tmp_path / "decided.csv"
+    )
     p = run("review", "import", tmp_path / "decided.csv", "--db", db)
     assert "1 decisions recorded (not a match: 1)" in p.stdout
     run("dedupe", small_data / "records.csv", "--out", tmp_path / "again.csv", "--db", db)
@@ -101,8 +113,12 @@ def test_decisions_are_kept_and_the_next_run_obeys_a_not_a_match(small_data, rev
     con = duckdb.connect(str(db), read_only=True)
     kept = con.execute("SELECT record_id_l, record_id_r, decision, reviewer FROM review_decisions").fetchall()
     assert kept == [(min(a, b), max(a, b), "not a match", "pat")]
-    assert con.execute("SELECT count(*) FROM review_queue WHERE record_id_l = ? AND record_id_r = ?",
-                       [min(a, b), max(a, b)]).fetchall()[0][0] == 0
+    assert (
+        con.execute(
+            "SELECT count(*) FROM review_queue WHERE record_id_l = ? AND record_id_r = ?", [min(a, b), max(a, b)]
+        ).fetchall()[0][0]
+        == 0
+    )
 
 
 def test_estimates_come_from_the_decisions(small_data, reviewed_store, tmp_path):
@@ -130,9 +146,11 @@ def test_a_sheet_with_a_bad_row_is_refused_whole(reviewed_store, tmp_path):
     db = _copy(reviewed_store, tmp_path)
     run("review", "export", "--db", db, "--out", tmp_path / "s.csv", "--limit", "3")
     sheet = pl.read_csv(tmp_path / "s.csv", infer_schema=False).with_columns(
-        pl.Series("decision", ["match", "perhaps", "not a match"]), pl.lit("kim").alias("reviewer"))
-    sheet.with_columns(pl.when(pl.int_range(pl.len()) == 2).then(pl.lit("NOPE")).otherwise(pl.col("record_id_r"))
-                       .alias("record_id_r")).write_csv(tmp_path / "bad.csv")
+        pl.Series("decision", ["match", "perhaps", "not a match"]), pl.lit("kim").alias("reviewer")
+    )
+    sheet.with_columns(
+        pl.when(pl.int_range(pl.len()) == 2).then(pl.lit("NOPE")).otherwise(pl.col("record_id_r")).alias("record_id_r")
+    ).write_csv(tmp_path / "bad.csv")
     p = run("review", "import", tmp_path / "bad.csv", "--db", db, check=False)
     assert p.returncode == 2
     assert "row 2: decision 'perhaps'" in p.stderr and "row 3: record id 'NOPE'" in p.stderr
@@ -145,18 +163,29 @@ def test_a_sheet_with_a_bad_row_is_refused_whole(reviewed_store, tmp_path):
 
 def test_m_probabilities_can_be_trained_from_reviewed_matches(small_data, reviewed_store, tmp_path):
     db = _copy(reviewed_store, tmp_path)
-    p = run("train", small_data / "records.csv", "--name", "m-reviewed", "--models-dir", tmp_path / "models",
-            "--m-from-review", db, check=False)
+    p = run(
+        "train",
+        small_data / "records.csv",
+        "--name",
+        "m-reviewed",
+        "--models-dir",
+        tmp_path / "models",
+        "--m-from-review",
+        db,
+        check=False,
+    )
     assert p.returncode == 2 and "no reviewer has decided a pair 'match'" in p.stderr
     run("review", "export", "--db", db, "--out", tmp_path / "s.csv", "--limit", "30")
     sheet = pl.read_csv(tmp_path / "s.csv", infer_schema=False)
     truth = _truth(small_data)
-    sheet.with_columns(pl.Series("decision", ["match" if truth[a] == truth[b] else "not a match"
-                                              for a, b in zip(sheet["record_id_l"], sheet["record_id_r"])])) \
-        .write_csv(tmp_path / "s.csv")
+    sheet.with_columns(
+        pl.Series(
+            "decision",
+            ["match" if truth[a] == truth[b] else "not a match" for a, b in zip(sheet["record_id_l"], sheet["record_id_r"])],
+        )
+    ).write_csv(tmp_path / "s.csv")
     run("review", "import", tmp_path / "s.csv", "--db", db, "--reviewer", "lee")
-    run("train", small_data / "records.csv", "--name", "m-reviewed", "--models-dir", tmp_path / "models",
-        "--m-from-review", db)
+    run("train", small_data / "records.csv", "--name", "m-reviewed", "--models-dir", tmp_path / "models", "--m-from-review", db)
     run("train", small_data / "records.csv", "--name", "m-em", "--models-dir", tmp_path / "models")
     from linkage.model import latest_accepted, level_weights, load_model
 
@@ -176,17 +205,25 @@ def test_an_accuracy_sample_is_blind_and_its_review_gives_estimates_with_interva
     sheet = pl.read_csv(tmp_path / "s.csv", infer_schema=False)
     assert sheet.height == 120
     assert not {"match_probability", "match_weight", "same_person_now", "why"} & set(sheet.columns)
-    assert pl.concat([sheet["ssn_masked_l"], sheet["ssn_masked_r"]]).drop_nulls() \
-        .str.contains(r"^(\*\*\*-\*\*-\d{4}|missing|placeholder|invalid)$").all()
+    assert (
+        pl.concat([sheet["ssn_masked_l"], sheet["ssn_masked_r"]])
+        .drop_nulls()
+        .str.contains(r"^(\*\*\*-\*\*-\d{4}|missing|placeholder|invalid)$")
+        .all()
+    )
     run("review", "sample", "--db", db, "--out", tmp_path / "again.csv", "--size", "120", "--seed", "5")
     assert pl.read_csv(tmp_path / "again.csv", infer_schema=False).equals(sheet)
 
     before = run("review", "status", "--db", db).stdout
     assert "provisional" in before  # nothing decided yet
     truth = _truth(small_data)
-    sheet.with_columns(pl.Series("decision", ["match" if truth[a] == truth[b] else "not a match"
-                                              for a, b in zip(sheet["record_id_l"], sheet["record_id_r"])]),
-                       pl.lit("pat").alias("reviewer")).write_csv(tmp_path / "decided.csv")
+    sheet.with_columns(
+        pl.Series(
+            "decision",
+            ["match" if truth[a] == truth[b] else "not a match" for a, b in zip(sheet["record_id_l"], sheet["record_id_r"])],
+        ),
+        pl.lit("pat").alias("reviewer"),
+    ).write_csv(tmp_path / "decided.csv")
     run("review", "import", tmp_path / "decided.csv", "--db", db)
     status = run("review", "status", "--db", db).stdout
     assert "accuracy sample 2 of run 1" in status and "120 of 120 sampled pairs decided" in status

@@ -49,13 +49,16 @@ def test_bom_and_header_case_are_accepted(tmp_path):
 
 
 def test_extra_columns_pass_through(tmp_path):
-    v = validate(read_records(write(tmp_path, "record_id,source_system,case_id,role,first_name,last_name,worker\n"
-                                              "R1,IV-A,A1,CH,ANA,LOPEZ,W42\n")))
+    v = validate(
+        read_records(
+            write(tmp_path, "record_id,source_system,case_id,role,first_name,last_name,worker\nR1,IV-A,A1,CH,ANA,LOPEZ,W42\n")
+        )
+    )
     assert v.records["worker"].to_list() == ["W42"]
 
 
 def test_bad_bytes_blank_the_field_not_the_row_or_the_file(tmp_path):
-    good = "R1,IV-D,D1,CP,ANA,LOPEZ,,\n".encode()
+    good = b"R1,IV-D,D1,CP,ANA,LOPEZ,,\n"
     bad = b"R2,IV-D,D1,CH,JOS\xe9,LOPEZ,,\n"
     worse = b"R3,IV-D,D\xe91,CH,ANA,LOPEZ,,\n"  # in the case id: the row cannot be placed
     v = validate(read_records(write(tmp_path, HEADER.encode() + good + bad + worse)))
@@ -67,12 +70,14 @@ def test_bad_bytes_blank_the_field_not_the_row_or_the_file(tmp_path):
 
 def test_malformed_rows_are_quarantined_with_their_line_and_the_rest_is_read(tmp_path):
     """One stray quote or a row with a field too many must not refuse a nightly extract (it did: exit 2)."""
-    rows = ("R1,IV-D,D1,CP,ANA,LOPEZ,,\n"
-            "R2,IV-D,D1,CH,BOB,SMITH,,,EXTRA\n"  # line 3: a field too many
-            'R3,IV-D,D1,CH,"CARL,JONES,,\n'  # line 4: a quote never closed
-            "R4,IV-D,D1,CH,DAN,BROWN,,\n"
-            'R5,IV-A,A1,CH,EVE,"GREEN\nHALL",,\n'  # a quoted field over two lines is a field, not an error
-            "R6,IV-A,A1,CP,FAY,KING,,\n")
+    rows = (
+        "R1,IV-D,D1,CP,ANA,LOPEZ,,\n"
+        "R2,IV-D,D1,CH,BOB,SMITH,,,EXTRA\n"  # line 3: a field too many
+        'R3,IV-D,D1,CH,"CARL,JONES,,\n'  # line 4: a quote never closed
+        "R4,IV-D,D1,CH,DAN,BROWN,,\n"
+        'R5,IV-A,A1,CH,EVE,"GREEN\nHALL",,\n'  # a quoted field over two lines is a field, not an error
+        "R6,IV-A,A1,CP,FAY,KING,,\n"
+    )
     v = validate(read_records(write(tmp_path, HEADER + rows)))
     assert v.records["record_id"].to_list() == ["R1", "R4", "R5", "R6"]
     assert v.records["last_name"][2] == "GREEN\nHALL"
@@ -85,9 +90,18 @@ def test_parquet_input_with_typed_columns(tmp_path):
     from datetime import date
 
     p = tmp_path / "in.parquet"
-    pl.DataFrame({"record_id": ["R1"], "source_system": ["IV-E"], "case_id": ["E1"], "role": ["CH"],
-                  "first_name": ["ANA"], "last_name": ["LOPEZ"], "ssn": [123456780],
-                  "dob": [date(2015, 3, 2)]}).write_parquet(p)
+    pl.DataFrame(
+        {
+            "record_id": ["R1"],
+            "source_system": ["IV-E"],
+            "case_id": ["E1"],
+            "role": ["CH"],
+            "first_name": ["ANA"],
+            "last_name": ["LOPEZ"],
+            "ssn": [123456780],
+            "dob": [date(2015, 3, 2)],
+        }
+    ).write_parquet(p)
     v = validate(read_records(p))
     assert v.records["ssn"].to_list() == ["123456780"]
     assert v.records["dob_date"].to_list() == [date(2015, 3, 2)]

@@ -1,4 +1,5 @@
 """The service's added-records export read as batch input: the latest change per record counts."""
+
 import json
 
 import pytest
@@ -9,11 +10,17 @@ from linkage.ingest.service_added import read_added
 
 def test_the_latest_change_per_record_counts_and_deleted_records_are_not_input(tmp_path):
     path = tmp_path / "service.added.jsonl"
-    lines = [{"op": "add", "record_id": "R1", "person_id": "S1", "fields": {"record_id": "R1", "first_name": "ANA",
-                                                                           "source_system": "IV-E", "fvi": True}},
-             {"op": "add", "record_id": "R2", "person_id": "S2", "fields": {"record_id": "R2", "first_name": "LUZ"}},
-             {"op": "add", "record_id": "R1", "person_id": "S1", "fields": {"record_id": "R1", "first_name": "ANNA"}},
-             {"op": "delete", "record_id": "R2"}]
+    lines = [
+        {
+            "op": "add",
+            "record_id": "R1",
+            "person_id": "S1",
+            "fields": {"record_id": "R1", "first_name": "ANA", "source_system": "IV-E", "fvi": True},
+        },
+        {"op": "add", "record_id": "R2", "person_id": "S2", "fields": {"record_id": "R2", "first_name": "LUZ"}},
+        {"op": "add", "record_id": "R1", "person_id": "S1", "fields": {"record_id": "R1", "first_name": "ANNA"}},
+        {"op": "delete", "record_id": "R2"},
+    ]
     path.write_text("\n".join(json.dumps(x) for x in lines) + "\n\n")
     rows, ids = read_added(path)
     assert rows["record_id"].to_list() == ["R1"] and rows["first_name"].to_list() == ["ANNA"]

@@ -13,22 +13,31 @@ def reasons(rows):
     return v, dict(zip(v.quarantine["record_id"].to_list(), v.quarantine["reason"].to_list()))
 
 
-@pytest.mark.parametrize("dob,expected", [
-    ("2014-03-02", date(2014, 3, 2)), ("03/02/2014", date(2014, 3, 2)), ("20140302", date(2014, 3, 2)),
-    (" 2014-03-02 ", date(2014, 3, 2)), ("", None),
-])
+@pytest.mark.parametrize(
+    "dob,expected",
+    [
+        ("2014-03-02", date(2014, 3, 2)),
+        ("03/02/2014", date(2014, 3, 2)),
+        ("20140302", date(2014, 3, 2)),
+        (" 2014-03-02 ", date(2014, 3, 2)),
+        ("", None),
+    ],
+)
 def test_accepted_date_formats(dob, expected):
     v, _ = reasons([person("R1", "ANA", "LOPEZ", dob=dob)])
     assert v.records["dob_date"].to_list() == [expected]
 
 
-@pytest.mark.parametrize("field,value,fragment", [
-    ("source_system", "IV-B", "unknown source_system"),
-    ("source_system", "", "missing source_system"),
-    ("role", "AP", "unknown role"),
-    ("case_id", "", "missing case_id"),
-    ("first_name", "", "no name and no SSN"),
-])
+@pytest.mark.parametrize(
+    "field,value,fragment",
+    [
+        ("source_system", "IV-B", "unknown source_system"),
+        ("source_system", "", "missing source_system"),
+        ("role", "AP", "unknown role"),
+        ("case_id", "", "missing case_id"),
+        ("first_name", "", "no name and no SSN"),
+    ],
+)
 def test_rows_that_cannot_be_a_person_get_a_reason(field, value, fragment):
     row = person("R1", "ANA", "", ssn="")
     row[field] = value
@@ -37,14 +46,17 @@ def test_rows_that_cannot_be_a_person_get_a_reason(field, value, fragment):
     assert v.records["record_id"].to_list() == ["R2"]
 
 
-@pytest.mark.parametrize("field,value,fragment,kept", [
-    ("dob", "2019-02-30", "impossible or unreadable date", None),
-    ("dob", "2027-01-01", "in the future", None),
-    ("dob", "1850-01-01", "before 1900", None),
-    ("dob", "yesterday", "impossible or unreadable date", None),
-    ("case_status", "PENDING", "case_status: unknown code", "OPEN"),
-    ("paternity_status", "MAYBE", "paternity_status: unknown code", None),
-])
+@pytest.mark.parametrize(
+    "field,value,fragment,kept",
+    [
+        ("dob", "2019-02-30", "impossible or unreadable date", None),
+        ("dob", "2027-01-01", "in the future", None),
+        ("dob", "1850-01-01", "before 1900", None),
+        ("dob", "yesterday", "impossible or unreadable date", None),
+        ("case_status", "PENDING", "case_status: unknown code", "OPEN"),
+        ("paternity_status", "MAYBE", "paternity_status: unknown code", None),
+    ],
+)
 def test_an_unusable_field_is_blanked_and_the_record_linked(field, value, fragment, kept):
     """A future birth date (and any one bad field) no longer quarantines its record."""
     row = person("R1", "ANA", "LOPEZ", dob="2014-03-02", ssn="412-55-1001")
@@ -67,13 +79,17 @@ def test_a_name_or_an_ssn_is_enough_to_link():
 def test_missing_and_duplicate_record_ids():
     v, _ = reasons([person("", "A", "B"), person("R1", "A", "B"), person("R1", "C", "D")])
     assert v.records["first_name"].to_list() == ["A"]
-    assert sorted(v.quarantine["reason"].to_list()) == ["duplicate record_id (an earlier row has the same id)",
-                                                        "missing record_id"]
+    assert sorted(v.quarantine["reason"].to_list()) == [
+        "duplicate record_id (an earlier row has the same id)",
+        "missing record_id",
+    ]
 
 
 def test_counts_reconcile_and_uids_are_dense():
-    rows = [person(f"R{i}", "ANA", "LOPEZ", dob="2019-02-30" if i % 3 == 0 else "2019-02-03",
-                   role="AP" if i % 4 == 0 else "CH") for i in range(10)]
+    rows = [
+        person(f"R{i}", "ANA", "LOPEZ", dob="2019-02-30" if i % 3 == 0 else "2019-02-03", role="AP" if i % 4 == 0 else "CH")
+        for i in range(10)
+    ]
     v, _ = reasons(rows)
     assert v.rows_read == 10 == v.records.height + v.quarantine.height and v.quarantine.height == 3
     assert v.blanked["record_id"].to_list() == ["R3", "R6", "R9"]  # R0 went to quarantine for its role
@@ -81,9 +97,11 @@ def test_counts_reconcile_and_uids_are_dense():
 
 
 def test_codes_are_normalized_and_fvi_fails_safe():
-    rows = [person("R1", "A", "B", source_system="iv d", role="ncp", case_status="closed", fvi="y"),
-            person("R2", "A", "B", source_system="IVE", fvi="N"),
-            person("R3", "A", "B", fvi="?")]
+    rows = [
+        person("R1", "A", "B", source_system="iv d", role="ncp", case_status="closed", fvi="y"),
+        person("R2", "A", "B", source_system="IVE", fvi="N"),
+        person("R3", "A", "B", fvi="?"),
+    ]
     v, _ = reasons(rows)
     r = {row["record_id"]: row for row in v.records.iter_rows(named=True)}
     assert (r["R1"]["source_system"], r["R1"]["role"], r["R1"]["case_status"]) == ("IV-D", "NCP", "CLOSED")
@@ -92,13 +110,25 @@ def test_codes_are_normalized_and_fvi_fails_safe():
 
 
 def test_placement_and_grant_dates_are_read_in_any_accepted_format_and_bad_ones_blanked_with_their_reason():
-    rows = [person("E1", "ANA", "RUIZ", system="IV-E", case="E1", role="CH", placement_start="03/15/2025",
-                   placement_end="", removed_from="cp", case_goal="reunification"),
-            person("E2", "LUIS", "RUIZ", system="IV-E", case="E2", role="CH", placement_start="2099-01-01",
-                   case_goal="PERMANENCY"),
-            person("E3", "EVA", "RUIZ", system="IV-E", case="E3", role="CH", placement_start="2025-05-01",
-                   placement_end="2025-04-01"),
-            person("A1", "ROSA", "RUIZ", system="IV-A", case="A1", grant_start="20240201", grant_end="2024-13-01")]
+    rows = [
+        person(
+            "E1",
+            "ANA",
+            "RUIZ",
+            system="IV-E",
+            case="E1",
+            role="CH",
+            placement_start="03/15/2025",
+            placement_end="",
+            removed_from="cp",
+            case_goal="reunification",
+        ),
+        person("E2", "LUIS", "RUIZ", system="IV-E", case="E2", role="CH", placement_start="2099-01-01", case_goal="PERMANENCY"),
+        person(
+            "E3", "EVA", "RUIZ", system="IV-E", case="E3", role="CH", placement_start="2025-05-01", placement_end="2025-04-01"
+        ),
+        person("A1", "ROSA", "RUIZ", system="IV-A", case="A1", grant_start="20240201", grant_end="2024-13-01"),
+    ]
     v = validate(records_frame(rows), today=date(2026, 11, 29))
     got = {r["record_id"]: r for r in v.records.iter_rows(named=True)}
     assert got["E1"]["placement_start"] == "2025-03-15" and got["E1"]["placement_end"] is None

@@ -1,4 +1,5 @@
 """How often a person's values are wholly different, read from the file, raises the model's own rate."""
+
 from __future__ import annotations
 
 import duckdb
@@ -14,8 +15,11 @@ from tests.conftest import person, records_frame
 
 def levels(model: dict, name: str) -> dict[str, float]:
     comp = next(c for c in model["comparisons"] if c["output_column_name"] == name)
-    return {lvl.get("label_for_charts", "?"): lvl["m_probability"] for lvl in comp["comparison_levels"]
-            if not lvl.get("is_null_level")}
+    return {
+        lvl.get("label_for_charts", "?"): lvl["m_probability"]
+        for lvl in comp["comparison_levels"]
+        if not lvl.get("is_null_level")
+    }
 
 
 def test_a_file_where_ssns_are_often_wholly_wrong_raises_the_penalty_rate_never_lowers_it():
@@ -38,10 +42,14 @@ def test_rates_are_read_from_pairs_that_agree_on_the_other_identity_fields_in_ot
         first, dob = f"NAME{chr(65 + i % 26)}{chr(65 + i // 26)}", f"19{50 + i % 40}-0{1 + i % 9}-1{i % 9}"
         ssn = f"{100 + i:03d}-45-{1000 + i:04d}"
         other = f"{600 - i:03d}-77-{5000 + i:04d}" if i % 10 == 0 else ssn
-        rows += [person(f"D{i}", first, "RUIZ", case=f"D{i}", dob=dob, ssn=ssn),
-                 person(f"A{i}", first, "RUIZ", case=f"A{i}", system="IV-A", dob=dob, ssn=other)]
-    rows += [person("X1", "LUZ", "SOTO", case="X", dob="1990-01-02", ssn="234-56-7890"),
-             person("X2", "LUZ", "SOTO", case="X", role="CH", dob="1990-01-02", ssn="345-67-8901")]
+        rows += [
+            person(f"D{i}", first, "RUIZ", case=f"D{i}", dob=dob, ssn=ssn),
+            person(f"A{i}", first, "RUIZ", case=f"A{i}", system="IV-A", dob=dob, ssn=other),
+        ]
+    rows += [
+        person("X1", "LUZ", "SOTO", case="X", dob="1990-01-02", ssn="234-56-7890"),
+        person("X2", "LUZ", "SOTO", case="X", role="CH", dob="1990-01-02", ssn="345-67-8901"),
+    ]
     records = standardize(validate(records_frame(rows)).records)
     con = duckdb.connect()
     con.register("std", records.select(C.UID, C.SOURCE_SYSTEM, C.CASE_ID, *COMPARISON_COLUMNS))

@@ -14,8 +14,9 @@ def test_shipped_default_model_loads_with_a_card():
 
 def test_save_and_load_round_trip(tmp_path):
     m = load_model("default")
-    saved = SavedModel(m.splink, ModelMeta("v2", "today", "x.csv", "linkage train", Thresholds(0.95, 0.4),
-                                           {"f1": 0.99}, trained_records=1000))
+    saved = SavedModel(
+        m.splink, ModelMeta("v2", "today", "x.csv", "linkage train", Thresholds(0.95, 0.4), {"f1": 0.99}, trained_records=1000)
+    )
     save_model(saved, tmp_path / "v2")
     back = load_model(tmp_path / "v2")
     assert back.meta.thresholds == Thresholds(0.95, 0.4) and back.meta.evaluation == {"f1": 0.99}
@@ -68,11 +69,18 @@ def test_no_level_of_the_shipped_model_is_a_veto():
 def test_the_m_floor_lifts_only_what_em_could_not_measure_and_keeps_fixed_levels():
     from linkage.model.train import M_FLOOR, floor_m
 
-    model = {"comparisons": [{"comparison_levels": [
-        {"sql_condition": "a IS NULL", "is_null_level": True},
-        {"sql_condition": "a_l = a_r", "m_probability": 0.9},
-        {"sql_condition": "typo", "m_probability": 1e-25},
-        {"sql_condition": "ELSE", "m_probability": 0.1, "fix_m_probability": True}]}]}
+    model = {
+        "comparisons": [
+            {
+                "comparison_levels": [
+                    {"sql_condition": "a IS NULL", "is_null_level": True},
+                    {"sql_condition": "a_l = a_r", "m_probability": 0.9},
+                    {"sql_condition": "typo", "m_probability": 1e-25},
+                    {"sql_condition": "ELSE", "m_probability": 0.1, "fix_m_probability": True},
+                ]
+            }
+        ]
+    }
     levels = floor_m(model)["comparisons"][0]["comparison_levels"]
     assert levels[2]["m_probability"] >= M_FLOOR * 0.9 and levels[3]["m_probability"] == 0.1
     assert abs(sum(lv["m_probability"] for lv in levels[1:]) - 1.0) < 1e-12

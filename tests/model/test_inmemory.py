@@ -1,4 +1,5 @@
 """The in-memory scorer gives Splink's own match weights on the same pairs."""
+
 from __future__ import annotations
 
 import json
@@ -42,10 +43,18 @@ def test_explanation_adds_up_to_the_weight(scored):
 
 
 def test_a_level_without_a_python_twin_is_refused(scored):
-    model = {**scored.model.splink, "comparisons": [
-        {**scored.model.splink["comparisons"][0], "comparison_levels": [
-            {"sql_condition": "soundex(fn_l) = soundex(fn_r)", "m_probability": 0.5, "u_probability": 0.1},
-            {"sql_condition": "ELSE", "m_probability": 0.5, "u_probability": 0.9}]}]}
+    model = {
+        **scored.model.splink,
+        "comparisons": [
+            {
+                **scored.model.splink["comparisons"][0],
+                "comparison_levels": [
+                    {"sql_condition": "soundex(fn_l) = soundex(fn_r)", "m_probability": 0.5, "u_probability": 0.1},
+                    {"sql_condition": "ELSE", "m_probability": 0.5, "u_probability": 0.9},
+                ],
+            }
+        ],
+    }
     with pytest.raises(ModelError, match="no in-memory twin"):
         PairScorer(model, {})
 

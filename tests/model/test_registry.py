@@ -1,4 +1,5 @@
 """Model versions: immutable, the latest accepted is the default, a threshold change is a new version."""
+
 from __future__ import annotations
 
 import shutil

@@ -1,4 +1,5 @@
 """The shipped model, scored through Splink on pairs a caseworker would judge by eye."""
+
 import json
 
 import duckdb
@@ -7,17 +8,18 @@ import pytest
 from splink import DuckDBAPI
 
 from blocking import candidate_pairs
+from linkage import columns as C
 from linkage.ingest import validate
 from linkage.model import load_model, score
-from linkage import columns as C
 from linkage.model.comparisons import COMPARISON_COLUMNS, EARLIER_CONDITIONS, SWAPPED, SWAPPED_TOKENS_ONLY
 from linkage.model.inmemory import PairScorer
 from linkage.rules import DEFAULT_RULES, SAME_CASE
 from linkage.standardize import standardize
 from tests.conftest import person, records_frame
 
-BASE = person("R0", "GUADALUPE", "GARCIA LOPEZ", case="D1", dob="1990-04-03", ssn="123-45-6780",
-              street="12 Main St", zip="90012", sex="F")
+BASE = person(
+    "R0", "GUADALUPE", "GARCIA LOPEZ", case="D1", dob="1990-04-03", ssn="123-45-6780", street="12 Main St", zip="90012", sex="F"
+)
 
 
 def scored(*others):
@@ -26,25 +28,28 @@ def scored(*others):
     con = duckdb.connect()
     con.register("src", recs.select("uid", *COMPARISON_COLUMNS))
     con.execute("CREATE TABLE std_records AS SELECT * FROM src")
-    con.execute("CREATE TABLE pairs AS SELECT '0' AS match_key, 0::BIGINT AS join_key_l, uid AS join_key_r "
-                "FROM std_records WHERE uid > 0")
+    con.execute(
+        "CREATE TABLE pairs AS SELECT '0' AS match_key, 0::BIGINT AS join_key_l, uid AS join_key_r FROM std_records WHERE uid > 0"
+    )
     out = score(DuckDBAPI(con), "std_records", "pairs", load_model("default").splink, min_probability=0.0)
     return dict(zip(out["uid_r"].to_list(), out["match_probability"].to_list()))
 
 
 def test_one_person_with_the_errors_of_domain_md_scores_high():
     p = scored(
-        {**BASE, "first_name": "LUPE", "last_name": "LOPEZ"},                    # nickname, part of surname
-        {**BASE, "dob": "1990-03-04", "ssn": "123-45-6708"},                     # swapped dob, transposed ssn
-        {**BASE, "first_name": "GARCIA LOPEZ", "last_name": "GUADALUPE"},        # first and last swapped
+        {**BASE, "first_name": "LUPE", "last_name": "LOPEZ"},  # nickname, part of surname
+        {**BASE, "dob": "1990-03-04", "ssn": "123-45-6708"},  # swapped dob, transposed ssn
+        {**BASE, "first_name": "GARCIA LOPEZ", "last_name": "GUADALUPE"},  # first and last swapped
     )
     assert min(p.values()) >= 0.9, p
 
 
 def test_first_and_last_swapped_with_a_nickname_is_a_swap():
     """LUPE GARCIA LOPEZ typed into the wrong fields, no SSN: as strong as the plain swap."""
-    p = scored({**BASE, "first_name": "GARCIA LOPEZ", "last_name": "LUPE", "ssn": ""},
-               {**BASE, "first_name": "GARCIA LOPEZ", "last_name": "GUADALUPE", "ssn": ""})
+    p = scored(
+        {**BASE, "first_name": "GARCIA LOPEZ", "last_name": "LUPE", "ssn": ""},
+        {**BASE, "first_name": "GARCIA LOPEZ", "last_name": "GUADALUPE", "ssn": ""},
+    )
     assert p[1] >= 0.9 and p[1] == pytest.approx(p[2]), p
 
 
@@ -58,7 +63,9 @@ def test_different_people_score_low():
 
 
 def test_a_placeholder_ssn_is_no_evidence():
-    same_placeholder = scored({**person("X", "JOHN", "SMITH", dob="1975-05-05"), "ssn": "999999999"},)
+    same_placeholder = scored(
+        {**person("X", "JOHN", "SMITH", dob="1975-05-05"), "ssn": "999999999"},
+    )
     no_ssn = scored(person("X", "JOHN", "SMITH", dob="1975-05-05"))
     assert same_placeholder[1] == pytest.approx(no_ssn[1])
 
@@ -82,7 +89,8 @@ def test_the_hamming_pre_tests_change_no_score(small_data):
     reached = con.sql(  # the pre-tested levels are reached: some pairs are a digit or a transposition apart
         "SELECT count(*) FILTER (l.dob_str <> r.dob_str AND damerau_levenshtein(l.dob_str, r.dob_str) = 1), "
         "count(*) FILTER (hamming(l.ssn_std, r.ssn_std) = 2 AND damerau_levenshtein(l.ssn_std, r.ssn_std) = 1) "
-        "FROM pairs p JOIN std_records l ON l.uid = p.join_key_l JOIN std_records r ON r.uid = p.join_key_r").fetchall()[0]
+        "FROM pairs p JOIN std_records l ON l.uid = p.join_key_l JOIN std_records r ON r.uid = p.join_key_r"
+    ).fetchall()[0]
     assert min(reached) > 0, reached
     assert out[0].height > 1000 and out[0].equals(out[1])
 

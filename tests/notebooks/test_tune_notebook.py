@@ -1,4 +1,5 @@
 """The tuning notebook runs headless, top to bottom, on small generated data, offline."""
+
 from __future__ import annotations
 
 import json
@@ -27,9 +28,15 @@ def test_the_committed_notebook_carries_no_outputs():
 def env(small_data, tmp_path, monkeypatch):
     shutil.copytree(default_models_dir() / "default", tmp_path / "models" / "default")
     run("dedupe", small_data / "records.csv", "--out", tmp_path / "persons.csv", "--db", tmp_path / "s.duckdb")
-    values = {"LINKAGE_DB": tmp_path / "s.duckdb", "LINKAGE_TRUTH": small_data / "truth.csv",
-              "LINKAGE_MODELS_DIR": tmp_path / "models", "LINKAGE_LINK": "0.99", "LINKAGE_REVIEW": "0.6",
-              "LINKAGE_SAVE_AS": "tuned-in-notebook", "LINKAGE_ANALYST": "analyst B"}
+    values = {
+        "LINKAGE_DB": tmp_path / "s.duckdb",
+        "LINKAGE_TRUTH": small_data / "truth.csv",
+        "LINKAGE_MODELS_DIR": tmp_path / "models",
+        "LINKAGE_LINK": "0.99",
+        "LINKAGE_REVIEW": "0.6",
+        "LINKAGE_SAVE_AS": "tuned-in-notebook",
+        "LINKAGE_ANALYST": "analyst B",
+    }
     for k, v in values.items():
         monkeypatch.setenv(k, str(v))
     return tmp_path
@@ -37,13 +44,21 @@ def env(small_data, tmp_path, monkeypatch):
 
 def test_notebook_runs_and_saves_the_chosen_thresholds_as_a_version(env):
     nb = nbformat.read(NOTEBOOK, as_version=4)
-    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOK.parent)}},
-                   ).execute()  # raises CellExecutionError naming the cell if any cell fails
+    NotebookClient(
+        nb,
+        timeout=300,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(NOTEBOOK.parent)}},
+    ).execute()  # raises CellExecutionError naming the cell if any cell fails
     saved = latest_accepted(env / "models")
     assert saved.meta.name == "tuned-in-notebook" and saved.meta.accepted_by == "analyst B"
     assert (saved.meta.thresholds.link, saved.meta.thresholds.review) == (0.99, 0.6)
-    charts = [o["data"]["text/html"] for c in nb.cells for o in c.get("outputs", []) if "text/html" in o.get("data", {})
-              and "vegaEmbed(" in o["data"]["text/html"]]
+    charts = [
+        o["data"]["text/html"]
+        for c in nb.cells
+        for o in c.get("outputs", [])
+        if "text/html" in o.get("data", {}) and "vegaEmbed(" in o["data"]["text/html"]
+    ]
     assert len(charts) >= 6  # weights, m/u, histogram, curve, two waterfalls
     assert not any(re.search(r"<script[^>]*\bsrc=", h) for h in charts)
     text = json.dumps([o for c in nb.cells for o in c.get("outputs", [])])

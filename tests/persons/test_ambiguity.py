@@ -1,7 +1,6 @@
 import numpy as np
 import polars as pl
 
-from linkage import columns as C
 from linkage.ingest import validate
 from linkage.persons import CLUSTER_COLUMNS, NeverMerge, RecordFacts, ambiguous_links
 from linkage.pipeline import cluster_persons
@@ -11,6 +10,7 @@ from tests.conftest import person
 
 def frame(*rows):
     from tests.conftest import records_frame
+
     return standardize(validate(records_frame(list(rows))).records)
 
 
@@ -21,16 +21,17 @@ def unsure(records, *pairs):
 
 def scored(*triples):
     l, r, w = zip(*triples)
-    return pl.DataFrame({"uid_l": l, "uid_r": r, "match_weight": [float(x) for x in w],
-                         "match_probability": [0.99] * len(l)})
+    return pl.DataFrame({"uid_l": l, "uid_r": r, "match_weight": [float(x) for x in w], "match_probability": [0.99] * len(l)})
 
 
 def two_yolandas():
     """A mother's two daughters called YOLANDA (2022, 2023), and a foster-care record of one of them
     with neither birth date nor SSN (uid 2)."""
-    return frame(person("D-CH1", "YOLANDA", "DOMINGUEZ GARCIA", case="D1", role="CH", dob="2022-09-25", sex="F"),
-                 person("D-CH2", "YOLANDA", "DOMINGUEZ", case="D1", role="CH", dob="2023-09-08", sex="F"),
-                 person("E-CH", "YOLANDA", "DOMINGUEZ GARCIA", case="E1", system="IV-E", role="CH", sex="F"))
+    return frame(
+        person("D-CH1", "YOLANDA", "DOMINGUEZ GARCIA", case="D1", role="CH", dob="2022-09-25", sex="F"),
+        person("D-CH2", "YOLANDA", "DOMINGUEZ", case="D1", role="CH", dob="2023-09-08", sex="F"),
+        person("E-CH", "YOLANDA", "DOMINGUEZ GARCIA", case="E1", system="IV-E", role="CH", sex="F"),
+    )
 
 
 def test_a_thin_record_fits_two_siblings_of_one_name_equally():
@@ -38,14 +39,46 @@ def test_a_thin_record_fits_two_siblings_of_one_name_equally():
 
 
 def test_a_birth_date_singles_the_sibling_out():
-    records = frame(*[person(r["record_id"], r["first_name"], r["last_name"], case=r["case_id"],
-                             system=r["source_system"], role="CH", dob=r.get("dob"), sex="F")
-                      for r in [{"record_id": "D-CH1", "first_name": "YOLANDA", "last_name": "DOMINGUEZ",
-                                 "case_id": "D1", "source_system": "IV-D", "dob": "2022-09-25"},
-                                {"record_id": "D-CH2", "first_name": "YOLANDA", "last_name": "DOMINGUEZ",
-                                 "case_id": "D1", "source_system": "IV-D", "dob": "2023-09-08"},
-                                {"record_id": "E-CH", "first_name": "YOLANDA", "last_name": "DOMINGUEZ",
-                                 "case_id": "E1", "source_system": "IV-E", "dob": "2022-09-25"}]])
+    records = frame(
+        *[
+            person(
+                r["record_id"],
+                r["first_name"],
+                r["last_name"],
+                case=r["case_id"],
+                system=r["source_system"],
+                role="CH",
+                dob=r.get("dob"),
+                sex="F",
+            )
+            for r in [
+                {
+                    "record_id": "D-CH1",
+                    "first_name": "YOLANDA",
+                    "last_name": "DOMINGUEZ",
+                    "case_id": "D1",
+                    "source_system": "IV-D",
+                    "dob": "2022-09-25",
+                },
+                {
+                    "record_id": "D-CH2",
+                    "first_name": "YOLANDA",
+                    "last_name": "DOMINGUEZ",
+                    "case_id": "D1",
+                    "source_system": "IV-D",
+                    "dob": "2023-09-08",
+                },
+                {
+                    "record_id": "E-CH",
+                    "first_name": "YOLANDA",
+                    "last_name": "DOMINGUEZ",
+                    "case_id": "E1",
+                    "source_system": "IV-E",
+                    "dob": "2022-09-25",
+                },
+            ]
+        ]
+    )
     assert unsure(records, (0, 2)) == [False]
 
 
@@ -56,10 +89,9 @@ def test_between_twins_an_exact_first_name_outweighs_two_typos():
     doubt, the JAYDEN one is not."""
     records = frame(
         person("A-CH1", "JAYDEN", "HERNANDEZ", case="A1", system="IV-A", role="CH", dob="2019-05-30"),
-        person("A-CH2", "JAYLEN", "HERNANDEZ", case="A1", system="IV-A", role="CH", dob="2019-05-30",
-               ssn="718403536"),
-        person("E-CH", "JAYDEN", "HERNANDEZ", case="E1", system="IV-E", role="CH", dob="2019-05-20",
-               ssn="718403535"))
+        person("A-CH2", "JAYLEN", "HERNANDEZ", case="A1", system="IV-A", role="CH", dob="2019-05-30", ssn="718403536"),
+        person("E-CH", "JAYDEN", "HERNANDEZ", case="E1", system="IV-E", role="CH", dob="2019-05-20", ssn="718403535"),
+    )
     assert unsure(records, (1, 2), (0, 2)) == [True, False]
 
 
@@ -69,9 +101,9 @@ def test_a_rival_known_to_be_someone_of_the_records_own_case_is_none():
     records = frame(
         person("D-CH1", "BARBARA", "ANDERSON", case="D1", role="CH", dob="2015-02-19", ssn="709158343", sex="F"),
         person("D-CH2", "BARBARA", "ANDERSON", case="D1", role="CH", dob="2021-05-13", sex="F"),
-        person("A-CH1", "BARBARA", "ANDERSON", case="A1", system="IV-A", role="CH", dob="2015-02-19",
-               ssn="709158343", sex="F"),
-        person("A-CH2", "BARBARA", "ANDERSON", case="A1", system="IV-A", role="CH", sex="F"))
+        person("A-CH1", "BARBARA", "ANDERSON", case="A1", system="IV-A", role="CH", dob="2015-02-19", ssn="709158343", sex="F"),
+        person("A-CH2", "BARBARA", "ANDERSON", case="A1", system="IV-A", role="CH", sex="F"),
+    )
     assert unsure(records, (0, 2), (1, 3)) == [False, False]
     assert unsure(records, (1, 3)) == [True]  # without the 2015 sisters' link, either could be meant
     clusters, _ = cluster_persons(records, scored((0, 2, 30.0), (1, 3, 8.0)), 0.9)
@@ -80,10 +112,12 @@ def test_a_rival_known_to_be_someone_of_the_records_own_case_is_none():
 
 
 def test_another_sex_or_initial_is_not_a_rival():
-    records = frame(person("D-CH1", "ANA", "RUIZ", case="D1", role="CH", sex="F", dob="2015-01-01"),
-                    person("D-CH2", "ANA", "RUIZ", case="D1", role="CH", sex="M", dob="2015-01-01"),
-                    person("D-CH3", "BETO", "RUIZ", case="D1", role="CH", sex="F"),
-                    person("A-CH", "ANA", "RUIZ", case="A1", system="IV-A", role="CH", sex="F"))
+    records = frame(
+        person("D-CH1", "ANA", "RUIZ", case="D1", role="CH", sex="F", dob="2015-01-01"),
+        person("D-CH2", "ANA", "RUIZ", case="D1", role="CH", sex="M", dob="2015-01-01"),
+        person("D-CH3", "BETO", "RUIZ", case="D1", role="CH", sex="F"),
+        person("A-CH", "ANA", "RUIZ", case="A1", system="IV-A", role="CH", sex="F"),
+    )
     assert unsure(records, (0, 3)) == [False]
 
 
@@ -106,7 +140,8 @@ def test_family_evidence_does_not_pick_a_twin_by_a_typo():
         person("D-CH1", "JOZE", "SMITH", case="D1", role="CH", dob="2026-05-19", sex="M"),
         person("D-CH2", "JOSUE", "SMITH", case="D1", role="CH", dob="2026-05-19", sex="M"),
         person("E-CP", "ROSA", "SMITH", case="E1", system="IV-E", role="CP", ssn="123456780"),
-        person("E-CH", "JOSE", "SMITH", case="E1", system="IV-E", role="CH", dob="2023-05-19", sex="M"))
+        person("E-CH", "JOSE", "SMITH", case="E1", system="IV-E", role="CH", dob="2023-05-19", sex="M"),
+    )
     # the columns an engine ships to its workers for clustering are enough
     clusters, merges = cluster_persons(records.select(CLUSTER_COLUMNS), scored((0, 3, 20.0)), 0.9)
     labels = clusters.labels()
@@ -119,11 +154,11 @@ def test_a_weak_link_does_not_place_the_rival():
     "MIA" (uid 3, her SSN a digit from her sister's). The TANF MIA (uid 2) has a wrong link to the
     IV-D MILA: it does not prove uid 2 is someone else of the IV-D case, since uid 2 fits the IV-D
     MIA better than it fits MILA; so uid 0 still fits both TANF MIAs and is linked to neither."""
-    records = frame(person("D-CH1", "MIA", "KING", case="D1", role="CH", dob="2021-05-04", sex="F"),
-                    person("D-CH2", "MILA", "KING", case="D1", role="CH", dob="2021-05-04", sex="F"),
-                    person("A-CH1", "MIA", "KING", case="A1", system="IV-A", role="CH", dob="2021-05-04",
-                           ssn="720666249", sex="F"),
-                    person("A-CH2", "MIA", "KING", case="A1", system="IV-A", role="CH", dob="2021-05-04",
-                           ssn="720666250", sex="F"))
+    records = frame(
+        person("D-CH1", "MIA", "KING", case="D1", role="CH", dob="2021-05-04", sex="F"),
+        person("D-CH2", "MILA", "KING", case="D1", role="CH", dob="2021-05-04", sex="F"),
+        person("A-CH1", "MIA", "KING", case="A1", system="IV-A", role="CH", dob="2021-05-04", ssn="720666249", sex="F"),
+        person("A-CH2", "MIA", "KING", case="A1", system="IV-A", role="CH", dob="2021-05-04", ssn="720666250", sex="F"),
+    )
     assert unsure(records, (0, 3), (2, 1)) == [True, True]
     assert unsure(records, (0, 3), (2, 1), (2, 0)) == [True, True, True]

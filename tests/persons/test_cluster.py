@@ -20,9 +20,11 @@ def edges(clusters, *triples):
 
 
 def test_a_thin_record_does_not_bridge_jr_and_sr():
-    _, c = setup(person("R0", "ROBERT", "SMITH", suffix="JR", case="D1", dob="2008-01-01"),
-                 person("R1", "ROBERT", "SMITH", suffix="SR", case="D2", dob="1980-01-01"),
-                 person("R2", "ROBERT", "SMITH", case="A1", system="IV-A", role="NCP"))
+    _, c = setup(
+        person("R0", "ROBERT", "SMITH", suffix="JR", case="D1", dob="2008-01-01"),
+        person("R1", "ROBERT", "SMITH", suffix="SR", case="D2", dob="1980-01-01"),
+        person("R2", "ROBERT", "SMITH", case="A1", system="IV-A", role="NCP"),
+    )
     labels = edges(c, (0, 2, 9.0), (1, 2, 8.0))
     assert labels[0] != labels[1]
     assert labels[2] == labels[0]  # the stronger link wins
@@ -32,17 +34,21 @@ def test_a_thin_record_does_not_bridge_jr_and_sr():
 def test_exact_name_links_go_before_typo_links():
     """JAYLEN's typo-level link to JAYDEN is stronger, but JAYDEN's exact-name link comes first, and
     then the twins' shared case keeps them apart."""
-    _, c = setup(person("R0", "JAYDEN", "WOOD", case="D1", role="CH", dob="2022-09-29"),
-                 person("R1", "JAYLEN", "WOOD", case="D1", role="CH", dob="2022-09-29"),
-                 person("R2", "JAYDEN", "WOOD", case="A1", system="IV-A", role="CH", dob="2022-09-29"))
+    _, c = setup(
+        person("R0", "JAYDEN", "WOOD", case="D1", role="CH", dob="2022-09-29"),
+        person("R1", "JAYLEN", "WOOD", case="D1", role="CH", dob="2022-09-29"),
+        person("R2", "JAYDEN", "WOOD", case="A1", system="IV-A", role="CH", dob="2022-09-29"),
+    )
     labels = edges(c, (1, 2, 12.0), (0, 2, 10.0))
     assert labels[2] == labels[0] and labels[1] != labels[0]
 
 
 def _avila(juan_ssn: str = "", fernando_ssn: str = "") -> list[dict]:
-    return [person("R0", "JUAN FERNANDO", "AVILA", case="D1", role="CH", dob="2023-09-25"),
-            person("R1", "JUAN", "AVILA", case="A1", system="IV-A", role="CH", dob="2023-09-25", ssn=juan_ssn),
-            person("R2", "FERNANDO", "AVILA", case="E1", system="IV-E", role="CH", dob="2023-09-25", ssn=fernando_ssn)]
+    return [
+        person("R0", "JUAN FERNANDO", "AVILA", case="D1", role="CH", dob="2023-09-25"),
+        person("R1", "JUAN", "AVILA", case="A1", system="IV-A", role="CH", dob="2023-09-25", ssn=juan_ssn),
+        person("R2", "FERNANDO", "AVILA", case="E1", system="IV-E", role="CH", dob="2023-09-25", ssn=fernando_ssn),
+    ]
 
 
 def test_two_given_names_in_two_programs_are_one_child_when_a_record_holds_both():
@@ -76,19 +82,22 @@ def test_labels_are_the_smallest_uid_of_each_cluster():
 def park_family(child: str, born: str) -> list[dict]:
     """An IV-D case (SUN and JAMES PARK, child MINA) and a TANF referral of SUN PARK naming the
     father only as JIMMY PARK, for `child`: uids 0-2 the IV-D case, 3-5 the referral."""
-    return [person("D-CP", "SUN", "PARK", case="D1", role="CP", dob="1990-01-01", ssn="123456780"),
-            person("D-NCP", "JAMES", "PARK", case="D1", role="NCP", dob="1988-09-11", ssn="234567890"),
-            person("D-CH", "MINA", "PARK", case="D1", role="CH", dob="2015-02-02"),
-            person("A-CP", "SUN", "PARK", case="A1", system="IV-A", role="CP", dob="1990-01-01", ssn="123456780"),
-            person("A-NCP", "JIMMY", "PARK", case="A1", system="IV-A", role="NCP"),
-            person("A-CH", child, "PARK", case="A1", system="IV-A", role="CH", dob=born)]
+    return [
+        person("D-CP", "SUN", "PARK", case="D1", role="CP", dob="1990-01-01", ssn="123456780"),
+        person("D-NCP", "JAMES", "PARK", case="D1", role="NCP", dob="1988-09-11", ssn="234567890"),
+        person("D-CH", "MINA", "PARK", case="D1", role="CH", dob="2015-02-02"),
+        person("A-CP", "SUN", "PARK", case="A1", system="IV-A", role="CP", dob="1990-01-01", ssn="123456780"),
+        person("A-NCP", "JIMMY", "PARK", case="A1", system="IV-A", role="NCP"),
+        person("A-CH", child, "PARK", case="A1", system="IV-A", role="CH", dob=born),
+    ]
 
 
 def test_thin_absent_parent_linked_through_the_family():
     """A TANF referral names the father only as JIMMY PARK; its children and mother are those of an
     IV-D case whose NCP is JAMES PARK: the same man."""
-    records, c = setup(*park_family(child="MINA", born="2015-02-02"),
-                       person("X-NCP", "JIMMY", "PARK", case="A2", system="IV-A", role="NCP"))
+    records, c = setup(
+        *park_family(child="MINA", born="2015-02-02"), person("X-NCP", "JIMMY", "PARK", case="A2", system="IV-A", role="NCP")
+    )
     edges(c, (0, 3, 20.0), (2, 5, 15.0))
     assert apply_family_evidence(c, records) == 1
     labels = c.labels()
@@ -96,9 +105,14 @@ def test_thin_absent_parent_linked_through_the_family():
     assert labels[6] not in (labels[1],)  # another JIMMY PARK with no shared family stays apart
 
 
-@pytest.mark.parametrize("first,last", [("JIMMI", "PARK"),      # a typo of his nickname
-                                        ("JIMMY", "PAKR LEE"),   # a typo in one of two surnames
-                                        ("PARK", "JIM")])        # first and last swapped, a nickname
+@pytest.mark.parametrize(
+    "first,last",
+    [
+        ("JIMMI", "PARK"),  # a typo of his nickname
+        ("JIMMY", "PAKR LEE"),  # a typo in one of two surnames
+        ("PARK", "JIM"),
+    ],
+)  # first and last swapped, a nickname
 def test_thin_absent_parent_written_with_two_variations_is_linked_through_the_family(first, last):
     rows = park_family(child="MINA", born="2015-02-02")
     rows[4] = {**rows[4], "first_name": first, "last_name": last}
@@ -124,7 +138,8 @@ def test_family_evidence_never_overrides_a_conflict():
         person("D-NCP", "JAMES", "PARK", case="D1", role="NCP", ssn="234567890"),
         person("D-CH", "MINA", "PARK", case="D1", role="CH", dob="2015-02-02"),
         person("A-NCP", "JIMMY", "PARK", case="A1", system="IV-A", role="NCP", ssn="987654320"),
-        person("A-CH", "MINA", "PARK", case="A1", system="IV-A", role="CH", dob="2015-02-02"))
+        person("A-CH", "MINA", "PARK", case="A1", system="IV-A", role="CH", dob="2015-02-02"),
+    )
     edges(c, (1, 3, 15.0))
     apply_family_evidence(c, records)
     labels = c.labels()
@@ -132,9 +147,11 @@ def test_family_evidence_never_overrides_a_conflict():
 
 
 def test_ties_are_broken_the_same_way_whatever_the_edge_order():
-    rows = [person("R0", "ANA", "LOPEZ", case="C0", dob="2010-01-01"),
-            person("R1", "ANA", "LOPEZ", case="C1", dob="2010-01-01", suffix="JR"),
-            person("R2", "ANA", "LOPEZ", case="C2", dob="2010-01-01", suffix="SR")]
+    rows = [
+        person("R0", "ANA", "LOPEZ", case="C0", dob="2010-01-01"),
+        person("R1", "ANA", "LOPEZ", case="C1", dob="2010-01-01", suffix="JR"),
+        person("R2", "ANA", "LOPEZ", case="C2", dob="2010-01-01", suffix="SR"),
+    ]
     first = edges(setup(*rows)[1], (0, 1, 5.0), (0, 2, 5.0))
     second = edges(setup(*rows)[1], (0, 2, 5.0), (0, 1, 5.0))
     assert first.tolist() == second.tolist() == [0, 0, 2]
@@ -148,7 +165,8 @@ def test_a_child_without_ssn_or_dob_is_found_through_its_mother():
         person("D-CH", "LUIS", "DIAZ", case="D1", role="CH", dob="2016-09-03"),
         person("D-CH2", "LUISA", "DIAZ", case="D1", role="CH", dob="2018-01-01"),
         person("E-CP", "ROSA", "DIAZ", case="E1", system="IV-E", role="CP", ssn="123456780"),
-        person("E-CH", "LUIS", "DIAZ", case="E1", system="IV-E", role="CH"))
+        person("E-CH", "LUIS", "DIAZ", case="E1", system="IV-E", role="CH"),
+    )
     edges(c, (0, 3, 20.0))
     apply_family_evidence(c, records)
     labels = c.labels()
@@ -161,7 +179,8 @@ def test_family_evidence_does_not_guess_between_two_siblings_of_one_name():
         person("A-CH1", "JOSE", "DIAZ", case="A1", system="IV-A", role="CH", dob="2011-03-07"),
         person("A-CH2", "JOSE", "DIAZ", case="A1", system="IV-A", role="CH", dob="2014-05-05"),
         person("D-CP", "ROSA", "DIAZ", case="D1", role="CP", ssn="123456780"),
-        person("D-CH", "JOSE", "DIAZ", case="D1", role="CH"))
+        person("D-CH", "JOSE", "DIAZ", case="D1", role="CH"),
+    )
     edges(c, (0, 3, 20.0))
     apply_family_evidence(c, records)
     labels = c.labels()
@@ -169,9 +188,11 @@ def test_family_evidence_does_not_guess_between_two_siblings_of_one_name():
 
 
 def test_a_reviewed_not_a_match_is_not_bridged_by_a_third_record():
-    _, c = setup(person("R0", "MARIA", "GARCIA", case="D1", dob="1990-01-01"),
-                 person("R1", "MARIA", "GARCIA", case="A1", system="IV-A", dob="1990-01-01"),
-                 person("R2", "MARIA", "GARCIA", case="E1", system="IV-E"))
+    _, c = setup(
+        person("R0", "MARIA", "GARCIA", case="D1", dob="1990-01-01"),
+        person("R1", "MARIA", "GARCIA", case="A1", system="IV-A", dob="1990-01-01"),
+        person("R2", "MARIA", "GARCIA", case="E1", system="IV-E"),
+    )
     c.keep_apart([0], [1])
     labels = edges(c, (0, 1, 20.0), (0, 2, 9.0), (1, 2, 8.0))
     assert labels[0] != labels[1] and labels[2] == labels[0]
@@ -179,9 +200,11 @@ def test_a_reviewed_not_a_match_is_not_bridged_by_a_third_record():
 
 
 def test_a_reviewed_match_goes_first_but_not_past_a_never_merge_rule():
-    _, c = setup(person("R0", "ROBERT", "SMITH", suffix="JR", case="D1", dob="2008-01-01"),
-                 person("R1", "BOB", "SMYTHE", case="A1", system="IV-A", role="NCP"),
-                 person("R2", "ROBERT", "SMITH", suffix="SR", case="D2", dob="1980-01-01"))
+    _, c = setup(
+        person("R0", "ROBERT", "SMITH", suffix="JR", case="D1", dob="2008-01-01"),
+        person("R1", "BOB", "SMYTHE", case="A1", system="IV-A", role="NCP"),
+        person("R2", "ROBERT", "SMITH", suffix="SR", case="D2", dob="1980-01-01"),
+    )
     labels = edges(c, (1, 2, 12.0), (0, 1, float("inf")), (0, 2, float("inf")))
     assert labels[0] == labels[1]  # the reviewer's match, before the stronger score to R2
     assert labels[2] != labels[0]  # JR and SR: no reviewer can make them one
@@ -190,10 +213,11 @@ def test_a_reviewed_match_goes_first_but_not_past_a_never_merge_rule():
 def test_fathers_of_two_cases_of_one_mother_with_no_child_in_common():
     """A TANF referral for a newborn: the mother is the IV-D case's CP, the child is new, and the
     absent father's name agrees with the IV-D case's NCP."""
-    records, c = setup(*park_family(child="JOON", born="2026-02-02"),
-                       person("A2-CP", "SUN", "PARK", case="A2", system="IV-A", role="CP", dob="1990-01-01",
-                              ssn="123456780"),
-                       person("A2-NCP", "MIN", "CHO", case="A2", system="IV-A", role="NCP"))
+    records, c = setup(
+        *park_family(child="JOON", born="2026-02-02"),
+        person("A2-CP", "SUN", "PARK", case="A2", system="IV-A", role="CP", dob="1990-01-01", ssn="123456780"),
+        person("A2-NCP", "MIN", "CHO", case="A2", system="IV-A", role="NCP"),
+    )
     edges(c, (0, 3, 20.0), (0, 6, 20.0))
     apply_family_evidence(c, records)
     labels = c.labels()
@@ -222,7 +246,6 @@ def test_the_cycle_collector_is_paused_only_while_clustering():
     finally:
         gc.enable()
 
-
     @cyclic_gc_paused()
     def clustering() -> bool:
         return gc.isenabled()
@@ -238,7 +261,8 @@ def test_a_child_who_goes_by_the_middle_name_is_found_through_its_mother():
         {**person("D-CH", "CARLOS", "DIAZ", case="D1", role="CH", dob="2016-09-03"), "middle_name": "ANDRES"},
         person("D-CH2", "ANDREA", "DIAZ", case="D1", role="CH", dob="2018-01-01"),
         person("A-CP", "ROSA", "DIAZ", case="A1", system="IV-A", role="CP", ssn="123456780"),
-        person("A-CH", "ANDRES", "DIAZ", case="A1", system="IV-A", role="CH", dob="2016-09-03"))
+        person("A-CH", "ANDRES", "DIAZ", case="A1", system="IV-A", role="CH", dob="2016-09-03"),
+    )
     edges(c, (0, 3, 20.0))
     apply_family_evidence(c, records)
     labels = c.labels()
@@ -249,13 +273,14 @@ def test_overwhelming_agreement_outweighs_one_wholly_wrong_field_but_never_a_rul
     """Two different SSNs are strong evidence of two people, not proof: one of them may be another
     person's number typed in. A link whose weight stays overwhelming after the model's own penalty
     for the SSNs is taken; a weaker one is not; twins stay twins whatever the weight."""
-    rows = [person("D1-1", "LUCIA", "MENDEZ", case="D1", dob="1984-03-09", ssn="412-55-1001", street="9 ELM ST"),
-            person("A1-1", "LUCIA", "MENDEZ", case="A1", system="IV-A", dob="1984-03-09", ssn="518-22-9090",
-                   street="9 ELM ST"),
-            person("D2-1", "PAULA", "RIOS", case="D2", dob="1980-01-01", ssn="412-55-2002"),
-            person("A2-1", "PAULA", "RIOS", case="A2", system="IV-A", dob="1980-01-01", ssn="518-22-3003"),
-            person("D3-1", "JAYDEN", "COLE", case="D3", role="CH", dob="2016-06-07"),
-            person("A3-1", "ETHAN", "COLE", case="A3", system="IV-A", role="CH", dob="2016-06-07")]
+    rows = [
+        person("D1-1", "LUCIA", "MENDEZ", case="D1", dob="1984-03-09", ssn="412-55-1001", street="9 ELM ST"),
+        person("A1-1", "LUCIA", "MENDEZ", case="A1", system="IV-A", dob="1984-03-09", ssn="518-22-9090", street="9 ELM ST"),
+        person("D2-1", "PAULA", "RIOS", case="D2", dob="1980-01-01", ssn="412-55-2002"),
+        person("A2-1", "PAULA", "RIOS", case="A2", system="IV-A", dob="1980-01-01", ssn="518-22-3003"),
+        person("D3-1", "JAYDEN", "COLE", case="D3", role="CH", dob="2016-06-07"),
+        person("A3-1", "ETHAN", "COLE", case="A3", system="IV-A", role="CH", dob="2016-06-07"),
+    ]
     records, c = setup(*rows)
     labels = edges(c, (0, 1, 12.0), (2, 3, 6.0), (4, 5, 30.0))
     assert labels[0] == labels[1]  # outweighed
@@ -266,8 +291,10 @@ def test_overwhelming_agreement_outweighs_one_wholly_wrong_field_but_never_a_rul
 def test_two_wholly_wrong_fields_at_once_are_two_people_whatever_the_weight():
     """A link may outweigh one field that is wholly wrong, not two: a different SSN and birth years a
     generation apart on one pair is a father and son of one name, not a typist's error."""
-    rows = [person("D1-1", "RAUL", "SOTO", case="D1", dob="1961-04-02", ssn="412-55-1001"),
-            person("A1-1", "RAUL", "SOTO", case="A1", system="IV-A", dob="1988-04-02", ssn="518-22-9090")]
+    rows = [
+        person("D1-1", "RAUL", "SOTO", case="D1", dob="1961-04-02", ssn="412-55-1001"),
+        person("A1-1", "RAUL", "SOTO", case="A1", system="IV-A", dob="1988-04-02", ssn="518-22-9090"),
+    ]
     records, c = setup(*rows)
     labels = edges(c, (0, 1, 25.0))
     assert labels[0] != labels[1]
@@ -276,10 +303,12 @@ def test_two_wholly_wrong_fields_at_once_are_two_people_whatever_the_weight():
 def test_an_ssn_one_typo_away_outweighs_a_replaced_first_name_but_not_the_next_number():
     """Twins get the next numbers (serials one or two apart); an SSN one digit off elsewhere is the
     same number mistyped, and the record is the same person under a wrongly typed first name."""
-    rows = [person("D1-1", "MADDISON", "QUILLIAM", case="D1", dob="1946-07-30", ssn="106-40-8479"),
-            person("A1-1", "ASHLEIGH", "QUILLIAM", case="A1", system="IV-A", dob="1946-07-30", ssn="106-40-8579"),
-            person("D2-1", "JAYDEN", "COLE", case="D2", role="CH", dob="2016-06-07", ssn="412-55-1001"),
-            person("A2-1", "ETHAN", "COLE", case="A2", system="IV-A", role="CH", dob="2016-06-07", ssn="412-55-1002")]
+    rows = [
+        person("D1-1", "MADDISON", "QUILLIAM", case="D1", dob="1946-07-30", ssn="106-40-8479"),
+        person("A1-1", "ASHLEIGH", "QUILLIAM", case="A1", system="IV-A", dob="1946-07-30", ssn="106-40-8579"),
+        person("D2-1", "JAYDEN", "COLE", case="D2", role="CH", dob="2016-06-07", ssn="412-55-1001"),
+        person("A2-1", "ETHAN", "COLE", case="A2", system="IV-A", role="CH", dob="2016-06-07", ssn="412-55-1002"),
+    ]
     records, c = setup(*rows)
     labels = edges(c, (0, 1, 10.0), (2, 3, 30.0))
     assert labels[0] == labels[1]
@@ -290,11 +319,13 @@ def test_a_parents_ssn_on_a_childs_record_does_not_make_them_one_person():
     """ANA GARCIA (born 1984) and her daughter ANA ADRIANA, whose record carries the mother's SSN:
     one number, but a child and a parent a generation apart (or, without the child's birth date,
     as far apart as their cases put them)."""
-    rows = [person("A-CP", "ANA", "GARCIA", case="A1", system="IV-A", dob="1984-01-04", ssn="652-06-2284"),
-            person("D-CH", "ANA ADRIANA", "RAMOS GARCIA", case="D1", role="CH", dob="2013-06-23", ssn="652-06-2284"),
-            person("D-CP", "MARIA", "GARCIA", case="D2", dob="1990-03-03", ssn="111-22-3333"),
-            person("D-CH2", "MARIA", "GARCIA", case="D2", role="CH", dob="2012-05-05"),
-            person("A-CH2", "MARIA", "GARCIA", case="A2", system="IV-A", role="CH", ssn="111-22-3333")]
+    rows = [
+        person("A-CP", "ANA", "GARCIA", case="A1", system="IV-A", dob="1984-01-04", ssn="652-06-2284"),
+        person("D-CH", "ANA ADRIANA", "RAMOS GARCIA", case="D1", role="CH", dob="2013-06-23", ssn="652-06-2284"),
+        person("D-CP", "MARIA", "GARCIA", case="D2", dob="1990-03-03", ssn="111-22-3333"),
+        person("D-CH2", "MARIA", "GARCIA", case="D2", role="CH", dob="2012-05-05"),
+        person("A-CH2", "MARIA", "GARCIA", case="A2", system="IV-A", role="CH", ssn="111-22-3333"),
+    ]
     records, c = setup(*rows)
     labels = edges(c, (0, 1, 12.0), (2, 4, 12.0))
     assert labels[0] != labels[1]

@@ -1,5 +1,6 @@
 """One person typed twice into one case is one person; twins, a JR and his SR, a mother and her
 daughter of one name in one case stay two."""
+
 from __future__ import annotations
 
 import polars as pl
@@ -9,8 +10,9 @@ from linkage.pipeline import cluster_persons
 from linkage.standardize import standardize
 from tests.conftest import person, records_frame
 
-NO_PAIRS = pl.DataFrame(schema={"uid_l": pl.Int64, "uid_r": pl.Int64, "match_weight": pl.Float64,
-                                "match_probability": pl.Float64})
+NO_PAIRS = pl.DataFrame(
+    schema={"uid_l": pl.Int64, "uid_r": pl.Int64, "match_weight": pl.Float64, "match_probability": pl.Float64}
+)
 
 
 def persons_of(*rows, pairs: pl.DataFrame = NO_PAIRS) -> dict[str, int]:
@@ -20,18 +22,22 @@ def persons_of(*rows, pairs: pl.DataFrame = NO_PAIRS) -> dict[str, int]:
 
 
 def test_a_child_typed_twice_into_one_case_is_one_child():
-    got = persons_of(person("A1-1", "MARIA", "LOPEZ", case="A1", system="IV-A"),
-                     person("A1-2", "JOSE", "LOPEZ", case="A1", system="IV-A", role="CH", dob="2015-04-05"),
-                     person("A1-3", "JOSE", "LOPEZ GARCIA", case="A1", system="IV-A", role="CH", dob="2015-04-05"),
-                     person("A1-4", "ANA", "LOPEZ", case="A1", system="IV-A", role="CH", dob="2015-04-05"))
+    got = persons_of(
+        person("A1-1", "MARIA", "LOPEZ", case="A1", system="IV-A"),
+        person("A1-2", "JOSE", "LOPEZ", case="A1", system="IV-A", role="CH", dob="2015-04-05"),
+        person("A1-3", "JOSE", "LOPEZ GARCIA", case="A1", system="IV-A", role="CH", dob="2015-04-05"),
+        person("A1-4", "ANA", "LOPEZ", case="A1", system="IV-A", role="CH", dob="2015-04-05"),
+    )
     assert got["A1-2"] == got["A1-3"]  # the same boy, entered twice
     assert got["A1-4"] != got["A1-2"]  # his twin sister: another first name
     assert got["A1-1"] not in (got["A1-2"], got["A1-4"])
 
 
 def test_the_same_number_twice_with_no_birth_date_is_one_person_too():
-    got = persons_of(person("D1-1", "LUIS", "REYES", role="NCP", ssn="412-55-1001"),
-                     person("D1-2", "LUIS", "REYES", role="NCP", ssn="412551001"))
+    got = persons_of(
+        person("D1-1", "LUIS", "REYES", role="NCP", ssn="412-55-1001"),
+        person("D1-2", "LUIS", "REYES", role="NCP", ssn="412551001"),
+    )
     assert got["D1-1"] == got["D1-2"]
 
 
@@ -42,19 +48,21 @@ def test_look_alikes_of_one_case_stay_apart():
         person("D2-3", "MARIA", "GARCIA", case="D2", role="CP", dob="1975-05-06"),
         person("D2-4", "MARIA", "GARCIA", case="D2", role="CH", dob="2009-07-08"),
         person("D2-5", "LUIS", "GARCIA", case="D2", role="CH", dob="2011-01-01", ssn="412-55-1001"),
-        person("D2-6", "LUIS", "GARCIA", case="D2", role="CH", dob="2011-01-01", ssn="518-22-9090"))
+        person("D2-6", "LUIS", "GARCIA", case="D2", role="CH", dob="2011-01-01", ssn="518-22-9090"),
+    )
     assert len(set(got.values())) == 6  # different SSNs say two boys, whatever else agrees
 
 
 def test_a_link_to_one_entry_is_not_held_back_by_the_other():
     """The ambiguity check would see the second entry as a rival who fits as well; it is the same child."""
-    rows = [person("A3-1", "JOSE", "LOPEZ", case="A3", system="IV-A", role="CH", dob="2015-04-05"),
-            person("A3-2", "JOSE", "LOPEZ", case="A3", system="IV-A", role="CH", dob="2015-04-05"),
-            person("D3-1", "JOSE", "LOPEZ", case="D3", role="CH", dob="2015-04-05")]
+    rows = [
+        person("A3-1", "JOSE", "LOPEZ", case="A3", system="IV-A", role="CH", dob="2015-04-05"),
+        person("A3-2", "JOSE", "LOPEZ", case="A3", system="IV-A", role="CH", dob="2015-04-05"),
+        person("D3-1", "JOSE", "LOPEZ", case="D3", role="CH", dob="2015-04-05"),
+    ]
     records = standardize(validate(records_frame(rows)).records)
     uid = dict(zip(records["record_id"].to_list(), records["uid"].to_list()))
-    pairs = pl.DataFrame({"uid_l": [uid["A3-1"]], "uid_r": [uid["D3-1"]], "match_weight": [20.0],
-                          "match_probability": [0.999]})
+    pairs = pl.DataFrame({"uid_l": [uid["A3-1"]], "uid_r": [uid["D3-1"]], "match_weight": [20.0], "match_probability": [0.999]})
     clusters, _ = cluster_persons(records, pairs, 0.9)
     labels = clusters.labels()
     assert labels[uid["A3-1"]] == labels[uid["A3-2"]] == labels[uid["D3-1"]] and not clusters.held
@@ -63,7 +71,9 @@ def test_a_link_to_one_entry_is_not_held_back_by_the_other():
 def test_a_twin_typed_under_the_other_twins_name_is_left_alone():
     """JAYLEN typed as JAYDEN in the TANF case looks like JAYDEN entered twice; the foster-care
     record of JAYLEN on the same birth date says a twin may be there."""
-    got = persons_of(person("A4-1", "JAYDEN", "COLE", case="A4", system="IV-A", role="CH", dob="2016-06-07"),
-                     person("A4-2", "JAYDEN", "COLE", case="A4", system="IV-A", role="CH", dob="2016-06-07"),
-                     person("E4-1", "JAYLEN", "COLE", case="E4", system="IV-E", role="CH", dob="2016-06-07"))
+    got = persons_of(
+        person("A4-1", "JAYDEN", "COLE", case="A4", system="IV-A", role="CH", dob="2016-06-07"),
+        person("A4-2", "JAYDEN", "COLE", case="A4", system="IV-A", role="CH", dob="2016-06-07"),
+        person("E4-1", "JAYLEN", "COLE", case="E4", system="IV-E", role="CH", dob="2016-06-07"),
+    )
     assert got["A4-1"] != got["A4-2"]

@@ -1,4 +1,5 @@
 """Why two records did or did not become one person."""
+
 from __future__ import annotations
 
 import polars as pl
@@ -20,16 +21,18 @@ def run(tmp_path_factory):
     with a day and month swapped); LUIS SOTO twice with nothing but a name and a year."""
     twins = dict(dob="2016-06-07", sex="M", **HOME)
     rosa = dict(dob="1988-07-08", ssn="412-55-2002", sex="F")
-    rows = [person("D1-CP", "ANA", "COLE", case="D1", dob="1990-01-02", sex="F", **HOME),
-            person("D1-CH1", "JAYDEN", "COLE", case="D1", role="CH", ssn="517-67-6895", **twins),
-            person("D1-CH2", "ETHAN", "COLE", case="D1", role="CH", ssn="517-67-6896", **twins),
-            person("A1-CH", "JAYDEN", "COLE", case="A1", system="IV-A", role="CH", **twins),
-            person("E1-CH", "ETHAN", "COLE", case="E1", system="IV-E", role="CH", **twins),
-            person("D2-CP", "ROSA", "MENA", case="D2", **rosa),
-            person("A2-CP", "ROSA", "MENA", case="A2", system="IV-A", **{**rosa, "dob": "1988-08-07"}),
-            person("E2-CP", "ROSA", "MENA", case="E2", system="IV-E", **{**rosa, "ssn": ""}),
-            person("D3-NCP", "LUIS", "SOTO", case="D3", role="NCP", sex="M"),
-            person("A3-NCP", "LUIS", "SOTO", case="A3", system="IV-A", role="NCP", sex="M")]
+    rows = [
+        person("D1-CP", "ANA", "COLE", case="D1", dob="1990-01-02", sex="F", **HOME),
+        person("D1-CH1", "JAYDEN", "COLE", case="D1", role="CH", ssn="517-67-6895", **twins),
+        person("D1-CH2", "ETHAN", "COLE", case="D1", role="CH", ssn="517-67-6896", **twins),
+        person("A1-CH", "JAYDEN", "COLE", case="A1", system="IV-A", role="CH", **twins),
+        person("E1-CH", "ETHAN", "COLE", case="E1", system="IV-E", role="CH", **twins),
+        person("D2-CP", "ROSA", "MENA", case="D2", **rosa),
+        person("A2-CP", "ROSA", "MENA", case="A2", system="IV-A", **{**rosa, "dob": "1988-08-07"}),
+        person("E2-CP", "ROSA", "MENA", case="E2", system="IV-E", **{**rosa, "ssn": ""}),
+        person("D3-NCP", "LUIS", "SOTO", case="D3", role="NCP", sex="M"),
+        person("A3-NCP", "LUIS", "SOTO", case="A3", system="IV-A", role="NCP", sex="M"),
+    ]
     path = tmp_path_factory.mktemp("explain") / "records.csv"
     records_frame(rows).write_csv(path)
     return link([path], LinkConfig())
@@ -60,8 +63,9 @@ def test_a_person_joined_through_links_shows_the_chain_and_each_comparison(run):
 def test_a_pair_under_the_threshold_says_what_single_change_would_link_it(run):
     answer = ask(run, "D3-NCP", "A3-NCP")
     assert not answer.same_person and "under the link threshold" in answer.kept_apart_by
-    assert any(f.startswith("would link if the dob agreed") or f.startswith("would link if the ssn agreed")
-               for f in answer.would_flip), answer.would_flip
+    assert any(
+        f.startswith("would link if the dob agreed") or f.startswith("would link if the ssn agreed") for f in answer.would_flip
+    ), answer.would_flip
 
 
 def test_a_reviewers_decision_is_named_and_unknown_records_are_refused(run):

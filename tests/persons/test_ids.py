@@ -40,8 +40,11 @@ def _reference(record_ids, labels, previous, next_seq):
     clusters = defaultdict(list)
     for i, label in enumerate(labels):
         clusters[label].append(i)
-    overlap = sorted((-n, old, label) for label, idx in clusters.items()
-                     for old, n in Counter(previous[record_ids[i]] for i in idx if record_ids[i] in previous).items())
+    overlap = sorted(
+        (-n, old, label)
+        for label, idx in clusters.items()
+        for old, n in Counter(previous[record_ids[i]] for i in idx if record_ids[i] in previous).items()
+    )
     chosen, used = {}, set()
     for _, old, label in overlap:
         if label not in chosen and old not in used:
@@ -56,11 +59,17 @@ def _reference(record_ids, labels, previous, next_seq):
 @given(st.lists(st.integers(0, 6), min_size=1, max_size=30), st.data())
 def test_ids_follow_the_rule_on_any_clustering(labels, data):
     record_ids = [f"r{i}" for i in range(len(labels))]
-    old = data.draw(st.lists(st.one_of(st.none(), st.sampled_from(["P1", "P2", "P3", "P4"])),
-                             min_size=len(labels), max_size=len(labels)))
+    old = data.draw(
+        st.lists(st.one_of(st.none(), st.sampled_from(["P1", "P2", "P3", "P4"])), min_size=len(labels), max_size=len(labels))
+    )
     previous = {r: o for r, o in zip(record_ids, old) if o is not None}
     expected, seq = _reference(record_ids, labels, previous, 100)
-    for prev in (previous, pl.DataFrame({"record_id": list(previous), "person_id": list(previous.values())},
-                                        schema={"record_id": pl.String, "person_id": pl.String})):
+    for prev in (
+        previous,
+        pl.DataFrame(
+            {"record_id": list(previous), "person_id": list(previous.values())},
+            schema={"record_id": pl.String, "person_id": pl.String},
+        ),
+    ):
         a = assign_person_ids(record_ids, np.array(labels), prev, 100)
         assert a.person_ids.to_list() == expected and a.next_seq == seq

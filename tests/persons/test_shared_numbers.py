@@ -1,4 +1,5 @@
 """An SSN that belongs to more than one person neither links nor separates."""
+
 from __future__ import annotations
 
 import polars as pl
@@ -18,8 +19,14 @@ def _records(*rows):
 
 def _strong(records, *pairs):
     uid = dict(zip(records["record_id"].to_list(), records["uid"].to_list()))
-    return pl.DataFrame({"uid_l": [uid[a] for a, _ in pairs], "uid_r": [uid[b] for _, b in pairs],
-                         "match_weight": [25.0] * len(pairs), "match_probability": [0.9999] * len(pairs)}), uid
+    return pl.DataFrame(
+        {
+            "uid_l": [uid[a] for a, _ in pairs],
+            "uid_r": [uid[b] for _, b in pairs],
+            "match_weight": [25.0] * len(pairs),
+            "match_probability": [0.9999] * len(pairs),
+        }
+    ), uid
 
 
 def test_twins_carrying_their_mothers_number_stay_twins():
@@ -27,7 +34,8 @@ def test_twins_carrying_their_mothers_number_stay_twins():
         person("A1-1", "ROSA", "DIAZ", case="A1", system="IV-A", ssn=MOM, dob="1990-01-02"),
         person("A1-2", "ANA", "DIAZ", case="A1", system="IV-A", role="CH", ssn=MOM, dob="2016-05-06"),
         person("D1-1", "ROSA", "DIAZ", case="D1", ssn=MOM, dob="1990-01-02"),
-        person("D1-2", "ANAHI", "DIAZ", case="D1", role="CH", ssn=MOM, dob="2016-05-06"))
+        person("D1-2", "ANAHI", "DIAZ", case="D1", role="CH", ssn=MOM, dob="2016-05-06"),
+    )
     assert shared_ssns(records) == {MOM.replace("-", "")}
     pairs, uid = _strong(records, ("A1-2", "D1-2"), ("A1-1", "D1-1"))
     clusters, _ = cluster_persons(records, pairs, 0.9)
@@ -40,7 +48,8 @@ def test_a_childs_own_number_is_not_a_different_ssn_from_its_mothers():
     records = _records(
         person("A2-1", "ROSA", "DIAZ", case="A2", system="IV-A", ssn=MOM, dob="1990-01-02"),
         person("A2-2", "LUIS", "DIAZ", case="A2", system="IV-A", role="CH", ssn=MOM, dob="2015-02-03"),
-        person("E2-1", "LUIS", "DIAZ", case="E2", system="IV-E", role="CH", ssn="518-22-9090", dob="2015-02-03"))
+        person("E2-1", "LUIS", "DIAZ", case="E2", system="IV-E", role="CH", ssn="518-22-9090", dob="2015-02-03"),
+    )
     pairs, uid = _strong(records, ("A2-2", "E2-1"))
     clusters, _ = cluster_persons(records, pairs, 0.9)
     assert clusters.labels()[uid["A2-2"]] == clusters.labels()[uid["E2-1"]]
@@ -50,5 +59,6 @@ def test_one_persons_number_with_a_typo_or_two_is_not_shared():
     records = _records(
         person("D3-1", "LUIS", "REYES", case="D3", role="NCP", ssn="518-22-9090", dob="1980-01-02"),
         person("A3-1", "LUIS", "REYES", case="A3", system="IV-A", role="NCP", ssn="518-22-9090", dob="1980-02-01"),
-        person("E3-1", "LUIZ", "REYES", case="E3", system="IV-E", role="NCP", ssn="518-22-9090"))
+        person("E3-1", "LUIZ", "REYES", case="E3", system="IV-E", role="NCP", ssn="518-22-9090"),
+    )
     assert shared_ssns(records) == set()

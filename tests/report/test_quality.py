@@ -1,11 +1,19 @@
 """Run quality: a run's figures against the previous run's, alarms beyond the bounds."""
+
 from linkage.report.quality import Bounds, alarms
 
 
 def figures(**over):
-    base = {"records": {"IV-A": 900, "IV-D": 1200, "IV-E": 300}, "persons": {"IV-A": 700, "IV-D": 800, "IV-E": 250},
-            "links": {"IV-A / IV-D": 500}, "cluster_sizes": {"1": 0.6, "2": 0.3}, "scores": {">= 0.9": 0.5},
-            "rule_share": {"ssn": 0.2}, "quarantined": {}, "blanked": {}}
+    base = {
+        "records": {"IV-A": 900, "IV-D": 1200, "IV-E": 300},
+        "persons": {"IV-A": 700, "IV-D": 800, "IV-E": 250},
+        "links": {"IV-A / IV-D": 500},
+        "cluster_sizes": {"1": 0.6, "2": 0.3},
+        "scores": {">= 0.9": 0.5},
+        "rule_share": {"ssn": 0.2},
+        "quarantined": {},
+        "blanked": {},
+    }
     return {**base, **over}
 
 

@@ -1,4 +1,5 @@
 """The run report: written by the CLI, opened in headless Chromium with the network refused."""
+
 from __future__ import annotations
 
 import polars as pl

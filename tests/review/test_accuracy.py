@@ -4,6 +4,7 @@ The simulation tests review the sample with the generator's truth and check how 
 interval covers the true value over 20 fixed seeds: a true 95% interval misses 3 of 20 about one
 time in twelve, so at least 17 must cover. They also bound the width: an interval of [0, 1] always
 covers and says nothing."""
+
 from __future__ import annotations
 
 import duckdb
@@ -28,14 +29,17 @@ def truth_pop(tmp_path_factory) -> pl.DataFrame:
     con.close()
     t = pl.read_csv(out / "truth.csv", infer_schema=False)
     t = t.select(pl.col(t.columns[0]).alias("id"), pl.col(t.columns[1]).alias("key"))
-    return (pop.join(t.rename({"id": "record_id_l", "key": "key_l"}), on="record_id_l")
-            .join(t.rename({"id": "record_id_r", "key": "key_r"}), on="record_id_r")
-            .with_columns((pl.col("key_l") == pl.col("key_r")).alias("true")))
+    return (
+        pop.join(t.rename({"id": "record_id_l", "key": "key_l"}), on="record_id_l")
+        .join(t.rename({"id": "record_id_r", "key": "key_r"}), on="record_id_r")
+        .with_columns((pl.col("key_l") == pl.col("key_r")).alias("true"))
+    )
 
 
 def _reviewed(sample_pairs: pl.DataFrame, pop: pl.DataFrame) -> pl.DataFrame:
-    return (sample_pairs.join(pop.select("record_id_l", "record_id_r", "true"), on=["record_id_l", "record_id_r"])
-            .select("stratum", pl.when("true").then(pl.lit("match")).otherwise(pl.lit("not a match")).alias("decision")))
+    return sample_pairs.join(pop.select("record_id_l", "record_id_r", "true"), on=["record_id_l", "record_id_r"]).select(
+        "stratum", pl.when("true").then(pl.lit("match")).otherwise(pl.lit("not a match")).alias("decision")
+    )
 
 
 def test_intervals_cover_the_truth_of_a_run_in_at_least_17_of_20_seeds(truth_pop):
@@ -68,19 +72,36 @@ def test_weighting_by_stratum_size_is_what_makes_the_estimate_right(truth_pop):
 def test_intervals_cover_on_synthetic_populations_of_every_shape(sure_rate):
     """Strata of many sizes and true rates, from a mass of sure links to a grey zone of half matches."""
     rng = np.random.default_rng(5)
-    specs = [(True, 20000, sure_rate, 0.9999), (True, 3000, 0.99, 0.999), (True, 800, 0.95, 0.97),
-             (True, 300, 0.85, 0.93), (True, 400, 0.9, None), (False, 200, 0.6, 0.8), (False, 600, 0.3, 0.7),
-             (False, 1500, 0.05, 0.6), (False, 100, 0.8, 0.99)]
+    specs = [
+        (True, 20000, sure_rate, 0.9999),
+        (True, 3000, 0.99, 0.999),
+        (True, 800, 0.95, 0.97),
+        (True, 300, 0.85, 0.93),
+        (True, 400, 0.9, None),
+        (False, 200, 0.6, 0.8),
+        (False, 600, 0.3, 0.7),
+        (False, 1500, 0.05, 0.6),
+        (False, 100, 0.8, 0.99),
+    ]
     truth = [rng.random(n) < q for _, n, q, _ in specs]
     precision = sum(t.sum() for (lk, *_), t in zip(specs, truth) if lk) / sum(n for lk, n, *_ in specs if lk)
     recall = sum(t.sum() for (lk, *_), t in zip(specs, truth) if lk) / sum(t.sum() for t in truth)
     drawn = allocate([n for _, n, _, _ in specs], [lk for lk, *_ in specs], [p for *_, p in specs], 120)
-    strata = pl.DataFrame({"stratum": [f"s{i}" for i in range(len(specs))], "linked": [lk for lk, *_ in specs],
-                           "pairs": [n for _, n, _, _ in specs], "drawn": drawn})
+    strata = pl.DataFrame(
+        {
+            "stratum": [f"s{i}" for i in range(len(specs))],
+            "linked": [lk for lk, *_ in specs],
+            "pairs": [n for _, n, _, _ in specs],
+            "drawn": drawn,
+        }
+    )
     covered = np.zeros(2)
     for _ in range(200):
-        rows = [(f"s{i}", "match" if v else "not a match")
-                for i, (t, k) in enumerate(zip(truth, drawn)) for v in t[rng.choice(t.size, k, replace=False)]]
+        rows = [
+            (f"s{i}", "match" if v else "not a match")
+            for i, (t, k) in enumerate(zip(truth, drawn))
+            for v in t[rng.choice(t.size, k, replace=False)]
+        ]
         e = estimate(strata, pl.DataFrame(rows, schema=["stratum", "decision"], orient="row"))
         covered += [e.precision.low <= precision <= e.precision.high, e.recall.low <= recall <= e.recall.high]
     assert (covered / 200 >= 0.93).all(), covered
@@ -113,8 +134,9 @@ def test_a_fully_reviewed_population_is_known_exactly():
 
 
 def test_unsure_and_undecided_pairs_are_left_out_and_said():
-    decisions = pl.concat([_decisions(a=(5, 0), b=(1, 3)),
-                           pl.DataFrame({"stratum": ["a", "b", "c"], "decision": ["unsure", None, None]})])
+    decisions = pl.concat(
+        [_decisions(a=(5, 0), b=(1, 3)), pl.DataFrame({"stratum": ["a", "b", "c"], "decision": ["unsure", None, None]})]
+    )
     e = estimate(_strata(("a", True, 100, 6), ("b", False, 50, 5), ("c", False, 50, 1)), decisions)
     assert (e.drawn, e.decided, e.unsure, e.undecided_strata) == (12, 9, 1, 1)
     assert not e.complete

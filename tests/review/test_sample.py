@@ -1,4 +1,5 @@
 """The accuracy sample: every stratum drawn, the sample reproducible, the allocation honest."""
+
 from __future__ import annotations
 
 import duckdb
@@ -30,9 +31,13 @@ def pop(store) -> pl.DataFrame:
 
 def test_population_is_every_linked_pair_and_every_scored_pair_kept_apart(store, pop):
     con = duckdb.connect(str(store), read_only=True)
-    per_person = con.sql("SELECT sum(n * (n - 1) / 2) FROM (SELECT count(*) AS n FROM records GROUP BY person_id)").fetchall()[0][0]
-    scored_apart = con.sql("SELECT count(*) FROM pairs p JOIN records a ON a.record_id = p.record_id_l "
-                           "JOIN records b ON b.record_id = p.record_id_r WHERE a.person_id <> b.person_id").fetchall()[0][0]
+    per_person = con.sql("SELECT sum(n * (n - 1) / 2) FROM (SELECT count(*) AS n FROM records GROUP BY person_id)").fetchall()[0][
+        0
+    ]
+    scored_apart = con.sql(
+        "SELECT count(*) FROM pairs p JOIN records a ON a.record_id = p.record_id_l "
+        "JOIN records b ON b.record_id = p.record_id_r WHERE a.person_id <> b.person_id"
+    ).fetchall()[0][0]
     con.close()
     assert pop.filter("linked").height == per_person
     assert pop.filter(~pl.col("linked")).height == scored_apart > 0
@@ -46,8 +51,7 @@ def test_every_stratum_is_drawn_within_its_size_and_a_seed_draws_the_same_pairs(
     a, b, c = draw(pop, 150, 7), draw(pop, 150, 7), draw(pop, 150, 8)
     assert a.pairs.height == 150 == a.strata["drawn"].sum()
     assert (a.strata["drawn"] >= 1).all() and (a.strata["drawn"] <= a.strata["pairs"]).all()
-    assert a.pairs.group_by("stratum").len().sort("stratum")["len"].to_list() == \
-        a.strata.sort("stratum")["drawn"].to_list()
+    assert a.pairs.group_by("stratum").len().sort("stratum")["len"].to_list() == a.strata.sort("stratum")["drawn"].to_list()
     assert a.pairs.equals(b.pairs)
     assert not a.pairs.equals(c.pairs)
 
@@ -70,8 +74,10 @@ def test_a_sample_larger_than_the_population_takes_all_of_it(pop):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(st.integers(1, 5000), st.booleans(), st.one_of(st.none(), st.floats(0.5, 1.0))),
-                min_size=1, max_size=30), st.integers(1, 3000))
+@given(
+    st.lists(st.tuples(st.integers(1, 5000), st.booleans(), st.one_of(st.none(), st.floats(0.5, 1.0))), min_size=1, max_size=30),
+    st.integers(1, 3000),
+)
 def test_allocation_adds_up_and_never_exceeds_a_stratum(strata, total):
     sizes, linked, p = (list(x) for x in zip(*strata))
     total = max(total, len(sizes))

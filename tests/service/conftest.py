@@ -1,4 +1,5 @@
 """A real store, a real keys file and a real uvicorn server on 127.0.0.1 for the service tests."""
+
 from __future__ import annotations
 
 import json
@@ -55,15 +56,38 @@ def wait_ready(url: str, alive, log=lambda: "", timeout: float = 90) -> None:
 
 
 class Server:
-    def __init__(self, db: Path, keys: Path, audit: Path, reload_seconds: float = 1.0, extra: tuple[str, ...] = GENEROUS,
-                 scheme: str = "http"):
+    def __init__(
+        self,
+        db: Path,
+        keys: Path,
+        audit: Path,
+        reload_seconds: float = 1.0,
+        extra: tuple[str, ...] = GENEROUS,
+        scheme: str = "http",
+    ):
         self.port = free_port()
         self.url = f"{scheme}://127.0.0.1:{self.port}"
         self.audit = audit
         self.log = audit.with_suffix(".log")
         self.proc = subprocess.Popen(
-            [LINKAGE, "serve", "--db", str(db), "--keys", str(keys), "--port", str(self.port), "--audit", str(audit),
-             "--reload-seconds", str(reload_seconds), *extra], stdout=self.log.open("w"), stderr=subprocess.STDOUT)
+            [
+                LINKAGE,
+                "serve",
+                "--db",
+                str(db),
+                "--keys",
+                str(keys),
+                "--port",
+                str(self.port),
+                "--audit",
+                str(audit),
+                "--reload-seconds",
+                str(reload_seconds),
+                *extra,
+            ],
+            stdout=self.log.open("w"),
+            stderr=subprocess.STDOUT,
+        )
         self.wait_ready()
 
     def wait_ready(self, timeout: float = 90) -> None:

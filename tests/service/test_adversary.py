@@ -1,5 +1,6 @@
 """The service against a caller with a valid key of the wrong program who tries to learn or change
 what it may not: one test per attack, each against a real server with the default limits."""
+
 from __future__ import annotations
 
 import concurrent.futures
@@ -18,9 +19,11 @@ from tests.cli import LINKAGE
 from tests.service.conftest import KEYS, Server, write_keys
 
 # Keys of their own for the attacks that lock or exhaust a key, so the others keep working.
-ATTACK_KEYS = {**KEYS,
-               "iva-enumerator-0123456": {"name": "iva-enumerator", "role": "iva"},
-               "iva-hammer-0123456789": {"name": "iva-hammer", "role": "iva"}}
+ATTACK_KEYS = {
+    **KEYS,
+    "iva-enumerator-0123456": {"name": "iva-enumerator", "role": "iva"},
+    "iva-hammer-0123456789": {"name": "iva-hammer", "role": "iva"},
+}
 ATTACKER = {v["name"]: k for k, v in ATTACK_KEYS.items()}
 
 
@@ -44,8 +47,10 @@ def attacked(store, tmp_path_factory):
 @pytest.fixture(scope="module")
 def people(store):
     con = duckdb.connect(str(store), read_only=True)
-    cur = con.execute("SELECT record_id, person_id, source_system, case_id, role, first_name, last_name, "
-                      "strftime(dob_date, '%Y-%m-%d') AS dob, ssn_std AS ssn, street, city, zip, fvi_flag FROM records")
+    cur = con.execute(
+        "SELECT record_id, person_id, source_system, case_id, role, first_name, last_name, "
+        "strftime(dob_date, '%Y-%m-%d') AS dob, ssn_std AS ssn, street, city, zip, fvi_flag FROM records"
+    )
     names = [d[0] for d in cur.description]
     rows = [dict(zip(names, r)) for r in cur.fetchall()]
     linked = con.sql("SELECT person_id, fvi_flag, source_system, case_id, role, street, city, zip FROM records").pl()
@@ -94,8 +99,7 @@ def test_last_four_guesses_are_refused_to_roles_that_do_not_see_them(attacked, p
 def test_an_address_guess_is_refused_to_roles_that_do_not_see_addresses(attacked, people):
     rows, protected = people
     r = next(x for x in _full(rows) if x["person_id"] not in protected)
-    probe = {"first_name": r["first_name"], "last_name": r["last_name"], "dob": r["dob"], "street": r["street"],
-             "zip": r["zip"]}
+    probe = {"first_name": r["first_name"], "last_name": r["last_name"], "dob": r["dob"], "street": r["street"], "zip": r["zip"]}
     with client(attacked, "worker-ive") as ive:
         answer = ive.post("/v1/match", json=probe)
     assert answer.status_code == 403 and "street" in answer.json()["detail"]
@@ -115,8 +119,13 @@ def test_a_protected_person_answers_the_same_whatever_location_is_guessed(attack
         for r in targets:
             base = {"first_name": r["first_name"], "last_name": r["last_name"], "min_probability": 0.0, "limit": 50}
             answers = []
-            for guess in ({}, {"zip": r["zip"]}, {"zip": r["zip"], "street": r["street"] or "1 MAIN ST"},
-                          {"zip": "99999"}, {"street": "12 NOWHERE RD", "zip": "00501"}):
+            for guess in (
+                {},
+                {"zip": r["zip"]},
+                {"zip": r["zip"], "street": r["street"] or "1 MAIN ST"},
+                {"zip": "99999"},
+                {"street": "12 NOWHERE RD", "zip": "00501"},
+            ):
                 body = ivd.post("/v1/match", json={**base, **guess}).json()
                 answers.append([a for a in _answer(body) if a[0] == r["person_id"]])
             assert all(a == answers[0] for a in answers), (r["record_id"], answers)
@@ -127,12 +136,40 @@ def test_fvi_set_on_arrival_protects_the_household(attacked):
     """A mother flagged through the API: her children's addresses are withheld too, even where
     they live elsewhere on record, and the father (not of the household) stays releasable."""
     case = {"source_system": "IV-D", "case_id": "D-FVI-NEW"}
-    mother = {**case, "record_id": "FVI-CP-1", "role": "CP", "first_name": "OLWENNA", "last_name": "TREMAYNE-ASHBY",
-              "dob": "1988-05-06", "street": "12 HIDDEN WAY", "city": "AZUSA", "zip": "91702", "fvi": True}
-    child = {**case, "record_id": "FVI-CH-1", "role": "CH", "first_name": "PERPETUA", "last_name": "TREMAYNE-ASHBY",
-             "dob": "2016-01-02", "street": "400 OTHER STREET", "city": "GLENDORA", "zip": "91740"}
-    father = {**case, "record_id": "FVI-NCP-1", "role": "NCP", "first_name": "CASIMIR", "last_name": "ASHBY",
-              "dob": "1985-07-08", "street": "9 FAR AVENUE", "city": "POMONA", "zip": "91766"}
+    mother = {
+        **case,
+        "record_id": "FVI-CP-1",
+        "role": "CP",
+        "first_name": "OLWENNA",
+        "last_name": "TREMAYNE-ASHBY",
+        "dob": "1988-05-06",
+        "street": "12 HIDDEN WAY",
+        "city": "AZUSA",
+        "zip": "91702",
+        "fvi": True,
+    }
+    child = {
+        **case,
+        "record_id": "FVI-CH-1",
+        "role": "CH",
+        "first_name": "PERPETUA",
+        "last_name": "TREMAYNE-ASHBY",
+        "dob": "2016-01-02",
+        "street": "400 OTHER STREET",
+        "city": "GLENDORA",
+        "zip": "91740",
+    }
+    father = {
+        **case,
+        "record_id": "FVI-NCP-1",
+        "role": "NCP",
+        "first_name": "CASIMIR",
+        "last_name": "ASHBY",
+        "dob": "1985-07-08",
+        "street": "9 FAR AVENUE",
+        "city": "POMONA",
+        "zip": "91766",
+    }
     with client(attacked, "worker-ivd") as ivd:
         taken = ivd.post("/v1/records", json={"records": [father, child, mother]})
         assert taken.status_code == 200, taken.text
@@ -149,8 +186,14 @@ def test_fvi_set_on_arrival_protects_the_household(attacked):
 def test_a_key_cannot_replace_another_programs_record(attacked, people):
     rows, _ = people
     ivd_record = next(r for r in rows if r["source_system"] == "IV-D" and r["role"] == "CP")
-    forged = {"record_id": ivd_record["record_id"], "source_system": "IV-A", "case_id": "A-FORGED", "role": "CP",
-              "first_name": "NOBODY", "last_name": "ATALL"}
+    forged = {
+        "record_id": ivd_record["record_id"],
+        "source_system": "IV-A",
+        "case_id": "A-FORGED",
+        "role": "CP",
+        "first_name": "NOBODY",
+        "last_name": "ATALL",
+    }
     with client(attacked, "worker-iva") as iva:
         r = iva.post("/v1/records", json={"records": [forged]})
         assert r.status_code == 409 and "IV-D" in r.json()["detail"]
@@ -163,8 +206,15 @@ def test_a_key_cannot_replace_another_programs_record(attacked, people):
 
 
 def test_added_records_keep_one_version_a_quota_and_an_admin_delete(attacked):
-    rec = {"record_id": "A-VERSIONED-1", "source_system": "IV-A", "case_id": "A-V-1", "role": "CP",
-           "first_name": "THEODORIC", "last_name": "VANTERPOOL", "dob": "1979-11-12"}
+    rec = {
+        "record_id": "A-VERSIONED-1",
+        "source_system": "IV-A",
+        "case_id": "A-V-1",
+        "role": "CP",
+        "first_name": "THEODORIC",
+        "last_name": "VANTERPOOL",
+        "dob": "1979-11-12",
+    }
     with client(attacked, "worker-iva") as iva:
         for i in range(8):  # eight versions must not fill the small blocks this person is found in
             assert iva.post("/v1/records", json={"records": [{**rec, "case_id": f"A-V-{i}"}]}).status_code == 200
@@ -186,12 +236,33 @@ def test_every_person_data_read_needs_a_purpose(attacked, people):
     rows, _ = people
     r = rows[0]
     with client(attacked, "worker-ivd", purpose=None) as ivd:
-        checks = [ivd.post("/v1/match", json={"last_name": r["last_name"]}),
-                  ivd.get(f"/v1/persons/{r['person_id']}"),
-                  ivd.post("/v1/referrals/check", json={"referral_id": "R1", "source_system": "IV-A",
-                                                         "people": [{"role": "CP", "first_name": "A", "last_name": "B"}]}),
-                  ivd.post("/v1/records", json={"records": [{"record_id": "P-1", "source_system": "IV-D", "case_id": "D",
-                                                             "role": "CP", "first_name": "A", "last_name": "B"}]})]
+        checks = [
+            ivd.post("/v1/match", json={"last_name": r["last_name"]}),
+            ivd.get(f"/v1/persons/{r['person_id']}"),
+            ivd.post(
+                "/v1/referrals/check",
+                json={
+                    "referral_id": "R1",
+                    "source_system": "IV-A",
+                    "people": [{"role": "CP", "first_name": "A", "last_name": "B"}],
+                },
+            ),
+            ivd.post(
+                "/v1/records",
+                json={
+                    "records": [
+                        {
+                            "record_id": "P-1",
+                            "source_system": "IV-D",
+                            "case_id": "D",
+                            "role": "CP",
+                            "first_name": "A",
+                            "last_name": "B",
+                        }
+                    ]
+                },
+            ),
+        ]
     assert [c.status_code for c in checks] == [422] * 4
     assert all("X-Purpose" in c.json()["detail"] for c in checks)
 
@@ -201,16 +272,22 @@ def test_a_referral_check_audits_the_child_support_people_it_names(attacked, peo
     case = next(r for r in rows if r["source_system"] == "IV-D" and r["role"] == "CP" and r["dob"])
     members = [r for r in rows if r["source_system"] == "IV-D" and r["case_id"] == case["case_id"]]
     kids = [r for r in members if r["role"] == "CH" and r["dob"]]
-    body = {"referral_id": "A-REF-AUDIT", "source_system": "IV-A",
-            "people": [{"role": r["role"], "first_name": r["first_name"], "last_name": r["last_name"], "dob": r["dob"]}
-                       for r in [case, *kids]]}
+    body = {
+        "referral_id": "A-REF-AUDIT",
+        "source_system": "IV-A",
+        "people": [
+            {"role": r["role"], "first_name": r["first_name"], "last_name": r["last_name"], "dob": r["dob"]}
+            for r in [case, *kids]
+        ],
+    }
     with client(attacked, "worker-iva", purpose="referral audit test") as iva:
         decision = iva.post("/v1/referrals/check", json=body).json()
     assert decision["decision"] == "existing_case" and decision["ivd_case_id"] == case["case_id"]
     assert "SSN" not in decision["reasons"]
     with client(attacked, "admin-1") as admin:
-        entry = next(e for e in admin.get("/v1/audit", params={"limit": 1000}).json()
-                     if e["action"] == "referral check A-REF-AUDIT")
+        entry = next(
+            e for e in admin.get("/v1/audit", params={"limit": 1000}).json() if e["action"] == "referral check A-REF-AUDIT"
+        )
     assert {m["person_id"] for m in members} <= set(entry["person_ids"])  # the NCP too, whom the referral did not name
 
 
@@ -220,8 +297,9 @@ def test_an_address_sent_with_a_referral_by_tanf_changes_nothing(attacked, peopl
     rows, _ = people
     cp = next(r for r in _full(rows) if r["source_system"] == "IV-D" and r["role"] == "CP")
     kids = [r for r in rows if r["case_id"] == cp["case_id"] and r["role"] == "CH" and r["dob"]]
-    people_ = [{"role": r["role"], "first_name": r["first_name"], "last_name": r["last_name"], "dob": r["dob"]}
-               for r in [cp, *kids]]
+    people_ = [
+        {"role": r["role"], "first_name": r["first_name"], "last_name": r["last_name"], "dob": r["dob"]} for r in [cp, *kids]
+    ]
     answers = []
     with client(attacked, "iva-hammer", purpose="referral with an address") as iva:
         for street, zip_ in ((None, None), (cp["street"], cp["zip"]), ("1 NOWHERE RD", "00501")):
@@ -264,8 +342,13 @@ def test_a_key_enumerating_ssns_against_one_person_is_locked_and_alerted(attacke
 
 def test_healthz_answers_during_the_heaviest_allowed_query(attacked):
     words = "MARIA JOSE ANA LUZ DEL CARMEN"
-    heavy = {"first_name": words, "middle_name": words, "last_name": "GARCIA LOPEZ DE LA CRUZ HERNANDEZ",
-             "min_probability": 0.0, "limit": 50}
+    heavy = {
+        "first_name": words,
+        "middle_name": words,
+        "last_name": "GARCIA LOPEZ DE LA CRUZ HERNANDEZ",
+        "min_probability": 0.0,
+        "limit": 50,
+    }
     with client(attacked, "worker-ivd") as ivd:
         too_long = ivd.post("/v1/match", json={**heavy, "first_name": "A B C D E F G"})
         assert too_long.status_code == 422 and "words" in too_long.text
@@ -293,8 +376,12 @@ def test_person_data_is_not_cached_and_the_page_loads_only_its_own_files(attacke
 
 def test_the_keys_file_holds_only_hashes_and_refuses_example_keys(store, tmp_path):
     keys = tmp_path / "keys.json"
-    made = subprocess.run([LINKAGE, "keys", "add", "--keys", str(keys), "--name", "ive-worker-9", "--role", "ive"],
-                          capture_output=True, text=True, timeout=60)
+    made = subprocess.run(
+        [LINKAGE, "keys", "add", "--keys", str(keys), "--name", "ive-worker-9", "--role", "ive"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert made.returncode == 0, made.stderr
     key = made.stdout.strip().splitlines()[-1]
     assert len(key) >= 32 and key not in keys.read_text() and "sha256:" in keys.read_text()
@@ -304,13 +391,16 @@ def test_the_keys_file_holds_only_hashes_and_refuses_example_keys(store, tmp_pat
         assert httpx.get(f"{served.url}/v1/whoami", headers={"Authorization": f"Bearer {key}"}).json()["role"] == "ive"
     finally:
         served.stop()
-    for bad, why in (({"change-me-ivd-key-123": {"name": "a", "role": "ivd"}}, "hashed"),
-                     ({hash_key("change-me-ivd-key-123"): {"name": "a", "role": "ivd"}}, "example key")):
+    for bad, why in (
+        ({"change-me-ivd-key-123": {"name": "a", "role": "ivd"}}, "hashed"),
+        ({hash_key("change-me-ivd-key-123"): {"name": "a", "role": "ivd"}}, "example key"),
+    ):
         other = tmp_path / "other.json"
         other.write_text(json.dumps(bad))
         other.chmod(0o600)
-        p = subprocess.run([LINKAGE, "serve", "--db", str(store), "--keys", str(other)], capture_output=True, text=True,
-                           timeout=60)
+        p = subprocess.run(
+            [LINKAGE, "serve", "--db", str(store), "--keys", str(other)], capture_output=True, text=True, timeout=60
+        )
         assert p.returncode == 2 and why in p.stderr, p.stderr
     keys.chmod(0o644)
     p = subprocess.run([LINKAGE, "serve", "--db", str(store), "--keys", str(keys)], capture_output=True, text=True, timeout=60)

@@ -1,5 +1,6 @@
 """The audit trail fails closed and shows tampering; TLS through uvicorn's own flags; nothing added
 is lost while the index is reloaded."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -11,7 +12,6 @@ import subprocess
 import threading
 import time
 
-import duckdb
 import httpx
 import pytest
 import uvicorn
@@ -77,8 +77,9 @@ def test_audit_verify_finds_a_changed_or_removed_row(server, tmp_path):
     assert good.returncode == 0 and "intact" in good.stdout, good.stdout + good.stderr
     lines = copy.read_text().splitlines(keepends=True)
     assert len(lines) >= 4 and "verify test" in lines[-1]
-    copy.write_text("".join([lines[0], lines[1].replace("verify test", "nothing to see").replace("service test", "nothing"),
-                             *lines[2:]]))
+    copy.write_text(
+        "".join([lines[0], lines[1].replace("verify test", "nothing to see").replace("service test", "nothing"), *lines[2:]])
+    )
     changed = subprocess.run([LINKAGE, "audit", "verify", "--db", str(copy)], capture_output=True, text=True, timeout=60)
     assert changed.returncode == 1 and "row 2" in changed.stdout
     copy.write_text("".join([lines[0], *lines[2:]]))
@@ -88,20 +89,51 @@ def test_audit_verify_finds_a_changed_or_removed_row(server, tmp_path):
 
 def test_https_with_uvicorns_own_certificate_flags(store, keys_file, tmp_path):
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
-                   check=True, capture_output=True, timeout=60)
-    served = Server(store, keys_file, tmp_path / "audit.duckdb", scheme="https",
-                    extra=("--ssl-certfile", str(cert), "--ssl-keyfile", str(key)))
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    served = Server(
+        store,
+        keys_file,
+        tmp_path / "audit.duckdb",
+        scheme="https",
+        extra=("--ssl-certfile", str(cert), "--ssl-keyfile", str(key)),
+    )
     try:
-        with httpx.Client(base_url=served.url, verify=ssl.create_default_context(cafile=str(cert)), headers=headers("ivd")) as http:
+        with httpx.Client(
+            base_url=served.url, verify=ssl.create_default_context(cafile=str(cert)), headers=headers("ivd")
+        ) as http:
             assert http.post("/v1/match", json={"last_name": "GARCIA"}).status_code == 200
         with pytest.raises(httpx.HTTPError):
             httpx.get(f"http://127.0.0.1:{served.port}/healthz", timeout=5).raise_for_status()
     finally:
         served.stop()
-    half = subprocess.run([LINKAGE, "serve", "--db", str(store), "--keys", str(keys_file), "--ssl-certfile", str(cert)],
-                          capture_output=True, text=True, timeout=60)
+    half = subprocess.run(
+        [LINKAGE, "serve", "--db", str(store), "--keys", str(keys_file), "--ssl-certfile", str(cert)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert half.returncode == 2 and "go together" in half.stderr
 
 
@@ -113,14 +145,24 @@ def test_records_added_while_the_index_reloads_are_not_lost(store, keys_file, sm
     try:
         with served.client("ive", purpose="reload race") as http:
             before = http.get("/readyz").json()["index_run_id"]
-            batch = subprocess.Popen([LINKAGE, "dedupe", str(small_data / "records.csv"), "--out", str(tmp_path / "p.csv"),
-                                      "--db", str(db)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            batch = subprocess.Popen(
+                [LINKAGE, "dedupe", str(small_data / "records.csv"), "--out", str(tmp_path / "p.csv"), "--db", str(db)],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+            )
             i = 0
             deadline = time.time() + 180
             while time.time() < deadline:
                 i += 1
-                rec = {"record_id": f"RACE-{i}", "source_system": "IV-E", "case_id": f"E-RACE-{i}", "role": "CH",
-                       "first_name": f"RACER{i:04d}", "last_name": "ZQUIRRELTON", "dob": "2019-02-03"}
+                rec = {
+                    "record_id": f"RACE-{i}",
+                    "source_system": "IV-E",
+                    "case_id": f"E-RACE-{i}",
+                    "role": "CH",
+                    "first_name": f"RACER{i:04d}",
+                    "last_name": "ZQUIRRELTON",
+                    "dob": "2019-02-03",
+                }
                 r = http.post("/v1/records", json={"records": [rec]})
                 assert r.status_code == 200, r.text
                 posted.append((rec["record_id"], r.json()["records"][0]["person_id"]))

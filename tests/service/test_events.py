@@ -1,4 +1,5 @@
 """GET /v1/events: person id changes by run, for case systems that keep ids."""
+
 from __future__ import annotations
 
 

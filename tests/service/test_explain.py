@@ -1,4 +1,5 @@
 """POST /v1/explain: why two records are or are not one person, in what the role may see."""
+
 from __future__ import annotations
 
 import duckdb
@@ -52,4 +53,3 @@ def test_bad_requests_and_roles_are_refused_with_a_message(server, pairs):
         assert ivd.post("/v1/explain", json={"record_a": a, "record_b": "x' OR 1=1"}).status_code == 422
         assert admin.post("/v1/explain", json={"record_a": a, "record_b": b}).status_code == 403
         assert nopurpose.post("/v1/explain", json={"record_a": a, "record_b": b}).status_code == 422
-

@@ -1,4 +1,5 @@
 """The on-demand index built from a store."""
+
 from __future__ import annotations
 
 import shutil
@@ -24,8 +25,10 @@ def test_a_store_written_by_an_earlier_version_gives_the_same_candidates_and_sco
     old = tmp_path / "old.duckdb"
     shutil.copy(store, old)
     con = store_connection(old)
-    con.execute(f"ALTER TABLE records DROP COLUMN {C.ZIP3}; ALTER TABLE records DROP COLUMN {C.HOUSE}; "
-                f"ALTER TABLE records DROP COLUMN {C.SN_CANON}")
+    con.execute(
+        f"ALTER TABLE records DROP COLUMN {C.ZIP3}; ALTER TABLE records DROP COLUMN {C.HOUSE}; "
+        f"ALTER TABLE records DROP COLUMN {C.SN_CANON}"
+    )
     con.close()
     new_index, old_index = _index(store), _index(old)
     assert old_index.records[C.SN_CANON].equals(new_index.records[C.SN_CANON])  # derived as standardized
@@ -47,8 +50,9 @@ def test_a_query_date_is_read_as_the_run_read_its_input(store, tmp_path):
     marked = tmp_path / "marked.duckdb"
     shutil.copy(store, marked)
     con = store_connection(marked)
-    run_id, summary = con.execute("SELECT run_id, summary FROM runs WHERE status = 'complete' "
-                                  "ORDER BY run_id DESC LIMIT 1").fetchall()[0]
+    run_id, summary = con.execute(
+        "SELECT run_id, summary FROM runs WHERE status = 'complete' ORDER BY run_id DESC LIMIT 1"
+    ).fetchall()[0]
     found = {**json.loads(summary), "default_dates": {"year_only": ["0101"], "unknown": ["19000101"]}}
     con.execute("UPDATE runs SET summary = ? WHERE run_id = ?", [json.dumps(found), run_id])
     con.close()
@@ -67,8 +71,9 @@ def test_the_service_scores_with_the_model_as_the_run_read_its_file(store, tmp_p
     marked = tmp_path / "rates.duckdb"
     shutil.copy(store, marked)
     con = store_connection(marked)
-    run_id, summary = con.execute("SELECT run_id, summary FROM runs WHERE status = 'complete' "
-                                  "ORDER BY run_id DESC LIMIT 1").fetchall()[0]
+    run_id, summary = con.execute(
+        "SELECT run_id, summary FROM runs WHERE status = 'complete' ORDER BY run_id DESC LIMIT 1"
+    ).fetchall()[0]
     found = {**json.loads(summary), "file_rates": {"ssn": {"anchors": 800, "different": 100}}}
     con.execute("UPDATE runs SET summary = ? WHERE run_id = ?", [json.dumps(found), run_id])
     con.close()

@@ -1,4 +1,5 @@
 """GET /v1/children/{id}/father: purpose required, IV-D and IV-E only, FVI locations never released."""
+
 from __future__ import annotations
 
 import duckdb
@@ -12,9 +13,13 @@ def children(store):
         SELECT DISTINCT c.person_id, bool_or(f.fvi_flag) OVER (PARTITION BY c.person_id) AS father_protected
         FROM records c JOIN records f ON f.case_id = c.case_id AND f.source_system = c.source_system
         WHERE c.role = 'CH' AND c.source_system = 'IV-D' AND f.role IN ('NCP', 'PF')""").fetchall()
-    fvi_streets = [r[0] for r in con.execute(
-        "SELECT DISTINCT street FROM records WHERE street IS NOT NULL AND person_id IN "
-        "(SELECT person_id FROM records WHERE fvi_flag)").fetchall()]
+    fvi_streets = [
+        r[0]
+        for r in con.execute(
+            "SELECT DISTINCT street FROM records WHERE street IS NOT NULL AND person_id IN "
+            "(SELECT person_id FROM records WHERE fvi_flag)"
+        ).fetchall()
+    ]
     con.close()
     return rows, fvi_streets
 

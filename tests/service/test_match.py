@@ -1,4 +1,5 @@
 """POST /v1/match against a real server: the batch's candidates and probabilities, roles, masking."""
+
 from __future__ import annotations
 
 import re
@@ -32,8 +33,14 @@ def _query(row: dict) -> dict:
 def test_candidates_and_probabilities_are_the_batch_models(server, batch):
     """For every person not protected by the FVI (whose address the service leaves out of the score)."""
     records, pairs, protected = batch
-    both = pl.concat([pairs, pairs.select(pl.col("record_id_r").alias("record_id_l"), pl.col("record_id_l").alias("record_id_r"),
-                                          "match_probability")])
+    both = pl.concat(
+        [
+            pairs,
+            pairs.select(
+                pl.col("record_id_r").alias("record_id_l"), pl.col("record_id_l").alias("record_id_r"), "match_probability"
+            ),
+        ]
+    )
     case = dict(zip(records["record_id"], records["source_system"] + records["case_id"]))
     person = dict(zip(records["record_id"], records["person_id"]))
     sample = records.filter(pl.col("dob").is_not_null()).sample(60, seed=5).iter_rows(named=True)
@@ -73,8 +80,10 @@ def test_evidence_reads_like_words_and_ssn_is_masked_by_role(server, batch):
 
 def test_protected_persons_addresses_are_withheld(server, store):
     con = duckdb.connect(str(store), read_only=True)
-    row = con.execute("SELECT first_name, last_name, dob_date, street, zip FROM records WHERE fvi_flag "
-                      "AND dob_date IS NOT NULL AND street IS NOT NULL LIMIT 1").fetchall()[0]
+    row = con.execute(
+        "SELECT first_name, last_name, dob_date, street, zip FROM records WHERE fvi_flag "
+        "AND dob_date IS NOT NULL AND street IS NOT NULL LIMIT 1"
+    ).fetchall()[0]
     con.close()
     with server.client("ivd") as http:
         body = http.post("/v1/match", json={"first_name": row[0], "last_name": row[1], "dob": row[2].isoformat()})
@@ -107,8 +116,9 @@ def test_person_page_and_audit_trail(server, batch):
     assert mine and mine[0]["actor"] == "worker-ive" and mine[0]["role"] == "ive"
     assert mine[0]["purpose"] == "placement review" and pid in mine[0]["person_ids"]
     assert any(e["action"] == "match" and e["actor"] == "worker-ivd" for e in entries)
-    assert not any(re.search(r"(?<![P0-9])[0-9]{9}|[0-9]{4}-[0-9]{2}-[0-9]{2}", str(e["person_ids"]) + e["purpose"])
-                   for e in entries)  # ids only: no SSN, no date of birth
+    assert not any(
+        re.search(r"(?<![P0-9])[0-9]{9}|[0-9]{4}-[0-9]{2}-[0-9]{2}", str(e["person_ids"]) + e["purpose"]) for e in entries
+    )  # ids only: no SSN, no date of birth
 
 
 def test_auth_is_required(server):

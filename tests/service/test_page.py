@@ -1,5 +1,6 @@
 """The caseworker page in a real browser: Debian's Chromium driven by Playwright against the real
 server. Screenshots of each step go to test-artifacts/page/."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -50,8 +51,12 @@ def family(store):
         JOIN records f ON f.case_id = c.case_id AND f.source_system = 'IV-D' AND f.role IN ('NCP', 'PF')
         WHERE c.role = 'CH' AND c.source_system = 'IV-D' AND f.person_id IN (SELECT person_id FROM records WHERE fvi_flag)
         ORDER BY c.record_id LIMIT 1""").fetchall()[0]
-    streets = [r[0] for r in con.execute("SELECT DISTINCT street FROM records WHERE street IS NOT NULL AND person_id = ?",
-                                         [protected[1]]).fetchall()]
+    streets = [
+        r[0]
+        for r in con.execute(
+            "SELECT DISTINCT street FROM records WHERE street IS NOT NULL AND person_id = ?", [protected[1]]
+        ).fetchall()
+    ]
     con.close()
     return plain, protected, streets
 
@@ -124,8 +129,11 @@ def test_referral_decision(page, store):
     ref = con.execute("""SELECT a.case_id FROM records a JOIN records d ON d.person_id = a.person_id
         WHERE a.source_system = 'IV-A' AND a.role = 'CH' AND d.source_system = 'IV-D' AND d.case_status = 'OPEN'
         ORDER BY a.case_id LIMIT 1""").fetchall()[0][0]
-    people = con.execute("SELECT role, first_name, last_name, strftime(dob_date, '%Y-%m-%d'), ssn FROM records "
-                         "WHERE source_system = 'IV-A' AND case_id = ? ORDER BY role", [ref]).fetchall()
+    people = con.execute(
+        "SELECT role, first_name, last_name, strftime(dob_date, '%Y-%m-%d'), ssn FROM records "
+        "WHERE source_system = 'IV-A' AND case_id = ? ORDER BY role",
+        [ref],
+    ).fetchall()
     con.close()
     sign_in(page, "iva")
     page.get_by_role("button", name="Check a referral").click()
@@ -205,8 +213,9 @@ def test_the_worklist_view_sorts_prints_and_is_offered_to_foster_care_not_tanf(p
 
 def test_why_two_records_are_one_person_is_one_click_from_the_person(page, store, server):
     con = duckdb.connect(str(store), read_only=True)
-    pid = con.execute("SELECT person_id FROM records GROUP BY person_id HAVING count(*) >= 3 "
-                      "ORDER BY person_id LIMIT 1").fetchall()[0][0]
+    pid = con.execute(
+        "SELECT person_id FROM records GROUP BY person_id HAVING count(*) >= 3 ORDER BY person_id LIMIT 1"
+    ).fetchall()[0][0]
     con.close()
     sign_in(page, "ivd")
     page.evaluate(f"openPerson({pid!r}, 'check a merge')")

@@ -1,4 +1,5 @@
 """POST /v1/records: matched on arrival, visible to the next query, ids stable across a restart."""
+
 from __future__ import annotations
 
 import duckdb
@@ -19,16 +20,26 @@ def own_server(store, keys_file, tmp_path_factory):
 @pytest.fixture(scope="module")
 def known(store):
     con = duckdb.connect(str(store), read_only=True)
-    row = con.execute("SELECT person_id, first_name, last_name, strftime(dob_date, '%Y-%m-%d'), ssn_std FROM records "
-                      "WHERE ssn_std IS NOT NULL AND dob_date IS NOT NULL AND role = 'CP' ORDER BY record_id LIMIT 1").fetchall()[0]
+    row = con.execute(
+        "SELECT person_id, first_name, last_name, strftime(dob_date, '%Y-%m-%d'), ssn_std FROM records "
+        "WHERE ssn_std IS NOT NULL AND dob_date IS NOT NULL AND role = 'CP' ORDER BY record_id LIMIT 1"
+    ).fetchall()[0]
     con.close()
     return row
 
 
 def test_a_known_person_new_in_another_program(own_server, known):
     pid, first, last, dob, ssn = known
-    rec = {"record_id": "NEW-A-1", "source_system": "IV-A", "case_id": "A-NEW-1", "role": "CP", "first_name": first,
-           "last_name": last, "dob": dob, "ssn": ssn}
+    rec = {
+        "record_id": "NEW-A-1",
+        "source_system": "IV-A",
+        "case_id": "A-NEW-1",
+        "role": "CP",
+        "first_name": first,
+        "last_name": last,
+        "dob": dob,
+        "ssn": ssn,
+    }
     with own_server.client("iva") as iva:
         r = iva.post("/v1/records", json={"records": [rec]})
         assert r.status_code == 200, r.text
@@ -39,8 +50,16 @@ def test_a_known_person_new_in_another_program(own_server, known):
 
 
 def test_a_new_person_gets_a_service_id_that_survives_a_restart(own_server, store, keys_file):
-    rec = {"record_id": "NEW-E-1", "source_system": "IV-E", "case_id": "E-NEW-1", "role": "CH", "first_name": "ZEPHYRINE",
-           "last_name": "QUIXOTE-ABARA", "dob": "2021-03-04", "sex": "F"}
+    rec = {
+        "record_id": "NEW-E-1",
+        "source_system": "IV-E",
+        "case_id": "E-NEW-1",
+        "role": "CH",
+        "first_name": "ZEPHYRINE",
+        "last_name": "QUIXOTE-ABARA",
+        "dob": "2021-03-04",
+        "sex": "F",
+    }
     with own_server.client("ive") as ive:
         first = ive.post("/v1/records", json={"records": [rec]}).json()["records"][0]
         assert first["person_id"].startswith("S") and not first["matched_existing_person"]
@@ -53,8 +72,9 @@ def test_a_new_person_gets_a_service_id_that_survives_a_restart(own_server, stor
     restarted = Server(store, keys_file, own_server.audit)
     try:
         with restarted.client("ivd") as ivd:
-            hits = ivd.post("/v1/match", json={"first_name": "ZEPHYRINE", "last_name": "QUIXOTE ABARA",
-                                               "dob": "2021-03-05"}).json()
+            hits = ivd.post(
+                "/v1/match", json={"first_name": "ZEPHYRINE", "last_name": "QUIXOTE ABARA", "dob": "2021-03-05"}
+            ).json()
         assert hits["candidates"][0]["person_id"] == first["person_id"]
     finally:
         restarted.stop()
@@ -71,8 +91,7 @@ def test_roles_add_only_their_own_programs_records(server):
         assert bad.status_code == 422 and "future" in bad.text
 
 
-def test_records_added_through_the_service_flow_into_the_next_batch_run_with_person_ids(store, keys_file, small_data,
-                                                                                        tmp_path):
+def test_records_added_through_the_service_flow_into_the_next_batch_run_with_person_ids(store, keys_file, small_data, tmp_path):
     """A new child added in foster care gets an S id; the next batch run, given the service's export,
     links it like any record: it gets a P id, a 'replaced' event says which S id it had, the service
     reloads and shows it once, and nothing is counted twice."""
@@ -86,8 +105,16 @@ def test_records_added_through_the_service_flow_into_the_next_batch_run_with_per
     shutil.copy(store, db)
     service_db = tmp_path / "service.duckdb"
     server = Server(db, keys_file, service_db, reload_seconds=0.5)
-    rec = {"record_id": "FLOW-E-1", "source_system": "IV-E", "case_id": "E-FLOW-1", "role": "CH",
-           "first_name": "ZEPHYRINA", "last_name": "QUILLFEATHER", "dob": "2020-02-02", "sex": "F"}
+    rec = {
+        "record_id": "FLOW-E-1",
+        "source_system": "IV-E",
+        "case_id": "E-FLOW-1",
+        "role": "CH",
+        "first_name": "ZEPHYRINA",
+        "last_name": "QUILLFEATHER",
+        "dob": "2020-02-02",
+        "sex": "F",
+    }
     try:
         with server.client("ive") as ive:
             sid = ive.post("/v1/records", json={"records": [rec]}).json()["records"][0]["person_id"]
@@ -110,8 +137,9 @@ def test_records_added_through_the_service_flow_into_the_next_batch_run_with_per
             deadline = time.time() + 60
             while ive.get("/readyz").json()["index_run_id"] == before and time.time() < deadline:
                 time.sleep(0.3)
-            hits = ive.post("/v1/match", json={"first_name": "ZEPHYRINA", "last_name": "QUILLFEATHER",
-                                               "dob": "2020-02-02"}).json()["candidates"]
+            hits = ive.post(
+                "/v1/match", json={"first_name": "ZEPHYRINA", "last_name": "QUILLFEATHER", "dob": "2020-02-02"}
+            ).json()["candidates"]
         assert hits[0]["person_id"] == pid and [r["record_id"] for r in hits[0]["records"]] == ["FLOW-E-1"]
     finally:
         server.stop()

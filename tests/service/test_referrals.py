@@ -1,4 +1,5 @@
 """POST /v1/referrals/check gives the batch's decision for the same referral."""
+
 from __future__ import annotations
 
 import duckdb
@@ -9,8 +10,22 @@ from benchmarks.service_speed import api_person
 from linkage.cases import CaseConfig, check_referrals
 from linkage.store import load_current
 
-FIELDS = ("role", "first_name", "middle_name", "last_name", "suffix", "dob", "sex", "ssn", "street", "city", "state", "zip",
-          "case_status", "paternity_status")
+FIELDS = (
+    "role",
+    "first_name",
+    "middle_name",
+    "last_name",
+    "suffix",
+    "dob",
+    "sex",
+    "ssn",
+    "street",
+    "city",
+    "state",
+    "zip",
+    "case_status",
+    "paternity_status",
+)
 
 
 @pytest.fixture(scope="module")
@@ -45,9 +60,14 @@ def test_same_decision_as_the_batch(server, small_data, batch_decisions):
 
 
 def test_a_referral_of_strangers_is_a_new_case_and_roles_are_checked(server):
-    body = {"referral_id": "A-NEW", "source_system": "IV-A", "people": [
-        {"role": "CP", "first_name": "OTTILIE", "last_name": "VANTERPOOL", "dob": "1991-02-03"},
-        {"role": "CH", "first_name": "BARNABY", "last_name": "VANTERPOOL", "dob": "2019-05-06"}]}
+    body = {
+        "referral_id": "A-NEW",
+        "source_system": "IV-A",
+        "people": [
+            {"role": "CP", "first_name": "OTTILIE", "last_name": "VANTERPOOL", "dob": "1991-02-03"},
+            {"role": "CH", "first_name": "BARNABY", "last_name": "VANTERPOOL", "dob": "2019-05-06"},
+        ],
+    }
     with server.client("iva") as iva, server.client("analyst") as analyst:
         r = iva.post("/v1/referrals/check", json=body)
         assert r.status_code == 200 and r.json()["decision"] == "new_case" and r.json()["ivd_case_id"] is None

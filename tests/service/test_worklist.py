@@ -1,4 +1,5 @@
 """GET /v1/worklist: IV-D and IV-E only, purpose required and audited, most urgent first, no address."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -10,9 +11,13 @@ import pytest
 @pytest.fixture(scope="module")
 def protected_streets(store) -> list[str]:
     con = duckdb.connect(str(store), read_only=True)
-    streets = [r[0] for r in con.execute(
-        "SELECT DISTINCT street FROM records WHERE street IS NOT NULL AND person_id IN "
-        "(SELECT person_id FROM records WHERE fvi_flag)").fetchall()]
+    streets = [
+        r[0]
+        for r in con.execute(
+            "SELECT DISTINCT street FROM records WHERE street IS NOT NULL AND person_id IN "
+            "(SELECT person_id FROM records WHERE fvi_flag)"
+        ).fetchall()
+    ]
     con.close()
     return streets
 

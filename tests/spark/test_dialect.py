@@ -14,8 +14,10 @@ def test_every_level_of_the_shipped_model_has_a_spark_form():
 
 
 def test_hamming_one_becomes_one_substitution():
-    assert spark_condition("hamming(ssn_std_l, ssn_std_r) = 1") == \
-        "(length(ssn_std_l) = length(ssn_std_r) AND levenshtein(ssn_std_l, ssn_std_r) = 1)"
+    assert (
+        spark_condition("hamming(ssn_std_l, ssn_std_r) = 1")
+        == "(length(ssn_std_l) = length(ssn_std_r) AND levenshtein(ssn_std_l, ssn_std_r) = 1)"
+    )
 
 
 def test_an_unknown_function_is_refused_not_guessed():

@@ -1,4 +1,5 @@
 """The Spark engine in local mode against the DuckDB engine, on the same generated input."""
+
 from __future__ import annotations
 
 import re
@@ -14,8 +15,18 @@ from tests.cli import run
 def both(small_data, tmp_path_factory):
     out = tmp_path_factory.mktemp("engines")
     run("dedupe", small_data / "records.csv", "--out", out / "duck.parquet", "--db", out / "s.duckdb")
-    p = run("dedupe", small_data / "records.csv", "--out", out / "spark.parquet", "--engine", "spark",
-            "--spark-master", "local[2]", "--spark-partitions", "4")
+    p = run(
+        "dedupe",
+        small_data / "records.csv",
+        "--out",
+        out / "spark.parquet",
+        "--engine",
+        "spark",
+        "--spark-master",
+        "local[2]",
+        "--spark-partitions",
+        "4",
+    )
     return out, p
 
 
@@ -41,8 +52,7 @@ def test_spark_quarantine_reconciles_with_the_duckdb_engine(both, small_data):
 def test_spark_engine_refuses_what_it_cannot_do(small_data, tmp_path):
     p = run("dedupe", small_data / "records.csv", "--out", tmp_path / "p.csv", "--engine", "spark", check=False)
     assert p.returncode == 2 and "Parquet" in p.stderr
-    p = run("dedupe", small_data / "records.csv", "--out", tmp_path / "p.parquet", "--engine", "spark", "--train",
-            check=False)
+    p = run("dedupe", small_data / "records.csv", "--out", tmp_path / "p.parquet", "--engine", "spark", "--train", check=False)
     assert p.returncode == 2 and "DuckDB engine" in p.stderr
     bad = tmp_path / "bad.csv"
     bad.write_text("record_id,first_name\nR1,ANA\n")
@@ -56,19 +66,37 @@ def test_spark_referral_decisions_are_the_duckdb_engines(small_data, tmp_path):
 
     assert tuple(DECISIONS.columns) == DECISION_COLUMNS
     run("referrals", small_data / "records.csv", "--out", tmp_path / "duck.parquet", "--db", tmp_path / "s.duckdb")
-    p = run("referrals", small_data / "records.csv", "--out", tmp_path / "spark.parquet", "--engine", "spark",
-            "--spark-partitions", "4")
+    p = run(
+        "referrals",
+        small_data / "records.csv",
+        "--out",
+        tmp_path / "spark.parquet",
+        "--engine",
+        "spark",
+        "--spark-partitions",
+        "4",
+    )
     assert "decisions dataset" in p.stdout
     duck = pl.read_parquet(tmp_path / "duck.parquet").sort("source_system", "referral_id")
     spark = pl.read_parquet(tmp_path / "spark.parquet" / "*.parquet").sort("source_system", "referral_id")
     assert spark.height == duck.height > 0
     same = duck.join(spark, on=["source_system", "referral_id"], suffix="_spark").filter(
-        (pl.col("decision") == pl.col("decision_spark")) & pl.col("ivd_case_id").eq_missing(pl.col("ivd_case_id_spark")))
+        (pl.col("decision") == pl.col("decision_spark")) & pl.col("ivd_case_id").eq_missing(pl.col("ivd_case_id_spark"))
+    )
     assert same.height >= 0.999 * duck.height
     persons = pl.read_parquet(tmp_path / "spark.persons.parquet" / "*.parquet")
     assert persons.height > 0
-    p = run("referrals", small_data / "records.csv", "--out", tmp_path / "x.parquet", "--engine", "spark",
-            "--reports", tmp_path / "r", check=False)
+    p = run(
+        "referrals",
+        small_data / "records.csv",
+        "--out",
+        tmp_path / "x.parquet",
+        "--engine",
+        "spark",
+        "--reports",
+        tmp_path / "r",
+        check=False,
+    )
     assert p.returncode == 2 and "DuckDB engine" in p.stderr
 
 
@@ -79,8 +107,18 @@ def test_spark_reads_default_dates_and_the_files_rates_as_the_duckdb_engine_does
 
     write(generate(families=1200, seed=21, errors="admin"), tmp_path)
     duck = run("dedupe", tmp_path / "records.csv", "--out", tmp_path / "duck.parquet", "--db", tmp_path / "s.duckdb")
-    spark = run("dedupe", tmp_path / "records.csv", "--out", tmp_path / "spark.parquet", "--engine", "spark",
-                "--spark-master", "local[2]", "--spark-partitions", "4")
+    spark = run(
+        "dedupe",
+        tmp_path / "records.csv",
+        "--out",
+        tmp_path / "spark.parquet",
+        "--engine",
+        "spark",
+        "--spark-master",
+        "local[2]",
+        "--spark-partitions",
+        "4",
+    )
     for printed in (duck.stdout, spark.stdout):  # both engines say what they read
         rates = printed.split("read from the file")[1][:600]
         assert "01-01 read as year only" in printed and re.search(r"ssn \d+\.\d%", rates), printed
@@ -97,8 +135,9 @@ def test_spark_person_ids_carry_over_from_the_previous_run_with_events(small_dat
     writes no merge or split; the first run's events are its new ids."""
     first, second = tmp_path / "first.parquet", tmp_path / "second.parquet"
     run("dedupe", small_data / "records.csv", "--out", first, "--engine", "spark", "--spark-partitions", "4")
-    p = run("dedupe", small_data / "records.csv", "--out", second, "--engine", "spark", "--spark-partitions", "4",
-            "--previous", first)
+    p = run(
+        "dedupe", small_data / "records.csv", "--out", second, "--engine", "spark", "--spark-partitions", "4", "--previous", first
+    )
     a = pl.read_parquet(first / "*.parquet").select("record_id", "person_id").sort("record_id")
     b = pl.read_parquet(second / "*.parquet").select("record_id", "person_id").sort("record_id")
     assert a.equals(b) and a["person_id"].str.starts_with("P0").all()

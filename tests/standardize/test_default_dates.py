@@ -45,8 +45,13 @@ def standardized(rows: list[dict]) -> pl.DataFrame:
 
 
 def test_year_only_keeps_the_year_unknown_keeps_nothing_and_each_is_counted_without_the_date():
-    df = standardized([person("R1", "ANA", "RUIZ", dob="2015-01-01"), person("R2", "LUIS", "RUIZ", dob="1900-01-01"),
-                       person("R3", "EVA", "RUIZ", dob="2015-06-30")])
+    df = standardized(
+        [
+            person("R1", "ANA", "RUIZ", dob="2015-01-01"),
+            person("R2", "LUIS", "RUIZ", dob="1900-01-01"),
+            person("R3", "EVA", "RUIZ", dob="2015-06-30"),
+        ]
+    )
     defaults = DefaultDates(year_only=frozenset({"0101"}), unknown=frozenset({"19000101"}))
     out, blanked = defaults.apply(df)
     rows = {r[C.RECORD_ID]: r for r in out.iter_rows(named=True)}
@@ -63,8 +68,12 @@ def test_year_only_keeps_the_year_unknown_keeps_nothing_and_each_is_counted_with
 def test_two_children_entered_on_a_default_day_are_not_twins_by_it():
     """Without the reading, ANA and LUIS "born" on 2015-01-01 (year only) are twins: never one
     person, whatever else agrees. Read for what it says, the date decides nothing either way."""
-    df = standardized([person("R1", "ANA", "RUIZ", case="D1", role="CH", dob="2015-01-01"),
-                       person("R2", "LUIS", "RUIZ", case="A1", system="IV-A", role="CH", dob="2015-01-01")])
+    df = standardized(
+        [
+            person("R1", "ANA", "RUIZ", case="D1", role="CH", dob="2015-01-01"),
+            person("R2", "LUIS", "RUIZ", case="A1", system="IV-A", role="CH", dob="2015-01-01"),
+        ]
+    )
     read, _ = DefaultDates(year_only=frozenset({"0101"})).apply(df)
     assert conflict(RecordFacts.from_frame(df.select(CLUSTER_COLUMNS)), 0, 1) is not None
     assert conflict(RecordFacts.from_frame(read.select(CLUSTER_COLUMNS)), 0, 1) is None

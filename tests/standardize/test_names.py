@@ -16,8 +16,7 @@ def std(rows):
 
 @pytest.mark.parametrize("case", GOLDEN, ids=lambda c: f"{c['first_name']}|{c['last_name']}")
 def test_golden_names(case):
-    row = person("R1", case["first_name"], case["last_name"], middle_name=case["middle_name"],
-                 suffix=case["suffix"])
+    row = person("R1", case["first_name"], case["last_name"], middle_name=case["middle_name"], suffix=case["suffix"])
     out = std([row]).row(0, named=True)
     assert (out["fn"] or "") == case["fn"]
     assert (out["mn"] or "") == case["mn"]

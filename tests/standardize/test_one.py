@@ -1,4 +1,5 @@
 """The one-record standardization equals the batch one on every generated record."""
+
 from __future__ import annotations
 
 import polars as pl
@@ -38,14 +39,29 @@ def test_every_generated_record_standardizes_the_same(small_data):
     assert batch.height > 2000 and not mismatches, mismatches[:5]
 
 
-@pytest.mark.parametrize("first,last,extra", [
-    ("José María", "García-López", {}), ("  ", "UNKNOWN", {}), ("Robert Jr", "de la Cruz", {C.SUFFIX: "iii"}),
-    ("ß-straße", "O'Brien", {C.SSN: "900-70-1234"}), ("A.", "Nguyễn", {C.SSN: "000-00-0000", C.DOB: "02/30/2019"}),
-    ("Lupe", "Y", {C.STREET: "12 N. Main Street #4", C.ZIP: "90210-1234", C.SEX: "female"}),
-])
+@pytest.mark.parametrize(
+    "first,last,extra",
+    [
+        ("José María", "García-López", {}),
+        ("  ", "UNKNOWN", {}),
+        ("Robert Jr", "de la Cruz", {C.SUFFIX: "iii"}),
+        ("ß-straße", "O'Brien", {C.SSN: "900-70-1234"}),
+        ("A.", "Nguyễn", {C.SSN: "000-00-0000", C.DOB: "02/30/2019"}),
+        ("Lupe", "Y", {C.STREET: "12 N. Main Street #4", C.ZIP: "90210-1234", C.SEX: "female"}),
+    ],
+)
 def test_awkward_inputs_standardize_the_same(first, last, extra):
-    rows = [{C.RECORD_ID: "r1", C.SOURCE_SYSTEM: "IV-A", C.CASE_ID: "c", C.ROLE: "CH", C.FIRST_NAME: first,
-             C.LAST_NAME: last, **extra}]
+    rows = [
+        {
+            C.RECORD_ID: "r1",
+            C.SOURCE_SYSTEM: "IV-A",
+            C.CASE_ID: "c",
+            C.ROLE: "CH",
+            C.FIRST_NAME: first,
+            C.LAST_NAME: last,
+            **extra,
+        }
+    ]
     frame = records_frame(rows)
     v = validate(frame.with_columns(pl.when(pl.col(C.DOB) == "02/30/2019").then(None).otherwise(pl.col(C.DOB)).alias(C.DOB)))
     batch = standardize(v.records).row(0, named=True)

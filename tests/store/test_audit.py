@@ -1,5 +1,6 @@
 """The audit chain, in a DuckDB table and in the service's log: a changed, inserted or removed row
 is found; a line cut off by a crash is dropped, not chained onto."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -30,8 +31,10 @@ def test_a_changed_inserted_or_removed_table_row_is_found(tmp_path):
 
 def test_rows_before_the_chain_are_counted_not_failed(tmp_path):
     con = duckdb.connect(str(tmp_path / "old.duckdb"))
-    con.execute("CREATE TABLE audit (logged_at TIMESTAMP, actor VARCHAR, role VARCHAR, purpose VARCHAR, action VARCHAR, "
-                "person_ids VARCHAR[])")
+    con.execute(
+        "CREATE TABLE audit (logged_at TIMESTAMP, actor VARCHAR, role VARCHAR, purpose VARCHAR, action VARCHAR, "
+        "person_ids VARCHAR[])"
+    )
     con.execute("INSERT INTO audit VALUES (now()::TIMESTAMP, 'cli', 'cli', 'p', 'locate R1', ['P1'])")
     con.execute(AUDIT_DDL)  # an older store gets the chain's columns
     append_audit(con, [_row(1), _row(2)])

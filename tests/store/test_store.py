@@ -24,12 +24,28 @@ def previous_ids(con):
 
 def output(ids, seq=3, summary_extra=None):
     records = pl.DataFrame({"record_id": list(ids), "person_id": list(ids.values())})
-    q = pl.DataFrame({"record_id": ["BAD"], "source_file": ["x.csv"], "row_number": [4], "reason": ["missing role"],
-                      "role": [None]}, schema_overrides={"role": pl.String})
-    pairs = pl.DataFrame({"record_id_l": ["r1"], "record_id_r": ["r2"], "match_weight": [6.6], "match_probability": [0.99],
-                          "match_key": ["0"], "held": [False]})
-    summary = {"rows_read": len(ids) + 1, "rows_linked": len(ids), "rows_quarantined": 1, "persons": 1,
-               "persons_multi_program": 0, **(summary_extra or {})}
+    q = pl.DataFrame(
+        {"record_id": ["BAD"], "source_file": ["x.csv"], "row_number": [4], "reason": ["missing role"], "role": [None]},
+        schema_overrides={"role": pl.String},
+    )
+    pairs = pl.DataFrame(
+        {
+            "record_id_l": ["r1"],
+            "record_id_r": ["r2"],
+            "match_weight": [6.6],
+            "match_probability": [0.99],
+            "match_key": ["0"],
+            "held": [False],
+        }
+    )
+    summary = {
+        "rows_read": len(ids) + 1,
+        "rows_linked": len(ids),
+        "rows_quarantined": 1,
+        "persons": 1,
+        "persons_multi_program": 0,
+        **(summary_extra or {}),
+    }
     events = pl.DataFrame({"kind": ["merge"], "person_id": ["P1"], "other_ids": [["P2"]]})
     return RunOutput(records, q, pairs, events, seq, "default", summary)
 
@@ -41,8 +57,7 @@ def test_publish_then_read_back(tmp_path):
     publish_run(con, run, output({"r1": "P1", "r2": "P1"}))
     ids, seq = previous_ids(con)
     assert ids == {"r1": "P1", "r2": "P1"} and seq == 3
-    assert con.execute("SELECT status, rows_read, rows_linked, rows_quarantined FROM runs").fetchall() == [
-        ("complete", 3, 2, 1)]
+    assert con.execute("SELECT status, rows_read, rows_linked, rows_quarantined FROM runs").fetchall() == [("complete", 3, 2, 1)]
     assert con.execute("SELECT reason, row_number FROM quarantine").fetchall() == [("missing role", 4)]
     assert con.execute("SELECT kind, other_ids FROM person_events").fetchall() == [("merge", ["P2"])]
 
@@ -88,8 +103,15 @@ def test_a_store_held_for_a_moment_by_another_process_is_waited_for(tmp_path):
     that moment must wait, not fail."""
     db = tmp_path / "held.duckdb"
     store_connection(db).close()
-    holder = subprocess.Popen([sys.executable, "-c", f"import duckdb, time\ncon = duckdb.connect({str(db)!r}, read_only=True)\n"
-                               "print('held', flush=True)\ntime.sleep(1.5)"], stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb, time\ncon = duckdb.connect({str(db)!r}, read_only=True)\nprint('held', flush=True)\ntime.sleep(1.5)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert holder.stdout.readline().strip() == "held"
     with pytest.raises(StoreError, match="lock"):
         store_connection(db, wait_seconds=0)

@@ -1,4 +1,5 @@
 """The notebook's path: a threshold chosen on the workbench is what the next batch run does."""
+
 from __future__ import annotations
 
 import shutil
@@ -34,8 +35,16 @@ def test_a_saved_threshold_changes_the_next_batch_run_as_predicted(small_data, t
     wb.save("strict", 0.9999, 0.5, by="analyst A")
 
     shutil.copy(tuned / "s.duckdb", tuned / "again.duckdb")
-    p = run("dedupe", small_data / "records.csv", "--out", tuned / "again.csv", "--db", tuned / "again.duckdb",
-            "--models-dir", tuned / "models")
+    p = run(
+        "dedupe",
+        small_data / "records.csv",
+        "--out",
+        tuned / "again.csv",
+        "--db",
+        tuned / "again.duckdb",
+        "--models-dir",
+        tuned / "models",
+    )
     assert "strict" in p.stdout
     again = pl.read_csv(tuned / "again.csv", infer_schema=False)
     assert again["person_id"].n_unique() == strict["persons"]
