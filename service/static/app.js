@@ -98,13 +98,19 @@ function renderResults(data) {
   box.replaceChildren();
   if (!data.candidates.length) { box.append(el("p", {}, "No one known matches. Check the spelling, or add a date of birth.")); return; }
   box.append(el("p", {}, `${data.candidates.length} possible ${data.candidates.length === 1 ? "person" : "people"}, best first.`));
+  const nameOf = (c) => (c.records.find((r) => r.record_id === c.best_record_id) || c.records[0] || {}).name || c.person_id;
+  const [best] = data.candidates;
   for (const c of data.candidates) {
-    const name = (c.records.find((r) => r.record_id === c.best_record_id) || c.records[0] || {}).name || c.person_id;
+    const name = nameOf(c);
+    // two people the search brought up together: why the batch kept them apart
+    const whyNot = c === best ? [] : [el("button", { type: "button", class: "why-not",
+      onclick: (ev) => explainPair(best.best_record_id, c.best_record_id, ev.target.nextElementSibling) },
+      `Why is this not the same person as ${nameOf(best)}?`), el("div", { class: "why-box", "aria-live": "polite" })];
     box.append(el("article", { class: "candidate" },
       el("h3", {}, `${name} `, el("span", { class: "prob" }, `${Math.round(c.match_probability * 1000) / 10}% match`)),
       el("p", { class: "evidence" }, c.evidence.map((e) => e.text).join("; ")),
       table(`Records of ${name}`, RECORD_HEADERS, recordRows(c.records)),
-      el("button", { type: "button", onclick: () => openPerson(c.person_id) }, `Open ${name}`)));
+      el("button", { type: "button", onclick: () => openPerson(c.person_id) }, `Open ${name}`), ...whyNot));
   }
 }
 
@@ -165,8 +171,7 @@ function where(person) {
     el("li", {}, `${[a.street, a.city, a.state, a.zip].filter(Boolean).join(", ")} (from ${a.sources.join("; ")})`)));
 }
 
-async function explainPair(a, b) {
-  const box = $("why");
+async function explainPair(a, b, box = $("why")) {
   try {
     const x = await api("/v1/explain", { method: "POST", body: { record_a: a, record_b: b }, purpose: currentPurpose });
     box.replaceChildren(el("article", { class: "candidate" },

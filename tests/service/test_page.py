@@ -230,3 +230,31 @@ def test_why_two_records_are_one_person_is_one_click_from_the_person(page, store
         people = {m["person_id"] for m in http.get(f"/v1/persons/{pid}").json()["family"]}
     assert family.count() == len(people) > 1  # one row per person, not one per record
     page.screenshot(path=ARTIFACTS / "8-why.png", full_page=True)
+
+
+def test_why_two_people_a_search_brings_up_are_not_one_is_one_click_from_the_results(page, store):
+    """Twins a letter apart (MIA and MILA, one birth date) come up together for a search of one of
+    them; the second result says why the batch kept it apart from the first."""
+    con = duckdb.connect(str(store), read_only=True)
+    first, last, dob = con.execute("""
+        SELECT a.first_name, a.last_name, strftime(a.dob_date, '%Y-%m-%d') FROM pairs p
+        JOIN records a ON a.record_id = p.record_id_l JOIN records b ON b.record_id = p.record_id_r
+        WHERE a.person_id <> b.person_id AND p.match_probability >= 0.99 AND a.dob_date IS NOT NULL
+          AND a.fvi_flag IS NOT TRUE AND b.fvi_flag IS NOT TRUE
+        ORDER BY p.match_probability DESC, a.record_id LIMIT 1""").fetchall()[0]
+    con.close()
+    sign_in(page, "ivd")
+    page.get_by_label("Why (kept in the audit log)").fill("check twins")
+    page.get_by_label("First name", exact=True).fill(first)
+    page.get_by_label("Last name", exact=True).fill(last)
+    page.get_by_label("Date of birth", exact=True).fill(dob)
+    page.get_by_role("button", name="Search").click()
+    page.locator("#results .candidate").first.wait_for()
+    assert page.locator("#results .candidate").count() >= 2
+    assert page.locator("#results .candidate").first.locator("button.why-not").count() == 0  # nothing to compare the best with
+    page.locator("button.why-not").first.click()
+    answer = page.locator("#results .why-box .candidate").first
+    answer.wait_for()
+    text = answer.inner_text()
+    assert "two persons (" in text and "Compared by:" in text, text
+    page.screenshot(path=ARTIFACTS / "9-why-not.png", full_page=True)
