@@ -180,8 +180,8 @@ def start_server(db: Path, work: Path, port: int, source: Path | None = None):
 
 
 def page_timings(url: str, db: Path, n: int = 30) -> dict[str, list[float]]:
-    """The page's requests for children of IV-D cases: the page itself, a person, a father look-up, and
-    a referral check of their IV-A case."""
+    """The page's requests for children of IV-D cases: the page itself, a person, a father look-up, a
+    referral check of their IV-A case, and why two scored records are (or are not) one person."""
     import duckdb
 
     con = duckdb.connect(str(db), read_only=True)
@@ -199,12 +199,14 @@ def page_timings(url: str, db: Path, n: int = 30) -> dict[str, list[float]]:
         ).fetchall()
         for (c,) in cases
     }
+    explained = con.execute("SELECT record_id_l, record_id_r FROM pairs ORDER BY hash(record_id_l) LIMIT ?", [n]).fetchall()
     con.close()
     out: dict[str, list[float]] = {
         "GET / (the page)": [],
         "GET /v1/persons/{id}": [],
         "GET /v1/children/{id}/father": [],
         "POST /v1/referrals/check": [],
+        "POST /v1/explain": [],
     }
     with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {KEY}", "X-Purpose": PURPOSE}, timeout=30) as http:
 
@@ -227,6 +229,9 @@ def page_timings(url: str, db: Path, n: int = 30) -> dict[str, list[float]]:
                 "people": [{k: v for k, v in zip(("role", "first_name", "last_name", "dob", "ssn"), row) if v} for row in rows],
             }
             timed("POST /v1/referrals/check", lambda body=body: http.post("/v1/referrals/check", json=body))
+        for a, b in explained:
+            pair = {"record_a": a, "record_b": b}
+            timed("POST /v1/explain", lambda pair=pair: http.post("/v1/explain", json=pair))
     return out
 
 

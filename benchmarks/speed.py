@@ -74,6 +74,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--skip-plain", action="store_true")
     a = ap.parse_args(argv)
     d = ensure_data(a.records, a.seed, a.data)
+    store = d / "speed.duckdb"  # a fresh store each time (a previous run's ids would change the work), kept after
+    store.unlink(missing_ok=True)
     ours_cmd = [
         str(BIN / "linkage"),
         "dedupe",
@@ -81,7 +83,7 @@ def main(argv: list[str] | None = None) -> None:
         "--out",
         str(d / "ours.parquet"),
         "--db",
-        str(d / f"bench_{time.time_ns()}.duckdb"),
+        str(store),
     ] + (["--train"] if a.train else [])
     rows = []
     ours = measure(ours_cmd)
