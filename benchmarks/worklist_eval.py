@@ -109,12 +109,40 @@ def true_relatives(parents: pl.DataFrame) -> Callable[[int], dict[int, str]]:
     return kin
 
 
+def named_together(records: pl.DataFrame, truth: pl.DataFrame) -> set[tuple[int, int]]:
+    """(adult key, child key): the true person is an adult (CP, NCP, PF) of a case holding a record
+    of the child: what a perfect linkage could read a parent from."""
+    by_key = records.select("record_id", "source_system", "case_id", "role").join(
+        truth.select("record_id", pl.col("person_key").cast(pl.Int64)), on="record_id"
+    )
+    adults, kids = by_key.filter(pl.col("role") != "CH"), by_key.filter(pl.col("role") == "CH")
+    pairs = adults.join(kids, on=["source_system", "case_id"], suffix="_child").select("person_key", "person_key_child")
+    return set(pairs.unique().iter_rows())
+
+
+def in_the_data(kind: str, child: int, relative: int, of: dict, named: set[tuple[int, int]]) -> bool:
+    """Whether the cases hold the ties that make `relative` this child's `kind`: the parent it comes
+    through named with the child, and (for grandparents and the parents' siblings) the grandparent
+    named with the parent and the sibling. A relative that is not would need other data to be found."""
+    father, mother = of.get(child, (0, 0))
+    parent = mother if kind.startswith("maternal") else father
+    if kind.endswith("grandparent"):
+        return (parent, child) in named and (relative, parent) in named
+    if kind.endswith("parent's sibling"):
+        grand = [g for g in of.get(parent, (0, 0)) if g]
+        return (parent, child) in named and any((g, parent) in named and (g, relative) in named for g in grand)
+    if kind == "sibling":
+        return any((p, child) in named and (p, relative) in named for p in (father, mother) if p)
+    return (father, child) in named
+
+
 def relatives_found(
     records: pl.DataFrame, truth: pl.DataFrame, parents: pl.DataFrame, as_of: date, first: int = 1000
-) -> dict[str, tuple[int, int]]:
-    """For the first `first` children in care (by person key): (found, existing with a record) per
-    kind of relative, and ("not relatives", 0): people listed who are not the child's relatives (the
-    child itself, split into two persons, counts as not a relative)."""
+) -> dict[str, tuple[int, int, int, int]]:
+    """For the first `first` children in care (by person key), per kind of relative: (found, existing
+    with a record, found of those the cases tie to the child, tied), and ("not relatives", ...):
+    people listed who are not the child's relatives (the child itself, split into two persons, counts
+    as not a relative)."""
     keys = person_keys(records, truth)
     care = children_in_care(records, as_of).join(keys, left_on="child_person_id", right_on="person_id")
     care = care.sort("person_key").head(first)
@@ -131,16 +159,19 @@ def relatives_found(
         found.setdefault(c, set()).add(r)
     with_record = set(truth["person_key"].cast(pl.Int64).to_list())
     truth_of = true_relatives(parents)
-    counts: dict[str, tuple[int, int]] = {}
+    of = {r["child_key"]: (r["father_key"], r["mother_key"]) for r in parents.iter_rows(named=True)}
+    named = named_together(records, truth)
+    counts: dict[str, tuple[int, int, int, int]] = {}
     wrong = 0
     for c in care["person_key"].unique().to_list():
         expected = truth_of(c)
         wrong += len(found.get(c, set()) - set(expected))
         for r, kind in expected.items():
             if r in with_record:
-                f, n = counts.get(kind, (0, 0))
-                counts[kind] = (f + (r in found.get(c, set())), n + 1)
-    counts["not relatives"] = (wrong, 0)
+                f, n, tf, tn = counts.get(kind, (0, 0, 0, 0))
+                hit, tied = r in found.get(c, set()), in_the_data(kind, c, r, of, named)
+                counts[kind] = (f + hit, n + 1, tf + (hit and tied), tn + tied)
+    counts["not relatives"] = (wrong, 0, 0, 0)
     return counts
 
 
@@ -173,9 +204,16 @@ def main(argv: list[str] | None = None) -> None:
     )
     if a.generations:
         kinds = relatives_found(result.records, data["truth"], data["parents"], TODAY)
-        print("\n| relatives of the first 1,000 children in care | found | existing with a record | share |\n|---|---|---|---|")
-        for kind, (f, n) in sorted(kinds.items()):
-            print(f"| {kind} | {f:,} | {n:,} | {f / n:.4f} |" if n else f"| {kind} | {f:,} | | |")
+        print(
+            "\n| relatives of the first 1,000 children in care | found | existing with a record | share "
+            "| of those the cases tie to the child: found / tied | share |\n|---|---|---|---|---|---|"
+        )
+        for kind, (f, n, tf, tn) in sorted(kinds.items()):
+            print(
+                f"| {kind} | {f:,} | {n:,} | {f / n:.4f} | {tf:,} / {tn:,} | {tf / max(tn, 1):.4f} |"
+                if n
+                else f"| {kind} | {f:,} | | | | |"
+            )
 
 
 if __name__ == "__main__":
