@@ -10,6 +10,8 @@ from linkage import columns as C
 from linkage.errors import InvalidInputError
 from linkage.ingest.tolerant import read_tolerant
 
+DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%Y%m%d")  # the dates the contract accepts (docs/contract.md)
+
 BAD_BYTES = "\ufffd"  # what lossy UTF-8 decoding puts where a byte could not be read
 
 

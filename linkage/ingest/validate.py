@@ -18,10 +18,10 @@ import polars as pl
 from polars.expr.whenthen import ChainedThen, Then
 
 from linkage import columns as C
-from linkage.ingest.read import BAD_BYTES
+from linkage.ingest.read import BAD_BYTES, DATE_FORMATS
+from linkage.standardize.ssn import ssn_digits, ssn_status
 
 EARLIEST_DOB = date(1900, 1, 1)
-DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%Y%m%d")
 _FVI_OFF = ("", "N", "NO", "FALSE", "0")
 
 
@@ -109,8 +109,9 @@ def _reason(df: pl.DataFrame) -> pl.Expr:
     """Why a row cannot be a person, first applicable, in the order an IT team would fix them."""
     first_seen = pl.col(C.RECORD_ID).is_first_distinct() | pl.col(C.RECORD_ID).is_null()
     read_problem = pl.col(C.READ_PROBLEM) if C.READ_PROBLEM in df.columns else pl.lit(None, pl.String)
-    ssn_digits = pl.col(C.SSN).str.replace_all(r"[^0-9]", "").str.len_chars().fill_null(0)
-    nameless = pl.col(C.FIRST_NAME).is_null() & pl.col(C.LAST_NAME).is_null() & (ssn_digits != 9)
+    # a placeholder (999999999) or a number SSA never issues is no SSN to link by
+    usable_ssn = ssn_status(ssn_digits(pl.col(C.SSN))).is_in(["valid", "itin"])
+    nameless = pl.col(C.FIRST_NAME).is_null() & pl.col(C.LAST_NAME).is_null() & ~usable_ssn
     checks: list[tuple[pl.Expr, pl.Expr]] = [
         (read_problem.is_not_null(), read_problem),
         (pl.col(C.RECORD_ID).is_null(), pl.lit("missing record_id")),

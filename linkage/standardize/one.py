@@ -12,7 +12,7 @@ import unicodedata
 from datetime import date, datetime
 
 from linkage import columns as C
-from linkage.ingest.validate import DATE_FORMATS
+from linkage.ingest.read import DATE_FORMATS
 from linkage.standardize.address import STREET_WORDS
 from linkage.standardize.names import NOT_A_NAME, PARTICLES, SUFFIXES, NicknameTable, default_nicknames, metaphone
 from linkage.standardize.ssn import ITIN_GROUPS, PLACEHOLDERS

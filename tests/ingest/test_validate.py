@@ -47,6 +47,17 @@ def test_rows_that_cannot_be_a_person_get_a_reason(field, value, fragment):
 
 
 @pytest.mark.parametrize(
+    "ssn,quarantined",
+    [("999-99-9999", True), ("123456789", True), ("000-12-3456", True), ("12345", True), ("", True), ("219-09-9998", False)],
+)
+def test_a_nameless_row_needs_an_ssn_it_can_be_linked_by(ssn, quarantined):
+    """A placeholder or a number SSA never issues is blanked later: with no name, nothing would be left."""
+    v, why = reasons([person("R1", "", "", ssn=ssn), person("R2", "ANA", "LOPEZ")])
+    assert ("no name and no SSN" in why.get("R1", "")) is quarantined
+    assert ("R1" in v.records["record_id"].to_list()) is not quarantined
+
+
+@pytest.mark.parametrize(
     "field,value,fragment,kept",
     [
         ("dob", "2019-02-30", "impossible or unreadable date", None),
