@@ -261,5 +261,10 @@ def print_run_summary(
         reasons = result.quarantine.group_by(C.QUARANTINE_REASON).len().sort("len", descending=True).head(5)
         for reason, n in reasons.iter_rows():
             out_console.print(f"  quarantined {n:,}: {reason}", highlight=False, soft_wrap=True)
-    for reason, n in sorted(s["fields_blanked"].items(), key=lambda kv: -kv[1])[:5]:
+    print_blanked(s)
+
+
+def print_blanked(summary: dict) -> None:
+    """The five commonest reasons fields were blanked, under a run's table (both engines)."""
+    for reason, n in sorted(summary["fields_blanked"].items(), key=lambda kv: -kv[1])[:5]:
         out_console.print(f"  blanked {n:,}: {reason}", highlight=False, soft_wrap=True)

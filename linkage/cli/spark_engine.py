@@ -9,7 +9,7 @@ from pathlib import Path
 from rich.table import Table
 
 from linkage.cases import CaseConfig
-from linkage.cli.common import fail, out_console
+from linkage.cli.common import fail, out_console, print_blanked
 from linkage.errors import InvalidInputError, LinkageError
 from linkage.model import Thresholds, resolve_model
 from linkage.model.file_rates import describe as describe_rates
@@ -82,6 +82,7 @@ def dedupe_on_spark(
         ("largest connected component (records)", "largest_component"),
     ):
         t.add_row(label, f"{s[key]:,}")
+    t.add_row("fields blanked (record linked on the rest)", f"{sum(s['fields_blanked'].values()):,}")
     t.add_row("birth dates the file uses for unknown", DefaultDates.from_dict(s.get("default_dates")).describe())
     t.add_row(
         "wholly different values read from the file",
@@ -100,3 +101,4 @@ def dedupe_on_spark(
     t.add_row("quarantine dataset", str(quarantine))
     t.add_row("store", "not written (the Spark engine's result is its Parquet output)")
     out_console.print(t)
+    print_blanked(s)

@@ -96,7 +96,8 @@ def link_spark(
     records = prepared.filter(F.col(C.QUARANTINE_REASON).isNull()).drop(C.QUARANTINE_REASON)
     quarantine = prepared.filter(F.col(C.QUARANTINE_REASON).isNotNull())
     defaults = stages.default_dates(records)  # read as the DuckDB engine reads them
-    records = stages.read_default_dates(records, defaults)
+    blanked = stages.blanked_counts(records, defaults)
+    records = stages.read_default_dates(records.drop(stages.BLANKED), defaults)
     n_records = records.count()
     blocked = stages.candidate_pairs(records, DEFAULT_RULES, SAME_CASE).persist(StorageLevel.MEMORY_AND_DISK)
     splink = for_record_count(model.splink, model.meta.trained_records, n_records)
@@ -124,6 +125,7 @@ def link_spark(
         ids_kept=ids.kept,
         ids_new=ids.new,
         default_dates=defaults.as_dict(),
+        fields_blanked=blanked,
         file_rates=rates,
         seconds=round(time.perf_counter() - started, 1),
         engine="spark",

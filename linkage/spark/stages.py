@@ -26,13 +26,14 @@ from linkage.ingest.read import header_plan
 from linkage.model.comparisons import COMPARISON_COLUMNS
 from linkage.model.file_rates import rates_by
 from linkage.persons import CLUSTER_COLUMNS, NeverMerge
-from linkage.pipeline import cluster_persons
+from linkage.pipeline import INVALID_SSN, cluster_persons
 from linkage.spark.arrow import first_row, frame_of, per_partition, spark_schema
 from linkage.spark.dialect import spark_condition, spark_model
 from linkage.standardize import standardize
-from linkage.standardize.default_dates import DAY_COLUMNS, DefaultDates
+from linkage.standardize.default_dates import DAY_COLUMNS, UNKNOWN, YEAR_ONLY, DefaultDates
 
 POS = "_pos"  # input order: the uid, as the DuckDB engine numbers records in file order
+BLANKED = "_blanked"  # the reasons validation blanked a record's fields for
 COMPONENT = "cluster_id"
 
 
@@ -90,15 +91,39 @@ def prepare(raw: DataFrame, partitions: int, today: date | None = None) -> DataF
     def run(part: pl.DataFrame) -> pl.DataFrame:
         checked = validate(part.sort(POS), today)
         records = standardize(checked.records.with_columns(pl.col(POS).alias(C.UID)))
-        both = pl.concat([records, checked.quarantine], how="diagonal_relaxed")
+        both = pl.concat([_with_blanked(records, checked.blanked), checked.quarantine], how="diagonal_relaxed")
         return both.select(example.columns).cast(example.schema)
 
     empty = pl.DataFrame(schema={c: (pl.Int64 if c in (POS, C.ROW_NUMBER) else pl.String) for c in columns})
     checked = validate(empty, today)
     example = pl.concat(
-        [standardize(checked.records.with_columns(pl.col(POS).alias(C.UID))), checked.quarantine], how="diagonal_relaxed"
+        [_with_blanked(standardize(checked.records.with_columns(pl.col(POS).alias(C.UID))), checked.blanked), checked.quarantine],
+        how="diagonal_relaxed",
     )
     return raw.repartition(partitions, C.RECORD_ID).mapInArrow(per_partition(run, spark_schema(example)), spark_schema(example))
+
+
+def _with_blanked(records: pl.DataFrame, blanked: pl.DataFrame) -> pl.DataFrame:
+    """Each record with the reasons validation blanked its fields for (BLANKED: a list, often empty):
+    they travel with the record and are counted where the data is (`blanked_counts`)."""
+    reasons = blanked.group_by(C.RECORD_ID).agg(pl.col(C.QUARANTINE_REASON).alias(BLANKED))
+    return records.join(reasons, on=C.RECORD_ID, how="left", maintain_order="left").with_columns(
+        pl.col(BLANKED).fill_null(pl.lit([], dtype=pl.List(pl.String)))
+    )
+
+
+def blanked_counts(records: DataFrame, defaults: DefaultDates) -> dict[str, int]:
+    """Fields blanked, by reason, as the DuckDB engine counts them: validation's, SSNs no one was
+    issued, and birth dates the file uses for "unknown" (from `records` before they are read so)."""
+    reasons = records.select(F.explode(BLANKED).alias("reason"))
+    invalid = records.filter(F.col(C.SSN_STATUS) == "invalid").select(F.lit(INVALID_SSN).alias("reason"))
+    unknown = F.col(C.DOB_STR).isin(sorted(defaults.unknown))
+    year_only = F.substring(C.DOB_STR, 5, 4).isin(sorted(defaults.year_only))
+    dates = records.select(F.when(unknown, F.lit(UNKNOWN)).when(year_only, F.lit(YEAR_ONLY)).alias("reason")).filter(
+        F.col("reason").isNotNull()
+    )
+    counted = reasons.unionByName(invalid).unionByName(dates).groupBy("reason").count().collect()
+    return dict(sorted((r["reason"], int(r["count"])) for r in counted))
 
 
 def default_dates(records: DataFrame) -> DefaultDates:

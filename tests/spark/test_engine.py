@@ -122,6 +122,8 @@ def test_spark_reads_default_dates_and_the_files_rates_as_the_duckdb_engine_does
     for printed in (duck.stdout, spark.stdout):  # both engines say what they read
         rates = printed.split("read from the file")[1][:600]
         assert "01-01 read as year only" in printed and re.search(r"ssn \d+\.\d%", rates), printed
+    blanked = [sorted(re.findall(r"blanked [\d,]+: .*", printed)) for printed in (duck.stdout, spark.stdout)]
+    assert blanked[0] == blanked[1] and any("only the year is read" in line for line in blanked[0]), blanked
     ours = pl.read_parquet(tmp_path / "duck.parquet")
     theirs = pl.read_parquet(tmp_path / "spark.parquet" / "*.parquet")
     agreement = score_clusters(theirs, ours.select("record_id", pl.col("person_id").alias("person_key")))
