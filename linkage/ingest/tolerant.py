@@ -52,11 +52,11 @@ def read_tolerant(path: Path, encoding: str) -> pl.DataFrame:
             continue
         problem = None
         if parsed is None or len(parsed) != 1:
-            problem, j = f"malformed CSV row at line {i + 1}: a quote that is never closed", i
+            problem, j = unclosed(f" at line {i + 1}"), i
         elif len(parsed[0]) > width:
-            problem = f"malformed CSV row at line {i + 1}: {len(parsed[0])} fields where the header has {width}"
+            problem = too_many(len(parsed[0]), width, f" at line {i + 1}")
             if j > i:  # the lines joined for a quote do not make a row: only the first line is bad
-                problem, j = f"malformed CSV row at line {i + 1}: a quote that is never closed", i
+                problem, j = unclosed(f" at line {i + 1}"), i
         if problem or parsed is None:
             problems[len(rows)] = (problem or "malformed CSV row", lines[i].rstrip("\r\n")[:RAW_LINE_CHARS])
             rows.append([None] * width)
@@ -69,3 +69,20 @@ def read_tolerant(path: Path, encoding: str) -> pl.DataFrame:
         pl.Series(C.READ_PROBLEM, [problems.get(k, (None, None))[0] for k in range(len(rows))], dtype=pl.String),
         pl.Series(C.RAW_LINE, [problems.get(k, (None, None))[1] for k in range(len(rows))], dtype=pl.String),
     )
+
+
+def unclosed(where: str = "") -> str:
+    return f"malformed CSV row{where}: a quote that is never closed"
+
+
+def too_many(fields: int, width: int, where: str = "") -> str:
+    return f"malformed CSV row{where}: {fields} fields where the header has {width}"
+
+
+def malformed(line: str, width: int) -> str | None:
+    """Why one line is not a row of at most `width` fields (None: it is one; a short row is padded).
+    For a reader that hands over its malformed lines one by one (Spark's CSV reader)."""
+    parsed = _parse(line)
+    if parsed is None or len(parsed) != 1:
+        return unclosed()
+    return too_many(len(parsed[0]), width) if len(parsed[0]) > width else None

@@ -116,7 +116,8 @@ def link_spark(
 
     people.select(*PERSON_COLUMNS).write.mode("overwrite").parquet(stages.uri(persons_out))
     event_rows(ids).write_parquet(persons_out.with_name(f"{persons_out.stem}.events.parquet"))
-    raw_columns = [c for c in prepared.columns if c in (*C.SCHEMA_COLUMNS, C.SOURCE_FILE, C.ROW_NUMBER, C.QUARANTINE_REASON)]
+    kept = (*C.SCHEMA_COLUMNS, C.SOURCE_FILE, C.ROW_NUMBER, C.QUARANTINE_REASON, C.RAW_LINE)
+    raw_columns = [c for c in prepared.columns if c in kept]
     quarantine.select(*raw_columns).write.mode("overwrite").parquet(stages.uri(quarantine_out))
     summary = _summary(prepared, people, blocked, scored, cc, n_records)
     summary.update(

@@ -13,6 +13,7 @@ import polars as pl
 import pyarrow as pa
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
+from pyspark.sql.types import StringType, StructField, StructType
 from splink import Linker
 from splink.backends.spark import SparkAPI
 from splink.clustering import cluster_pairwise_predictions_at_threshold
@@ -23,6 +24,7 @@ from linkage import columns as C
 from linkage.errors import InvalidInputError, ModelError
 from linkage.ingest import validate
 from linkage.ingest.read import header_plan
+from linkage.ingest.tolerant import RAW_LINE_CHARS, malformed
 from linkage.model.comparisons import COMPARISON_COLUMNS
 from linkage.model.file_rates import rates_by
 from linkage.persons import CLUSTER_COLUMNS, NeverMerge
@@ -34,6 +36,8 @@ from linkage.standardize.default_dates import DAY_COLUMNS, UNKNOWN, YEAR_ONLY, D
 
 POS = "_pos"  # input order: the uid, as the DuckDB engine numbers records in file order
 BLANKED = "_blanked"  # the reasons validation blanked a record's fields for
+CORRUPT = "_corrupt_line"  # Spark's name for a line it could not split into the header's fields
+WIDTH = "_header_width"  # fields in the header of the row's file
 COMPONENT = "cluster_id"
 
 
@@ -63,17 +67,50 @@ def _read_one(spark: SparkSession, path: Path) -> DataFrame:
         raise InvalidInputError(f"{path}: file is empty (expected a header row with the columns {', '.join(C.REQUIRED_COLUMNS)})")
     suffix = path.suffix.lower()
     if suffix in (".parquet", ".pq"):
-        df = spark.read.parquet(uri(path))
+        df, raw_line = spark.read.parquet(uri(path)), F.lit(None).cast("string")
     elif suffix in (".csv", ".txt", ""):
-        df = spark.read.option("header", True).option("encoding", "UTF-8").option("mode", "PERMISSIVE").csv(uri(path))
+        df, raw_line = _read_csv(spark, path), F.col(CORRUPT)
     else:
         raise InvalidInputError(f"{path}: unknown file type '{suffix}' (use .csv or .parquet)")
-    renames, absent = header_plan(df.columns, path)
+    columns = [c for c in df.columns if c != CORRUPT]
+    renames, absent = header_plan(columns, path)
     return df.select(
-        *[F.col(f"`{c}`").cast("string").alias(renames[c]) for c in df.columns],
+        *[F.col(f"`{c}`").cast("string").alias(renames[c]) for c in columns],
         *[F.lit(None).cast("string").alias(c) for c in absent],
         F.lit(uri(path)).alias(C.SOURCE_FILE),
         F.lit(None).cast("long").alias(C.ROW_NUMBER),
+        raw_line.alias(C.RAW_LINE),
+        F.lit(len(columns)).alias(WIDTH),
+    )
+
+
+def _read_csv(spark: SparkSession, path: Path) -> DataFrame:
+    """Every header column as text, and each line Spark could not split into exactly those fields in
+    CORRUPT (a short row, a row with more fields, a quote never closed): `_read_problems` sorts them
+    in the tasks as the DuckDB engine's reader does. A quoted field is read within one line."""
+    header = spark.read.option("header", True).option("encoding", "UTF-8").csv(uri(path)).columns
+    schema = StructType([StructField(c, StringType()) for c in header] + [StructField(CORRUPT, StringType())])
+    return (
+        spark.read.option("header", True)
+        .option("encoding", "UTF-8")
+        .option("mode", "PERMISSIVE")
+        .option("columnNameOfCorruptRecord", CORRUPT)
+        .schema(schema)
+        .csv(uri(path))
+    )
+
+
+def _read_problems(part: pl.DataFrame) -> pl.DataFrame:
+    """READ_PROBLEM for the lines Spark set aside that are not rows (their fields all blanked, as the
+    DuckDB engine's reader leaves them); a short row keeps its fields and loses its raw line."""
+    problems = [
+        None if raw is None else malformed(raw, width) for raw, width in zip(part[C.RAW_LINE].to_list(), part[WIDTH].to_list())
+    ]
+    bad = pl.Series(C.READ_PROBLEM, problems, dtype=pl.String).is_not_null()
+    fields = [c for c in part.columns if c in C.SCHEMA_COLUMNS]
+    return part.with_columns(pl.Series(C.READ_PROBLEM, problems, dtype=pl.String)).with_columns(
+        *[pl.when(bad).then(None).otherwise(pl.col(c)).alias(c) for c in fields],
+        pl.when(bad).then(pl.col(C.RAW_LINE).str.slice(0, RAW_LINE_CHARS)).alias(C.RAW_LINE),
     )
 
 
@@ -89,13 +126,13 @@ def prepare(raw: DataFrame, partitions: int, today: date | None = None) -> DataF
     columns = raw.columns
 
     def run(part: pl.DataFrame) -> pl.DataFrame:
-        checked = validate(part.sort(POS), today)
+        checked = validate(_read_problems(part.sort(POS)).drop(WIDTH), today)
         records = standardize(checked.records.with_columns(pl.col(POS).alias(C.UID)))
         both = pl.concat([_with_blanked(records, checked.blanked), checked.quarantine], how="diagonal_relaxed")
         return both.select(example.columns).cast(example.schema)
 
-    empty = pl.DataFrame(schema={c: (pl.Int64 if c in (POS, C.ROW_NUMBER) else pl.String) for c in columns})
-    checked = validate(empty, today)
+    empty = pl.DataFrame(schema={c: (pl.Int64 if c in (POS, C.ROW_NUMBER, WIDTH) else pl.String) for c in columns})
+    checked = validate(_read_problems(empty).drop(WIDTH), today)
     example = pl.concat(
         [_with_blanked(standardize(checked.records.with_columns(pl.col(POS).alias(C.UID))), checked.blanked), checked.quarantine],
         how="diagonal_relaxed",

@@ -148,3 +148,29 @@ def test_spark_person_ids_carry_over_from_the_previous_run_with_events(small_dat
     assert pl.read_parquet(tmp_path / "second.events.parquet").is_empty() and "ids kept from --previous" in p.stdout
     bad = run("dedupe", small_data / "records.csv", "--out", tmp_path / "x.parquet", "--previous", first, check=False)
     assert bad.returncode == 2 and "--engine spark" in bad.stderr
+
+
+def test_spark_sets_aside_malformed_lines_and_links_the_rest_as_the_duckdb_engine_does(small_data, tmp_path):
+    """A line with more fields than the header and a quote never closed are quarantined with their
+    text (Spark cannot number lines); a short row is linked; every other row is linked as on DuckDB."""
+    lines = (small_data / "records.csv").read_text().splitlines()
+    header = lines[0].split(",")
+    extra = lines[5] + ",UNEXPECTED"
+    unclosed = lines[6].replace(",", ',"', 4)
+    short = ",".join(lines[7].split(",")[: header.index("last_name") + 1])
+    bad = tmp_path / "bad.csv"
+    bad.write_text("\n".join([lines[0], *lines[1:5], extra, unclosed, short, *lines[8:]]) + "\n")
+    run("dedupe", bad, "--out", tmp_path / "duck.parquet", "--db", tmp_path / "s.duckdb")
+    p = run("dedupe", bad, "--out", tmp_path / "spark.parquet", "--engine", "spark", "--spark-partitions", "4")
+    duck_q = pl.read_parquet(tmp_path / "duck.quarantine.parquet")
+    spark_q = pl.read_parquet(tmp_path / "spark.quarantine.parquet" / "*.parquet")
+    without_line = duck_q["reason"].str.replace(r" at line \d+", "")
+    assert sorted(spark_q["reason"].to_list()) == sorted(without_line.to_list())
+    assert spark_q.filter(pl.col("reason").str.starts_with("malformed")).height == 2
+    assert spark_q.filter(pl.col("reason").str.starts_with("malformed"))["raw_line"].str.contains("UNEXPECTED").any()
+    duck = pl.read_parquet(tmp_path / "duck.parquet")
+    spark = pl.read_parquet(tmp_path / "spark.parquet" / "*.parquet")
+    assert sorted(spark["record_id"].to_list()) == sorted(duck["record_id"].to_list())
+    assert short.split(",")[0] in spark["record_id"].to_list()
+    read = len(lines) - 1
+    assert f"{read:,}" in p.stdout
