@@ -43,6 +43,8 @@ class DecisionOut(BaseModel):
     reasons: str
     other_ivd_case_ids: str | None
     closed_ivd_case_id: str | None
+    # fields the referral carried that this role may not search by: left out of the comparison
+    fields_not_compared: list[str] = []
 
 
 @router.post("/referrals/check", response_model=DecisionOut)
@@ -56,10 +58,13 @@ def check(
 ) -> DecisionOut:
     """The batch's referral decision for one referral: does this family already have an open IV-D case?
     A referral arrives as its program exported it: fields the role may not search by (an address,
-    for TANF and foster care) are left out of the comparison rather than refused. The reasons say
+    for TANF and foster care) are left out of the comparison rather than refused, and named in
+    `fields_not_compared` so that the caller knows the decision did not read them. The reasons say
     whether SSNs agree only to a role that sees SSNs; every person the answer names, the
     referral's and the IV-D cases', is audited."""
-    people = [{f: v for f, v in p.model_dump().items() if searchable(caller.role, f)} for p in body.people]
+    given = [p.model_dump() for p in body.people]
+    people = [{f: v for f, v in p.items() if searchable(caller.role, f)} for p in given]
+    left_out = sorted({f for p in given for f, v in p.items() if v not in (None, "", False) and not searchable(caller.role, f)})
     carried = {f for p in people for f, v in p.items() if v not in (None, "", False)}
     if any(watched(caller.role, f) for f in carried):
         try:
@@ -86,7 +91,7 @@ def check(
     config = CaseConfig(link_threshold=index.link_threshold, ssn_in_reasons=caller.sees(SSN))
     decision = check_referrals(records, pairs, config).row(0, named=True)
     db.audited_sync(caller, f"referral check {body.referral_id}", _named(rows, ivd, decision), purpose)
-    return DecisionOut(**decision)
+    return DecisionOut(**decision, fields_not_compared=left_out)
 
 
 def _named(rows: list[dict], ivd: pl.DataFrame, decision: dict) -> list[str]:

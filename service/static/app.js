@@ -367,7 +367,9 @@ async function checkReferral(ev) {
     const words = { existing_case: "This family already has a child support case", new_case: "No open child support case: a new case", review: "A person should decide" };
     $("decision").replaceChildren(
       el("p", { class: "decision" }, `${words[d.decision] || d.decision}${d.ivd_case_id ? `: case ${d.ivd_case_id}` : ""}`),
-      el("p", {}, d.reasons));
+      el("p", {}, d.reasons),
+      ...((d.fields_not_compared || []).length ? [el("p", { class: "note" },
+        `Not compared (your role may not search by them): ${d.fields_not_compared.join(", ")}.`)] : []));
   } catch (e) { $("referral-error").textContent = e.message; }
 }
 

@@ -74,3 +74,21 @@ def test_a_referral_of_strangers_is_a_new_case_and_roles_are_checked(server):
         assert analyst.post("/v1/referrals/check", json=body).status_code == 403
         assert iva.post("/v1/referrals/check", json={**body, "people": []}).status_code == 422
         assert iva.post("/v1/referrals/check", json={**body, "source_system": "IV-D"}).status_code == 422
+
+
+def test_fields_a_role_may_not_search_by_are_left_out_and_named(server):
+    """A TANF referral arrives with addresses (its program exported them): TANF may not search by
+    address, so the check leaves them out and says so; child support may, and compares them."""
+    body = {
+        "referral_id": "A-ADDR",
+        "source_system": "IV-A",
+        "people": [
+            {"role": "CP", "first_name": "OTTILIE", "last_name": "VANTERPOOL", "street": "12 ELM ST", "zip": "90001"},
+            {"role": "CH", "first_name": "BARNABY", "last_name": "VANTERPOOL", "dob": "2019-05-06"},
+        ],
+    }
+    with server.client("iva") as iva, server.client("ivd") as ivd:
+        tanf = iva.post("/v1/referrals/check", json=body)
+        child_support = ivd.post("/v1/referrals/check", json=body)
+    assert tanf.status_code == 200 and tanf.json()["fields_not_compared"] == ["street", "zip"]
+    assert child_support.status_code == 200 and child_support.json()["fields_not_compared"] == []
