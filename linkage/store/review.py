@@ -8,6 +8,8 @@ run's review and link thresholds, and links above the link threshold that cluste
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -104,20 +106,12 @@ def record_export(con: duckdb.DuckDBPyConnection, pairs: pl.DataFrame, file: str
 def add_decisions(con: duckdb.DuckDBPyConnection, decisions: pl.DataFrame, source_file: str) -> int:
     """Append decisions (record_id_l < record_id_r, decision, reviewer, decided_at, note) in one
     transaction; returns how many."""
-    con.register("__decisions", decisions)
-    try:
-        con.execute("BEGIN TRANSACTION")
+    with _writing(con, __decisions=decisions):
         con.execute(
             "INSERT INTO review_decisions SELECT record_id_l, record_id_r, decision, reviewer, decided_at, "
             "?, ?, note FROM __decisions",
             [_now(), source_file],
         )
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        con.unregister("__decisions")
     return decisions.height
 
 
@@ -157,23 +151,17 @@ def save_sample(
 ) -> int:
     """Keep a drawn sample (its strata sizes are what the estimates weigh by); returns its id."""
     sample_id = con.execute("SELECT coalesce(max(sample_id), 0) + 1 FROM review_samples").fetchall()[0][0]
-    con.register("__strata", strata.select("stratum", "linked", "band", "programs", "pairs", "drawn"))
-    con.register("__sampled", pairs.select("record_id_l", "record_id_r", "stratum"))
-    try:
-        con.execute("BEGIN TRANSACTION")
+    with _writing(
+        con,
+        __strata=strata.select("stratum", "linked", "band", "programs", "pairs", "drawn"),
+        __sampled=pairs.select("record_id_l", "record_id_r", "stratum"),
+    ):
         con.execute(
             "INSERT INTO review_samples VALUES (?, ?, ?, ?, ?, ?, ?)",
             [sample_id, run_id, _now(), seed, pairs.height, by_programs, file],
         )
         con.execute("INSERT INTO review_sample_strata SELECT ?, * FROM __strata", [sample_id])
         con.execute("INSERT INTO review_sample_pairs SELECT ?, * FROM __sampled", [sample_id])
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        con.unregister("__strata")
-        con.unregister("__sampled")
     return sample_id
 
 
@@ -200,6 +188,23 @@ def latest_sample(con: duckdb.DuckDBPyConnection) -> StoredSample | None:
 
 def queue_size(con: duckdb.DuckDBPyConnection) -> int:
     return con.execute("SELECT count(*) FROM review_queue").fetchall()[0][0] if _has(con, "review_queue") else 0
+
+
+@contextmanager
+def _writing(con: duckdb.DuckDBPyConnection, **frames: pl.DataFrame) -> Iterator[None]:
+    """The frames registered under their names, and one transaction: all of the writes land or none."""
+    for name, frame in frames.items():
+        con.register(name, frame)
+    try:
+        con.execute("BEGIN TRANSACTION")
+        yield
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        for name in frames:
+            con.unregister(name)
 
 
 def _has(con: duckdb.DuckDBPyConnection, name: str) -> bool:
