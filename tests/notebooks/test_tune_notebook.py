@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import nbformat
+import polars as pl
 import pytest
 from nbclient import NotebookClient
 
@@ -28,6 +29,16 @@ def test_the_committed_notebook_carries_no_outputs():
 def env(small_data, tmp_path, monkeypatch):
     shutil.copytree(default_models_dir() / "default", tmp_path / "models" / "default")
     run("dedupe", small_data / "records.csv", "--out", tmp_path / "persons.csv", "--db", tmp_path / "s.duckdb")
+    # an accuracy sample, reviewed by the generator's truth, for the notebook's estimates
+    run("review", "sample", "--db", tmp_path / "s.duckdb", "--out", tmp_path / "sample.csv", "--size", "60", "--seed", "1")
+    truth_file = pl.read_csv(small_data / "truth.csv", infer_schema=False)
+    truth = dict(truth_file.select(truth_file.columns[:2]).iter_rows())
+    sheet = pl.read_csv(tmp_path / "sample.csv", infer_schema=False)
+    same = [truth[a] == truth[b] for a, b in zip(sheet["record_id_l"], sheet["record_id_r"])]
+    sheet.with_columns(
+        pl.Series("decision", ["match" if s else "not a match" for s in same]), pl.lit("reviewer A").alias("reviewer")
+    ).write_csv(tmp_path / "decided.csv")
+    run("review", "import", tmp_path / "decided.csv", "--db", tmp_path / "s.duckdb")
     values = {
         "LINKAGE_DB": tmp_path / "s.duckdb",
         "LINKAGE_TRUTH": small_data / "truth.csv",
@@ -59,10 +70,11 @@ def test_notebook_runs_and_saves_the_chosen_thresholds_as_a_version(env):
         for o in c.get("outputs", [])
         if "text/html" in o.get("data", {}) and "vegaEmbed(" in o["data"]["text/html"]
     ]
-    assert len(charts) >= 6  # weights, m/u, histogram, curve, two waterfalls
+    assert len(charts) >= 7  # weights, m/u, histogram, curve, the sample's estimates, two waterfalls
     assert not any(re.search(r"<script[^>]*\bsrc=", h) for h in charts)
     text = json.dumps([o for c in nb.cells for o in c.get("outputs", [])])
     assert "precision" in text and "saved tuned-in-notebook" in text
+    assert "60 of 60 sampled pairs decided; precision" in text and "95% intervals" in text
     # every chart as the notebook shows it, drawn by Chromium with the network refused
     with chromium() as browser:
         for i, chart in enumerate(charts):
