@@ -257,4 +257,4 @@ def test_why_two_people_a_search_brings_up_are_not_one_is_one_click_from_the_res
     answer.wait_for()
     text = answer.inner_text()
     assert "two persons (" in text and "Compared by:" in text, text
-    page.screenshot(path=ARTIFACTS / "9-why-not.png", full_page=True)
+    page.screenshot(path=ARTIFACTS / "9-why-not.png", full_page=True)  # docs/screenshots/why-not.png
