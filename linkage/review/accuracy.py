@@ -96,7 +96,7 @@ def _total(part: pl.DataFrame) -> tuple[float, float]:
 
 def _precision(linked: pl.DataFrame, level: float) -> Interval:
     pairs = int(linked["pairs"].sum())
-    if not pairs:
+    if not pairs or not int(linked["decided"].sum()):  # nothing linked, or nothing of it reviewed yet
         return Interval(None, None, None)
     true, var = _total(linked)
     p = true / pairs
@@ -106,6 +106,8 @@ def _precision(linked: pl.DataFrame, level: float) -> Interval:
 
 
 def _recall(linked: pl.DataFrame, apart: pl.DataFrame, level: float) -> Interval:
+    if not int(linked["decided"].sum()) or (apart.height and not int(apart["decided"].sum())):
+        return Interval(None, None, None)  # a side with nothing reviewed yet: no estimate, not a guess
     a, var_a = _total(linked)
     b, var_b = _total(apart)
     if a + b <= 0:

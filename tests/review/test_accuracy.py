@@ -140,3 +140,14 @@ def test_unsure_and_undecided_pairs_are_left_out_and_said():
     e = estimate(_strata(("a", True, 100, 6), ("b", False, 50, 5), ("c", False, 50, 1)), decisions)
     assert (e.drawn, e.decided, e.unsure, e.undecided_strata) == (12, 9, 1, 1)
     assert not e.complete
+
+
+def test_nothing_reviewed_on_a_side_gives_no_estimate_rather_than_a_guess():
+    strata = _strata(("a", True, 1000, 30), ("b", False, 5000, 20))
+    nothing = estimate(
+        strata,
+        pl.DataFrame({"stratum": ["a", "b"], "decision": [None, None]}, schema={"stratum": pl.String, "decision": pl.String}),
+    )
+    assert nothing.precision.estimate is None and nothing.recall.estimate is None
+    links_only = estimate(strata, _decisions(a=(30, 0)))
+    assert links_only.precision.estimate == 1.0 and links_only.recall.estimate is None
