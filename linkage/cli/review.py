@@ -152,7 +152,7 @@ def _print_estimates(sample: StoredSample, e: Estimates, current_run: int) -> No
         "measure",
         "estimate",
         "95% interval",
-        title=f"accuracy sample {sample.sample_id} of run {sample.run_id} (drawn {sample.drawn_at:%Y-%m-%d})",
+        title=f"accuracy sample {sample.sample_id} of run {sample.run_id} (drawn {sample.drawn_at:%Y-%m-%d}, seed {sample.seed})",
     )
     for name, i in (("precision", e.precision), ("recall", e.recall)):
         t.add_row(

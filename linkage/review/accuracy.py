@@ -46,10 +46,6 @@ class Estimates:
     def rows(self) -> list[tuple[str, float | None, float | None, float | None]]:
         return [(name, i.estimate, i.low, i.high) for name, i in (("precision", self.precision), ("recall", self.recall))]
 
-    @property
-    def complete(self) -> bool:
-        return self.decided + self.unsure >= self.drawn and not self.undecided_strata
-
 
 def estimate(strata: pl.DataFrame, decisions: pl.DataFrame, level: float = LEVEL) -> Estimates:
     """strata: stratum, linked, pairs, drawn; decisions: stratum, decision (null when not decided)."""
