@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+import duckdb
 import polars as pl
 from splink import DuckDBAPI
 
@@ -94,6 +95,10 @@ class LinkResult:
     timings: dict[str, float] = field(default_factory=dict)
     default_dates: DefaultDates = DefaultDates()  # birth dates the input uses for "unknown"
     file_rates: dict = field(default_factory=dict)  # how often a person's values are wholly different here
+    # one compared pair in `below_review_every` scored whatever its score, those under the review
+    # threshold (by record_id): what the accuracy sample sees of the matches the model scored low
+    below_review: pl.DataFrame = field(default_factory=lambda: _by_record(_no_pairs(), pl.DataFrame()))
+    below_review_every: int = 0
 
     @property
     def rows_read(self) -> int:
@@ -209,6 +214,8 @@ def link(
                     if ids_frame.height
                     else _no_pairs()
                 )
+                every = below_review_every(report.total_pairs)
+                below = _below_review(con, db_api, splink_model, model.meta.thresholds.review, every) if every else _no_pairs()
         finally:
             con.close()
         with stage("cluster"):
@@ -230,7 +237,63 @@ def link(
             del clusters
             records = pl.read_parquet(parked).with_columns(ids.person_ids.alias(C.PERSON_ID))
             pairs = _pairs_by_record(scored, ids_frame, held)
-    return LinkResult(records, quarantine, blanked, pairs, report, model, ids, refused, family_merges, timings, defaults, rates)
+    return LinkResult(
+        records,
+        quarantine,
+        blanked,
+        pairs,
+        report,
+        model,
+        ids,
+        refused,
+        family_merges,
+        timings,
+        defaults,
+        rates,
+        _by_record(below, ids_frame),
+        every,
+    )
+
+
+BELOW_REVIEW_KEPT = 20_000  # about how many compared pairs are scored whatever their score
+BELOW_REVIEW_EVERY = 200  # at most one in this many (a statewide run compares millions)
+
+
+def below_review_every(compared: int) -> int:
+    """One compared pair in how many is kept with its score however low: all of a small run's, about
+    BELOW_REVIEW_KEPT of a large one's (0: nothing compared)."""
+    return min(BELOW_REVIEW_EVERY, max(1, compared // BELOW_REVIEW_KEPT)) if compared else 0
+
+
+def _below_review(
+    con: duckdb.DuckDBPyConnection, db_api: DuckDBAPI, splink_model: dict, review: float, every: int
+) -> pl.DataFrame:
+    """A fixed one-in-`every` share of the compared pairs (by a hash of the two records, so a re-run
+    keeps the same ones), scored, those under the review threshold: an accuracy sample drawn from
+    them weighs each as `every` pairs (`review.sample`)."""
+    con.execute(
+        f"CREATE OR REPLACE TABLE blocked_sample AS SELECT * FROM blocked_pairs WHERE hash(join_key_l, join_key_r) % {every} = 0"
+    )
+    sampled = score(db_api, "std_records", "blocked_sample", splink_model, min_probability=0.0)
+    return sampled.filter(pl.col("match_probability") < review)
+
+
+def _by_record(scored: pl.DataFrame, ids: pl.DataFrame) -> pl.DataFrame:
+    """Scored pairs by record_id (`ids`: uid and record_id)."""
+    if not ids.height:
+        return pl.DataFrame(
+            schema={
+                "record_id_l": pl.String,
+                "record_id_r": pl.String,
+                "match_weight": pl.Float64,
+                "match_probability": pl.Float64,
+            }
+        )
+    return (
+        scored.join(ids.rename({C.UID: "uid_l", C.RECORD_ID: "record_id_l"}), on="uid_l")
+        .join(ids.rename({C.UID: "uid_r", C.RECORD_ID: "record_id_r"}), on="uid_r")
+        .select("record_id_l", "record_id_r", "match_weight", "match_probability")
+    )
 
 
 INVALID_SSN = "ssn: not a number SSA issues (area 000, 666 or 9xx, group 00, serial 0000, or not 9 digits)"

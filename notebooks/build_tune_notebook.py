@@ -60,7 +60,7 @@ only: read them as a sample of the hard cases, not of all links."""),
 
 A stratified random sample of all the run's decisions (`linkage review sample`), reviewed blind and
 imported: precision and recall with 95% intervals, each stratum weighted by its size. Recall counts the
-true pairs among those the run linked or scored at or above its review threshold."""),
+true pairs among those the run compared (under the review threshold through the share the run kept)."""),
     code("""estimates = wb.sample_estimates()
 print("no sample drawn yet" if estimates is None else
       f"{estimates.decided:,} of {estimates.drawn:,} sampled pairs decided; precision {estimates.precision.words()}, "

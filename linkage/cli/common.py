@@ -197,6 +197,8 @@ def link_and_publish(
                 result.model.meta.name,
                 summary,
                 result.blanked,
+                result.below_review,
+                result.below_review_every,
             ),
         )
     except InvalidInputError as e:

@@ -161,7 +161,7 @@ def _print_estimates(sample: StoredSample, e: Estimates, current_run: int) -> No
     out_console.print(t)
     notes = [
         f"{e.decided:,} of {e.drawn:,} sampled pairs decided" + (f", {e.unsure:,} unsure (left out)" if e.unsure else ""),
-        "recall is of the true pairs among those the run linked or scored at or above its review threshold",
+        "recall is of the true pairs among those the run compared (under the review threshold, through the share the run kept)",
     ]
     if e.undecided_strata:
         notes.append(f"provisional: {e.undecided_strata} strata have no decision yet (estimated from the rest)")

@@ -132,7 +132,7 @@ def _sample(con: duckdb.DuckDBPyConnection, run_id: int) -> list[str]:
     rows = [(m, "-" if v is None else f"{v:.4f} (95% {lo:.4f} - {hi:.4f})") for m, v, lo, hi in e.rows()]
     notes = [
         f"{e.decided:,} of {e.drawn:,} sampled pairs decided ({e.unsure:,} unsure, left out) in {sample.strata.height:,} strata",
-        "recall: of the true pairs among those the run linked or scored at or above its review threshold",
+        "recall: of the true pairs among those the run compared (under the review threshold, through the share the run kept)",
     ]
     if e.undecided_strata:
         notes.append(f"provisional: {e.undecided_strata} strata have no decision yet")

@@ -53,6 +53,10 @@ class RunOutput:
     summary: dict
     # fields blanked: source_file, row_number, record_id, field, reason (never the value)
     blanked: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=BLANKED_SCHEMA))
+    # a fixed share of the compared pairs scored under the review threshold, each standing for
+    # `below_review_every` (pipeline.BELOW_REVIEW_EVERY): the accuracy sample's view of low scores
+    below_review: pl.DataFrame | None = None
+    below_review_every: int = 0
 
 
 @dataclass
@@ -189,6 +193,12 @@ def publish_run(con: duckdb.DuckDBPyConnection, run_id: int, out: RunOutput) -> 
         con.execute(f"INSERT INTO persons SELECT record_id, person_id, {run_id} FROM records")
         con.register("__run_pairs", out.pairs)
         con.execute("CREATE OR REPLACE TABLE pairs AS SELECT * FROM __run_pairs")
+        if out.below_review is not None:
+            con.register("__run_below", out.below_review)
+            con.execute("CREATE OR REPLACE TABLE pairs_below_review AS SELECT * FROM __run_below")
+        else:
+            con.execute("DROP TABLE IF EXISTS pairs_below_review")
+        con.execute("INSERT OR REPLACE INTO meta VALUES ('below_review_every', ?)", [str(out.below_review_every)])
         con.register("__run_quarantine", _quarantine_rows(out.quarantine))
         con.execute(f"INSERT INTO quarantine SELECT {run_id}, * FROM __run_quarantine")
         con.register("__run_blanked", out.blanked)
@@ -220,7 +230,7 @@ def publish_run(con: duckdb.DuckDBPyConnection, run_id: int, out: RunOutput) -> 
         con.execute("ROLLBACK")
         raise
     finally:
-        for name in ("__run_pairs", "__run_quarantine", "__run_blanked"):
+        for name in ("__run_pairs", "__run_quarantine", "__run_blanked", "__run_below"):
             con.unregister(name)
 
 

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from linkage.errors import InvalidInputError
-from linkage.review.sample import CHAIN, allocate, draw, population
+from linkage.review.sample import BELOW, CHAIN, allocate, draw, population
 from tests.cli import run
 
 
@@ -40,11 +40,28 @@ def test_population_is_every_linked_pair_and_every_scored_pair_kept_apart(store,
     ).fetchall()[0][0]
     con.close()
     assert pop.filter("linked").height == per_person
-    assert pop.filter(~pl.col("linked")).height == scored_apart > 0
+    assert pop.filter(~pl.col("linked") & ~pl.col("below")).height == scored_apart > 0
+    assert (pop.filter(~pl.col("below"))["weight"] == 1).all()
     assert pop.filter(pl.col("record_id_l") >= pl.col("record_id_r")).is_empty()
     chain = pop.filter(pl.col("band") == CHAIN)
     assert chain["linked"].all() and chain["match_weight"].is_null().all()
     assert pop["programs"].str.contains("/").all()
+
+
+def test_compared_pairs_scored_under_the_review_threshold_are_kept_apart_and_stand_for_their_share(store, pop):
+    """The run keeps a fixed share of its compared pairs whatever their score; those under the review
+    threshold and not in one person form strata of their own, each pair standing for that share."""
+    con = duckdb.connect(str(store), read_only=True)
+    every = int(con.execute("SELECT value FROM meta WHERE key = 'below_review_every'").fetchall()[0][0])
+    review = float(con.execute("SELECT value FROM meta WHERE key = 'review_threshold'").fetchall()[0][0])
+    kept = con.execute("SELECT count(*) FROM pairs_below_review").fetchall()[0][0]
+    con.close()
+    below = pop.filter("below")
+    assert every >= 1 and 0 < below.height <= kept
+    assert (below["weight"] == every).all() and not below["linked"].any() and (below["band"] == BELOW).all()
+    assert (below["match_probability"] < review).all()
+    strata = draw(pop, 150, 7).strata.filter(pl.col("band") == BELOW)
+    assert strata["pairs"].sum() == below.height * every
 
 
 def test_every_stratum_is_drawn_within_its_size_and_a_seed_draws_the_same_pairs(pop):
