@@ -36,6 +36,7 @@ from linkage.model import (
 )
 from linkage.model.comparisons import COMPARISON_COLUMNS
 from linkage.model.file_rates import adapted, read_rates
+from linkage.model.score import SCORE_COLUMNS, score_table
 from linkage.persons import (
     CLUSTER_COLUMNS,
     FITS_TWO,
@@ -209,13 +210,12 @@ def link(
                 splink_model = for_record_count(model.splink, model.meta.trained_records, ids_frame.height)
                 rates = read_rates(con, "std_records", splink_model, COMPARISON_COLUMNS) if ids_frame.height else {}
                 splink_model = adapted(splink_model, rates)
-                scored = (
-                    score(db_api, "std_records", "blocked_pairs", splink_model, min_probability=model.meta.thresholds.review)
-                    if ids_frame.height
-                    else _no_pairs()
-                )
                 every = below_review_every(report.total_pairs)
-                below = _below_review(con, db_api, splink_model, model.meta.thresholds.review, every) if every else _no_pairs()
+                scored, below = (
+                    _scored(con, db_api, splink_model, model.meta.thresholds.review, every)
+                    if ids_frame.height
+                    else (_no_pairs(), _no_pairs())
+                )
         finally:
             con.close()
         with stage("cluster"):
@@ -265,17 +265,19 @@ def below_review_every(compared: int) -> int:
     return min(BELOW_REVIEW_EVERY, max(1, compared // BELOW_REVIEW_KEPT)) if compared else 0
 
 
-def _below_review(
+def _scored(
     con: duckdb.DuckDBPyConnection, db_api: DuckDBAPI, splink_model: dict, review: float, every: int
-) -> pl.DataFrame:
-    """A fixed one-in-`every` share of the compared pairs (by a hash of the two records, so a re-run
-    keeps the same ones), scored, those under the review threshold: an accuracy sample drawn from
-    them weighs each as `every` pairs (`review.sample`)."""
-    con.execute(
-        f"CREATE OR REPLACE TABLE blocked_sample AS SELECT * FROM blocked_pairs WHERE hash(join_key_l, join_key_r) % {every} = 0"
-    )
-    sampled = score(db_api, "std_records", "blocked_sample", splink_model, min_probability=0.0)
-    return sampled.filter(pl.col("match_probability") < review)
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The compared pairs at or above the review threshold; and of a fixed one-in-`every` share of
+    them (by a hash of the two records, so a re-run keeps the same ones), those under it: an accuracy
+    sample drawn from these weighs each as `every` pairs (`review.sample`). One scoring gives both."""
+    if not every:  # nothing compared
+        return score(db_api, "std_records", "blocked_pairs", splink_model, min_probability=review), _no_pairs()
+    table = score_table(db_api, "std_records", "blocked_pairs", splink_model, 0.0)
+    cols = ", ".join(SCORE_COLUMNS)
+    scored = con.sql(f"SELECT {cols} FROM {table} WHERE match_probability >= {review!r}").pl()
+    below = con.sql(f"SELECT {cols} FROM {table} WHERE match_probability < {review!r} AND hash(uid_l, uid_r) % {every} = 0").pl()
+    return scored, below
 
 
 def _by_record(scored: pl.DataFrame, ids: pl.DataFrame) -> pl.DataFrame:
