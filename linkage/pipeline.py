@@ -60,6 +60,11 @@ from linkage.store.review import MATCH, NOT_A_MATCH
 Progress = Callable[[str], None]
 
 
+BELOW_REVIEW_SCHEMA = pl.Schema(
+    {"record_id_l": pl.String(), "record_id_r": pl.String(), "match_weight": pl.Float64(), "match_probability": pl.Float64()}
+)
+
+
 @dataclass(frozen=True)
 class LinkConfig:
     """How to link. `model` names a version under models/ (or is a path; None: the latest accepted
@@ -98,7 +103,7 @@ class LinkResult:
     file_rates: dict = field(default_factory=dict)  # how often a person's values are wholly different here
     # one compared pair in `below_review_every` scored whatever its score, those under the review
     # threshold (by record_id): what the accuracy sample sees of the matches the model scored low
-    below_review: pl.DataFrame = field(default_factory=lambda: _by_record(_no_pairs(), pl.DataFrame()))
+    below_review: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=BELOW_REVIEW_SCHEMA))
     below_review_every: int = 0
 
     @property
@@ -282,15 +287,6 @@ def _scored(
 
 def _by_record(scored: pl.DataFrame, ids: pl.DataFrame) -> pl.DataFrame:
     """Scored pairs by record_id (`ids`: uid and record_id)."""
-    if not ids.height:
-        return pl.DataFrame(
-            schema={
-                "record_id_l": pl.String,
-                "record_id_r": pl.String,
-                "match_weight": pl.Float64,
-                "match_probability": pl.Float64,
-            }
-        )
     return (
         scored.join(ids.rename({C.UID: "uid_l", C.RECORD_ID: "record_id_l"}), on="uid_l")
         .join(ids.rename({C.UID: "uid_r", C.RECORD_ID: "record_id_r"}), on="uid_r")

@@ -14,6 +14,7 @@ from linkage import columns as C
 from linkage.cli.common import DbOpt, check_output, fail, out_console, write_table
 from linkage.errors import LinkageError
 from linkage.review.accuracy import Estimates, estimate
+from linkage.review.accuracy import notes as describe
 from linkage.review.estimates import from_review, threshold_curve
 from linkage.review.sample import draw, population
 from linkage.review.sheet import RECORD_COLUMNS, parse_sheet, side_by_side
@@ -159,17 +160,7 @@ def _print_estimates(sample: StoredSample, e: Estimates, current_run: int) -> No
             name, "-" if i.estimate is None else f"{i.estimate:.4f}", "-" if i.low is None else f"{i.low:.4f} - {i.high:.4f}"
         )
     out_console.print(t)
-    notes = [
-        f"{e.decided:,} of {e.drawn:,} sampled pairs decided" + (f", {e.unsure:,} unsure (left out)" if e.unsure else ""),
-        "recall is of the true pairs among those the run compared (under the review threshold, through the share the run kept)",
-    ]
-    if e.undecided_strata:
-        notes.append(f"provisional: {e.undecided_strata} strata have no decision yet (estimated from the rest)")
-    if sample.run_id != current_run:
-        notes.append(
-            f"the store's current run is {current_run}: these figures describe run {sample.run_id}; "
-            "draw a new sample for the current one"
-        )
+    notes = describe(e, sample.run_id, current_run)
     out_console.print("; ".join(notes), highlight=False, soft_wrap=True)
 
 

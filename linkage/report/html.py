@@ -29,6 +29,7 @@ from linkage.errors import StoreError
 from linkage.evaluate import score_clusters
 from linkage.persons import FITS_TWO
 from linkage.review.accuracy import estimate
+from linkage.review.accuracy import notes as describe
 from linkage.review.estimates import from_review, from_truth, threshold_curve
 from linkage.store import load_current
 from linkage.store.review import latest_sample, queue_size, read_labels
@@ -130,14 +131,7 @@ def _sample(con: duckdb.DuckDBPyConnection, run_id: int) -> list[str]:
         ]
     e = estimate(sample.strata, sample.decisions)
     rows = [(m, "-" if v is None else f"{v:.4f} (95% {lo:.4f} - {hi:.4f})") for m, v, lo, hi in e.rows()]
-    notes = [
-        f"{e.decided:,} of {e.drawn:,} sampled pairs decided ({e.unsure:,} unsure, left out) in {sample.strata.height:,} strata",
-        "recall: of the true pairs among those the run compared (under the review threshold, through the share the run kept)",
-    ]
-    if e.undecided_strata:
-        notes.append(f"provisional: {e.undecided_strata} strata have no decision yet")
-    if sample.run_id != run_id:
-        notes.append(f"drawn from run {sample.run_id}, not this run")
+    notes = describe(e, sample.run_id, run_id)
     return [
         _table(rows, f"sample {sample.sample_id} drawn {sample.drawn_at:%Y-%m-%d}"),
         embed_html(interval_chart(e.rows()), "Precision and recall with their 95% intervals"),

@@ -147,3 +147,17 @@ def _kish(part: pl.DataFrame) -> float:
     sw = sum(big_n for big_n, _ in rows)
     sw2 = sum(big_n**2 / n for big_n, n in rows)
     return sw**2 / sw2
+
+
+def notes(e: Estimates, sample_run: int, current_run: int) -> list[str]:
+    """What a reader must know beside the figures: how much is decided, what recall counts, whether
+    the figures are provisional or of an earlier run (review status and the run report)."""
+    out = [
+        f"{e.decided:,} of {e.drawn:,} sampled pairs decided" + (f", {e.unsure:,} unsure (left out)" if e.unsure else ""),
+        "recall is of the true pairs among those the run compared (under the review threshold, through the share the run kept)",
+    ]
+    if e.undecided_strata:
+        out.append(f"provisional: {e.undecided_strata} strata have no decision yet (estimated from the rest)")
+    if sample_run != current_run:
+        out.append(f"the store's current run is {current_run}: these figures describe run {sample_run}; draw a new sample for it")
+    return out

@@ -106,9 +106,10 @@ def _read_problems(part: pl.DataFrame) -> pl.DataFrame:
     problems = [
         None if raw is None else malformed(raw, width) for raw, width in zip(part[C.RAW_LINE].to_list(), part[WIDTH].to_list())
     ]
-    bad = pl.Series(C.READ_PROBLEM, problems, dtype=pl.String).is_not_null()
+    problem = pl.Series(C.READ_PROBLEM, problems, dtype=pl.String)
+    bad = problem.is_not_null()
     fields = [c for c in part.columns if c in C.SCHEMA_COLUMNS]
-    return part.with_columns(pl.Series(C.READ_PROBLEM, problems, dtype=pl.String)).with_columns(
+    return part.with_columns(problem).with_columns(
         *[pl.when(bad).then(None).otherwise(pl.col(c)).alias(c) for c in fields],
         pl.when(bad).then(pl.col(C.RAW_LINE).str.slice(0, RAW_LINE_CHARS)).alias(C.RAW_LINE),
     )
