@@ -15,6 +15,7 @@ from tests.cli import run
 def both(small_data, tmp_path_factory):
     out = tmp_path_factory.mktemp("engines")
     run("dedupe", small_data / "records.csv", "--out", out / "duck.parquet", "--db", out / "s.duckdb")
+    (out / "tmp").mkdir()
     p = run(
         "dedupe",
         small_data / "records.csv",
@@ -26,8 +27,14 @@ def both(small_data, tmp_path_factory):
         "local[2]",
         "--spark-partitions",
         "4",
+        env={"TMPDIR": str(out / "tmp")},
     )
     return out, p
+
+
+def test_a_spark_run_leaves_no_checkpoint_directory_behind(both):
+    out, _ = both
+    assert not list((out / "tmp").glob("linkage-spark-*"))
 
 
 def test_spark_and_duckdb_engines_give_the_same_persons(both, small_data):
