@@ -3,7 +3,10 @@
 FEBRL has no programs, cases or roles: each record becomes its own IV-D case with role CP, so no
 case-based rule ever applies. FEBRL makes duplicates by replacing whole values (a new SSN, another
 first name, a birth date decades off), which the program-data never-merge rules treat as different
-people; the benchmark reports the project with those rules on and off. FEBRL's 7-digit social
+people. No case holds two records, so the default command reads the file as a person list
+(`linkage.standardize.profile`: trained on the file, look-alike patterns left to the model); the
+benchmark also reports it read as program records (shipped model, program rules) and with every rule
+off. FEBRL's 7-digit social
 security ids become 9-digit SSNs by prefixing '10' (a valid area, typo structure kept); 4-digit
 Australian postcodes are zero-padded to five.
 """

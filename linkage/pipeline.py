@@ -11,7 +11,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -54,6 +54,7 @@ from linkage.persons.entered_twice import entered_twice, within_one_case
 from linkage.rules import DEFAULT_RULES, SAME_CASE
 from linkage.standardize import standardize
 from linkage.standardize.default_dates import DefaultDates
+from linkage.standardize.profile import FileProfile
 from linkage.store import work_connection
 from linkage.store.review import MATCH, NOT_A_MATCH
 
@@ -85,6 +86,7 @@ class LinkConfig:
     never_merge: NeverMerge = NeverMerge()
     m_from: pl.DataFrame | None = None  # with train: pairs known to match (record_id_l, record_id_r), e.g.
     # a reviewer's "match" decisions; m-probabilities are re-estimated from them after EM
+    profile: bool = True  # read the file's kind (`standardize.profile`): a person list is linked as one
 
 
 @dataclass
@@ -105,6 +107,8 @@ class LinkResult:
     # threshold (by record_id): what the accuracy sample sees of the matches the model scored low
     below_review: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=BELOW_REVIEW_SCHEMA))
     below_review_every: int = 0
+    profile: FileProfile = FileProfile()
+    trained_here: bool = False  # the model was trained on this input (not a saved version)
 
     @property
     def rows_read(self) -> int:
@@ -144,6 +148,7 @@ class LinkResult:
             "thresholds": {"link": self.thresholds.link, "review": self.thresholds.review},
             "default_dates": self.default_dates.as_dict(),
             "file_rates": self.file_rates,
+            "profile": {**self.profile.as_dict(), "trained_on_file": self.trained_here},
             "seconds": {k: round(v, 2) for k, v in self.timings.items()},
             "blocking": {"rules": [vars(r) for r in self.blocking.rules], "recall": self.blocking.recall},
         }
@@ -196,6 +201,8 @@ def link(
             # to it (misaligned chunks make every later select or group_by copy the whole frame)
             records.write_parquet(parked, compression="lz4", row_group_size=max(records.height, 1))
         ids_frame = records.select(C.UID, C.RECORD_ID)
+        profile = FileProfile.read(records)
+        config = as_profiled(config, profile)
         con = work_connection(config.memory_limit, config.threads, Path(tmp) / "spill")
         try:
             db_api = DuckDBAPI(con)
@@ -257,7 +264,20 @@ def link(
         rates,
         _by_record(below, ids_frame),
         every,
+        profile,
+        config.train,
     )
+
+
+def as_profiled(config: LinkConfig, profile: FileProfile) -> LinkConfig:
+    """The config a person list is linked with (`standardize.profile`): trained on the file when no
+    model was named and the file is large enough, with the person-list rules unless other rules were
+    given. Program records keep the config as given."""
+    if not config.profile or not profile.person_list:
+        return config
+    rules = NeverMerge.person_list() if config.never_merge == NeverMerge() else config.never_merge
+    train = config.train or (config.model is None and profile.trains)
+    return replace(config, never_merge=rules, train=train)
 
 
 BELOW_REVIEW_KEPT = 20_000  # about how many compared pairs are scored whatever their score
@@ -397,7 +417,7 @@ def _model(db_api: DuckDBAPI, config: LinkConfig, paths: list[Path], ids: pl.Dat
     splink_model = train(db_api, "std_records", config.training, labels_table)
     n_records = ids.height
     meta = ModelMeta(
-        name=str(config.model or "trained"),
+        name=str(config.model or "trained on the input"),
         created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         trained_on=", ".join(str(p) for p in paths),
         command="linkage dedupe --train",

@@ -13,7 +13,7 @@ import duckdb
 
 from linkage.errors import LinkageError
 from linkage.model import model_digest, resolve_model
-from linkage.store import latest_complete_run, load_current, store_connection
+from linkage.store import latest_complete_run, load_current, run_model, store_connection
 from service.index import INDEX_COLUMNS, PersonIndex
 from service.intake import replay
 from service.servicedb import ServiceDb
@@ -39,9 +39,11 @@ class IndexHolder:
         con = store_connection(self.settings.db, read_only=True)
         try:
             current = load_current(con, columns=INDEX_COLUMNS, with_pairs=False)
+            # no version named: answer as the run scored, with the model it trained on its input if it did
+            kept = None if self.settings.model else run_model(con)
         finally:
             con.close()
-        model = resolve_model(self.settings.model)
+        model = kept or resolve_model(self.settings.model)
         index = PersonIndex.build(current, model)
         with self.write_lock:
             replay(index, self.db)  # records added through the API that this run has not taken in

@@ -14,12 +14,14 @@ import duckdb
 import polars as pl
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from linkage import columns as C
 from linkage.errors import InvalidInputError, LinkageError, StoreError
 from linkage.ingest.service_added import replaced_events
+from linkage.model import model_json
 from linkage.model.file_rates import describe as describe_rates
 from linkage.persons import FITS_TWO
 from linkage.persons.ids import event_rows
@@ -27,6 +29,7 @@ from linkage.pipeline import LinkConfig, LinkResult, link
 from linkage.report.quality import alarms, figures
 from linkage.spreadsheet import neutralize
 from linkage.standardize.default_dates import DefaultDates
+from linkage.standardize.profile import FileProfile
 from linkage.store import (
     RunOutput,
     begin_run,
@@ -123,7 +126,7 @@ def run_with_progress(
     labels: pl.DataFrame | None = None,
     reviewed: pl.DataFrame | None = None,
 ) -> LinkResult:
-    stages = [("train" if config.train and s == "load model" else s) for s in STAGES]
+    stages = list(STAGES)
     with Progress(
         TextColumn("{task.description:<22}"),
         BarColumn(),
@@ -135,7 +138,8 @@ def run_with_progress(
         task = bar.add_task("starting", total=len(stages))
 
         def progress(stage: str) -> None:
-            done = stages.index(stage) if stage in stages else 0
+            at = "load model" if stage == "train" else stage  # a person list trains where a model would load
+            done = stages.index(at) if at in stages else 0
             bar.update(task, description=stage, completed=done)
 
         result = link(records, config, previous, next_seq, progress, labels, reviewed)
@@ -199,6 +203,7 @@ def link_and_publish(
                 result.blanked,
                 result.below_review,
                 result.below_review_every,
+                model_json(result.model) if result.trained_here else None,
             ),
         )
     except InvalidInputError as e:
@@ -238,6 +243,8 @@ def print_run_summary(
     t.add_row("  linked", f"{s['rows_linked']:,}")
     t.add_row("  quarantined", f"{s['rows_quarantined']:,}" + (f"  -> {quarantine}" if s["rows_quarantined"] else ""))
     t.add_row("fields blanked (record linked on the rest)", f"{sum(s['fields_blanked'].values()):,}")
+    profile = s.get("profile") or {}
+    t.add_row("file", FileProfile.from_dict(profile).describe(bool(profile.get("trained_on_file"))))
     t.add_row("birth dates the file uses for unknown", DefaultDates.from_dict(s.get("default_dates")).describe())
     t.add_row("wholly different values read from the file", describe_rates(result.model.splink, s.get("file_rates") or {}))
     t.add_row("persons", f"{s['persons']:,}")
@@ -251,7 +258,9 @@ def print_run_summary(
     t.add_row("links not taken: record fits two people of one case", f"{in_doubt:,}")
     t.add_row("parents and children linked through family", f"{s['family_merges']:,}")
     t.add_row(
-        "model", f"{s['model']} [{s['model_digest']}] (link >= {s['thresholds']['link']}, review >= {s['thresholds']['review']})"
+        "model",
+        escape(f"{s['model']} [{s['model_digest']}]")
+        + f" (link >= {s['thresholds']['link']}, review >= {s['thresholds']['review']})",
     )
     t.add_row("time", f"{seconds:.1f} s")
     t.add_row("alarms (against the previous run)", "; ".join(s.get("alarms") or []) or "none")

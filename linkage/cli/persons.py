@@ -44,7 +44,7 @@ from linkage.model.inmemory import PairScorer
 from linkage.model.registry import check_new_name
 from linkage.persons.explain import EXPLAIN_COLUMNS, explain
 from linkage.pipeline import LinkConfig
-from linkage.store import last_run_model, load_people, read_events
+from linkage.store import last_run_model, load_people, read_events, run_model
 from linkage.store.review import MATCH
 from linkage.store.review import read_labels as read_review_labels
 
@@ -127,12 +127,13 @@ def explain_cmd(
     if not db.exists():
         fail(f"--db {db}: no such store (run `linkage dedupe ... --db {db}` first)", 1)
     name = read_store(db, last_run_model)
+    kept = None if model else read_store(db, run_model)  # a model the run trained on its input
     try:
-        saved = resolve_model(model or name, models_dir)
+        saved = kept or resolve_model(model or name, models_dir)
     except ModelError:
         fail(
-            f"the run scored with model {name!r}, which is not saved as a version under models/ (a model trained "
-            "on the input is kept only with --save-model-as): pass --model NAME to explain with another",
+            f"the run scored with model {name!r}, which is not saved as a version under models/: "
+            "pass --model NAME to explain with another",
             1,
         )
     tf = tuple(

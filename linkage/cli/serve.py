@@ -14,7 +14,7 @@ from linkage.cli.common import DbOpt, ModelOpt, ModelsDirOpt, fail, read_store
 from linkage.errors import ModelError
 from linkage.keysfile import KeysError, read_keys
 from linkage.model import resolve_model
-from linkage.store import latest_complete_run
+from linkage.store import latest_complete_run, run_model
 
 ENV_PREFIX = "LINKAGE_SERVICE_"  # read by service.settings.ServiceSettings.from_env
 
@@ -55,6 +55,9 @@ def serve(
         version = resolve_model(model, models_dir)  # fixed for the life of the process
     except ModelError as e:
         fail(str(e), 2)
+    # a run that trained its model on its input (a person list) is answered with that model, from
+    # the store, unless a version is named
+    follow_store = model is None and read_store(db, run_model, code=2) is not None
     try:
         read_keys(keys)
     except KeysError as e:
@@ -69,7 +72,7 @@ def serve(
             ENV_PREFIX + "DB": str(db),
             ENV_PREFIX + "KEYS": str(keys),
             ENV_PREFIX + "AUDIT": str(audit or db.with_suffix(".audit.duckdb")),
-            ENV_PREFIX + "MODEL": str(version.path),
+            ENV_PREFIX + "MODEL": "" if follow_store else str(version.path),
             ENV_PREFIX + "RELOAD_SECONDS": str(reload_seconds),
             ENV_PREFIX + "RATE_PER_MINUTE": str(rate_per_minute),
             ENV_PREFIX + "RATE_BURST": str(max(20, int(rate_per_minute / 5))),

@@ -9,6 +9,8 @@ from linkage.model.files import (
     level_weights,
     load_model,
     model_digest,
+    model_from_json,
+    model_json,
     save_model,
 )
 from linkage.model.registry import accept, latest_accepted, list_versions, resolve_model, save_version
@@ -28,6 +30,8 @@ __all__ = [
     "level_weights",
     "for_record_count",
     "model_digest",
+    "model_json",
+    "model_from_json",
     "accept",
     "latest_accepted",
     "list_versions",

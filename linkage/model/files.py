@@ -110,6 +110,18 @@ def save_model(model: SavedModel, path: Path) -> Path:
     return path
 
 
+def model_json(model: SavedModel) -> str:
+    """The model as one JSON text (Splink JSON and meta): how a store keeps a model trained in a run."""
+    return json.dumps({"splink": model.splink, "meta": asdict(model.meta)})
+
+
+def model_from_json(text: str) -> SavedModel:
+    raw = json.loads(text)
+    meta = dict(raw["meta"])
+    thresholds = Thresholds(**meta.pop("thresholds", {}))
+    return SavedModel(raw["splink"], ModelMeta(thresholds=thresholds, **meta))
+
+
 def model_digest(model: SavedModel) -> str:
     """A short fingerprint of what decides a run's links: the Splink JSON and the thresholds."""
     body = json.dumps({"splink": model.splink, "thresholds": asdict(model.meta.thresholds)}, sort_keys=True)

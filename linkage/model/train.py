@@ -51,10 +51,25 @@ def train(
         t.estimate_parameters_using_expectation_maximisation(rule, max_pairs=config.em_max_pairs)
     if match_labels_table:
         t.estimate_m_from_pairwise_labels(match_labels_table)
-    return floor_m(linker.misc.save_model_to_json())
+    return neutral_where_unseen(floor_m(linker.misc.save_model_to_json()))
 
 
 M_FLOOR = 1e-3
+
+
+def neutral_where_unseen(model: dict) -> dict:
+    """A level the training file never showed (a person list with no suffix or sex column: random
+    sampling finds no pair at it, so no u) weighs nothing, rather than Splink's placeholder weights
+    (+10 for the first level, -5 for the last) that a later file holding the field would meet."""
+    out = {**model, "comparisons": []}
+    for comparison in model["comparisons"]:
+        levels = [dict(level) for level in comparison["comparison_levels"]]
+        for lv in levels:
+            m, u = lv.get("m_probability"), lv.get("u_probability")
+            if not lv.get("is_null_level") and not (m and u):
+                lv["m_probability"] = lv["u_probability"] = m or u or M_FLOOR
+        out["comparisons"].append({**comparison, "comparison_levels": levels})
+    return out
 
 
 def floor_m(model: dict, floor: float = M_FLOOR) -> dict:

@@ -62,6 +62,14 @@ class NeverMerge:
     def none(cls) -> NeverMerge:
         return cls(False, False, False, False, False, False, False)
 
+    @classmethod
+    def person_list(cls) -> NeverMerge:
+        """For a file with no families in it (`standardize.profile`): the look-alike patterns that
+        rest on one field (twins' first names, one person's two SSNs, a generation between two birth
+        dates) are left to a model trained on the file; what the records state (suffix, sex and
+        name, cases, roles) still rules."""
+        return cls(twins=False, different_ssns=False, generations=False)
+
 
 @dataclass(frozen=True)
 class RecordFacts:

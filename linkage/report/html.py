@@ -31,6 +31,7 @@ from linkage.persons import FITS_TWO
 from linkage.review.accuracy import estimate
 from linkage.review.accuracy import notes as describe
 from linkage.review.estimates import from_review, from_truth, threshold_curve
+from linkage.standardize.profile import FileProfile
 from linkage.store import load_current
 from linkage.store.review import latest_sample, queue_size, read_labels
 
@@ -39,6 +40,11 @@ h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid
 table{border-collapse:collapse;margin:.5rem 0}td,th{padding:.2rem .8rem;text-align:left;border-bottom:1px solid #eee}
 td.n{text-align:right;font-variant-numeric:tabular-nums}figure{margin:1rem 0}figcaption{font-weight:600}
 .note{color:#555;font-size:.9rem}"""
+
+
+def _profile(summary: dict) -> str:
+    profile = summary.get("profile") or {}
+    return FileProfile.from_dict(profile).describe(bool(profile.get("trained_on_file")))
 
 
 def run_report(con: duckdb.DuckDBPyConnection, truth: pl.DataFrame | None = None) -> str:
@@ -57,7 +63,7 @@ def run_report(con: duckdb.DuckDBPyConnection, truth: pl.DataFrame | None = None
         f'<p class="note">{html.escape(run["command"] or "")}<br>finished {run["finished_at"]:%Y-%m-%d %H:%M} UTC; '
         f"model {html.escape(str(s.get('model')))} [{html.escape(str(s.get('model_digest', '-')))}], link at match "
         f"probability &ge; {t['link']}, review from {t['review']}; page made "
-        f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC</p>",
+        f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC<br>file: {html.escape(_profile(s))}</p>",
         "<h2>Counts</h2>",
         _table(
             [

@@ -16,6 +16,7 @@ from linkage.store.tables import (
     previous_person_ids,
     publish_run,
     read_events,
+    run_model,
 )
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "load_current",
     "load_people",
     "last_run_model",
+    "run_model",
     "previous_person_ids",
     "publish_run",
     "read_events",

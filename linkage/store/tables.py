@@ -18,6 +18,7 @@ import polars as pl
 
 from linkage.errors import StoreError
 from linkage.ingest.validate import BLANKED_SCHEMA
+from linkage.model import SavedModel, model_from_json
 from linkage.store.audit import AUDIT_DDL
 from linkage.store.review import ensure_review_schema, publish_queue
 
@@ -57,6 +58,9 @@ class RunOutput:
     # `below_review_every` (pipeline.BELOW_REVIEW_EVERY): the accuracy sample's view of low scores
     below_review: pl.DataFrame | None = None
     below_review_every: int = 0
+    # a model trained in the run (`model.model_json`): kept with the result it made, since it is no
+    # saved version for `explain` (or anything else reading the run as it was scored) to load
+    model_json: str | None = None
 
 
 @dataclass
@@ -81,6 +85,13 @@ def last_run_model(con: duckdb.DuckDBPyConnection) -> str | None:
         else []
     )
     return rows[0][0] if rows else None
+
+
+def run_model(con: duckdb.DuckDBPyConnection) -> SavedModel | None:
+    """The model the last complete run trained on its input, if it trained one (None: it loaded a
+    saved version, named in `runs.model`)."""
+    rows = con.execute("SELECT value FROM meta WHERE key = 'run_model'").fetchall() if _has_table(con, "meta") else []
+    return model_from_json(rows[0][0]) if rows else None
 
 
 def _frequencies(con: duckdb.DuckDBPyConnection, records: pl.DataFrame, cols: tuple[str, ...]) -> dict[str, dict[str, float]]:
@@ -199,6 +210,9 @@ def publish_run(con: duckdb.DuckDBPyConnection, run_id: int, out: RunOutput) -> 
         else:
             con.execute("DROP TABLE IF EXISTS pairs_below_review")
         con.execute("INSERT OR REPLACE INTO meta VALUES ('below_review_every', ?)", [str(out.below_review_every)])
+        con.execute("DELETE FROM meta WHERE key = 'run_model'")
+        if out.model_json:
+            con.execute("INSERT INTO meta VALUES ('run_model', ?)", [out.model_json])
         con.register("__run_quarantine", _quarantine_rows(out.quarantine))
         con.execute(f"INSERT INTO quarantine SELECT {run_id}, * FROM __run_quarantine")
         con.register("__run_blanked", out.blanked)
