@@ -18,7 +18,7 @@ import polars as pl
 from benchmarks.generate import TODAY, generate, write
 from linkage.cases.locate import with_sex
 from linkage.cases.members import case_members
-from linkage.cases.relatives import relatives
+from linkage.cases.relatives import SAME_CHILD, relatives
 from linkage.cases.worklist import children_in_care, worklist
 from linkage.pipeline import LinkConfig, link
 
@@ -141,13 +141,17 @@ def relatives_found(
 ) -> dict[str, tuple[int, int, int, int]]:
     """For the first `first` children in care (by person key), per kind of relative: (found, existing
     with a record, found of those the cases tie to the child, tied), and ("not relatives", ...):
-    people listed who are not the child's relatives (the child itself, split into two persons, counts
-    as not a relative)."""
+    people listed who are not the child's relatives (the child itself, split into two persons and
+    listed as a sibling, counts as not a relative); ("possibly the child itself", listed, truly the
+    child, 0, 0): those listed as SAME_CHILD, counted apart from both."""
     keys = person_keys(records, truth)
     care = children_in_care(records, as_of).join(keys, left_on="child_person_id", right_on="person_id")
     care = care.sort("person_key").head(first)
     m = with_sex(case_members(records), records)
     kin = relatives(m, care["child_person_id"].to_list())
+    own = kin.filter(pl.col("relationship") == SAME_CHILD).join(keys, left_on="child_person_id", right_on="person_id")
+    own = own.join(keys.rename({"person_key": "relative_key"}), left_on="relative_person_id", right_on="person_id")
+    kin = kin.filter(pl.col("relationship") != SAME_CHILD)
     listed = (
         kin.join(keys, left_on="child_person_id", right_on="person_id")
         .rename({"person_key": "child_key"})
@@ -172,6 +176,7 @@ def relatives_found(
                 hit, tied = r in found.get(c, set()), in_the_data(kind, c, r, of, named)
                 counts[kind] = (f + hit, n + 1, tf + (hit and tied), tn + tied)
     counts["not relatives"] = (wrong, 0, 0, 0)
+    counts["possibly the child itself"] = (own.height, own.filter(pl.col("person_key") == pl.col("relative_key")).height, 0, 0)
     return counts
 
 
@@ -208,12 +213,14 @@ def main(argv: list[str] | None = None) -> None:
             "\n| relatives of the first 1,000 children in care | found | existing with a record | share "
             "| of those the cases tie to the child: found / tied | share |\n|---|---|---|---|---|---|"
         )
+        listed, truly = kinds.pop("possibly the child itself")[:2]
         for kind, (f, n, tf, tn) in sorted(kinds.items()):
             print(
                 f"| {kind} | {f:,} | {n:,} | {f / n:.4f} | {tf:,} / {tn:,} | {tf / max(tn, 1):.4f} |"
                 if n
                 else f"| {kind} | {f:,} | | | | |"
             )
+        print(f"| listed apart as possibly the child itself | {listed:,} | (truly the child: {truly:,}) | | | |")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,14 @@ Parents found so, the rest follows:
 
 Each relative is a person (their records grouped), with the relationship and the side (paternal,
 maternal) it comes through.
+
+A "sibling" whose records carry the child's own first name (or a nickname, a shared given name, a
+typo of it, or the name turned round), no birth date that differs from the child's and no case in common with the child (two
+records of one case are two children) is not listed as a sibling: two children of one parent with
+one name and one birthday on different cases are one child the person linkage did not join
+(one record without a birth date, a name in another order), and its other record may be the support
+case the worker is asking about. It is listed as SAME_CHILD, with the case it is on. Twins differ in
+first name and stay siblings; half-siblings of one first name born on other days stay siblings.
 """
 
 from __future__ import annotations
@@ -21,9 +29,11 @@ from __future__ import annotations
 import polars as pl
 
 from linkage import columns as C
+from linkage.agreement import NameAgreement, dob_related, first_name_agreement, shares
 from linkage.cases.members import CHILD, CP, FATHER
 
 RELATIVE_COLUMNS = ("child_person_id", "relative_person_id", "relationship", "side", "through_person_id")
+SAME_CHILD = "possibly this child (another record)"
 
 
 def parent_edges(m: pl.DataFrame) -> pl.DataFrame:
@@ -112,12 +122,15 @@ def relatives(m: pl.DataFrame, children: list[str]) -> pl.DataFrame:
         )
         .select(RELATIVE_COLUMNS)
     )
+    siblings = _same_child_marked(m, siblings)
     keepers = _custodial_parents(m, parents.filter(pl.col("parent_kind") == "father"), edges)
     out = pl.concat([grand, aunts, siblings, keepers]).filter(pl.col("relative_person_id") != pl.col("child_person_id"))
     # one row per relative: the closest relationship (a sibling before a custodial parent, say)
     rel = pl.col("relationship")
     rank = (
-        pl.when(rel == "sibling")
+        pl.when(rel == SAME_CHILD)
+        .then(-1)
+        .when(rel == "sibling")
         .then(0)
         .when(rel.str.starts_with("half"))
         .then(1)
@@ -134,6 +147,61 @@ def relatives(m: pl.DataFrame, children: list[str]) -> pl.DataFrame:
         .drop("_rank")
         .sort("child_person_id", "side", "relationship", "relative_person_id")
     )
+
+
+def _same_child_marked(m: pl.DataFrame, siblings: pl.DataFrame) -> pl.DataFrame:
+    """Siblings whose records could be the child's own relabelled SAME_CHILD (the module's note)."""
+    pairs = siblings.select("child_person_id", "relative_person_id").unique()
+    if not pairs.height:
+        return siblings
+    one_case = pairs.join(_cases_in_common(m, pairs), on=["child_person_id", "relative_person_id"], how="anti")
+    same = _could_be_one_child(m, one_case)
+    if not same:
+        return siblings
+    marked = pl.DataFrame(same, schema=["child_person_id", "relative_person_id"], orient="row").with_columns(
+        pl.lit(True).alias("_same")
+    )
+    return (
+        siblings.join(marked, on=["child_person_id", "relative_person_id"], how="left")
+        .with_columns(pl.when(pl.col("_same")).then(pl.lit(SAME_CHILD)).otherwise("relationship").alias("relationship"))
+        .select(RELATIVE_COLUMNS)
+    )
+
+
+def _cases_in_common(m: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
+    """The pairs whose two persons have records on one case: two children (twins a letter apart)."""
+    case = [C.SOURCE_SYSTEM, C.CASE_ID]
+    cases = m.select(C.PERSON_ID, *case).unique()
+    return (
+        pairs.join(cases, left_on="child_person_id", right_on=C.PERSON_ID)
+        .join(cases, left_on=["relative_person_id", *case], right_on=[C.PERSON_ID, *case])
+        .select("child_person_id", "relative_person_id")
+        .unique()
+    )
+
+
+def _could_be_one_child(m: pl.DataFrame, pairs: pl.DataFrame) -> list[tuple[str, str]]:
+    """The pairs whose records agree on a first name somewhere (a nickname, a shared given name, a
+    typo, or the name turned round) and nowhere differ in birth date or sex."""
+    cols = (C.PERSON_ID, C.FN, C.FN_CANON, C.FN_TOKENS, C.SN_TOKENS, C.DOB_STR, "sex")
+    own = m.select(*cols).unique(subset=[C.PERSON_ID, C.FN, C.DOB_STR, "sex"])
+    records = pairs.join(own, left_on="child_person_id", right_on=C.PERSON_ID).join(
+        own, left_on="relative_person_id", right_on=C.PERSON_ID, suffix="_r"
+    )
+    named: set[tuple[str, str]] = set()
+    ruled_out: set[tuple[str, str]] = set()
+    for r in records.iter_rows(named=True):
+        key = (r["child_person_id"], r["relative_person_id"])
+        agree = first_name_agreement(
+            r[C.FN], r[C.FN + "_r"], r[C.FN_CANON], r[C.FN_CANON + "_r"], r[C.FN_TOKENS], r[C.FN_TOKENS + "_r"]
+        )
+        turned = shares(r[C.FN_TOKENS], r[C.SN_TOKENS + "_r"]) and shares(r[C.FN_TOKENS + "_r"], r[C.SN_TOKENS])
+        if agree >= NameAgreement.TYPO or turned:
+            named.add(key)
+        da, db, xa, xb = r[C.DOB_STR], r[C.DOB_STR + "_r"], r["sex"], r["sex_r"]
+        if (da and db and not dob_related(da, db)) or (xa and xb and xa != xb):
+            ruled_out.add(key)
+    return sorted(named - ruled_out)
 
 
 def _custodial_parents(m: pl.DataFrame, fathers: pl.DataFrame, edges: pl.DataFrame) -> pl.DataFrame:

@@ -21,7 +21,7 @@ import polars as pl
 from linkage import columns as C
 from linkage.cases.locate import PATERNITY_RANK, with_sex
 from linkage.cases.members import CHILD, CP, FATHER, case_members
-from linkage.cases.relatives import relatives
+from linkage.cases.relatives import SAME_CHILD, relatives
 from linkage.protection import protected_persons
 
 PERMANENCY_MONTHS = 12
@@ -311,7 +311,7 @@ def _people(m: pl.DataFrame, protected: set[str]) -> pl.DataFrame:
 def _relatives(m: pl.DataFrame, fathers: pl.DataFrame) -> pl.DataFrame:
     """How many relatives the child has through each named father (`relatives`: his parents and
     siblings from his own childhood cases, his other children and their custodial parents)."""
-    kin = relatives(m, fathers["child_person_id"].unique().to_list())
+    kin = relatives(m, fathers["child_person_id"].unique().to_list()).filter(pl.col("relationship") != SAME_CHILD)
     return (
         kin.rename({"through_person_id": "father_person_id"})
         .group_by("child_person_id", "father_person_id")

@@ -207,12 +207,13 @@ function familyRows(a) {
   const auntOrUncle = (r) => r.relationship.endsWith("'s sibling");
   const sibling = (r) => r.relationship === "sibling" || r.relationship.startsWith("half-sibling");
   const keeper = (r) => r.relationship.startsWith("custodial parent");
+  const self = (r) => r.relationship.startsWith("possibly this child");  // its records the linkage did not join
   return [
     [...rel((r) => paternal(r) && grand(r)), ...rel((r) => maternal(r) && grand(r))],
     [...rel((r) => keeper(r)), ...rel((r) => paternal(r) && auntOrUncle(r)),
      ...a.fathers.map((f) => [f.person, `father${f.paternity_status ? ` (${f.paternity_status.toLowerCase()})` : ""}`]),
      ...a.mothers.map((m) => [m, "mother"]), ...rel((r) => maternal(r) && auntOrUncle(r))],
-    [[a.child, "this child"], ...rel(sibling)],
+    [[a.child, "this child"], ...rel(self), ...rel(sibling)],
   ];
 }
 

@@ -1,0 +1,74 @@
+"""A child's own record the person linkage did not join is not listed as its sibling."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from linkage import columns as C
+from linkage.cases.members import side
+from linkage.cases.relatives import SAME_CHILD, relatives
+
+
+def members(*rows: tuple[str, str, str, str, str, str | None, str | None]) -> pl.DataFrame:
+    """(person_id, source_system, case_id, role, first name, surname, birth date YYYYMMDD) per record."""
+    df = pl.DataFrame(
+        rows,
+        schema=[C.PERSON_ID, C.SOURCE_SYSTEM, C.CASE_ID, C.ROLE, C.FN, "sn", C.DOB_STR],
+        orient="row",
+    )
+    return df.with_columns(
+        side(pl.col(C.ROLE)).alias("side"),
+        pl.when(pl.col(C.ROLE) == "CP").then(pl.lit("F")).otherwise(pl.lit(None, pl.String)).alias("sex"),
+        pl.lit(None, pl.String).alias(C.PATERNITY_STATUS),
+        pl.col("sn").str.split(" ").alias(C.SN_TOKENS),
+        pl.col(C.FN).str.split(" ").alias(C.FN_TOKENS),
+        pl.col(C.FN).str.split(" ").alias(C.FN_CANON),
+    )
+
+
+def listed(m: pl.DataFrame, child: str) -> dict[str, str]:
+    kin = relatives(m, [child])
+    return dict(zip(kin["relative_person_id"], kin["relationship"]))
+
+
+MOTHER = ("M", "IV-E", "E1", "CP", "ANA JOSEFINA", "VALDEZ", "19850406")
+
+
+def test_the_childs_record_on_another_case_of_its_mother_is_possibly_the_child():
+    m = members(
+        MOTHER,
+        ("A1", "IV-E", "E1", "CH", "JUANA", "TORRES", "20190829"),
+        ("M", "IV-D", "D1", "CP", "ANA JOSEFINA", "VALDEZ", "19850406"),
+        ("A2", "IV-D", "D1", "CH", "JUANA", "VALDEZ", None),  # no birth date: not joined to A1
+        ("P", "IV-D", "D1", "CH", "PEDRO", "VALDEZ", "20170102"),
+    )
+    assert listed(m, "A1") == {"A2": SAME_CHILD, "P": "half-sibling (mother's child)"}
+
+
+def test_a_name_turned_round_is_the_same_child_too():
+    m = members(
+        MOTHER,
+        ("A1", "IV-E", "E1", "CH", "ALEJANDRA", "HERNANDEZ CASTILLO", "20101103"),
+        ("M", "IV-D", "D1", "CP", "ANA JOSEFINA", "VALDEZ", "19850406"),
+        ("A2", "IV-D", "D1", "CH", "CASTILLO", "ALEJANDRA", "20101103"),
+    )
+    assert listed(m, "A1") == {"A2": SAME_CHILD}
+
+
+def test_twins_a_letter_apart_on_one_case_stay_siblings():
+    m = members(
+        MOTHER,
+        ("A1", "IV-E", "E1", "CH", "MIA", "FOSTER", "20240728"),
+        ("A2", "IV-E", "E1", "CH", "MILA", "FOSTER", "20240728"),
+    )
+    assert listed(m, "A1") == {"A2": "half-sibling (mother's child)"}
+
+
+def test_a_sibling_of_one_first_name_born_on_another_day_stays_a_sibling():
+    m = members(
+        MOTHER,
+        ("A1", "IV-E", "E1", "CH", "JOSE", "RUIZ", "20150301"),
+        ("M", "IV-D", "D1", "CP", "ANA JOSEFINA", "VALDEZ", "19850406"),
+        ("A2", "IV-D", "D1", "CH", "JOSE", "MARTINEZ", "20180611"),
+    )
+    assert listed(m, "A1") == {"A2": "half-sibling (mother's child)"}
