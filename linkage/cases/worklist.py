@@ -47,6 +47,9 @@ WORKLIST_COLUMNS = (
     C.STATE,
     C.ZIP,
     C.SN_TOKENS,
+    C.FN,  # the first name's forms: a "sibling" that is the child's own record (`relatives`)
+    C.FN_CANON,
+    C.FN_TOKENS,
     C.PLACEMENT_START,
     C.PLACEMENT_END,
     C.REMOVED_FROM,
