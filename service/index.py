@@ -24,12 +24,14 @@ from linkage.model import SavedModel
 from linkage.model.comparisons import COMPARISON_COLUMNS
 from linkage.model.file_rates import as_run_scored
 from linkage.model.inmemory import Evidence, PairScorer
+from linkage.persons.constraints import NeverMerge
 from linkage.protection import Shield, location_comparisons, reads_location
 from linkage.protection import shield as draw_shield
 from linkage.rules import DEFAULT_RULES
 from linkage.standardize import complete_stored
 from linkage.standardize.default_dates import DefaultDates
 from linkage.standardize.one import standardize_one
+from linkage.standardize.profile import FileProfile
 from linkage.store import CurrentResult
 
 RULE_COLUMNS = tuple(dict.fromkeys(c for r in DEFAULT_RULES for c in r.columns))
@@ -114,6 +116,7 @@ class PersonIndex:
     protected_keys: KeyIndex = field(init=False, repr=False)
     protected_mask: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # base uid -> protected
     default_dates: DefaultDates = DefaultDates()  # read a query's birth date as the batch read the records'
+    never_merge: NeverMerge = NeverMerge()  # the run's rules (a person list's: `standardize.profile`)
     worklists: dict[date, pl.DataFrame] = field(default_factory=dict)  # by day counted from, for this index
 
     def __post_init__(self) -> None:
@@ -145,6 +148,7 @@ class PersonIndex:
             current.finished_at.isoformat(timespec="minutes") if current.finished_at else None,
             unscored_when_protected=location_comparisons(splink),
             default_dates=DefaultDates.from_dict(current.default_dates),
+            never_merge=NeverMerge.person_list() if FileProfile.from_dict(current.profile).person_list else NeverMerge(),
         )
 
     def worklist(self, day: date) -> pl.DataFrame:

@@ -48,7 +48,7 @@ def conflict_with(index: PersonIndex, person_id: str, row: dict, same_submission
             return None
     frame = pl.concat([known, pl.DataFrame([row], schema=index.records.schema)])
     frame = frame.with_columns(pl.int_range(0, pl.len(), dtype=pl.Int64).alias(C.UID))
-    facts = RecordFacts.from_frame(frame)
+    facts = RecordFacts.from_frame(frame, index.never_merge)
     last = frame.height - 1
     for i in range(last):
         if frame[C.RECORD_ID][i] == row[C.RECORD_ID]:

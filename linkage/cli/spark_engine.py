@@ -14,6 +14,7 @@ from linkage.errors import InvalidInputError, LinkageError
 from linkage.model import Thresholds, resolve_model
 from linkage.model.file_rates import describe as describe_rates
 from linkage.standardize.default_dates import DefaultDates
+from linkage.standardize.profile import FileProfile
 
 
 def parse_conf(pairs: list[str] | None) -> tuple[tuple[str, str], ...]:
@@ -82,6 +83,7 @@ def dedupe_on_spark(
         ("largest connected component (records)", "largest_component"),
     ):
         t.add_row(label, f"{s[key]:,}")
+    t.add_row("file", FileProfile.from_dict(s.get("profile")).describe(False, can_train=False))
     t.add_row("fields blanked (record linked on the rest)", f"{sum(s['fields_blanked'].values()):,}")
     t.add_row("birth dates the file uses for unknown", DefaultDates.from_dict(s.get("default_dates")).describe())
     t.add_row(

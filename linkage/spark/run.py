@@ -108,6 +108,9 @@ def link_spark(
     blanked = stages.blanked_counts(records, defaults)
     records = stages.read_default_dates(records.drop(stages.BLANKED), defaults)
     n_records = records.count()
+    profile = stages.profile(records, n_records)
+    # a person list: the look-alike patterns are left to the model, as on DuckDB (which also trains one)
+    rules = NeverMerge.person_list() if profile.person_list and config.never_merge == NeverMerge() else config.never_merge
     blocked = stages.candidate_pairs(records, DEFAULT_RULES, SAME_CASE).persist(StorageLevel.MEMORY_AND_DISK)
     splink = for_record_count(model.splink, model.meta.trained_records, n_records)
     rates = stages.file_rates(spark, records, splink)
@@ -115,7 +118,7 @@ def link_spark(
     scored = stages.score(api, records, blocked, splink, t.review).persist(StorageLevel.MEMORY_AND_DISK)
     cc = stages.components(api, records, scored, t.review if referrals else t.link).persist(StorageLevel.MEMORY_AND_DISK)
     buckets = max(config.partitions, n_records // 20_000)
-    roots = stages.persons(records, scored, cc, t.link, config.family_evidence, config.never_merge, buckets)
+    roots = stages.persons(records, scored, cc, t.link, config.family_evidence, rules, buckets)
     people, ids = _person_ids(spark, records, roots, config.previous)
     people = people.persist(StorageLevel.MEMORY_AND_DISK)
     if referrals is not None and decisions_out is not None:
@@ -137,6 +140,7 @@ def link_spark(
         default_dates=defaults.as_dict(),
         fields_blanked=blanked,
         file_rates=rates,
+        profile={**profile.as_dict(), "trained_on_file": False},
         seconds=round(time.perf_counter() - started, 1),
         engine="spark",
     )

@@ -33,6 +33,7 @@ from linkage.spark.arrow import first_row, frame_of, per_partition, spark_schema
 from linkage.spark.dialect import spark_condition, spark_model
 from linkage.standardize import standardize
 from linkage.standardize.default_dates import DAY_COLUMNS, UNKNOWN, YEAR_ONLY, DefaultDates
+from linkage.standardize.profile import FileProfile
 
 POS = "_pos"  # input order: the uid, as the DuckDB engine numbers records in file order
 BLANKED = "_blanked"  # the reasons validation blanked a record's fields for
@@ -162,6 +163,13 @@ def blanked_counts(records: DataFrame, defaults: DefaultDates) -> dict[str, int]
     )
     counted = reasons.unionByName(invalid).unionByName(dates).groupBy("reason").count().collect()
     return dict(sorted((r["reason"], int(r["count"])) for r in counted))
+
+
+def profile(records: DataFrame, n_records: int) -> FileProfile:
+    """`FileProfile.read` from counts made where the data is."""
+    sizes = records.groupBy(C.SOURCE_SYSTEM, C.CASE_ID).count()
+    cases, largest = first_row(sizes.agg(F.count("*"), F.max("count")))
+    return FileProfile.of(n_records, int(cases or 0), int(largest or 0))
 
 
 def default_dates(records: DataFrame) -> DefaultDates:

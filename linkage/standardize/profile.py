@@ -41,11 +41,15 @@ class FileProfile:
     @classmethod
     def read(cls, records: pl.DataFrame) -> FileProfile:
         """From standardized records (source_system and case_id of each)."""
-        if records.height == 0:
-            return cls()
         sizes = records.group_by(C.SOURCE_SYSTEM, C.CASE_ID).len()
-        largest = int(sizes["len"].max() or 0)  # type: ignore[arg-type]
-        return cls(PERSON_LIST if largest < 2 else PROGRAM, records.height, sizes.height, largest)
+        return cls.of(records.height, sizes.height, int(sizes["len"].max() or 0) if sizes.height else 0)  # type: ignore[arg-type]
+
+    @classmethod
+    def of(cls, records: int, cases: int, largest_case: int) -> FileProfile:
+        """From counts an engine made where the data is."""
+        if not records:
+            return cls()
+        return cls(PERSON_LIST if largest_case < 2 else PROGRAM, records, cases, largest_case)
 
     @classmethod
     def from_dict(cls, d: dict | None) -> FileProfile:
@@ -62,14 +66,17 @@ class FileProfile:
         """Whether a run that names no model trains one on this file."""
         return self.person_list and self.records >= MIN_TRAIN_RECORDS
 
-    def describe(self, trained: bool) -> str:
-        """For a console and the report."""
+    def describe(self, trained: bool, can_train: bool = True) -> str:
+        """For a console and the report; `can_train`: the engine trains (DuckDB) or takes a version
+        (Spark: `linkage train` on the list, then --model)."""
         if not self.person_list:
             return f"{PROGRAM} ({self.cases:,} cases, the largest of {self.largest_case:,} records)"
         model = (
             "model trained on this file"
             if trained
             else f"shipped model (a model is trained on a person list of {MIN_TRAIN_RECORDS:,} records or more)"
+            if can_train
+            else "the model named (trained on another file unless made by `linkage train` on this list)"
         )
         return (
             f"{PERSON_LIST}: no case holds two records, so nothing says who is a family; {model}; twins, "

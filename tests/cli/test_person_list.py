@@ -15,6 +15,7 @@ import pytest
 
 from benchmarks import febrl
 from linkage.evaluate import score_clusters
+from linkage.persons.constraints import NeverMerge
 from linkage.pipeline import LinkConfig, link
 from tests.cli import run
 
@@ -54,7 +55,7 @@ def test_the_model_trained_on_the_list_is_kept_in_the_store_for_explain(febrl3):
     assert text.startswith(f"{a} and {b}: one person") and "suffix: missing (+0.00)" in text
 
 
-def test_the_service_answers_with_the_model_the_run_trained(febrl3, tmp_path):
+def test_the_service_answers_with_the_model_and_rules_of_the_run(febrl3, tmp_path):
     from service.holder import IndexHolder
     from service.servicedb import ServiceDb
     from service.settings import ServiceSettings
@@ -66,6 +67,8 @@ def test_the_service_answers_with_the_model_the_run_trained(febrl3, tmp_path):
         holder = IndexHolder(settings, db)
         holder.load()
         assert holder.model is not None and holder.model.startswith("trained on the input [")
+        # a record added through the API meets the rules the run linked the list with
+        assert holder.current is not None and holder.current.never_merge == NeverMerge.person_list()
     finally:
         db.close()
         gc.unfreeze()  # the holder freezes the index out of the collector, as a service process does
