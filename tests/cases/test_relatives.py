@@ -32,13 +32,17 @@ def listed(m: pl.DataFrame, child: str) -> dict[str, str]:
 
 
 MOTHER = ("M", "IV-E", "E1", "CP", "ANA JOSEFINA", "VALDEZ", "19850406")
+MOTHER_ELSEWHERE = ("M", "IV-D", "D1", "CP", "ANA JOSEFINA", "VALDEZ", "19850406")  # her IV-D case
+
+
+def her_children(in_care: tuple, *elsewhere: tuple) -> pl.DataFrame:
+    """The mother's foster-care case with the child in care, her IV-D case with `elsewhere`."""
+    return members(MOTHER, in_care, MOTHER_ELSEWHERE, *elsewhere)
 
 
 def test_the_childs_record_on_another_case_of_its_mother_is_possibly_the_child():
-    m = members(
-        MOTHER,
+    m = her_children(
         ("A1", "IV-E", "E1", "CH", "JUANA", "TORRES", "20190829"),
-        ("M", "IV-D", "D1", "CP", "ANA JOSEFINA", "VALDEZ", "19850406"),
         ("A2", "IV-D", "D1", "CH", "JUANA", "VALDEZ", None),  # no birth date: not joined to A1
         ("P", "IV-D", "D1", "CH", "PEDRO", "VALDEZ", "20170102"),
     )
@@ -46,10 +50,8 @@ def test_the_childs_record_on_another_case_of_its_mother_is_possibly_the_child()
 
 
 def test_a_name_turned_round_is_the_same_child_too():
-    m = members(
-        MOTHER,
+    m = her_children(
         ("A1", "IV-E", "E1", "CH", "ALEJANDRA", "HERNANDEZ CASTILLO", "20101103"),
-        ("M", "IV-D", "D1", "CP", "ANA JOSEFINA", "VALDEZ", "19850406"),
         ("A2", "IV-D", "D1", "CH", "CASTILLO", "ALEJANDRA", "20101103"),
     )
     assert listed(m, "A1") == {"A2": SAME_CHILD}
@@ -65,10 +67,8 @@ def test_twins_a_letter_apart_on_one_case_stay_siblings():
 
 
 def test_a_sibling_of_one_first_name_born_on_another_day_stays_a_sibling():
-    m = members(
-        MOTHER,
+    m = her_children(
         ("A1", "IV-E", "E1", "CH", "JOSE", "RUIZ", "20150301"),
-        ("M", "IV-D", "D1", "CP", "ANA JOSEFINA", "VALDEZ", "19850406"),
         ("A2", "IV-D", "D1", "CH", "JOSE", "MARTINEZ", "20180611"),
     )
     assert listed(m, "A1") == {"A2": "half-sibling (mother's child)"}
