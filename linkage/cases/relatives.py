@@ -4,7 +4,8 @@ A IV-D case is one family: its custodial party and the man it is against are par
 (a man it only alleges, while another is established, is not taken; a disproved one never). A TANF
 or foster-care case's caretaker is a parent too, and so is its absent parent when it names only one
 and the child carries his surname (taken as alleged: a case naming several lists every absent parent
-of all the caretaker's children).
+of all the caretaker's children): his first surname as the child's first, or a surname the child does
+not have from its mother (a compound surname's second is the mother's).
 Parents found so, the rest follows:
 
 - the child's parents' parents (grandparents), from the parents' own childhood cases;
@@ -59,9 +60,16 @@ def parent_edges(m: pl.DataFrame) -> pl.DataFrame:
         adults.select(C.SOURCE_SYSTEM, C.CASE_ID, pl.col(C.PERSON_ID).alias("parent"), "kind", "alleged", C.SN_TOKENS)
         .join(kids, on=[C.SOURCE_SYSTEM, C.CASE_ID])
         .filter(pl.col("parent") != pl.col("child"))
+        .join(_caretaker_surnames(m, caretakers), on=[C.SOURCE_SYSTEM, C.CASE_ID], how="left")
     )
-    # a lone absent parent of a TANF or foster-care case is the father of the children with his surname
-    lone_ok = pl.col(C.SN_TOKENS).list.set_intersection("_child_sn").list.len() > 0
+    # a lone absent parent of a TANF or foster-care case is the father of the children with his
+    # surname: the first surname of both (a father's surname leads a compound one), or one the child
+    # does not have from its mother. SMITH RODRIGUEZ, her mother a RODRIGUEZ, is no child of a JIMENEZ
+    # RODRIGUEZ; MARIA GUTIERREZ is PEDRO GUTIERREZ MORALES's though her mother took his name.
+    shared = pl.col(C.SN_TOKENS).list.set_intersection("_child_sn")
+    mothers = pl.col("_mother_sn").fill_null(pl.lit([], dtype=pl.List(pl.String)))
+    paternal = pl.col(C.SN_TOKENS).list.first() == pl.col("_child_sn").list.first()
+    lone_ok = paternal.fill_null(False) | (shared.list.set_difference(mothers).list.len() > 0)
     edges = (
         edges.filter((pl.col(C.SOURCE_SYSTEM) == "IV-D") | (pl.col("kind") == "mother") | lone_ok)
         .group_by("parent", "child", "kind")
@@ -71,6 +79,26 @@ def parent_edges(m: pl.DataFrame) -> pl.DataFrame:
     established = edges.filter((pl.col("kind") == "father") & ~pl.col("alleged")).select("child").unique()
     alleged_only = edges.filter(pl.col("alleged")).join(established, on="child", how="anti")
     return pl.concat([edges.filter(~pl.col("alleged")), alleged_only]).select("parent", "child", "kind", "alleged").unique()
+
+
+def _caretaker_surnames(m: pl.DataFrame, caretakers: pl.DataFrame) -> pl.DataFrame:
+    """(source_system, case_id, _mother_sn): the surname tokens the case's caretaker has on any of her
+    records (a maiden name in one program, a married one in another)."""
+    per_person = (
+        m.select(C.PERSON_ID, pl.col(C.SN_TOKENS).alias("_mother_sn"))
+        .explode("_mother_sn")
+        .drop_nulls()
+        .group_by(C.PERSON_ID)
+        .agg(pl.col("_mother_sn").unique())
+    )
+    return (
+        caretakers.select(C.SOURCE_SYSTEM, C.CASE_ID, C.PERSON_ID)
+        .unique()
+        .join(per_person, on=C.PERSON_ID)
+        .explode("_mother_sn")
+        .group_by(C.SOURCE_SYSTEM, C.CASE_ID)
+        .agg(pl.col("_mother_sn").unique())
+    )
 
 
 def relatives(m: pl.DataFrame, children: list[str]) -> pl.DataFrame:

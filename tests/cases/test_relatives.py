@@ -6,7 +6,7 @@ import polars as pl
 
 from linkage import columns as C
 from linkage.cases.members import side
-from linkage.cases.relatives import SAME_CHILD, relatives
+from linkage.cases.relatives import SAME_CHILD, parent_edges, relatives
 
 
 def members(*rows: tuple[str, str, str, str, str, str | None, str | None]) -> pl.DataFrame:
@@ -72,3 +72,32 @@ def test_a_sibling_of_one_first_name_born_on_another_day_stays_a_sibling():
         ("A2", "IV-D", "D1", "CH", "JOSE", "MARTINEZ", "20180611"),
     )
     assert listed(m, "A1") == {"A2": "half-sibling (mother's child)"}
+
+
+def fathers_of(m: pl.DataFrame) -> set[tuple[str, str]]:
+    edges = parent_edges(m).filter(pl.col("kind") == "father")
+    return set(zip(edges["parent"], edges["child"]))
+
+
+def test_a_lone_absent_parent_is_no_father_through_the_mothers_surname():
+    """A TANF case naming one absent parent, JOSE JIMENEZ RODRIGUEZ: ROSA JIMENEZ RODRIGUEZ carries
+    his surname; ESPERANZA SMITH RODRIGUEZ only her mother's (GABRIELA RODRIGUEZ, SMITH by marriage
+    in another program), so he is not taken as her father."""
+    m = members(
+        ("G", "IV-A", "A1", "CP", "GABRIELA", "RODRIGUEZ", "19830815"),
+        ("G", "IV-E", "E1", "CP", "GABRIELA", "SMITH", "19830815"),
+        ("J", "IV-A", "A1", "NCP", "JOSE JORGE", "JIMENEZ RODRIGUEZ", None),
+        ("R", "IV-A", "A1", "CH", "ROSA", "JIMENEZ RODRIGUEZ", "20121217"),
+        ("E", "IV-A", "A1", "CH", "ESPERANZA", "SMITH RODRIGUEZ", "20101006"),
+    )
+    assert fathers_of(m) == {("J", "R")}
+
+
+def test_a_lone_absent_parent_whose_surname_the_mother_took_is_still_the_father():
+    m = members(
+        ("M", "IV-A", "A1", "CP", "ROSA", "GUTIERREZ", "19900101"),
+        ("M", "IV-D", "D9", "CP", "ROSA", "PENA", "19900101"),
+        ("P", "IV-A", "A1", "NCP", "PEDRO", "GUTIERREZ MORALES", None),
+        ("C", "IV-A", "A1", "CH", "MARIA", "GUTIERREZ PENA", "20150505"),
+    )
+    assert ("P", "C") in fathers_of(m)
