@@ -17,12 +17,13 @@ Each relative is a person (their records grouped), with the relationship and the
 maternal) it comes through.
 
 A "sibling" whose records carry the child's own first name (or a nickname, a shared given name, a
-typo of it, or the name turned round), no birth date that differs from the child's and no case in common with the child (two
-records of one case are two children) is not listed as a sibling: two children of one parent with
-one name and one birthday on different cases are one child the person linkage did not join
-(one record without a birth date, a name in another order), and its other record may be the support
-case the worker is asking about. It is listed as SAME_CHILD, with the case it is on. Twins differ in
-first name and stay siblings; half-siblings of one first name born on other days stay siblings.
+typo of it, or the name turned round), no birth date that differs from the child's and no case in
+common with the child (two records of one case are two children) is not listed as a sibling: two
+children of one parent with one name and one birthday on different cases are one child the person
+linkage did not join (one record without a birth date, a name in another order), and its other
+record may be the support case the worker is asking about. It is listed as SAME_CHILD. Twins differ
+in first name (or share a case) and stay siblings; half-siblings of one first name born on other
+days stay siblings.
 """
 
 from __future__ import annotations
@@ -85,7 +86,8 @@ def _caretaker_surnames(m: pl.DataFrame, caretakers: pl.DataFrame) -> pl.DataFra
     """(source_system, case_id, _mother_sn): the surname tokens the case's caretaker has on any of her
     records (a maiden name in one program, a married one in another)."""
     per_person = (
-        m.select(C.PERSON_ID, pl.col(C.SN_TOKENS).alias("_mother_sn"))
+        m.join(caretakers.select(C.PERSON_ID).unique(), on=C.PERSON_ID, how="semi")
+        .select(C.PERSON_ID, pl.col(C.SN_TOKENS).alias("_mother_sn"))
         .explode("_mother_sn")
         .drop_nulls()
         .group_by(C.PERSON_ID)
