@@ -275,9 +275,8 @@ def as_profiled(config: LinkConfig, profile: FileProfile) -> LinkConfig:
     given. Program records keep the config as given."""
     if not config.profile or not profile.person_list:
         return config
-    rules = NeverMerge.person_list() if config.never_merge == NeverMerge() else config.never_merge
     train = config.train or (config.model is None and profile.trains)
-    return replace(config, never_merge=rules, train=train)
+    return replace(config, never_merge=config.never_merge.for_file(person_list=True), train=train)
 
 
 BELOW_REVIEW_KEPT = 20_000  # about how many compared pairs are scored whatever their score

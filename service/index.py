@@ -148,7 +148,7 @@ class PersonIndex:
             current.finished_at.isoformat(timespec="minutes") if current.finished_at else None,
             unscored_when_protected=location_comparisons(splink),
             default_dates=DefaultDates.from_dict(current.default_dates),
-            never_merge=NeverMerge.person_list() if FileProfile.from_dict(current.profile).person_list else NeverMerge(),
+            never_merge=NeverMerge().for_file(FileProfile.from_dict(current.profile).person_list),
         )
 
     def worklist(self, day: date) -> pl.DataFrame:

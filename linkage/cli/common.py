@@ -126,7 +126,6 @@ def run_with_progress(
     labels: pl.DataFrame | None = None,
     reviewed: pl.DataFrame | None = None,
 ) -> LinkResult:
-    stages = list(STAGES)
     with Progress(
         TextColumn("{task.description:<22}"),
         BarColumn(),
@@ -135,15 +134,15 @@ def run_with_progress(
         console=err_console,
         transient=not err_console.is_terminal,
     ) as bar:
-        task = bar.add_task("starting", total=len(stages))
+        task = bar.add_task("starting", total=len(STAGES))
 
         def progress(stage: str) -> None:
             at = "load model" if stage == "train" else stage  # a person list trains where a model would load
-            done = stages.index(at) if at in stages else 0
+            done = STAGES.index(at) if at in STAGES else 0
             bar.update(task, description=stage, completed=done)
 
         result = link(records, config, previous, next_seq, progress, labels, reviewed)
-        bar.update(task, description="done", completed=len(stages))
+        bar.update(task, description="done", completed=len(STAGES))
     return result
 
 

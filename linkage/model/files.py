@@ -92,13 +92,18 @@ def load_model(name_or_path: str | Path, models_dir: Path | None = None) -> Save
         meta_raw = json.loads((path / META_FILE).read_text()) if (path / META_FILE).exists() else {}
     except (OSError, json.JSONDecodeError) as e:
         raise ModelError(f"model at {path} cannot be read: {e}") from e
-    thresholds = Thresholds(**meta_raw.pop("thresholds", {}))
     meta_raw.setdefault("name", path.name)
     meta_raw.setdefault("created", "")
     meta_raw.setdefault("trained_on", "")
     meta_raw.setdefault("command", "")
     meta_raw.setdefault("status", ACCEPTED)  # files from before versions were accepted by being used
-    return SavedModel(splink, ModelMeta(thresholds=thresholds, **meta_raw), path)
+    return SavedModel(splink, _meta(meta_raw), path)
+
+
+def _meta(raw: dict) -> ModelMeta:
+    """ModelMeta from its JSON form (`asdict`), thresholds nested."""
+    fields = dict(raw)
+    return ModelMeta(thresholds=Thresholds(**fields.pop("thresholds", {})), **fields)
 
 
 def save_model(model: SavedModel, path: Path) -> Path:
@@ -117,9 +122,7 @@ def model_json(model: SavedModel) -> str:
 
 def model_from_json(text: str) -> SavedModel:
     raw = json.loads(text)
-    meta = dict(raw["meta"])
-    thresholds = Thresholds(**meta.pop("thresholds", {}))
-    return SavedModel(raw["splink"], ModelMeta(thresholds=thresholds, **meta))
+    return SavedModel(raw["splink"], _meta(raw["meta"]))
 
 
 def model_digest(model: SavedModel) -> str:

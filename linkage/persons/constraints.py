@@ -70,6 +70,11 @@ class NeverMerge:
         name, cases, roles) still rules."""
         return cls(twins=False, different_ssns=False, generations=False)
 
+    def for_file(self, person_list: bool) -> NeverMerge:
+        """The rules a file is linked with: a person list's in place of the default ones; rules given
+        otherwise are kept."""
+        return NeverMerge.person_list() if person_list and self == NeverMerge() else self
+
 
 @dataclass(frozen=True)
 class RecordFacts:

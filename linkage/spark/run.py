@@ -110,7 +110,7 @@ def link_spark(
     n_records = records.count()
     profile = stages.profile(records, n_records)
     # a person list: the look-alike patterns are left to the model, as on DuckDB (which also trains one)
-    rules = NeverMerge.person_list() if profile.person_list and config.never_merge == NeverMerge() else config.never_merge
+    rules = config.never_merge.for_file(profile.person_list)
     blocked = stages.candidate_pairs(records, DEFAULT_RULES, SAME_CASE).persist(StorageLevel.MEMORY_AND_DISK)
     splink = for_record_count(model.splink, model.meta.trained_records, n_records)
     rates = stages.file_rates(spark, records, splink)
