@@ -3,8 +3,9 @@
 Two records of one case are two people: the blocking never pairs them and clustering never joins
 them. But a worker sometimes enters a person again (a child added twice to a TANF unit), and the two
 entries would stay two people for ever. They are found here instead, from the data: the same case
-and role group, the same first name, surnames sharing a token, and the same birth date or SSN, with
-no conflict between them (suffixes, SSNs). Twins have two first names and are not touched; a father
+and role group, the same first name (or the two names turned round), surnames sharing a token (or,
+on one birth date, another surname: entered again under the mother's), and the same birth date or
+SSN, with no conflict between them (suffixes, SSNs). Twins have two first names and are not touched; a father
 and his son of one name, or a mother and her daughter, are in different role groups. One twin's name
 typed as the other's looks exactly like a second entry within the case, so a pair is left alone when
 any record anywhere holds their birth date and surname under another first name (a twin, maybe)."""
@@ -17,30 +18,63 @@ import polars as pl
 
 from linkage import columns as C
 from linkage.agreement import shares
-from linkage.persons.constraints import RecordFacts, conflict
+from linkage.persons.constraints import RecordFacts, conflict, swapped
 
 
 def entered_twice(records: pl.DataFrame, facts: RecordFacts) -> list[tuple[int, int]]:
     """(uid, uid) pairs of one case that are one person typed twice."""
+    # the SSNs the rules read: a number shared in the household (the case head's on a child) is no one's
+    ssns = pl.Series(facts.ssn, dtype=pl.String).gather(records[C.UID])
     people = records.select(
-        C.UID, pl.concat_str([C.SOURCE_SYSTEM, C.CASE_ID], separator="|").alias("case"), C.ROLE_GROUP, C.FN, C.DOB_STR, C.SSN_STD
-    ).filter(pl.col(C.FN).is_not_null() & (pl.col(C.FN).str.len_chars() > 1))
-    by_dob = people.filter(pl.col(C.DOB_STR).is_not_null()).join(people, on=["case", C.ROLE_GROUP, C.FN, C.DOB_STR], suffix="_b")
-    by_ssn = people.filter(pl.col(C.SSN_STD).is_not_null()).join(people, on=["case", C.ROLE_GROUP, C.FN, C.SSN_STD], suffix="_b")
+        C.UID, pl.concat_str([C.SOURCE_SYSTEM, C.CASE_ID], separator="|").alias("case"), C.ROLE_GROUP, C.DOB_STR
+    ).with_columns(ssns.alias(C.SSN_STD))
     pairs = (
-        pl.concat([by_dob.select(C.UID, f"{C.UID}_b"), by_ssn.select(C.UID, f"{C.UID}_b")])
+        pl.concat(
+            [
+                people.filter(pl.col(key).is_not_null())
+                .join(people, on=["case", C.ROLE_GROUP, key], suffix="_b")
+                .select(C.UID, f"{C.UID}_b")
+                for key in (C.DOB_STR, C.SSN_STD)
+            ]
+        )
         .filter(pl.col(C.UID) < pl.col(f"{C.UID}_b"))
         .unique()
         .sort(C.UID, f"{C.UID}_b")
     )
     checker = within_one_case(facts)
-    found = [
-        (a, b)
-        for a, b in pairs.iter_rows()
-        if shares(facts.surname_tokens[a], facts.surname_tokens[b]) and conflict(checker, a, b) is None
-    ]
+    surnames = _case_surnames(people.join(pairs.select(C.UID), on=C.UID, how="semi")["case"], records)
+    found = [(a, b) for a, b in pairs.iter_rows() if _one_name(facts, a, b, surnames) and conflict(checker, a, b) is None]
     born = _born_on(records, {facts.dob[a] for a, _ in found if facts.dob[a]})
     return [(a, b) for a, b in found if not _maybe_a_twin(facts, a, b, born.get(facts.dob[a], []))]
+
+
+def _one_name(f: RecordFacts, a: int, b: int, case_surnames: dict[str, set[str]]) -> bool:
+    """The same first name (not an initial) under surnames that share a token, or the two names
+    turned round. On one birth date the surname may differ too (a child entered again under its
+    mother's or a step-parent's name): not where that first name is a surname of the case, which is
+    a name turned round on both records (twins MIA MARTIN and MILA MARTIN typed as MARTIN MIA and
+    MARTIN MILA)."""
+    if swapped(f, a, b):
+        return True
+    fa = f.first[a]
+    if not fa or len(fa) < 2 or fa != f.first[b]:
+        return False
+    if shares(f.surname_tokens[a], f.surname_tokens[b]):
+        return True
+    return bool(f.dob[a]) and f.dob[a] == f.dob[b] and fa not in case_surnames.get(f.case_key[a], set())
+
+
+def _case_surnames(cases: pl.Series, records: pl.DataFrame) -> dict[str, set[str]]:
+    """Every surname token of each of `cases` (source system|case id)."""
+    of = (
+        records.select(pl.concat_str([C.SOURCE_SYSTEM, C.CASE_ID], separator="|").alias("case"), C.SN_TOKENS)
+        .filter(pl.col("case").is_in(cases.unique().implode()))
+        .explode(C.SN_TOKENS)
+        .drop_nulls()
+        .group_by("case")
+        .agg(pl.col(C.SN_TOKENS).unique())
+    )
+    return {c: set(t) for c, t in of.iter_rows()}
 
 
 def _born_on(records: pl.DataFrame, dates: set[str]) -> dict[str, list[int]]:

@@ -46,6 +46,20 @@ def clean_text(col: pl.Expr) -> pl.Expr:
     )
 
 
+def whole_name_in_surname(first: pl.Expr, last: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """(first, last) with a whole name typed into the surname field as "LAST, FIRST" (the first-name
+    field empty) read as the two names it holds: a form many case systems print and some clerks type.
+    A surname with a comma but nothing after it but a suffix ("SMITH, JR") is left as it is."""
+    parts = last.str.splitn(",", 2)
+    before, after = parts.struct.field("field_0").str.strip_chars(), parts.struct.field("field_1").str.strip_chars()
+    after_tokens = name_tokens(after)
+    named_after = after_tokens.list.eval(pl.element().filter(~pl.element().is_in(list(SUFFIXES)))).list.len() > 0
+    one_field = (
+        (first.is_null() | (first.str.strip_chars() == "")) & last.str.contains(",", literal=True) & named_after.fill_null(False)
+    )
+    return pl.when(one_field).then(after).otherwise(first), pl.when(one_field).then(before).otherwise(last)
+
+
 def name_tokens(col: pl.Expr) -> pl.Expr:
     """Letters-only tokens of a cleaned name, placeholders such as UNKNOWN removed."""
     toks = clean_text(col).str.replace_all(r"[0-9]", "").str.split(" ")

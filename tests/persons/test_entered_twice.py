@@ -77,3 +77,43 @@ def test_a_twin_typed_under_the_other_twins_name_is_left_alone():
         person("E4-1", "JAYLEN", "COLE", case="E4", system="IV-E", role="CH", dob="2016-06-07"),
     )
     assert got["A4-1"] != got["A4-2"]
+
+
+def test_a_child_entered_again_under_another_surname_is_one_child():
+    """The second entry under the mother's surname: same first name and birth date in one case."""
+    got = persons_of(
+        person("A5-1", "ROSA", "MEDINA", case="A5", system="IV-A", dob="1990-02-03"),
+        person("A5-2", "LUIS", "ALVAREZ", case="A5", system="IV-A", role="CH", dob="2019-12-01"),
+        person("A5-3", "LUIS", "MEDINA", case="A5", system="IV-A", role="CH", dob="2019-12-01"),
+    )
+    assert got["A5-2"] == got["A5-3"]
+    assert got["A5-1"] != got["A5-2"]
+
+
+def test_a_child_entered_again_with_the_names_turned_round_is_one_child():
+    got = persons_of(
+        person("D6-1", "JUAN", "WILSON ZAMORA", case="D6", role="CH", dob="2013-06-25", ssn="450-15-7165"),
+        person("D6-2", "WILSON ZAMORA", "JUAN", case="D6", role="CH", dob="2013-06-25", ssn="450157165"),
+    )
+    assert got["D6-1"] == got["D6-2"]
+
+
+def test_twins_both_typed_with_their_names_turned_round_stay_two():
+    """MARTIN MIA and MARTIN MILA share a "first name" that is the case's surname: twins, not one girl."""
+    got = persons_of(
+        person("D7-1", "AMANDA", "MARTIN", case="D7", role="CP", dob="1990-02-03"),
+        person("D7-2", "MARTIN", "MIA", case="D7", role="CH", dob="2024-10-18"),
+        person("D7-3", "MARTIN", "MILA", case="D7", role="CH", dob="2024-10-18"),
+    )
+    assert len(set(got.values())) == 3
+
+
+def test_the_case_heads_number_on_two_children_does_not_make_them_one():
+    """Two boys of one name in one case both carry their mother's SSN: a household number, not theirs
+    (the elder's birth date not known, so nothing else tells them apart)."""
+    got = persons_of(
+        person("A8-1", "PATRICIA", "HILL", case="A8", system="IV-A", dob="1974-11-12", ssn="071-50-6056"),
+        person("A8-2", "DAVID", "HILL", case="A8", system="IV-A", role="CH", dob=None, ssn="071506056"),
+        person("A8-3", "DAVID", "HILL", case="A8", system="IV-A", role="CH", dob="2025-11-06", ssn="071506056"),
+    )
+    assert len(set(got.values())) == 3

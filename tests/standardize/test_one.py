@@ -48,6 +48,10 @@ def test_every_generated_record_standardizes_the_same(small_data):
         ("ß-straße", "O'Brien", {C.SSN: "900-70-1234"}),
         ("A.", "Nguyễn", {C.SSN: "000-00-0000", C.DOB: "02/30/2019"}),
         ("Lupe", "Y", {C.STREET: "12 N. Main Street #4", C.ZIP: "90210-1234", C.SEX: "female"}),
+        ("", "Lee, Betty", {}),
+        ("  ", "García López , María", {}),
+        ("", "SMITH, JR", {}),
+        ("", ", ANA", {}),
     ],
 )
 def test_awkward_inputs_standardize_the_same(first, last, extra):
