@@ -9,8 +9,8 @@ import pytest
 
 from linkage import columns as C
 from linkage.errors import ModelError
-from linkage.model import for_record_count
 from linkage.model.comparisons import COMPARISON_COLUMNS
+from linkage.model.file_rates import as_run_scored
 from linkage.model.inmemory import PairScorer
 from linkage.pipeline import LinkConfig, link
 
@@ -21,7 +21,7 @@ def scored(small_data):
 
 
 def test_weights_equal_splinks_on_every_scored_pair(scored):
-    model = for_record_count(scored.model.splink, scored.model.meta.trained_records, scored.records.height)
+    model = as_run_scored(scored.model, scored.records.height, scored.file_rates)  # as the run scored
     scorer = PairScorer.from_records(model, scored.records)
     rows = {r[C.RECORD_ID]: r for r in scored.records.select(C.RECORD_ID, *COMPARISON_COLUMNS).iter_rows(named=True)}
     pairs = scored.pairs
