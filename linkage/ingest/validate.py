@@ -22,6 +22,7 @@ from linkage.ingest.read import BAD_BYTES, DATE_FORMATS
 from linkage.standardize.ssn import ssn_digits, ssn_status
 
 EARLIEST_DOB = date(1900, 1, 1)
+MIN_PARENT_AGE = 10  # a parent younger than this on the run date holds someone else's birth date
 _FVI_OFF = ("", "N", "NO", "FALSE", "0")
 
 
@@ -155,6 +156,11 @@ def _field_checks(df: pl.DataFrame, today: date) -> list[tuple[str, pl.Expr, str
         ),
         (C.DOB, dob > pl.lit(today), "dob: in the future"),
         (C.DOB, dob < pl.lit(EARLIEST_DOB), "dob: before 1900"),
+        (
+            C.DOB,
+            pl.col("_role").is_in(["CP", "NCP", "PF"]) & (dob > pl.lit(_years_before(today, MIN_PARENT_AGE))),
+            f"dob: a parent (CP, NCP or PF) younger than {MIN_PARENT_AGE} (a child's or the case's date typed in)",
+        ),
         (C.CASE_STATUS, ~pl.col("_status").is_in(C.CASE_STATUSES), "case_status: unknown code (taken as OPEN)"),
         (
             C.PATERNITY_STATUS,
@@ -169,6 +175,10 @@ def _field_checks(df: pl.DataFrame, today: date) -> list[tuple[str, pl.Expr, str
         *_program_date_checks(today),
         *[(c, _bad_bytes(c), f"{c}: invalid UTF-8 bytes (re-export the file as UTF-8)") for c in text],
     ]
+
+
+def _years_before(today: date, years: int) -> date:
+    return today.replace(year=today.year - years) if (today.month, today.day) != (2, 29) else date(today.year - years, 2, 28)
 
 
 def _program_date_checks(today: date) -> list[tuple[str, pl.Expr, str]]:

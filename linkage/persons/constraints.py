@@ -15,6 +15,7 @@ import polars as pl
 
 from linkage import columns as C
 from linkage.agreement import consecutive_ssns, damerau, dob_related, shares, ssn_related
+from linkage.ingest.validate import MIN_PARENT_AGE
 from linkage.persons.shared_numbers import without_shared_ssns
 
 # What clustering, family evidence and the ambiguity check read of a record (an engine that ships
@@ -158,7 +159,6 @@ PARENT_GAP_YEARS = 12  # a parent is at least this much older than the children 
 
 
 MAX_CHILD_AGE = 22  # a child of an open case is under this age (support can run to 21)
-MIN_PARENT_AGE = 10
 
 
 def birth_year_bounds(df: pl.DataFrame, year_now: int | None = None) -> pl.DataFrame:

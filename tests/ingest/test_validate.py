@@ -82,6 +82,22 @@ def test_an_unusable_field_is_blanked_and_the_record_linked(field, value, fragme
     assert fragment in v.blanked["reason"][0] and value not in v.blanked["reason"][0]
 
 
+def test_a_parent_too_young_to_be_a_parent_loses_the_birth_date_not_the_record():
+    """A case's opening date or a child's birth date typed on the absent parent: he is not five years
+    old; his record is linked on name and SSN, and a child born that day keeps its date."""
+    rows = [
+        person("R1", "JESUS", "TREJO", role="NCP", dob="2021-07-15", ssn="365-92-4597"),
+        person("R2", "ANA", "TREJO", role="CH", dob="2021-07-15"),
+        person("R3", "LUZ", "TREJO", role="CP", dob="2015-01-02"),  # eleven: young, not impossible
+    ]
+    v, why = reasons(rows)
+    assert why == {} and v.records.height == 3
+    dobs = dict(zip(v.records["record_id"].to_list(), v.records["dob_date"].to_list()))
+    assert dobs["R1"] is None and dobs["R2"] is not None and dobs["R3"] is not None
+    assert v.blanked.select("record_id", "field").rows() == [("R1", "dob")]
+    assert "parent" in v.blanked["reason"][0] and "2021" not in v.blanked["reason"][0]
+
+
 def test_a_name_or_an_ssn_is_enough_to_link():
     v, why = reasons([person("R1", "", "", ssn="412-55-1001"), person("R2", "", "LOPEZ")])
     assert why == {} and v.records.height == 2
