@@ -82,10 +82,13 @@ def same_parent(f: RecordFacts, a: int, b: int) -> bool:
 
 def same_child(f: RecordFacts, a: int, b: int) -> bool:
     """A child of the same mother: the name agrees and so does a birth date or SSN; with no
-    identifier on one side, the first name must be identical (siblings share surnames)."""
+    identifier on one side, or birth dates only in the same month (a day left at the 1st, or typed
+    wholly wrong: a mother's children are born that close only as twins, who have two names), the
+    first name must be identical (siblings share surnames)."""
     if identifiers_agree(f, a, b):
         return first_names_agree(f, a, b) or swapped(f, a, b)
-    thin = not (f.dob[a] and f.dob[b])
+    da, db = f.dob[a], f.dob[b]
+    thin = not (da and db) or da[:6] == db[:6]
     return thin and bool(f.first[a]) and f.first[a] == f.first[b] and surnames_agree(f, a, b)
 
 

@@ -173,6 +173,23 @@ def test_a_child_without_ssn_or_dob_is_found_through_its_mother():
     assert labels[1] == labels[4] and labels[2] != labels[4]
 
 
+def test_a_child_whose_day_of_birth_differs_is_found_through_its_mother_in_the_same_month():
+    """The day left at the 1st in one program: the same month, the same first name, one mother. A
+    sister born another month (or year) under that name stays apart."""
+    records, c = setup(
+        person("D-CP", "ROSA", "DIAZ", case="D1", role="CP", ssn="123456780"),
+        person("D-CH", "ANGELICA", "DIAZ", case="D1", role="CH", dob="2025-07-16"),
+        person("D-CH2", "MARIA", "DIAZ", case="D1", role="CH", dob="2019-02-11"),
+        person("E-CP", "ROSA", "DIAZ", case="E1", system="IV-E", role="CP", ssn="123456780"),
+        person("E-CH", "ANGELICA", "DIAZ", case="E1", system="IV-E", role="CH", dob="2025-07-01"),
+        person("E-CH2", "MARIA", "DIAZ", case="E1", system="IV-E", role="CH", dob="2016-08-23"),
+    )
+    edges(c, (0, 3, 20.0))
+    apply_family_evidence(c, records)
+    labels = c.labels()
+    assert labels[1] == labels[4] and labels[2] != labels[5]
+
+
 def test_family_evidence_does_not_guess_between_two_siblings_of_one_name():
     records, c = setup(
         person("A-CP", "ROSA", "DIAZ", case="A1", system="IV-A", role="CP", ssn="123456780"),
