@@ -58,10 +58,10 @@ STANDARD_COLUMNS = (
 def standardize(records: pl.DataFrame, nicknames: NicknameTable | None = None) -> pl.DataFrame:
     """Add the standardized columns to validated records (which carry `dob_date`)."""
     nicknames = nicknames or default_nicknames()
-    first, last = whole_name_in_surname(pl.col(C.FIRST_NAME), pl.col(C.LAST_NAME))
+    first, last = whole_name_in_surname(records[C.FIRST_NAME], records[C.LAST_NAME])
     df = records.with_columns(
-        name_tokens(first).alias("_fn"),
-        name_tokens(last).alias("_ln"),
+        name_tokens(pl.lit(first)).alias("_fn"),
+        name_tokens(pl.lit(last)).alias("_ln"),
         name_tokens(pl.col(C.MIDDLE_NAME)).alias("_mn"),
         clean_text(pl.col(C.SUFFIX)).str.replace_all(" ", "").replace_strict(SUFFIXES, default=None).alias("_sfx"),
         ssn_digits(pl.col(C.SSN)).alias("_ssn"),

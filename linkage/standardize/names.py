@@ -46,18 +46,26 @@ def clean_text(col: pl.Expr) -> pl.Expr:
     )
 
 
-def whole_name_in_surname(first: pl.Expr, last: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+def whole_name_in_surname(first: pl.Series, last: pl.Series) -> tuple[pl.Series, pl.Series]:
     """(first, last) with a whole name typed into the surname field as "LAST, FIRST" (the first-name
     field empty) read as the two names it holds: a form many case systems print and some clerks type.
-    A surname with a comma but nothing after it but a suffix ("SMITH, JR") is left as it is."""
-    parts = last.str.splitn(",", 2)
-    before, after = parts.struct.field("field_0").str.strip_chars(), parts.struct.field("field_1").str.strip_chars()
-    after_tokens = name_tokens(after)
-    named_after = after_tokens.list.eval(pl.element().filter(~pl.element().is_in(list(SUFFIXES)))).list.len() > 0
-    one_field = (
-        (first.is_null() | (first.str.strip_chars() == "")) & last.str.contains(",", literal=True) & named_after.fill_null(False)
-    )
-    return pl.when(one_field).then(after).otherwise(first), pl.when(one_field).then(before).otherwise(last)
+    Only the few rows with a comma and no first name are looked at (`split_whole_name`)."""
+    found = ((first.is_null() | (first.str.strip_chars() == "")) & last.str.contains(",", literal=True)).fill_null(False)
+    rows = found.arg_true()
+    if rows.len() == 0:
+        return first, last
+    split = [split_whole_name(None, v) for v in last.gather(rows).to_list()]
+    return first.scatter(rows, [f for f, _ in split]), last.scatter(rows, [v for _, v in split])
+
+
+def split_whole_name(first: str | None, last: str | None) -> tuple[str | None, str | None]:
+    """One record's (first, last): "LEE, BETTY" with no first name is BETTY LEE; a surname with a
+    comma but nothing after it but a suffix ("SMITH, JR") is left as it is."""
+    if (first and first.strip()) or not last or "," not in last:
+        return first, last
+    before, after = (part.strip() for part in last.split(",", 1))
+    named = [t for t in (after.upper().replace(".", " ").split()) if t.strip("'`’-") and t not in SUFFIXES]
+    return (after, before) if named else (first, last)
 
 
 def name_tokens(col: pl.Expr) -> pl.Expr:

@@ -14,7 +14,15 @@ from datetime import date, datetime
 from linkage import columns as C
 from linkage.ingest.read import DATE_FORMATS
 from linkage.standardize.address import STREET_WORDS
-from linkage.standardize.names import NOT_A_NAME, PARTICLES, SUFFIXES, NicknameTable, default_nicknames, metaphone
+from linkage.standardize.names import (
+    NOT_A_NAME,
+    PARTICLES,
+    SUFFIXES,
+    NicknameTable,
+    default_nicknames,
+    metaphone,
+    split_whole_name,
+)
 from linkage.standardize.ssn import ITIN_GROUPS, PLACEHOLDERS
 
 _NOT_A_NAME, _PARTICLES, _PLACEHOLDERS, _ITIN = set(NOT_A_NAME), set(PARTICLES), set(PLACEHOLDERS), set(ITIN_GROUPS)
@@ -36,16 +44,6 @@ def name_tokens(s: str | None) -> list[str] | None:
     if text is None:
         return None
     return [t for t in re.sub(r"[0-9]", "", text).split(" ") if t != "" and t not in _NOT_A_NAME]
-
-
-def whole_name_in_surname(first: str | None, last: str | None) -> tuple[str | None, str | None]:
-    """`names.whole_name_in_surname` for one record: "LEE, BETTY" with no first name is BETTY LEE."""
-    if first or not last or "," not in last:
-        return first, last
-    before, after = (part.strip() for part in last.split(",", 1))
-    if not [t for t in name_tokens(after) or [] if t not in SUFFIXES]:
-        return first, last
-    return after, before
 
 
 def split_suffix(tokens: list[str] | None) -> tuple[list[str] | None, str | None]:
@@ -84,7 +82,7 @@ def standardize_one(raw: dict, nicknames: NicknameTable | None = None) -> dict:
     """The standardized columns of one record given as the schema's fields (text or None)."""
     nicknames = nicknames or default_nicknames()
     r = {k: (v.strip() or None) if isinstance(v, str) else v for k, v in raw.items()}
-    first, last = whole_name_in_surname(r.get(C.FIRST_NAME), r.get(C.LAST_NAME))
+    first, last = split_whole_name(r.get(C.FIRST_NAME), r.get(C.LAST_NAME))
     fn_rest, fn_sfx = split_suffix(name_tokens(first))
     ln_rest, ln_sfx = split_suffix(name_tokens(last))
     mn_rest, mn_sfx = split_suffix(name_tokens(r.get(C.MIDDLE_NAME)))
