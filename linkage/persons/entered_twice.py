@@ -26,7 +26,7 @@ def entered_twice(records: pl.DataFrame, facts: RecordFacts) -> list[tuple[int, 
     # the SSNs the rules read: a number shared in the household (the case head's on a child) is no one's
     ssns = pl.Series(facts.ssn, dtype=pl.String).gather(records[C.UID])
     people = records.select(
-        C.UID, pl.concat_str([C.SOURCE_SYSTEM, C.CASE_ID], separator="|").alias("case"), C.ROLE_GROUP, C.DOB_STR
+        C.UID, pl.concat_str([C.SOURCE_SYSTEM, C.CASE_ID], separator="|").alias("case"), C.ROLE_GROUP, C.DOB_STR, C.SN_TOKENS
     ).with_columns(ssns.alias(C.SSN_STD))
     pairs = (
         pl.concat(
@@ -42,7 +42,7 @@ def entered_twice(records: pl.DataFrame, facts: RecordFacts) -> list[tuple[int, 
         .sort(C.UID, f"{C.UID}_b")
     )
     checker = within_one_case(facts)
-    surnames = _case_surnames(people.join(pairs.select(C.UID), on=C.UID, how="semi")["case"], records)
+    surnames = _case_surnames(people, people.join(pairs.select(C.UID), on=C.UID, how="semi")["case"])
     found = [(a, b) for a, b in pairs.iter_rows() if _one_name(facts, a, b, surnames) and conflict(checker, a, b) is None]
     born = _born_on(records, {facts.dob[a] for a, _ in found if facts.dob[a]})
     return [(a, b) for a, b in found if not _maybe_a_twin(facts, a, b, born.get(facts.dob[a], []))]
@@ -64,10 +64,10 @@ def _one_name(f: RecordFacts, a: int, b: int, case_surnames: dict[str, set[str]]
     return bool(f.dob[a]) and f.dob[a] == f.dob[b] and fa not in case_surnames.get(f.case_key[a], set())
 
 
-def _case_surnames(cases: pl.Series, records: pl.DataFrame) -> dict[str, set[str]]:
-    """Every surname token of each of `cases` (source system|case id)."""
+def _case_surnames(people: pl.DataFrame, cases: pl.Series) -> dict[str, set[str]]:
+    """Every surname token of each of `cases`, from (case, surname tokens) of every record."""
     of = (
-        records.select(pl.concat_str([C.SOURCE_SYSTEM, C.CASE_ID], separator="|").alias("case"), C.SN_TOKENS)
+        people.select("case", C.SN_TOKENS)
         .filter(pl.col("case").is_in(cases.unique().implode()))
         .explode(C.SN_TOKENS)
         .drop_nulls()

@@ -88,8 +88,8 @@ def same_child(f: RecordFacts, a: int, b: int) -> bool:
     if identifiers_agree(f, a, b):
         return first_names_agree(f, a, b) or swapped(f, a, b)
     da, db = f.dob[a], f.dob[b]
-    thin = not (da and db) or da[:6] == db[:6]
-    return thin and bool(f.first[a]) and f.first[a] == f.first[b] and surnames_agree(f, a, b)
+    dates_say_little = not (da and db) or da[:6] == db[:6]
+    return dates_say_little and bool(f.first[a]) and f.first[a] == f.first[b] and surnames_agree(f, a, b)
 
 
 MAX_CASES_PER_PERSON = 50  # a person in more cases than this is a data problem, not a family

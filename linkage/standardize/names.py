@@ -49,12 +49,11 @@ def clean_text(col: pl.Expr) -> pl.Expr:
 def whole_name_in_surname(first: pl.Series, last: pl.Series) -> tuple[pl.Series, pl.Series]:
     """(first, last) with a whole name typed into the surname field as "LAST, FIRST" (the first-name
     field empty) read as the two names it holds: a form many case systems print and some clerks type.
-    Only the few rows with a comma and no first name are looked at (`split_whole_name`)."""
-    found = ((first.is_null() | (first.str.strip_chars() == "")) & last.str.contains(",", literal=True)).fill_null(False)
-    rows = found.arg_true()
+    Only the few surnames with a comma are looked at, one by one (`split_whole_name`)."""
+    rows = last.str.contains(",", literal=True).fill_null(False).arg_true()
     if rows.len() == 0:
         return first, last
-    split = [split_whole_name(None, v) for v in last.gather(rows).to_list()]
+    split = [split_whole_name(f, v) for f, v in zip(first.gather(rows).to_list(), last.gather(rows).to_list())]
     return first.scatter(rows, [f for f, _ in split]), last.scatter(rows, [v for _, v in split])
 
 
