@@ -2,10 +2,11 @@
 
 A IV-D case is one family: its custodial party and the man it is against are parents of its children
 (a man it only alleges, while another is established, is not taken; a disproved one never). A TANF
-or foster-care case's caretaker is a parent too, and so is its absent parent when it names only one
-and the child carries his surname (taken as alleged: a case naming several lists every absent parent
-of all the caretaker's children): his first surname as the child's first, or a surname the child does
-not have from its mother (a compound surname's second is the mother's).
+or foster-care case's caretaker is a parent too, and so is an absent parent it names for the children
+who carry his surname, where no other absent parent of the case has it (taken as alleged: a case
+lists the absent parents of all the caretaker's children, and does not say whose each is): his first
+surname as the child's first, or a surname the child does not have from its mother (a compound
+surname's second is the mother's).
 Parents found so, the rest follows:
 
 - the child's parents' parents (grandparents), from the parents' own childhood cases;
@@ -40,51 +41,76 @@ SAME_CHILD = "possibly this child (another record)"
 
 def parent_edges(m: pl.DataFrame) -> pl.DataFrame:
     """(parent, child, kind: mother / father) from case members (`case_members` with a `sex` column)."""
-    woman = pl.col("sex").fill_null(pl.when(pl.col("side") == CP).then(pl.lit("F")).otherwise(pl.lit("M"))) == "F"
+    woman = _WOMAN
     status = pl.col(C.PATERNITY_STATUS).fill_null("")
+    case = [C.SOURCE_SYSTEM, C.CASE_ID]
     ivd_adults = m.filter((pl.col(C.SOURCE_SYSTEM) == "IV-D") & (pl.col("side") != CHILD) & (status != "DISPROVED"))
-    caretakers = m.filter((pl.col(C.SOURCE_SYSTEM) != "IV-D") & (pl.col("side") == CP) & woman)
-    # the only absent parent a TANF or foster-care case names (several: one per child, unknown which)
-    lone = (
+    caretakers = _caretakers(m)
+    # a TANF or foster-care case's absent parents (several: one per child, the case does not say which)
+    absent = (
         m.filter((pl.col(C.SOURCE_SYSTEM) != "IV-D") & (pl.col("side") == FATHER))
-        .filter(pl.col(C.PERSON_ID).n_unique().over(C.SOURCE_SYSTEM, C.CASE_ID) == 1)
         .with_columns(pl.lit("ALLEGED").alias(C.PATERNITY_STATUS))
     )
-    adults = pl.concat([ivd_adults, caretakers, lone]).with_columns(
+    adults = pl.concat([ivd_adults, caretakers, absent]).with_columns(
         pl.when(woman).then(pl.lit("mother")).otherwise(pl.lit("father")).alias("kind"),
         ((pl.col("side") == FATHER) & (status == "ALLEGED") | (pl.col(C.ROLE) == "PF")).alias("alleged"),
+        ((pl.col(C.SOURCE_SYSTEM) != "IV-D") & (pl.col("side") == FATHER)).alias("_absent"),
+        pl.col(C.PERSON_ID).filter(pl.col("side") == FATHER).n_unique().over(case).alias("_absent_n"),
     )
     kids = m.filter(pl.col("side") == CHILD).select(
-        C.SOURCE_SYSTEM, C.CASE_ID, pl.col(C.PERSON_ID).alias("child"), pl.col(C.SN_TOKENS).alias("_child_sn")
+        *case, pl.col(C.PERSON_ID).alias("child"), pl.col(C.SN_TOKENS).alias("_child_sn")
     )
     edges = (
-        adults.select(C.SOURCE_SYSTEM, C.CASE_ID, pl.col(C.PERSON_ID).alias("parent"), "kind", "alleged", C.SN_TOKENS)
-        .join(kids, on=[C.SOURCE_SYSTEM, C.CASE_ID])
+        adults.select(*case, pl.col(C.PERSON_ID).alias("parent"), "kind", "alleged", "_absent", "_absent_n", C.SN_TOKENS)
+        .join(kids, on=case)
         .filter(pl.col("parent") != pl.col("child"))
-        .join(_caretaker_surnames(m, caretakers), on=[C.SOURCE_SYSTEM, C.CASE_ID], how="left")
+        .join(caretaker_surnames(m), on=case, how="left")
     )
-    # a lone absent parent of a TANF or foster-care case is the father of the children with his
-    # surname: the first surname of both (a father's surname leads a compound one), or one the child
-    # does not have from its mother. SMITH RODRIGUEZ, her mother a RODRIGUEZ, is no child of a JIMENEZ
-    # RODRIGUEZ; MARIA GUTIERREZ is PEDRO GUTIERREZ MORALES's though her mother took his name.
-    shared = pl.col(C.SN_TOKENS).list.set_intersection("_child_sn")
-    mothers = pl.col("_mother_sn").fill_null(pl.lit([], dtype=pl.List(pl.String)))
-    paternal = pl.col(C.SN_TOKENS).list.first() == pl.col("_child_sn").list.first()
-    lone_ok = paternal.fill_null(False) | (shared.list.set_difference(mothers).list.len() > 0)
+    # an absent parent of a TANF or foster-care case is the father of the children who carry his
+    # surname, and only where no other absent parent of the case has it too: the case lists the
+    # absent parents of all the caretaker's children, each child's surname says whose it is
+    carries = pl.col("_absent") & carries_surname(pl.col(C.SN_TOKENS), pl.col("_child_sn"), pl.col("_mother_sn"))
+    unique_carrier = carries & (pl.col("parent").filter(carries).n_unique().over(*case, "child") == 1)
+    lone_mother = (pl.col("kind") == "mother") & (pl.col("_absent_n") == 1)
     edges = (
-        edges.filter((pl.col(C.SOURCE_SYSTEM) == "IV-D") | (pl.col("kind") == "mother") | lone_ok)
+        edges.filter(~pl.col("_absent") | unique_carrier | lone_mother)
         .group_by("parent", "child", "kind")
-        .agg(pl.col("alleged").all())
+        .agg(pl.col("alleged").all(), pl.col("_absent").all().alias("_read"))
     )
-    # an alleged father is dropped where the child has a father not only alleged
-    established = edges.filter((pl.col("kind") == "father") & ~pl.col("alleged")).select("child").unique()
+    # a father read from a surname gives way to one a IV-D case names, and an alleged father to one
+    # not only alleged
+    father = pl.col("kind") == "father"
+    named = edges.filter(father & ~pl.col("_read")).select("child").unique()
+    edges = pl.concat([edges.filter(~(father & pl.col("_read"))), edges.filter(father & pl.col("_read")).join(named, on="child", how="anti")])
+    established = edges.filter(father & ~pl.col("alleged")).select("child").unique()
     alleged_only = edges.filter(pl.col("alleged")).join(established, on="child", how="anti")
     return pl.concat([edges.filter(~pl.col("alleged")), alleged_only]).select("parent", "child", "kind", "alleged").unique()
 
 
-def _caretaker_surnames(m: pl.DataFrame, caretakers: pl.DataFrame) -> pl.DataFrame:
-    """(source_system, case_id, _mother_sn): the surname tokens the case's caretaker has on any of her
-    records (a maiden name in one program, a married one in another)."""
+def carries_surname(his: pl.Expr, child: pl.Expr, mothers: pl.Expr) -> pl.Expr:
+    """The child carries the man's surname (surname token lists): the first surname of both (a
+    father's surname leads a compound one), or one the child does not have from its mother (`mothers`:
+    every surname token on her records, null when unknown). SMITH RODRIGUEZ, her mother a RODRIGUEZ,
+    is no child of a JIMENEZ RODRIGUEZ; MARIA GUTIERREZ is PEDRO GUTIERREZ MORALES's though her mother
+    took his name."""
+    shared = his.list.set_intersection(child)
+    not_hers = shared.list.set_difference(mothers.fill_null(pl.lit([], dtype=pl.List(pl.String))))
+    return (his.list.first() == child.list.first()).fill_null(False) | (not_hers.list.len() > 0).fill_null(False)
+
+
+# a woman: by the sex code, or (none recorded) by being a case's custodial party
+_WOMAN = pl.col("sex").fill_null(pl.when(pl.col("side") == CP).then(pl.lit("F")).otherwise(pl.lit("M"))) == "F"
+
+
+def _caretakers(m: pl.DataFrame) -> pl.DataFrame:
+    """The women caring for the children of TANF and foster-care cases: their mothers."""
+    return m.filter((pl.col(C.SOURCE_SYSTEM) != "IV-D") & (pl.col("side") == CP) & _WOMAN)
+
+
+def caretaker_surnames(m: pl.DataFrame) -> pl.DataFrame:
+    """(source_system, case_id, _mother_sn) of TANF and foster-care cases: the surname tokens the
+    case's caretaker has on any of her records (a maiden name in one program, a married one in another)."""
+    caretakers = _caretakers(m)
     per_person = (
         m.join(caretakers.select(C.PERSON_ID).unique(), on=C.PERSON_ID, how="semi")
         .select(C.PERSON_ID, pl.col(C.SN_TOKENS).alias("_mother_sn"))

@@ -101,3 +101,45 @@ def test_a_lone_absent_parent_whose_surname_the_mother_took_is_still_the_father(
         ("C", "IV-A", "A1", "CH", "MARIA", "GUTIERREZ PENA", "20150505"),
     )
     assert ("P", "C") in fathers_of(m)
+
+
+def test_of_several_absent_parents_each_child_goes_to_the_one_whose_surname_it_carries():
+    """A TANF case lists the absent parents of all the caretaker's children and does not say whose
+    each is: DOLORES VEGA is TONY VEGA SANCHEZ's, LAURA CONTRERAS SANCHEZ is ARMANDO CONTRERAS
+    DELGADO's; JOSE SANCHEZ carries only his mother's surname, and neither man is taken as his."""
+    m = members(
+        ("J", "IV-A", "A1", "CP", "JUANITA", "SANCHEZ", "20030212"),
+        ("A", "IV-A", "A1", "NCP", "ARMANDO", "CONTRERAS DELGADO", "19990412"),
+        ("T", "IV-A", "A1", "NCP", "TONY", "VEGA SANCHEZ", None),
+        ("L", "IV-A", "A1", "CH", "LAURA", "CONTRERAS SANCHEZ", "20251020"),
+        ("D", "IV-A", "A1", "CH", "DOLORES", "VEGA", "20251005"),
+        ("S", "IV-A", "A1", "CH", "JOSE", "SANCHEZ", "20220320"),
+    )
+    assert fathers_of(m) == {("A", "L"), ("T", "D")}
+
+
+def test_two_absent_parents_of_one_surname_father_neither_child():
+    """Brothers on one case, both HAYES: the surname does not say which one is BILL's father."""
+    m = members(
+        ("S", "IV-E", "E1", "CP", "SANDRA", "SMITH", "19730418"),
+        ("J", "IV-E", "E1", "NCP", "JAMES", "HAYES", None),
+        ("K", "IV-E", "E1", "NCP", "KEVIN", "HAYES", None),
+        ("B", "IV-E", "E1", "CH", "BILL", "HAYES", "20140222"),
+    )
+    assert fathers_of(m) == set()
+
+
+def test_a_father_read_from_a_surname_gives_way_to_the_man_a_support_case_names():
+    """DEBORAH MILLER's IV-D case alleges RICKY JONES; her TANF case names him and BRANDON MILLER,
+    whose name her mother took (typed MILLQER in one program). The IV-D case's man is taken, not the
+    surname."""
+    m = members(
+        ("S", "IV-A", "A1", "CP", "SHIRLEY", "JONES", "20010731"),
+        ("S", "IV-D", "D1", "CP", "SHIRLEY", "MILLQER", "20010731"),
+        ("B", "IV-A", "A1", "NCP", "BRANDON", "MILLER", None),
+        ("R", "IV-A", "A1", "NCP", "RICKY", "JONES", "19950219"),
+        ("R", "IV-D", "D1", "PF", "RICKY", "JONES", None),
+        ("D", "IV-A", "A1", "CH", "DEBORAH", "MILLER", "20210817"),
+        ("D", "IV-D", "D1", "CH", "DEBORAH", "MILLER", "20210817"),
+    )
+    assert fathers_of(m) == {("R", "D")}

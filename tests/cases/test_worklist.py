@@ -167,3 +167,23 @@ def test_a_custodial_father_is_the_father_and_the_mother_who_owes_is_not(tmp_pat
         AS_OF,
     )
     assert rows.select("father_name", "father_basis").rows() == [("RAUL SOTO", "custodial parent on IV-D case D1")]
+
+
+def test_a_man_who_shares_only_the_mothers_surname_is_not_read_as_the_father(tmp_path):
+    """EVA DIAZ MENA's foster-care case names two absent parents: PEDRO DIAZ, whose surname leads
+    hers, and JUAN MENA, who shares only her mother's (ROSA MENA). Only PEDRO is listed."""
+    eva = dict(dob="2014-02-03", sex="F")
+    rows = worklist(
+        linked(
+            [
+                person("E1-CP", "ROSA", "MENA", case="E1", system="IV-E", dob="1988-07-08", sex="F"),
+                person("E1-NCP1", "PEDRO", "DIAZ", case="E1", system="IV-E", role="NCP", sex="M"),
+                person("E1-NCP2", "JUAN", "MENA", case="E1", system="IV-E", role="NCP", sex="M"),
+                person("E1-CH", "EVA", "DIAZ MENA", case="E1", system="IV-E", role="CH", placement_start="2026-01-05", **eva),
+            ],
+            tmp_path,
+        ),
+        AS_OF,
+    )
+    assert rows.select("father_name").to_series().to_list() == ["PEDRO DIAZ"]
+    assert rows["father_basis"][0].startswith("shares the child's surname")
