@@ -57,23 +57,20 @@ def parent_edges(m: pl.DataFrame) -> pl.DataFrame:
         ((pl.col(C.SOURCE_SYSTEM) != "IV-D") & (pl.col("side") == FATHER)).alias("_absent"),
         pl.col(C.PERSON_ID).filter(pl.col("side") == FATHER).n_unique().over(case).alias("_absent_n"),
     )
-    kids = m.filter(pl.col("side") == CHILD).select(
-        *case, pl.col(C.PERSON_ID).alias("child"), pl.col(C.SN_TOKENS).alias("_child_sn")
-    )
+    kids = m.filter(pl.col("side") == CHILD).select(*case, pl.col(C.PERSON_ID).alias("child"))
     edges = (
         adults.select(*case, pl.col(C.PERSON_ID).alias("parent"), "kind", "alleged", "_absent", "_absent_n", C.SN_TOKENS)
         .join(kids, on=case)
         .filter(pl.col("parent") != pl.col("child"))
-        .join(caretaker_surnames(m), on=case, how="left")
     )
     # an absent parent of a TANF or foster-care case is the father of the children who carry his
     # surname, and only where no other absent parent of the case has it too: the case lists the
     # absent parents of all the caretaker's children, each child's surname says whose it is
-    carries = pl.col("_absent") & carries_surname(pl.col(C.SN_TOKENS), pl.col("_child_sn"), pl.col("_mother_sn"))
-    unique_carrier = carries & (pl.col("parent").filter(carries).n_unique().over(*case, "child") == 1)
+    carriers = surname_carriers(m, edges.filter(pl.col("_absent")))
+    unique = carriers.filter(pl.col("parent").n_unique().over(*case, "child") == 1)
     lone_mother = (pl.col("kind") == "mother") & (pl.col("_absent_n") == 1)
     edges = (
-        edges.filter(~pl.col("_absent") | unique_carrier | lone_mother)
+        pl.concat([edges.filter(~pl.col("_absent") | lone_mother), edges.join(unique, on=[*case, "parent", "child"], how="semi")])
         .group_by("parent", "child", "kind")
         .agg(pl.col("alleged").all(), pl.col("_absent").all().alias("_read"))
     )
@@ -85,6 +82,26 @@ def parent_edges(m: pl.DataFrame) -> pl.DataFrame:
     established = edges.filter(father & ~pl.col("alleged")).select("child").unique()
     alleged_only = edges.filter(pl.col("alleged")).join(established, on="child", how="anti")
     return pl.concat([edges.filter(~pl.col("alleged")), alleged_only]).select("parent", "child", "kind", "alleged").unique()
+
+
+def surname_carriers(m: pl.DataFrame, men: pl.DataFrame) -> pl.DataFrame:
+    """(source_system, case_id, parent, child) of `men` (those columns and the man's sn_tokens on the
+    case) whose surname the child carries (`carries_surname`) on any of its records: one record's
+    typo (HEGNANDEZ) does not hide it."""
+    case = [C.SOURCE_SYSTEM, C.CASE_ID]
+    child_sn = (
+        m.filter(pl.col("side") == CHILD)
+        .select(pl.col(C.PERSON_ID).alias("child"), pl.col(C.SN_TOKENS).alias("_child_sn"))
+        .unique()
+    )
+    return (
+        men.select(*case, "parent", "child", C.SN_TOKENS)
+        .join(child_sn, on="child")
+        .join(caretaker_surnames(m), on=case, how="left")
+        .filter(carries_surname(pl.col(C.SN_TOKENS), pl.col("_child_sn"), pl.col("_mother_sn")))
+        .select(*case, "parent", "child")
+        .unique()
+    )
 
 
 def carries_surname(his: pl.Expr, child: pl.Expr, mothers: pl.Expr) -> pl.Expr:

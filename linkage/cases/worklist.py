@@ -21,7 +21,7 @@ import polars as pl
 from linkage import columns as C
 from linkage.cases.locate import PATERNITY_RANK, with_sex
 from linkage.cases.members import CHILD, CP, FATHER, case_members
-from linkage.cases.relatives import SAME_CHILD, caretaker_surnames, carries_surname, relatives
+from linkage.cases.relatives import SAME_CHILD, relatives, surname_carriers
 from linkage.protection import protected_persons
 
 PERMANENCY_MONTHS = 12
@@ -196,7 +196,7 @@ def _named_fathers(m: pl.DataFrame, child_cases: pl.DataFrame) -> pl.DataFrame:
     of its children, and so is a man who is its custodial party (the mother then owes). A TANF or
     foster-care case lists the absent parents of all the caretaker's children, often by several men;
     there a man is taken as this child's father only when the child has no IV-D case naming one, and
-    he is the only man on the case or the child carries his surname (`carries_surname`: not one it has
+    he is the only man on the case or the child carries his surname (`surname_carriers`: not one it has
     from its mother); failing those, every man on
     such a case is listed, and `father_basis` says which of these grounds each rests on. A woman on
     the NCP side is a mother who owes support, never a father."""
@@ -209,15 +209,9 @@ def _named_fathers(m: pl.DataFrame, child_cases: pl.DataFrame) -> pl.DataFrame:
             (pl.col(C.SOURCE_SYSTEM) == "IV-D").alias("_ivd"),
         )
     )
-    child_rows = m.filter(pl.col("side") == CHILD).select(
-        pl.col(C.PERSON_ID).alias("child_person_id"), C.SOURCE_SYSTEM, C.CASE_ID, pl.col(C.SN_TOKENS).alias("_child_sn")
-    )
     shares = (
-        men.select("child_person_id", C.PERSON_ID, C.SOURCE_SYSTEM, C.CASE_ID, C.SN_TOKENS)
-        .join(child_rows, on=["child_person_id", C.SOURCE_SYSTEM, C.CASE_ID])
-        .join(caretaker_surnames(m), on=[C.SOURCE_SYSTEM, C.CASE_ID], how="left")
-        .filter(carries_surname(pl.col(C.SN_TOKENS), pl.col("_child_sn"), pl.col("_mother_sn")))
-        .select("child_person_id", C.PERSON_ID)
+        surname_carriers(m, men.rename({"child_person_id": "child", C.PERSON_ID: "parent"}))
+        .select(pl.col("child").alias("child_person_id"), pl.col("parent").alias(C.PERSON_ID))
         .unique()
         .with_columns(pl.lit(True).alias("_shares"))
     )
