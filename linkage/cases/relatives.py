@@ -12,7 +12,8 @@ Parents found so, the rest follows:
 - the child's parents' parents (grandparents), from the parents' own childhood cases;
 - the parents' siblings (aunts and uncles): the other children of those cases;
 - the child's siblings: a full sibling shares both parents, a half-sibling one;
-- the custodial parents of the father's other children (who may know where he is).
+- the custodial parents of the father's other children (who may know where he is): the mothers of
+  the children he is followed down to.
 
 Each relative is a person (their records grouped), with the relationship and the side (paternal,
 maternal) it comes through.
@@ -40,7 +41,8 @@ SAME_CHILD = "possibly this child (another record)"
 
 
 def parent_edges(m: pl.DataFrame) -> pl.DataFrame:
-    """(parent, child, kind: mother / father) from case members (`case_members` with a `sex` column)."""
+    """(parent, child, kind: mother / father, alleged, read: a father read from the child's surname)
+    from case members (`case_members` with a `sex` column)."""
     woman = _WOMAN
     status = pl.col(C.PATERNITY_STATUS).fill_null("")
     case = [C.SOURCE_SYSTEM, C.CASE_ID]
@@ -81,7 +83,7 @@ def parent_edges(m: pl.DataFrame) -> pl.DataFrame:
     edges = pl.concat([edges.filter(~(father & pl.col("_read"))), edges.filter(father & pl.col("_read")).join(named, on="child", how="anti")])
     established = edges.filter(father & ~pl.col("alleged")).select("child").unique()
     alleged_only = edges.filter(pl.col("alleged")).join(established, on="child", how="anti")
-    return pl.concat([edges.filter(~pl.col("alleged")), alleged_only]).select("parent", "child", "kind", "alleged").unique()
+    return pl.concat([edges.filter(~pl.col("alleged")), alleged_only]).select("parent", "child", "kind", "alleged", pl.col("_read").alias("read")).unique()
 
 
 def surname_carriers(m: pl.DataFrame, men: pl.DataFrame) -> pl.DataFrame:
@@ -149,9 +151,11 @@ def caretaker_surnames(m: pl.DataFrame) -> pl.DataFrame:
 def relatives(m: pl.DataFrame, children: list[str]) -> pl.DataFrame:
     """RELATIVE_COLUMNS for each child person of `children`."""
     edges = parent_edges(m)
-    # a man only alleged is followed up to his parents (they are the child's grandparents if he is the
-    # father), never down to other children: an alleged case's children are often another man's
-    down = edges.filter(~pl.col("alleged"))
+    # a man a IV-D case only alleges is followed up to his parents (they are the child's grandparents
+    # if he is the father), never down to other children: an alleged case's children are often another
+    # man's. A man read from the surname of the children of a TANF or foster-care case is followed
+    # down to those children: their surname is what made him their father
+    down = edges.filter(~pl.col("alleged") | pl.col("read"))
     wanted = pl.Series(children, dtype=pl.String).implode()
     parents = edges.filter(pl.col("child").is_in(wanted)).select(
         pl.col("child").alias("child_person_id"),
@@ -196,7 +200,7 @@ def relatives(m: pl.DataFrame, children: list[str]) -> pl.DataFrame:
         .select(RELATIVE_COLUMNS)
     )
     siblings = _same_child_marked(m, siblings)
-    keepers = _custodial_parents(m, parents.filter(pl.col("parent_kind") == "father"), edges)
+    keepers = _custodial_parents(m, parents.filter(pl.col("parent_kind") == "father"), edges, down)
     out = pl.concat([grand, aunts, siblings, keepers]).filter(pl.col("relative_person_id") != pl.col("child_person_id"))
     # one row per relative: the closest relationship (a sibling before a custodial parent, say)
     rel = pl.col("relationship")
@@ -277,29 +281,17 @@ def _could_be_one_child(m: pl.DataFrame, pairs: pl.DataFrame) -> list[tuple[str,
     return sorted(named - ruled_out)
 
 
-def _custodial_parents(m: pl.DataFrame, fathers: pl.DataFrame, edges: pl.DataFrame) -> pl.DataFrame:
-    """The custodial parents of each father's IV-D cases of other children (where he is the NCP, not
-    a man only alleged)."""
-    his = (
-        m.filter(
-            (pl.col(C.SOURCE_SYSTEM) == "IV-D")
-            & (pl.col(C.ROLE) == "NCP")
-            & (pl.col(C.PATERNITY_STATUS).fill_null("") != "ALLEGED")
-        )
-        .select(pl.col(C.PERSON_ID).alias("through_person_id"), C.CASE_ID)
-        .unique()
-    )
-    cps = m.filter((pl.col(C.SOURCE_SYSTEM) == "IV-D") & (pl.col("side") == CP)).select(
-        C.CASE_ID, pl.col(C.PERSON_ID).alias("relative_person_id")
-    )
-    mothers = edges.filter(pl.col("kind") == "mother").select(
-        pl.col("child").alias("child_person_id"), pl.col("parent").alias("relative_person_id")
-    )
+def _custodial_parents(m: pl.DataFrame, fathers: pl.DataFrame, edges: pl.DataFrame, down: pl.DataFrame) -> pl.DataFrame:
+    """The mothers of each father's other children (those he is followed down to)."""
+    mothers = edges.filter(pl.col("kind") == "mother").select(pl.col("child").alias("other"), pl.col("parent").alias("relative_person_id"))
+    own = edges.filter(pl.col("kind") == "mother").select(pl.col("child").alias("child_person_id"), pl.col("parent").alias("relative_person_id"))
     rows = (
         fathers.select("child_person_id", "through_person_id", "side")
-        .join(his, on="through_person_id")
-        .join(cps, on=C.CASE_ID)
-        .join(mothers, on=["child_person_id", "relative_person_id"], how="anti")
+        .join(down.select(pl.col("parent").alias("through_person_id"), pl.col("child").alias("other")), on="through_person_id")
+        .filter(pl.col("other") != pl.col("child_person_id"))
+        .join(mothers, on="other")
+        .filter(pl.col("relative_person_id") != pl.col("through_person_id"))
+        .join(own, on=["child_person_id", "relative_person_id"], how="anti")
     )
     return rows.select(
         "child_person_id",

@@ -143,3 +143,26 @@ def test_a_father_read_from_a_surname_gives_way_to_the_man_a_support_case_names(
         ("D", "IV-D", "D1", "CH", "DEBORAH", "MILLER", "20210817"),
     )
     assert fathers_of(m) == {("R", "D")}
+
+
+def test_a_father_read_from_a_surname_leads_down_to_his_other_children_an_alleged_one_does_not():
+    """LUIS's father RAUL SOTO is established on a IV-D case. A TANF case of another mother names RAUL
+    and PEDRO DIAZ as absent parents: ANA SOTO carries RAUL's surname and is LUIS's half-sister, her mother EVA the custodial parent of his other child. A IV-D
+    case that only alleges RAUL as father of NOE LARA does not make NOE a half-brother (an alleged
+    man is often not the father)."""
+    m = members(
+        ("ROSA", "IV-D", "D1", "CP", "ROSA", "MENA", "19880708"),
+        ("RAUL", "IV-D", "D1", "NCP", "RAUL", "SOTO", "19850304"),
+        ("LUIS", "IV-D", "D1", "CH", "LUIS", "SOTO", "20160506"),
+        ("EVA", "IV-A", "A1", "CP", "EVA", "RUIZ", "19900101"),
+        ("RAUL", "IV-A", "A1", "NCP", "RAUL", "SOTO", None),
+        ("PEDRO", "IV-A", "A1", "NCP", "PEDRO", "DIAZ", None),
+        ("ANA", "IV-A", "A1", "CH", "ANA", "SOTO", "20180203"),
+        ("ALMA", "IV-D", "D2", "CP", "ALMA", "LARA", "19920505"),
+        ("RAUL", "IV-D", "D2", "PF", "RAUL", "SOTO", None),
+        ("NOE", "IV-D", "D2", "CH", "NOE", "LARA", "20190101"),
+    )
+    kin = listed(m, "LUIS")
+    assert kin.get("ANA") == "half-sibling (father's child)"
+    assert kin.get("EVA") == "custodial parent of the father's other children"  # ANA's mother
+    assert not {"NOE", "ALMA", "PEDRO"} & set(kin)
