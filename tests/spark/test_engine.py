@@ -11,14 +11,30 @@ from linkage.evaluate import score_clusters
 from tests.cli import run
 
 
+def with_malformed_lines(records, out):
+    """`records` with a line of more fields than the header, a quote never closed and a short row
+    (to be linked): (the file, the two malformed lines, the short row)."""
+    lines = records.read_text().splitlines()
+    header = lines[0].split(",")
+    extra = lines[5] + ",UNEXPECTED"
+    unclosed = lines[6].replace(",", ',"', 4)
+    short = ",".join(lines[7].split(",")[: header.index("last_name") + 1])
+    bad = out / "records.csv"
+    bad.write_text("\n".join([lines[0], *lines[1:5], extra, unclosed, short, *lines[8:]]) + "\n")
+    return bad, short
+
+
 @pytest.fixture(scope="module")
 def both(small_data, tmp_path_factory):
+    """One DuckDB and one Spark run of the small data set with malformed lines added (each Spark run
+    takes a minute here: the tests below share these two)."""
     out = tmp_path_factory.mktemp("engines")
-    run("dedupe", small_data / "records.csv", "--out", out / "duck.parquet", "--db", out / "s.duckdb")
+    records, short = with_malformed_lines(small_data / "records.csv", out)
+    run("dedupe", records, "--out", out / "duck.parquet", "--db", out / "s.duckdb")
     (out / "tmp").mkdir()
     p = run(
         "dedupe",
-        small_data / "records.csv",
+        records,
         "--out",
         out / "spark.parquet",
         "--engine",
@@ -29,30 +45,36 @@ def both(small_data, tmp_path_factory):
         "4",
         env={"TMPDIR": str(out / "tmp")},
     )
-    return out, p
+    return out, p, short
 
 
 def test_a_spark_run_leaves_no_checkpoint_directory_behind(both):
-    out, _ = both
+    out, _, _ = both
     assert not list((out / "tmp").glob("linkage-spark-*"))
 
 
-def test_spark_and_duckdb_engines_give_the_same_persons(both, small_data):
-    out, p = both
+def test_spark_and_duckdb_engines_give_the_same_persons(both):
+    out, _, short = both
     duck = pl.read_parquet(out / "duck.parquet")
     spark = pl.read_parquet(out / "spark.parquet" / "*.parquet")
     assert sorted(spark["record_id"].to_list()) == sorted(duck["record_id"].to_list())
     agreement = score_clusters(spark, duck.select("record_id", pl.col("person_id").alias("person_key")))
     assert agreement.f1 >= 0.999, agreement.line()
     assert set(spark.columns) == {"record_id", "person_id", "source_system", "case_id", "role"}
+    assert short.split(",")[0] in spark["record_id"].to_list()  # a short row is linked
 
 
-def test_spark_quarantine_reconciles_with_the_duckdb_engine(both, small_data):
-    out, p = both
+def test_spark_quarantine_reconciles_with_the_duckdb_engine(both):
+    """A line with more fields than the header and a quote never closed are quarantined with their
+    text (Spark cannot number lines); every other row is linked or quarantined as on DuckDB."""
+    out, p, _ = both
     duck_q = pl.read_parquet(out / "duck.quarantine.parquet")
     spark_q = pl.read_parquet(out / "spark.quarantine.parquet" / "*.parquet")
-    assert sorted(spark_q["reason"].to_list()) == sorted(duck_q["reason"].to_list())
-    read = pl.read_csv(small_data / "records.csv", infer_schema=False).height
+    without_line = duck_q["reason"].str.replace(r" at line \d+", "")
+    assert sorted(spark_q["reason"].to_list()) == sorted(without_line.to_list())
+    malformed = spark_q.filter(pl.col("reason").str.starts_with("malformed"))
+    assert malformed.height == 2 and malformed["raw_line"].str.contains("UNEXPECTED").any()
+    read = len((out / "records.csv").read_text().splitlines()) - 1
     assert f"{read:,}" in p.stdout and "not written" in p.stdout and "program records" in p.stdout
 
 
@@ -153,45 +175,19 @@ def test_spark_reads_default_dates_and_the_files_rates_as_the_duckdb_engine_does
     assert agreement.f1 >= 0.998, agreement.line()
 
 
-def test_spark_person_ids_carry_over_from_the_previous_run_with_events(small_data, tmp_path):
+def test_spark_person_ids_carry_over_from_the_previous_run_with_events(both, tmp_path):
     """A second Spark run on the same input, given the first run's persons, keeps every person id and
     writes no merge or split; the first run's events are its new ids."""
-    first, second = tmp_path / "first.parquet", tmp_path / "second.parquet"
-    run("dedupe", small_data / "records.csv", "--out", first, "--engine", "spark", "--spark-partitions", "4")
+    out, _, _ = both
+    first, second = out / "spark.parquet", tmp_path / "second.parquet"
     p = run(
-        "dedupe", small_data / "records.csv", "--out", second, "--engine", "spark", "--spark-partitions", "4", "--previous", first
+        "dedupe", out / "records.csv", "--out", second, "--engine", "spark", "--spark-partitions", "4", "--previous", first
     )
     a = pl.read_parquet(first / "*.parquet").select("record_id", "person_id").sort("record_id")
     b = pl.read_parquet(second / "*.parquet").select("record_id", "person_id").sort("record_id")
     assert a.equals(b) and a["person_id"].str.starts_with("P0").all()
-    events = pl.read_parquet(tmp_path / "first.events.parquet")
+    events = pl.read_parquet(out / "spark.events.parquet")
     assert set(events["kind"]) == {"new"} and events.height == a["person_id"].n_unique()
     assert pl.read_parquet(tmp_path / "second.events.parquet").is_empty() and "ids kept from --previous" in p.stdout
-    bad = run("dedupe", small_data / "records.csv", "--out", tmp_path / "x.parquet", "--previous", first, check=False)
+    bad = run("dedupe", out / "records.csv", "--out", tmp_path / "x.parquet", "--previous", first, check=False)
     assert bad.returncode == 2 and "--engine spark" in bad.stderr
-
-
-def test_spark_sets_aside_malformed_lines_and_links_the_rest_as_the_duckdb_engine_does(small_data, tmp_path):
-    """A line with more fields than the header and a quote never closed are quarantined with their
-    text (Spark cannot number lines); a short row is linked; every other row is linked as on DuckDB."""
-    lines = (small_data / "records.csv").read_text().splitlines()
-    header = lines[0].split(",")
-    extra = lines[5] + ",UNEXPECTED"
-    unclosed = lines[6].replace(",", ',"', 4)
-    short = ",".join(lines[7].split(",")[: header.index("last_name") + 1])
-    bad = tmp_path / "bad.csv"
-    bad.write_text("\n".join([lines[0], *lines[1:5], extra, unclosed, short, *lines[8:]]) + "\n")
-    run("dedupe", bad, "--out", tmp_path / "duck.parquet", "--db", tmp_path / "s.duckdb")
-    p = run("dedupe", bad, "--out", tmp_path / "spark.parquet", "--engine", "spark", "--spark-partitions", "4")
-    duck_q = pl.read_parquet(tmp_path / "duck.quarantine.parquet")
-    spark_q = pl.read_parquet(tmp_path / "spark.quarantine.parquet" / "*.parquet")
-    without_line = duck_q["reason"].str.replace(r" at line \d+", "")
-    assert sorted(spark_q["reason"].to_list()) == sorted(without_line.to_list())
-    assert spark_q.filter(pl.col("reason").str.starts_with("malformed")).height == 2
-    assert spark_q.filter(pl.col("reason").str.starts_with("malformed"))["raw_line"].str.contains("UNEXPECTED").any()
-    duck = pl.read_parquet(tmp_path / "duck.parquet")
-    spark = pl.read_parquet(tmp_path / "spark.parquet" / "*.parquet")
-    assert sorted(spark["record_id"].to_list()) == sorted(duck["record_id"].to_list())
-    assert short.split(",")[0] in spark["record_id"].to_list()
-    read = len(lines) - 1
-    assert f"{read:,}" in p.stdout
