@@ -158,7 +158,7 @@ def _field_checks(df: pl.DataFrame, today: date) -> list[tuple[str, pl.Expr, str
         (C.DOB, dob < pl.lit(EARLIEST_DOB), "dob: before 1900"),
         (
             C.DOB,
-            pl.col("_role").is_in(["CP", "NCP", "PF"]) & (dob > pl.lit(_years_before(today, MIN_PARENT_AGE))),
+            pl.col("_role").is_in(["CP", "NCP", "PF"]) & (dob > pl.lit(years_before(today, MIN_PARENT_AGE))),
             f"dob: a parent (CP, NCP or PF) younger than {MIN_PARENT_AGE} (a child's or the case's date typed in)",
         ),
         (C.CASE_STATUS, ~pl.col("_status").is_in(C.CASE_STATUSES), "case_status: unknown code (taken as OPEN)"),
@@ -177,7 +177,8 @@ def _field_checks(df: pl.DataFrame, today: date) -> list[tuple[str, pl.Expr, str
     ]
 
 
-def _years_before(today: date, years: int) -> date:
+def years_before(today: date, years: int) -> date:
+    """The same day `years` earlier (February 29th: the 28th)."""
     return today.replace(year=today.year - years) if (today.month, today.day) != (2, 29) else date(today.year - years, 2, 28)
 
 

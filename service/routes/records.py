@@ -4,13 +4,13 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi import Path as PathParam
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from service.auth import Caller
 from service.deps import AnyCaller, Db, Holder, Purpose, allow, loaded
 from service.intake import WriteRefused, check_writes, take_in
 from service.policy import ADMIN_ROLES, OWN_PROGRAM, may_write
-from service.schemas import Name, check_dob, check_ssn
+from service.schemas import Name, check_dob, check_parent_age, check_ssn
 
 router = APIRouter(prefix="/v1", tags=["records"])
 
@@ -41,6 +41,11 @@ class RecordIn(BaseModel):
 
     _dob = field_validator("dob")(check_dob)
     _ssn = field_validator("ssn")(check_ssn)
+
+    @model_validator(mode="after")
+    def _parent_age(self) -> RecordIn:
+        check_parent_age(self.role, self.dob)
+        return self
 
 
 class RecordsIn(BaseModel):

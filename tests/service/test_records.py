@@ -89,6 +89,11 @@ def test_roles_add_only_their_own_programs_records(server):
         assert iva.post("/v1/records", json={"records": []}).status_code == 422
         bad = iva.post("/v1/records", json={"records": [{**rec, "source_system": "IV-A", "dob": "2999-01-01"}]})
         assert bad.status_code == 422 and "future" in bad.text
+        # a parent's date that is a child's (the batch blanks it; a caller is told) or before 1900
+        young = iva.post("/v1/records", json={"records": [{**rec, "source_system": "IV-A", "dob": "2021-05-06"}]})
+        assert young.status_code == 422 and "parent (CP) younger than 10" in young.text and "2021" not in young.text
+        old = iva.post("/v1/records", json={"records": [{**rec, "source_system": "IV-A", "dob": "1899-12-31"}]})
+        assert old.status_code == 422 and "before 1900" in old.text
 
 
 def test_records_added_through_the_service_flow_into_the_next_batch_run_with_person_ids(store, keys_file, small_data, tmp_path):
