@@ -40,21 +40,22 @@ RELATIVE_COLUMNS = ("child_person_id", "relative_person_id", "relationship", "si
 SAME_CHILD = "possibly this child (another record)"
 
 
+# a woman: by the sex code, or (none recorded) by being a case's custodial party
+_WOMAN = pl.col("sex").fill_null(pl.when(pl.col("side") == CP).then(pl.lit("F")).otherwise(pl.lit("M"))) == "F"
+
+
 def parent_edges(m: pl.DataFrame) -> pl.DataFrame:
     """(parent, child, kind: mother / father, alleged, read: a father read from the child's surname)
     from case members (`case_members` with a `sex` column)."""
-    woman = _WOMAN
     status = pl.col(C.PATERNITY_STATUS).fill_null("")
     case = [C.SOURCE_SYSTEM, C.CASE_ID]
     ivd_adults = m.filter((pl.col(C.SOURCE_SYSTEM) == "IV-D") & (pl.col("side") != CHILD) & (status != "DISPROVED"))
-    caretakers = _caretakers(m)
     # a TANF or foster-care case's absent parents (several: one per child, the case does not say which)
-    absent = (
-        m.filter((pl.col(C.SOURCE_SYSTEM) != "IV-D") & (pl.col("side") == FATHER))
-        .with_columns(pl.lit("ALLEGED").alias(C.PATERNITY_STATUS))
+    absent = m.filter((pl.col(C.SOURCE_SYSTEM) != "IV-D") & (pl.col("side") == FATHER)).with_columns(
+        pl.lit("ALLEGED").alias(C.PATERNITY_STATUS)
     )
-    adults = pl.concat([ivd_adults, caretakers, absent]).with_columns(
-        pl.when(woman).then(pl.lit("mother")).otherwise(pl.lit("father")).alias("kind"),
+    adults = pl.concat([ivd_adults, _caretakers(m), absent]).with_columns(
+        pl.when(_WOMAN).then(pl.lit("mother")).otherwise(pl.lit("father")).alias("kind"),
         ((pl.col("side") == FATHER) & (status == "ALLEGED") | (pl.col(C.ROLE) == "PF")).alias("alleged"),
         ((pl.col(C.SOURCE_SYSTEM) != "IV-D") & (pl.col("side") == FATHER)).alias("_absent"),
         pl.col(C.PERSON_ID).filter(pl.col("side") == FATHER).n_unique().over(case).alias("_absent_n"),
@@ -74,16 +75,22 @@ def parent_edges(m: pl.DataFrame) -> pl.DataFrame:
     edges = (
         pl.concat([edges.filter(~pl.col("_absent") | lone_mother), edges.join(unique, on=[*case, "parent", "child"], how="semi")])
         .group_by("parent", "child", "kind")
-        .agg(pl.col("alleged").all(), pl.col("_absent").all().alias("_read"))
+        .agg(pl.col("alleged").all(), pl.col("_absent").all().alias("read"))
     )
-    # a father read from a surname gives way to one a IV-D case names, and an alleged father to one
-    # not only alleged
+    return _strongest_fathers(edges).select("parent", "child", "kind", "alleged", "read").unique()
+
+
+def _strongest_fathers(edges: pl.DataFrame) -> pl.DataFrame:
+    """A father read from a surname gives way to one a IV-D case names, and an alleged father to one
+    not only alleged."""
     father = pl.col("kind") == "father"
-    named = edges.filter(father & ~pl.col("_read")).select("child").unique()
-    edges = pl.concat([edges.filter(~(father & pl.col("_read"))), edges.filter(father & pl.col("_read")).join(named, on="child", how="anti")])
+    named = edges.filter(father & ~pl.col("read")).select("child").unique()
+    read = edges.filter(father & pl.col("read")).join(named, on="child", how="anti")
+    edges = pl.concat([edges.filter(~(father & pl.col("read"))), read])
     established = edges.filter(father & ~pl.col("alleged")).select("child").unique()
-    alleged_only = edges.filter(pl.col("alleged")).join(established, on="child", how="anti")
-    return pl.concat([edges.filter(~pl.col("alleged")), alleged_only]).select("parent", "child", "kind", "alleged", pl.col("_read").alias("read")).unique()
+    return pl.concat(
+        [edges.filter(~pl.col("alleged")), edges.filter(pl.col("alleged")).join(established, on="child", how="anti")]
+    )
 
 
 def surname_carriers(m: pl.DataFrame, men: pl.DataFrame) -> pl.DataFrame:
@@ -115,10 +122,6 @@ def carries_surname(his: pl.Expr, child: pl.Expr, mothers: pl.Expr) -> pl.Expr:
     shared = his.list.set_intersection(child)
     not_hers = shared.list.set_difference(mothers.fill_null(pl.lit([], dtype=pl.List(pl.String))))
     return (his.list.first() == child.list.first()).fill_null(False) | (not_hers.list.len() > 0).fill_null(False)
-
-
-# a woman: by the sex code, or (none recorded) by being a case's custodial party
-_WOMAN = pl.col("sex").fill_null(pl.when(pl.col("side") == CP).then(pl.lit("F")).otherwise(pl.lit("M"))) == "F"
 
 
 def _caretakers(m: pl.DataFrame) -> pl.DataFrame:
@@ -200,7 +203,7 @@ def relatives(m: pl.DataFrame, children: list[str]) -> pl.DataFrame:
         .select(RELATIVE_COLUMNS)
     )
     siblings = _same_child_marked(m, siblings)
-    keepers = _custodial_parents(m, parents.filter(pl.col("parent_kind") == "father"), edges, down)
+    keepers = _custodial_parents(parents.filter(pl.col("parent_kind") == "father"), edges, down)
     out = pl.concat([grand, aunts, siblings, keepers]).filter(pl.col("relative_person_id") != pl.col("child_person_id"))
     # one row per relative: the closest relationship (a sibling before a custodial parent, say)
     rel = pl.col("relationship")
@@ -281,10 +284,11 @@ def _could_be_one_child(m: pl.DataFrame, pairs: pl.DataFrame) -> list[tuple[str,
     return sorted(named - ruled_out)
 
 
-def _custodial_parents(m: pl.DataFrame, fathers: pl.DataFrame, edges: pl.DataFrame, down: pl.DataFrame) -> pl.DataFrame:
-    """The mothers of each father's other children (those he is followed down to)."""
-    mothers = edges.filter(pl.col("kind") == "mother").select(pl.col("child").alias("other"), pl.col("parent").alias("relative_person_id"))
-    own = edges.filter(pl.col("kind") == "mother").select(pl.col("child").alias("child_person_id"), pl.col("parent").alias("relative_person_id"))
+def _custodial_parents(fathers: pl.DataFrame, edges: pl.DataFrame, down: pl.DataFrame) -> pl.DataFrame:
+    """The mothers of each father's other children (those he is followed down to), not the child's
+    own mother."""
+    mother_of = edges.filter(pl.col("kind") == "mother").select("child", pl.col("parent").alias("relative_person_id"))
+    mothers, own = mother_of.rename({"child": "other"}), mother_of.rename({"child": "child_person_id"})
     rows = (
         fathers.select("child_person_id", "through_person_id", "side")
         .join(down.select(pl.col("parent").alias("through_person_id"), pl.col("child").alias("other")), on="through_person_id")

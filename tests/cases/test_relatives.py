@@ -147,9 +147,9 @@ def test_a_father_read_from_a_surname_gives_way_to_the_man_a_support_case_names(
 
 def test_a_father_read_from_a_surname_leads_down_to_his_other_children_an_alleged_one_does_not():
     """LUIS's father RAUL SOTO is established on a IV-D case. A TANF case of another mother names RAUL
-    and PEDRO DIAZ as absent parents: ANA SOTO carries RAUL's surname and is LUIS's half-sister, her mother EVA the custodial parent of his other child. A IV-D
-    case that only alleges RAUL as father of NOE LARA does not make NOE a half-brother (an alleged
-    man is often not the father)."""
+    and PEDRO DIAZ as absent parents: ANA SOTO carries RAUL's surname and is LUIS's half-sister, her
+    mother EVA the custodial parent of his other child. A IV-D case that only alleges RAUL as father
+    of NOE LARA does not make NOE a half-brother (an alleged man is often not the father)."""
     m = members(
         ("ROSA", "IV-D", "D1", "CP", "ROSA", "MENA", "19880708"),
         ("RAUL", "IV-D", "D1", "NCP", "RAUL", "SOTO", "19850304"),

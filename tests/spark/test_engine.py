@@ -180,9 +180,7 @@ def test_spark_person_ids_carry_over_from_the_previous_run_with_events(both, tmp
     writes no merge or split; the first run's events are its new ids."""
     out, _, _ = both
     first, second = out / "spark.parquet", tmp_path / "second.parquet"
-    p = run(
-        "dedupe", out / "records.csv", "--out", second, "--engine", "spark", "--spark-partitions", "4", "--previous", first
-    )
+    p = run("dedupe", out / "records.csv", "--out", second, "--engine", "spark", "--spark-partitions", "4", "--previous", first)
     a = pl.read_parquet(first / "*.parquet").select("record_id", "person_id").sort("record_id")
     b = pl.read_parquet(second / "*.parquet").select("record_id", "person_id").sort("record_id")
     assert a.equals(b) and a["person_id"].str.starts_with("P0").all()
