@@ -44,6 +44,7 @@ WORDS = {
         "exact": "same date of birth",
         "day and month swapped": "date of birth with day and month swapped",
         "one digit": "date of birth differs by one digit",
+        "same year, the day unknown on one side": "born the same year (the day unknown on one record)",
         "within a year": "born within a year of each other",
         None: "different dates of birth",
     },

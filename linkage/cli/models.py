@@ -65,3 +65,48 @@ def show_cmd(name: str, models_dir: ModelsDirOpt = None) -> None:
         fail(str(e), 2)
     assert model.path is not None
     out_console.print((model.path / CARD_FILE).read_text(), highlight=False, soft_wrap=True)
+
+
+@models_app.command("restate")
+def restate_cmd(
+    base: str,
+    name: str,
+    note: Annotated[str, typer.Option("--note", help="why: kept in the new version's notes")] = "",
+    measured: Annotated[str, typer.Option("--measured", help="figures measured with the restated version, and how")] = "",
+    models_dir: ModelsDirOpt = None,
+) -> None:
+    """A candidate version from BASE with the comparisons as the code states them today: unchanged
+    levels keep their trained parameters, new levels take the code's priors (accept it to use it)."""
+    from linkage.model import save_version
+    from linkage.model.restate import restated
+
+    try:
+        parent = load_model(base, models_dir)
+        splink, changed = restated(parent.splink)
+        if not changed:
+            fail(f"{base}: its comparisons are stated as the code states them; nothing to restate", 2)
+        said = (
+            f"{_today()}: restated from {base} ({', '.join(changed)}: the code's levels, trained parameters kept). {note}".strip()
+        )
+        model = save_version(
+            parent,
+            name,
+            by="",
+            splink=splink,
+            command=f"linkage models restate {base} {name}",
+            notes=f"{parent.meta.notes} {said}".strip(),
+            evaluation={"measured": measured or "not yet: the parent's figures were measured on the parent (see its card)"},
+            accept_now=False,
+            models_dir=models_dir,
+        )
+    except ModelError as e:
+        fail(str(e), 2)
+    out_console.print(
+        f"{model.meta.name}: a candidate restating {', '.join(changed)}; `linkage models accept {name} --by NAME` to use it"
+    )
+
+
+def _today() -> str:
+    from datetime import date
+
+    return date.today().isoformat()

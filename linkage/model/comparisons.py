@@ -23,6 +23,7 @@ from linkage import columns as C
 from linkage.model.conditions import (
     Condition,
     DayMonthSwapped,
+    Differ,
     Equal,
     Initial,
     Measure,
@@ -131,19 +132,37 @@ _EARLIER = {edits(C.DOB_STR, "<=", 1): DOB_ONE_DIGIT, edits(C.SSN_STD, "=", 1): 
 EARLIER_CONDITIONS = {old.sql(): now.sql() for old, now in _EARLIER.items()}
 
 
+# A date a file uses for an unknown day (January 1st of the year) keeps only its year
+# (`standardize.default_dates`). Against a whole date it says nothing when the years differ (the
+# year may be an estimate from an age), and agrees weakly when they are the same: a designed
+# likelihood ratio, m and u both fixed and scaled by one share of such pairs (1%), so that the
+# weight is the same whatever that share in a file (file rates leave it alone): 95% of one person's
+# year-only entries carry the true year; two people's birth years agree about 2.3% of the time
+# (a third of 'within a year''s u, 0.069, in the shipped model): log2(0.95 / 0.023) = 5.4 bits.
+DOB_UNKNOWN = Missing(C.DOB_YEAR) | (Missing(C.DOB_STR) & Differ(C.DOB_YEAR))
+DOB_SAME_YEAR_DAY_UNKNOWN = Missing(C.DOB_STR) & Equal(C.DOB_YEAR)
+YEAR_ONLY_SHARE = 0.01
+# Models saved before 2026-12-07 state the null level on the whole date alone.
+DOB_MISSING_BEFORE = Missing(C.DOB_STR)
+
+
 def date_of_birth() -> cl.CustomComparison:
     d = C.DOB_STR
+    same_year = _level(
+        DOB_SAME_YEAR_DAY_UNKNOWN, "same year, the day unknown on one side", 0.95 * YEAR_ONLY_SHARE, u=0.023 * YEAR_ONLY_SHARE
+    )
     return _comparison(
         "dob",
         [
-            _null(Missing(d)),
+            _null(DOB_UNKNOWN),
             _level(Equal(d), "exact", 0.94),
             _level(DayMonthSwapped(d), "day and month swapped", 0.015),
             _level(DOB_ONE_DIGIT, "one digit", 0.03),
+            same_year.configure(fix_m_probability=True),
             _level(YearsApart(C.DOB_YEAR, 1), "within a year", 0.01),
             _else(0.01, fix=True),
         ],
-        "date of birth: exact, day/month swap, one digit, close year",
+        "date of birth: exact, day/month swap, one digit, same year with the day unknown, close year",
     )
 
 
@@ -228,7 +247,7 @@ def default_comparisons(households: bool = True) -> list[ComparisonCreator | dic
         sex(),
         address(households),
     ]
-    for earlier in (*_EARLIER, SWAPPED_TOKENS_ONLY_CONDITION):  # what models saved before state
+    for earlier in (*_EARLIER, SWAPPED_TOKENS_ONLY_CONDITION, DOB_MISSING_BEFORE):  # what models saved before state
         _register(earlier)
     return comparisons
 

@@ -91,6 +91,20 @@ class Equal(Condition):
 
 
 @dataclass(frozen=True)
+class Differ(Condition):
+    """Both sides known and unequal."""
+
+    col: str
+
+    def sql(self) -> str:
+        return f"{self.col}_l <> {self.col}_r"
+
+    def twin(self) -> Twin:
+        c = self.col
+        return lambda l, r: l[c] is not None and r[c] is not None and l[c] != r[c]
+
+
+@dataclass(frozen=True)
 class Missing(Condition):
     """Either side missing: the null level."""
 

@@ -15,8 +15,10 @@ The same anchor pairs say how often one person's values are partly different (a 
 left at the 1st, a birth date within a year, a first name spelled as heard): each level's share is
 read too. A rate only ever raises the model's own m-probability of that level (a file cleaner than
 the training data keeps the trained weights), the comparison's other levels shrink in proportion,
-and rates are used only with at least MIN_ANCHORS anchor pairs. The rates go into the run summary
-and the service scores with the same adjusted model.
+and rates are used only with at least MIN_ANCHORS anchor pairs. A level whose m and u are both
+fixed is a designed likelihood ratio (a year-only date's year agreeing): its share in a file follows
+how often the file leaves the day unknown, for one person and two alike, so the file moves neither.
+The rates go into the run summary and the service scores with the same adjusted model.
 """
 
 from __future__ import annotations
@@ -123,20 +125,26 @@ def adapted(model: dict, rates: dict[str, dict]) -> dict:
             continue
         levels = [lvl for lvl in comp["comparison_levels"] if not lvl.get("is_null_level")]
         counts = seen.get("levels") or [None] * (len(levels) - 1) + [seen["different"]]  # a summary of before 2026-12-07
+        designed = {i for i, lvl in enumerate(levels) if lvl.get("fix_m_probability") and lvl.get("fix_u_probability")}
         raised = {
             i: min(n / seen["anchors"], MAX_RATE)
             for i, (lvl, n) in enumerate(zip(levels, counts))
-            if i > 0 and n is not None and lvl.get("m_probability") is not None and not math.isclose(lvl["m_probability"], 1.0)
+            if i > 0
+            and i not in designed
+            and n is not None
+            and lvl.get("m_probability") is not None
+            and not math.isclose(lvl["m_probability"], 1.0)
         }
         raised = {i: r for i, r in raised.items() if r > levels[i]["m_probability"]}
+        kept = sum(levels[i]["m_probability"] for i in designed)
         before, after = sum(levels[i]["m_probability"] for i in raised), sum(raised.values())
-        if not raised or after >= 1.0:
+        if not raised or after + kept >= 1.0:
             continue
-        scale = (1 - after) / (1 - before)
+        scale = (1 - kept - after) / (1 - kept - before)
         for i, lvl in enumerate(levels):
             if i in raised:
                 lvl["m_probability"] = raised[i]
-            elif lvl.get("m_probability") is not None:
+            elif i not in designed and lvl.get("m_probability") is not None:
                 lvl["m_probability"] *= scale
     return out
 

@@ -65,13 +65,16 @@ def test_a_file_where_birth_dates_are_often_partly_different_raises_that_level()
     (the shipped model has 0.1%): that level now costs about three bits, not six."""
     model = resolve_model(None).splink
     before = levels(model, "dob")
-    rates = {"dob": {"anchors": 1000, "different": 5, "levels": [955, 0, 10, 30, 5]}}
+    year_only = "same year, the day unknown on one side"
+    rates = {"dob": {"anchors": 1000, "different": 5, "levels": [855, 0, 10, 100, 30, 5]}}
     after = levels(adapted(model, rates), "dob")
     assert abs(after["within a year"] - 0.03) < 1e-12
     shrink = after["exact"] / before["exact"]
     assert abs(after["one digit"] - before["one digit"] * shrink) < 1e-12  # not raised: shrinks in proportion
     assert abs(after["All other comparisons"] - before["All other comparisons"] * shrink) < 1e-12
     assert abs(sum(after.values()) - sum(before.values())) < 1e-9
+    # a designed ratio (m and u fixed): 10% year-only dates in a file move neither
+    assert after[year_only] == before[year_only]
     # a summary written before each level was read holds the last level only
     old = levels(adapted(model, {"dob": {"anchors": 1000, "different": 50}}), "dob")
     assert abs(old["All other comparisons"] - 0.05) < 1e-12 and old["within a year"] < before["within a year"]
