@@ -42,10 +42,6 @@ class Truth:
         self.people_in = dict(by_key.group_by(C.PERSON_ID).agg(pl.col("person_key").n_unique()).iter_rows())
         self.parents = {r["child_key"]: (r["father_key"], r["mother_key"]) for r in parents.iter_rows(named=True)}
         self.named = named_together(records, truth)
-        self.child_key: dict[str, int] = {}
-
-    def key_of(self, child: str) -> int:
-        return self.child_key[child]
 
 
 def missed(records: pl.DataFrame, truth: pl.DataFrame, parents: pl.DataFrame, as_of: date, first: int = 1000) -> Counter:
@@ -55,21 +51,21 @@ def missed(records: pl.DataFrame, truth: pl.DataFrame, parents: pl.DataFrame, as
     kin = true_relatives(parents)
     out: Counter = Counter()
     for child, key in care.select("child_person_id", "person_key").iter_rows():
-        t.child_key[child] = key
         for rel, kind in kin(key).items():
             if kind not in KINDS or rel not in t.persons or t.persons[rel] & found.get(child, set()):
                 continue
             if in_the_data(kind, key, rel, t.parents, t.named):
-                out[kind, _why(t, edges, child, t.parents.get(key, (0, 0)), rel, kind)] += 1
+                out[kind, _why(t, edges, child, key, rel, kind)] += 1
     return out
 
 
-def _why(t: Truth, edges: dict, child: str, parents: tuple[int, int], rel: int, kind: str) -> str:
+def _why(t: Truth, edges: dict, child: str, key: int, rel: int, kind: str) -> str:
     """The first tie that broke, through the father (or, for a sibling the cases tie only through
     the mother, through her)."""
-    side, parent = "father", parents[0]
-    if kind == "sibling" and not ((parent, rel) in t.named and (parent, t.key_of(child)) in t.named):
-        side, parent = "mother", parents[1]
+    father, mother = t.parents.get(key, (0, 0))
+    side, parent = "father", father
+    if kind == "sibling" and not ((father, rel) in t.named and (father, key) in t.named):
+        side, parent = "mother", mother
     his = t.persons.get(parent, set())
     as_parent = [p for p in his if (p, child) in edges]
     if not as_parent:

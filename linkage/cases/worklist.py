@@ -196,10 +196,10 @@ def _named_fathers(m: pl.DataFrame, child_cases: pl.DataFrame) -> pl.DataFrame:
     of its children, and so is a man who is its custodial party (the mother then owes). A TANF or
     foster-care case lists the absent parents of all the caretaker's children, often by several men;
     there a man is taken as this child's father only when the child has no IV-D case naming one, and
-    he is the only man on the case or the child carries his surname (`surname_carriers`: not one it has
-    from its mother); failing those, every man on
-    such a case is listed, and `father_basis` says which of these grounds each rests on. A woman on
-    the NCP side is a mother who owes support, never a father."""
+    he is the only man on the case or the child carries his surname (`surname_carriers`: not one it
+    has from its mother); failing those, every man on such a case is listed, and `father_basis` says
+    which of these grounds each rests on. A woman on the NCP side is a mother who owes support, never
+    a father."""
     custodial_father = (pl.col("side") == CP) & (pl.col(C.SOURCE_SYSTEM) == "IV-D") & (pl.col("sex") == "M")
     men = (
         m.filter(((pl.col("side") == FATHER) & (pl.col("sex").fill_null("M") != "F")) | custodial_father)

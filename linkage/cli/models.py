@@ -1,7 +1,9 @@
-"""`linkage models list|accept|show`: which model versions exist and which one runs use."""
+"""`linkage models list|accept|show|restate`: which model versions exist, which one runs use, and a
+version with the comparisons as the code states them today."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 import typer
@@ -9,8 +11,9 @@ from rich.table import Table
 
 from linkage.cli.common import ModelsDirOpt, fail, out_console
 from linkage.errors import ModelError
-from linkage.model import accept, latest_accepted, list_versions, load_model, model_digest
+from linkage.model import accept, latest_accepted, list_versions, load_model, model_digest, save_version
 from linkage.model.files import CARD_FILE
+from linkage.model.restate import restated
 
 models_app = typer.Typer(no_args_is_help=True, help="Model versions: list them, accept one, show a card.")
 
@@ -77,17 +80,13 @@ def restate_cmd(
 ) -> None:
     """A candidate version from BASE with the comparisons as the code states them today: unchanged
     levels keep their trained parameters, new levels take the code's priors (accept it to use it)."""
-    from linkage.model import save_version
-    from linkage.model.restate import restated
-
     try:
         parent = load_model(base, models_dir)
         splink, changed = restated(parent.splink)
         if not changed:
             fail(f"{base}: its comparisons are stated as the code states them; nothing to restate", 2)
-        said = (
-            f"{_today()}: restated from {base} ({', '.join(changed)}: the code's levels, trained parameters kept). {note}".strip()
-        )
+        kept = f"{', '.join(changed)}: the code's levels, trained parameters kept"
+        said = f"{date.today().isoformat()}: restated from {base} ({kept}). {note}".strip()
         model = save_version(
             parent,
             name,
@@ -104,9 +103,3 @@ def restate_cmd(
     out_console.print(
         f"{model.meta.name}: a candidate restating {', '.join(changed)}; `linkage models accept {name} --by NAME` to use it"
     )
-
-
-def _today() -> str:
-    from datetime import date
-
-    return date.today().isoformat()

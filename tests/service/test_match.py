@@ -9,6 +9,7 @@ import polars as pl
 import pytest
 
 from benchmarks.service_speed import api_person
+from linkage.model import latest_accepted
 from linkage.protection import protected_persons
 
 FIELDS = ("first_name", "middle_name", "last_name", "suffix", "dob", "sex", "ssn", "street", "city", "state", "zip", "role")
@@ -130,5 +131,6 @@ def test_auth_is_required(server):
         assert re.fullmatch(r"app;dur=\d+\.\d\d", timed.headers["server-timing"])  # the app's own time
         ready = timed.json()
         assert anon.get("/healthz").status_code == 200 and ready["status"] == "ready"
-        assert re.fullmatch(r"default \[[0-9a-f]{12}\]", ready["model"])  # the accepted version answering
+        accepted = latest_accepted().meta.name
+        assert re.fullmatch(rf"{re.escape(accepted)} \[[0-9a-f]{{12}}\]", ready["model"])  # the accepted version answering
         assert "/v1/match" in anon.get("/openapi.json").json()["paths"]
