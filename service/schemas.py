@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from linkage import columns as C
 from linkage.ingest.validate import EARLIEST_DOB, MIN_PARENT_AGE, years_before
 from linkage.protection import LOCATION_FIELDS
 from linkage.standardize.one import parse_date
@@ -42,7 +43,7 @@ def check_parent_age(role: str, dob: str | None) -> None:
     """A parent (CP, NCP, PF) younger than MIN_PARENT_AGE holds a child's or the case's date: the
     batch blanks such a date and counts it; a caller adding one record is told, to correct it."""
     d = parse_date(dob.strip()) if dob and dob.strip() else None
-    if role in ("CP", "NCP", "PF") and d is not None and d > years_before(date.today(), MIN_PARENT_AGE):
+    if role in C.PARENT_ROLES and d is not None and d > years_before(date.today(), MIN_PARENT_AGE):
         raise ValueError(f"dob: a parent ({role}) younger than {MIN_PARENT_AGE}: a child's or the case's date typed in?")
 
 

@@ -158,7 +158,7 @@ def _field_checks(df: pl.DataFrame, today: date) -> list[tuple[str, pl.Expr, str
         (C.DOB, dob < pl.lit(EARLIEST_DOB), "dob: before 1900"),
         (
             C.DOB,
-            pl.col("_role").is_in(["CP", "NCP", "PF"]) & (dob > pl.lit(years_before(today, MIN_PARENT_AGE))),
+            pl.col("_role").is_in(C.PARENT_ROLES) & (dob > pl.lit(years_before(today, MIN_PARENT_AGE))),
             f"dob: a parent (CP, NCP or PF) younger than {MIN_PARENT_AGE} (a child's or the case's date typed in)",
         ),
         (C.CASE_STATUS, ~pl.col("_status").is_in(C.CASE_STATUSES), "case_status: unknown code (taken as OPEN)"),
