@@ -128,14 +128,14 @@ class Clusters:
     def try_merge(self, a: int, b: int, weight: float | None = None) -> bool:
         """Join the clusters of a and b unless a never-merge rule forbids it. weight: the match
         weight of the link between a and b; at the bar of FIELD_CONFLICTS or more it outweighs
-        that conflict in one field that can be wholly wrong, never one about people, and never two
-        such fields at once."""
+        that conflict in one field that can be wholly wrong, never one about people, never two
+        such fields at once, and never where the weight rests on a shared SSN."""
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return True
         tolerated = (
             frozenset(r for r, bar in FIELD_CONFLICTS.items() if bar <= weight)
-            if weight is not None and weight < float("inf")
+            if weight is not None and weight < float("inf") and not self._on_a_shared_number(a, b)
             else frozenset()
         )
         reason = self.why_not(ra, rb, tolerated)
@@ -149,6 +149,12 @@ class Clusters:
         self.members[ra] = ga + gb
         self.members.pop(rb, None)
         return True
+
+    def _on_a_shared_number(self, a: int, b: int) -> bool:
+        """Both records hold a number several people hold: the link's weight counts an SSN that
+        agrees and says nothing, so it cannot outweigh a conflict."""
+        shared = self.facts.shared_ssn
+        return a in shared and b in shared
 
     def join_one_person(self, pairs: list[tuple[int, int]], checker: RecordFacts) -> int:
         """Join records known to be one person typed twice into one case (`entered_twice`),

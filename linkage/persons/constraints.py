@@ -16,7 +16,7 @@ import polars as pl
 from linkage import columns as C
 from linkage.agreement import consecutive_ssns, damerau, dob_related, shares, ssn_related
 from linkage.ingest.validate import MIN_PARENT_AGE
-from linkage.persons.shared_numbers import without_shared_ssns
+from linkage.persons.shared_numbers import held_shared
 
 # What clustering, family evidence and the ambiguity check read of a record (an engine that ships
 # records to workers sends these).
@@ -97,12 +97,15 @@ class RecordFacts:
     born_before: list[int | None]  # children of their case, a child younger than its parents
     role_group: list[str | None]  # "child" or "parent"
     rules: NeverMerge = NeverMerge()
+    # uids whose SSN was taken out as shared: a link's weight that rests on it says nothing
+    shared_ssn: frozenset[int] = frozenset()
 
     @classmethod
     def from_frame(cls, df: pl.DataFrame, rules: NeverMerge = NeverMerge()) -> RecordFacts:
         """`df` must be sorted by uid with uids 0..n-1. SSNs that more than one person holds are
         left out (`shared_numbers`): they neither link nor separate."""
-        df = without_shared_ssns(df) if rules.different_ssns else df
+        taken_out = held_shared(df) if rules.different_ssns else pl.Series([False] * df.height)
+        df = df.with_columns(pl.when(taken_out).then(None).otherwise(pl.col(C.SSN_STD)).alias(C.SSN_STD))
         bounds = birth_year_bounds(df)
         return cls(
             case_key=shared(df[C.SOURCE_SYSTEM] + "|" + df[C.CASE_ID]),
@@ -121,6 +124,7 @@ class RecordFacts:
             born_before=shared(bounds["born_before"]),
             role_group=shared(df[C.ROLE_GROUP]),
             rules=rules,
+            shared_ssn=frozenset(df[C.UID].filter(taken_out).to_list()),
         )
 
     def __len__(self) -> int:

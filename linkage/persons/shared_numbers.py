@@ -6,7 +6,8 @@ agreeing says nothing (twins who both carry their mother's number are still twin
 with it says nothing either (the child's own number elsewhere is not "a different SSN"). They are
 found from the data itself, never from a list:
 
-- within one case, records with different first names hold it (two people of one case);
+- within one case, records with different first names hold it, or a parent's record and a child's
+  (two people of one case: a mother and the daughter named for her are still two);
 - across the data, it stands on records of three or more first names and three or more birth dates
   (a person's own number carries a typo or two, not three identities).
 """
@@ -22,12 +23,13 @@ MIN_IDENTITIES = 3
 
 def shared_ssns(records: pl.DataFrame) -> set[str]:
     """The SSNs (standardized) that more than one person holds, by the rules above."""
-    held = records.select(C.SOURCE_SYSTEM, C.CASE_ID, C.SSN_STD, C.FN, C.DOB_STR).filter(pl.col(C.SSN_STD).is_not_null())
+    held = records.select(C.SOURCE_SYSTEM, C.CASE_ID, C.SSN_STD, C.FN, C.DOB_STR, C.ROLE_GROUP).filter(
+        pl.col(C.SSN_STD).is_not_null()
+    )
     in_a_case = (
-        held.filter(pl.col(C.FN).is_not_null())
-        .group_by(C.SOURCE_SYSTEM, C.CASE_ID, C.SSN_STD)
-        .agg(pl.col(C.FN).n_unique().alias("names"))
-        .filter(pl.col("names") > 1)
+        held.group_by(C.SOURCE_SYSTEM, C.CASE_ID, C.SSN_STD)
+        .agg(pl.col(C.FN).drop_nulls().n_unique().alias("names"), pl.col(C.ROLE_GROUP).drop_nulls().n_unique().alias("roles"))
+        .filter((pl.col("names") > 1) | (pl.col("roles") > 1))
     )
     many = (
         held.group_by(C.SSN_STD)
@@ -39,7 +41,10 @@ def shared_ssns(records: pl.DataFrame) -> set[str]:
 
 def without_shared_ssns(records: pl.DataFrame) -> pl.DataFrame:
     """The records with shared SSNs taken out of the SSN column the rules read."""
+    return records.with_columns(pl.when(held_shared(records)).then(None).otherwise(pl.col(C.SSN_STD)).alias(C.SSN_STD))
+
+
+def held_shared(records: pl.DataFrame) -> pl.Series:
+    """Per record: whether its SSN is a shared one."""
     shared = pl.Series(sorted(shared_ssns(records)), dtype=pl.String)
-    return records.with_columns(
-        pl.when(pl.col(C.SSN_STD).is_in(shared.implode())).then(None).otherwise(pl.col(C.SSN_STD)).alias(C.SSN_STD)
-    )
+    return records.select(pl.col(C.SSN_STD).is_in(shared.implode()).fill_null(False))[C.SSN_STD]

@@ -62,3 +62,28 @@ def test_one_persons_number_with_a_typo_or_two_is_not_shared():
         person("E3-1", "LUIZ", "REYES", case="E3", system="IV-E", role="NCP", ssn="518-22-9090"),
     )
     assert shared_ssns(records) == set()
+
+
+def _mother_and_daughter_of_one_name():
+    """SARAH HARRIS and the daughter named for her, the mother's number typed on the daughter's
+    record in both programs."""
+    return _records(
+        person("D4-1", "SARAH", "HARRIS", case="D4", ssn=MOM, dob="1979-09-22"),
+        person("D4-2", "SARAH", "HARRIS", case="D4", role="CH", ssn=MOM),
+        person("A4-1", "SARAH", "HARRIS", case="A4", system="IV-A", ssn=MOM, dob="1979-09-22"),
+        person("A4-2", "SARAH", "HARRIS", case="A4", system="IV-A", role="CH", ssn=MOM),
+    )
+
+
+def test_a_parent_and_a_child_of_one_case_holding_one_number_share_it_even_under_one_name():
+    assert shared_ssns(_mother_and_daughter_of_one_name()) == {MOM.replace("-", "")}
+
+
+def test_a_link_that_rests_on_a_shared_number_does_not_outweigh_a_conflict():
+    """The mother's record and the daughter's score high on name and number; the daughter's case
+    puts her a generation after the mother. A strong link may outweigh such a birth-year bound, but
+    not when its strength is a number the two share with each other's family."""
+    records = _mother_and_daughter_of_one_name()
+    pairs, uid = _strong(records, ("D4-1", "A4-2"))
+    clusters, _ = cluster_persons(records, pairs, 0.9)
+    assert clusters.labels()[uid["D4-1"]] != clusters.labels()[uid["A4-2"]]
