@@ -105,6 +105,7 @@ class RecordFacts:
         """`df` must be sorted by uid with uids 0..n-1. SSNs that more than one person holds are
         left out (`shared_numbers`): they neither link nor separate."""
         taken_out = held_shared(df) if rules.different_ssns else pl.Series([False] * df.height)
+        # the rules read no shared number
         df = df.with_columns(pl.when(taken_out).then(None).otherwise(pl.col(C.SSN_STD)).alias(C.SSN_STD))
         bounds = birth_year_bounds(df)
         return cls(

@@ -39,11 +39,6 @@ def shared_ssns(records: pl.DataFrame) -> set[str]:
     return set(in_a_case[C.SSN_STD].to_list()) | set(many[C.SSN_STD].to_list())
 
 
-def without_shared_ssns(records: pl.DataFrame) -> pl.DataFrame:
-    """The records with shared SSNs taken out of the SSN column the rules read."""
-    return records.with_columns(pl.when(held_shared(records)).then(None).otherwise(pl.col(C.SSN_STD)).alias(C.SSN_STD))
-
-
 def held_shared(records: pl.DataFrame) -> pl.Series:
     """Per record: whether its SSN is a shared one."""
     shared = pl.Series(sorted(shared_ssns(records)), dtype=pl.String)
