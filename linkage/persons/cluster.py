@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from linkage.agreement import NameAgreement, first_name_agreement, shares
-from linkage.persons.constraints import DIFFERENT_SSNS, GENERATIONS, TWINS, RecordFacts, beyond_ssns, conflict
+from linkage.persons.constraints import DIFFERENT_SSNS, GENERATIONS, MIDDLE_NAMES, TWINS, RecordFacts, beyond_ssns, conflict
 
 REVIEWED_APART = "a reviewer decided: not a match"
 # Conflicts that rest on one field that can be wholly wrong (another person's SSN typed in, a default
@@ -24,10 +24,12 @@ REVIEWED_APART = "a reviewer decided: not a match"
 # fields outweighs. The bar is the link's match weight (bits) after the model's own penalty for the
 # disagreeing field. An SSN is the field most often wholly wrong (domain.md: it disagreed in 54% of
 # confirmed duplicate pairs) and its disagreement already costs a link 6 bits; a birth-year bound
-# read from a case's other members is weaker evidence of a wrong field, so it asks for more.
+# read from a case's other members is weaker evidence of a wrong field, so it asks for more. Two
+# whole middle names are two people unless one was typed wrong: the SSN's bar.
 # Conflicts about people (two people of one case, JR and SR, twins, sex and name) stay hard.
 FIELD_CONFLICTS: dict[str, float] = {
     DIFFERENT_SSNS: 8.0,
+    MIDDLE_NAMES: 8.0,
     GENERATIONS: 20.0,
     "birth years impossible for the roles in their cases": 20.0,
 }

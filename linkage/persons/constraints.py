@@ -43,6 +43,7 @@ CLUSTER_COLUMNS = (
 TWINS = "same birth date, different first names (twins)"
 DIFFERENT_SSNS = "different SSNs"
 GENERATIONS = "birth years a generation apart"
+MIDDLE_NAMES = "different middle names"
 GENERATION_YEARS = 12  # birth years this far apart, and not a typo of each other: two generations
 
 
@@ -58,10 +59,11 @@ class NeverMerge:
     generations: bool = True
     roles: bool = True
     sex_and_name: bool = True
+    middle_names: bool = True
 
     @classmethod
     def none(cls) -> NeverMerge:
-        return cls(False, False, False, False, False, False, False)
+        return cls(False, False, False, False, False, False, False, False)
 
     @classmethod
     def person_list(cls) -> NeverMerge:
@@ -300,11 +302,13 @@ def conflict(f: RecordFacts, a: int, b: int) -> str | None:
 
 
 def beyond_ssns(f: RecordFacts, a: int, b: int) -> str | None:
-    """The rules `conflict` reads after the SSNs: sex and name, then birth dates."""
+    """The rules `conflict` reads after the SSNs: sex and name, middle names, then birth dates."""
     rules = f.rules
     sa, sb = f.ssn[a], f.ssn[b]
     if rules.sex_and_name and f.sex[a] and f.sex[b] and f.sex[a] != f.sex[b] and first_names_distinct(f, a, b):
         return "different sex and different first names"
+    if rules.middle_names and middle_names_distinct(f, a, b):
+        return MIDDLE_NAMES
     da, db = f.dob[a], f.dob[b]
     if da and db:
         if rules.twins and da == db and first_names_distinct(f, a, b, twin_ssns=bool(sa and sb and consecutive_ssns(sa, sb))):
@@ -313,6 +317,17 @@ def beyond_ssns(f: RecordFacts, a: int, b: int) -> str | None:
             return GENERATIONS
         return None
     return _outside_bounds(f, a, b) if rules.roles else None
+
+
+def middle_names_distinct(f: RecordFacts, a: int, b: int) -> bool:
+    """Two whole middle names, not one a typo of the other, neither a given name of the other record
+    (a person who goes by the middle name, or first and middle the other way round): ROSA SOFIA and
+    ROSA GABRIELA of one birthday are two girls. A middle name can be typed wrong like any field, so
+    this is a field's conflict (`persons.cluster.FIELD_CONFLICTS`), not a rule about people."""
+    ma, mb = f.middle[a], f.middle[b]
+    if not ma or not mb or len(ma) < 2 or len(mb) < 2 or ma == mb or damerau(ma, mb) <= 1:
+        return False
+    return not (shares([ma], f.first_tokens[b]) or shares([mb], f.first_tokens[a]))
 
 
 def _generation_apart(da: str, db: str) -> bool:

@@ -36,6 +36,7 @@ EXPLAIN_COLUMNS = tuple(
 # Never-merge reasons by the field that, changed, would lift them; the others are about people.
 FIELD_OF = {
     "different SSNs": "the SSNs agreed",
+    "different middle names": "the middle names agreed",
     "birth years a generation apart": "the birth dates agreed",
     "birth years impossible for the roles in their cases": "a birth date were known on both",
 }

@@ -347,3 +347,22 @@ def test_a_parents_ssn_on_a_childs_record_does_not_make_them_one_person():
     labels = edges(c, (0, 1, 12.0), (2, 4, 12.0))
     assert labels[0] != labels[1]
     assert labels[2] != labels[4]  # the child of case A2 has no birth date; its case says it is the child
+
+
+def test_two_middle_names_keep_namesakes_of_one_birthday_apart_unless_the_rest_overwhelms():
+    """ROSA SOFIA and ROSA GABRIELA GARCIA, born the same day in two families: a thin ROSA GARCIA
+    record links to each (name and date), and must not bridge them. A middle name can be typed
+    wrong, so a link that overwhelms (the same SSN and address) still joins two such records."""
+    ssn = "518-22-9090"
+    rows = [
+        person("D1-1", "ROSA", "GARCIA", middle_name="SOFIA", case="D1", role="CH", dob="2015-01-11"),
+        person("A1-1", "ROSA", "GARCIA", case="A1", system="IV-A", role="CH", dob="2015-01-11"),
+        person("D2-1", "ROSA", "GARCIA", middle_name="GABRIELA", case="D2", role="CH", dob="2015-01-11"),
+        person("D3-1", "ANA", "LOPEZ", middle_name="MARIA", case="D3", role="CH", dob="2016-02-02", ssn=ssn),
+        person("A3-1", "ANA", "LOPEZ", middle_name="ISABEL", case="A3", system="IV-A", role="CH", dob="2016-02-02", ssn=ssn),
+    ]
+    _, c = setup(*rows)
+    labels = edges(c, (0, 1, 5.0), (1, 2, 4.5), (3, 4, 20.0))
+    assert labels[0] == labels[1] != labels[2]
+    assert c.refused["different middle names"] == 1
+    assert labels[3] == labels[4]  # outweighed

@@ -185,3 +185,29 @@ def test_two_typos_of_one_ssn_on_one_birth_date_and_first_name_are_one_person():
     assert conflict(f, 0, 1) is None  # each two digits from the other, a third record between them
     assert conflict(f, 0, 2) == "different SSNs"  # another birth date: no excuse for the number
     assert conflict(f, 0, 3) == "different SSNs"  # another first name on one birth date: twins
+
+
+def test_two_whole_middle_names_are_two_people():
+    f = facts(
+        person("R1", "ROSA", "GARCIA", middle_name="SOFIA", case="D1", role="CH", dob="2015-01-11"),
+        person("R2", "ROSA", "GARCIA", middle_name="GABRIELA", case="A1", system="IV-A", role="CH", dob="2015-01-11"),
+    )
+    assert conflict(f, 0, 1) == "different middle names"
+
+
+@pytest.mark.parametrize(
+    "first_b,middle_b",
+    [
+        ("ROSA", "SOFYA"),  # a typo of the middle name
+        ("ROSA", "S"),  # an initial
+        ("ROSA", ""),  # none recorded
+        ("SOFIA", "ROSA"),  # first and middle the other way round
+        ("ROSA SOFIA", "MARIA"),  # the middle name written as a second given name, a confirmation name
+    ],
+)
+def test_what_is_not_a_middle_name_conflict(first_b, middle_b):
+    f = facts(
+        person("R1", "ROSA", "GARCIA", middle_name="SOFIA", case="D1", role="CH", dob="2015-01-11"),
+        person("R2", first_b, "GARCIA", middle_name=middle_b, case="A1", system="IV-A", role="CH", dob="2015-01-11"),
+    )
+    assert conflict(f, 0, 1) is None
