@@ -18,7 +18,9 @@ NO_REVIEWS = pl.DataFrame(schema={"record_id_l": pl.String, "record_id_r": pl.St
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
     """Twins JAYDEN and ETHAN COLE in two programs; ROSA MENA in three programs (the TANF record
-    with a day and month swapped); LUIS SOTO twice with nothing but a name and a year."""
+    with a day and month swapped); LUIS SOTO twice with nothing but a name and a year; ROSA SOFIA
+    and ROSA GABRIELA GARCIA, two girls of one name and birthday (at one address the link would
+    outweigh the middle names: 14 bits)."""
     twins = dict(dob="2016-06-07", sex="M", **HOME)
     rosa = dict(dob="1988-07-08", ssn="412-55-2002", sex="F")
     rows = [
@@ -32,6 +34,8 @@ def run(tmp_path_factory):
         person("E2-CP", "ROSA", "MENA", case="E2", system="IV-E", **{**rosa, "ssn": ""}),
         person("D3-NCP", "LUIS", "SOTO", case="D3", role="NCP", sex="M"),
         person("A3-NCP", "LUIS", "SOTO", case="A3", system="IV-A", role="NCP", sex="M"),
+        person("D4-CH", "ROSA", "GARCIA", middle_name="SOFIA", case="D4", role="CH", dob="2015-01-11", sex="F", **HOME),
+        person("A4-CH", "ROSA", "GARCIA", middle_name="GABRIELA", case="A4", system="IV-A", role="CH", dob="2015-01-11", sex="F"),
     ]
     path = tmp_path_factory.mktemp("explain") / "records.csv"
     records_frame(rows).write_csv(path)
@@ -49,6 +53,14 @@ def test_the_rule_that_kept_two_twins_apart_is_named(run):
     assert "a rule about people: no score outweighs it" in answer.kept_apart_by
     assert answer.would_flip == []  # no single field change makes twins one person
     assert ask(run, "D1-CH1", "D1-CH2").kept_apart_by.startswith("never-merge rule 'two people of one case'")
+
+
+def test_two_middle_names_are_named_as_a_field_a_strong_link_could_outweigh(run):
+    answer = ask(run, "D4-CH", "A4-CH")
+    assert not answer.same_person
+    assert "different middle names" in answer.kept_apart_by, answer.kept_apart_by
+    assert "a field that can be wholly wrong" in answer.kept_apart_by
+    assert answer.would_flip == ["would not be kept apart if the middle names agreed"]
 
 
 def test_a_person_joined_through_links_shows_the_chain_and_each_comparison(run):
