@@ -79,10 +79,11 @@ def too_many(fields: int, width: int, where: str = "") -> str:
     return f"malformed CSV row{where}: {fields} fields where the header has {width}"
 
 
-def malformed(line: str, width: int) -> str | None:
+def malformed(line: str, width: int, where: str = "") -> str | None:
     """Why one line is not a row of at most `width` fields (None: it is one; a short row is padded).
-    For a reader that hands over its malformed lines one by one (Spark's CSV reader)."""
+    For a reader that hands over its malformed lines one by one (Spark's CSV reader); `where`: " at
+    line N"."""
     parsed = _parse(line)
     if parsed is None or len(parsed) != 1:
-        return unclosed()
-    return too_many(len(parsed[0]), width) if len(parsed[0]) > width else None
+        return unclosed(where)
+    return too_many(len(parsed[0]), width, where) if len(parsed[0]) > width else None

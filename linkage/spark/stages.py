@@ -13,7 +13,6 @@ import polars as pl
 import pyarrow as pa
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
-from pyspark.sql.types import StringType, StructField, StructType
 from splink import Linker
 from splink.backends.spark import SparkAPI
 from splink.clustering import cluster_pairwise_predictions_at_threshold
@@ -39,6 +38,7 @@ POS = "_pos"  # input order: the uid, as the DuckDB engine numbers records in fi
 BLANKED = "_blanked"  # the reasons validation blanked a record's fields for
 CORRUPT = "_corrupt_line"  # Spark's name for a line it could not split into the header's fields
 WIDTH = "_header_width"  # fields in the header of the row's file
+LINE = "_line"  # the row's line in its CSV file (1: the header), for a malformed line's reason
 COMPONENT = "cluster_id"
 
 
@@ -68,12 +68,12 @@ def _read_one(spark: SparkSession, path: Path) -> DataFrame:
         raise InvalidInputError(f"{path}: file is empty (expected a header row with the columns {', '.join(C.REQUIRED_COLUMNS)})")
     suffix = path.suffix.lower()
     if suffix in (".parquet", ".pq"):
-        df, raw_line = spark.read.parquet(uri(path)), F.lit(None).cast("string")
+        df, raw_line, line = spark.read.parquet(uri(path)), F.lit(None).cast("string"), F.lit(None).cast("long")
     elif suffix in (".csv", ".txt", ""):
-        df, raw_line = _read_csv(spark, path), F.col(CORRUPT)
+        df, raw_line, line = _read_csv(spark, path), F.col(CORRUPT), F.col(LINE)
     else:
         raise InvalidInputError(f"{path}: unknown file type '{suffix}' (use .csv or .parquet)")
-    columns = [c for c in df.columns if c != CORRUPT]
+    columns = [c for c in df.columns if c not in (CORRUPT, LINE)]
     renames, absent = header_plan(columns, path)
     return df.select(
         *[F.col(f"`{c}`").cast("string").alias(renames[c]) for c in columns],
@@ -82,30 +82,54 @@ def _read_one(spark: SparkSession, path: Path) -> DataFrame:
         F.lit(None).cast("long").alias(C.ROW_NUMBER),
         raw_line.alias(C.RAW_LINE),
         F.lit(len(columns)).alias(WIDTH),
+        line.alias(LINE),
     )
 
 
 def _read_csv(spark: SparkSession, path: Path) -> DataFrame:
-    """Every header column as text, and each line Spark could not split into exactly those fields in
-    CORRUPT (a short row, a row with more fields, a quote never closed): `_read_problems` sorts them
-    in the tasks as the DuckDB engine's reader does. A quoted field is read within one line."""
+    """Every header column as text, the line each row stands on (LINE), and each line that is not
+    exactly the header's fields in CORRUPT (a short row, a row with more fields, a quote never
+    closed): `_read_problems` sorts them in the tasks as the DuckDB engine's reader does. Lines are
+    read as text and each parsed by Spark's own CSV parser (`from_csv`, as `spark.read.csv` would in
+    PERMISSIVE mode), so a quoted field is read within one line."""
     header = spark.read.option("header", True).option("encoding", "UTF-8").csv(uri(path)).columns
-    schema = StructType([StructField(c, StringType()) for c in header] + [StructField(CORRUPT, StringType())])
-    return (
-        spark.read.option("header", True)
-        .option("encoding", "UTF-8")
-        .option("mode", "PERMISSIVE")
-        .option("columnNameOfCorruptRecord", CORRUPT)
-        .schema(schema)
-        .csv(uri(path))
+    ddl = ", ".join(f"`{c.replace('`', '``')}` STRING" for c in [*header, CORRUPT])
+    lines = _numbered_lines(spark, path).filter((F.col(LINE) > 1) & (F.col("value") != ""))  # the header; blank lines
+    parsed = F.from_csv("value", ddl, {"mode": "PERMISSIVE", "columnNameOfCorruptRecord": CORRUPT})
+    return lines.select(parsed.alias("_row"), LINE).select("_row.*", LINE)
+
+
+def _numbered_lines(spark: SparkSession, path: Path) -> DataFrame:
+    """(value, LINE) of a text file without collecting it: a first pass counts the lines of each
+    split (a byte range of the file, `input_file_block_start`), and a line's number is the lines of
+    the splits before its own plus its place in its split (rows of one split are read in order)."""
+    text = (
+        spark.read.option("encoding", "UTF-8")
+        .text(uri(path))
+        .select(
+            "value",
+            F.input_file_block_start().alias("_start"),
+            F.monotonically_increasing_id().alias("_id"),
+        )
+    )
+    splits = text.groupBy("_start").agg(F.count(F.lit(1)).alias("_n"), F.min("_id").alias("_first")).orderBy("_start").collect()
+    before, offsets = 0, []
+    for row in splits:
+        offsets.append((row["_start"], row["_first"], before))
+        before += row["_n"]
+    table = spark.createDataFrame(offsets, "_start long, _first long, _before long")
+    return text.join(F.broadcast(table), on="_start").select(
+        "value", (F.col("_before") + F.col("_id") - F.col("_first") + 1).alias(LINE)
     )
 
 
 def _read_problems(part: pl.DataFrame) -> pl.DataFrame:
     """READ_PROBLEM for the lines Spark set aside that are not rows (their fields all blanked, as the
-    DuckDB engine's reader leaves them); a short row keeps its fields and loses its raw line."""
+    DuckDB engine's reader leaves them, and their line named as it names them); a short row keeps
+    its fields and loses its raw line."""
     problems = [
-        None if raw is None else malformed(raw, width) for raw, width in zip(part[C.RAW_LINE].to_list(), part[WIDTH].to_list())
+        None if raw is None else malformed(raw, width, "" if line is None else f" at line {line}")
+        for raw, width, line in zip(part[C.RAW_LINE].to_list(), part[WIDTH].to_list(), part[LINE].to_list())
     ]
     problem = pl.Series(C.READ_PROBLEM, problems, dtype=pl.String)
     bad = problem.is_not_null()
@@ -128,13 +152,13 @@ def prepare(raw: DataFrame, partitions: int, today: date | None = None) -> DataF
     columns = raw.columns
 
     def run(part: pl.DataFrame) -> pl.DataFrame:
-        checked = validate(_read_problems(part.sort(POS)).drop(WIDTH), today)
+        checked = validate(_read_problems(part.sort(POS)).drop(WIDTH, LINE), today)
         records = standardize(checked.records.with_columns(pl.col(POS).alias(C.UID)))
         both = pl.concat([_with_blanked(records, checked.blanked), checked.quarantine], how="diagonal_relaxed")
         return both.select(example.columns).cast(example.schema)
 
-    empty = pl.DataFrame(schema={c: (pl.Int64 if c in (POS, C.ROW_NUMBER, WIDTH) else pl.String) for c in columns})
-    checked = validate(_read_problems(empty).drop(WIDTH), today)
+    empty = pl.DataFrame(schema={c: (pl.Int64 if c in (POS, C.ROW_NUMBER, WIDTH, LINE) else pl.String) for c in columns})
+    checked = validate(_read_problems(empty).drop(WIDTH, LINE), today)
     example = pl.concat(
         [_with_blanked(standardize(checked.records.with_columns(pl.col(POS).alias(C.UID))), checked.blanked), checked.quarantine],
         how="diagonal_relaxed",

@@ -13,14 +13,16 @@ from tests.cli import run
 
 def with_malformed_lines(records, out):
     """`records` with a line of more fields than the header, a quote never closed and a short row
-    (to be linked): (the file, the two malformed lines, the short row)."""
+    (to be linked) near the top (lines 6, 7 and 8), and another line of more fields fifth from the
+    end: (the file, the short row)."""
     lines = records.read_text().splitlines()
     header = lines[0].split(",")
     extra = lines[5] + ",UNEXPECTED"
     unclosed = lines[6].replace(",", ',"', 4)
     short = ",".join(lines[7].split(",")[: header.index("last_name") + 1])
+    late = lines[-5] + ",LATE"
     bad = out / "records.csv"
-    bad.write_text("\n".join([lines[0], *lines[1:5], extra, unclosed, short, *lines[8:]]) + "\n")
+    bad.write_text("\n".join([lines[0], *lines[1:5], extra, unclosed, short, *lines[8:-5], late, *lines[-4:]]) + "\n")
     return bad, short
 
 
@@ -43,6 +45,8 @@ def both(small_data, tmp_path_factory):
         "local[2]",
         "--spark-partitions",
         "4",
+        "--spark-conf",
+        "spark.sql.files.maxPartitionBytes=65536",  # the file read in several splits, its lines numbered across them
         env={"TMPDIR": str(out / "tmp")},
     )
     return out, p, short
@@ -66,14 +70,17 @@ def test_spark_and_duckdb_engines_give_the_same_persons(both):
 
 def test_spark_quarantine_reconciles_with_the_duckdb_engine(both):
     """A line with more fields than the header and a quote never closed are quarantined with their
-    text (Spark cannot number lines); every other row is linked or quarantined as on DuckDB."""
+    text and their line number, as on DuckDB; every other row is linked or quarantined as there."""
     out, p, _ = both
     duck_q = pl.read_parquet(out / "duck.quarantine.parquet")
     spark_q = pl.read_parquet(out / "spark.quarantine.parquet" / "*.parquet")
-    without_line = duck_q["reason"].str.replace(r" at line \d+", "")
-    assert sorted(spark_q["reason"].to_list()) == sorted(without_line.to_list())
+    assert sorted(spark_q["reason"].to_list()) == sorted(duck_q["reason"].to_list())
     malformed = spark_q.filter(pl.col("reason").str.starts_with("malformed"))
-    assert malformed.height == 2 and malformed["raw_line"].str.contains("UNEXPECTED").any()
+    assert malformed.height == 3 and malformed["raw_line"].str.contains("UNEXPECTED").any()
+    lines = (out / "records.csv").read_text().splitlines()
+    late = len(lines) - 4  # fifth from the end, the header being line 1
+    assert lines[late - 1].endswith(",LATE")
+    assert sorted(malformed["reason"].str.extract(r"at line (\d+)").cast(int).to_list()) == [6, 7, late]
     read = len((out / "records.csv").read_text().splitlines()) - 1
     assert f"{read:,}" in p.stdout and "not written" in p.stdout and "program records" in p.stdout
 
