@@ -8,7 +8,13 @@ on one birth date, another surname: entered again under the mother's), and the s
 SSN, with no conflict between them (suffixes, SSNs). Twins have two first names and are not touched; a father
 and his son of one name, or a mother and her daughter, are in different role groups. One twin's name
 typed as the other's looks exactly like a second entry within the case, so a pair is left alone when
-any record anywhere holds their birth date and surname under another first name (a twin, maybe)."""
+a record of a case that could be this family's (a parent of it could be one of this case's, or it
+has no parent on record) holds their birth date and surname under another first name (a twin,
+maybe). A girl of a common surname born the same day to other parents is no twin.
+
+Absent parents of one TANF case under one name with only a name on one record were tried as one
+man too (2026-12-07): the gain came with one wrong merge in ten (two men of one common name), and
+was not kept."""
 
 from __future__ import annotations
 
@@ -17,7 +23,7 @@ from dataclasses import replace
 import polars as pl
 
 from linkage import columns as C
-from linkage.agreement import shares
+from linkage.agreement import NameAgreement, dob_related, first_name_agreement, shares
 from linkage.persons.constraints import RecordFacts, conflict, swapped
 
 
@@ -45,7 +51,9 @@ def entered_twice(records: pl.DataFrame, facts: RecordFacts) -> list[tuple[int, 
     surnames = _case_surnames(people, people.join(pairs.select(C.UID), on=C.UID, how="semi")["case"])
     found = [(a, b) for a, b in pairs.iter_rows() if _one_name(facts, a, b, surnames) and conflict(checker, a, b) is None]
     born = _born_on(records, {facts.dob[a] for a, _ in found if facts.dob[a]})
-    return [(a, b) for a, b in found if not _maybe_a_twin(facts, a, b, born.get(facts.dob[a], []))]
+    near = {facts.case_key[u] for a, _ in found for u in (a, *born.get(facts.dob[a], []))}
+    parents = _parents_of_cases(people, near)
+    return [(a, b) for a, b in found if not _maybe_a_twin(facts, a, b, born.get(facts.dob[a], []), parents)]
 
 
 def _one_name(f: RecordFacts, a: int, b: int, case_surnames: dict[str, set[str]]) -> bool:
@@ -85,17 +93,50 @@ def _born_on(records: pl.DataFrame, dates: set[str]) -> dict[str, list[int]]:
     return dict(zip(on[C.DOB_STR].to_list(), on[C.UID].to_list()))
 
 
-def _maybe_a_twin(f: RecordFacts, a: int, b: int, same_day: list[int]) -> bool:
+def _maybe_a_twin(f: RecordFacts, a: int, b: int, same_day: list[int], parents: dict[str, list[int]]) -> bool:
     """A record of another case, born that day under the same surname and another first name (by
-    spelling at all: twins are often named a letter apart, JAYDEN and JAYLEN)."""
+    spelling at all: twins are often named a letter apart, JAYDEN and JAYLEN), in a case that could
+    be this family's: one without parents on record, or with one who could be a parent of a's case.
+    (A girl of a common surname born the same day to other parents is no twin.)"""
     return any(
         f.case_key[r] != f.case_key[a]
         and shares(f.surname_tokens[r], f.surname_tokens[a])
         and f.first[r]
         and f.first[r] != f.first[a]
         and not shares(f.first_canon[r], f.first_canon[a])
+        and _could_share_a_parent(f, parents.get(f.case_key[r], []), parents.get(f.case_key[a], []))
         for r in same_day
     )
+
+
+def _parents_of_cases(people: pl.DataFrame, cases: set[str]) -> dict[str, list[int]]:
+    """uids of the parent records (custodial and absent) of each of `cases`."""
+    if not cases:
+        return {}
+    of = (
+        people.filter((pl.col(C.ROLE_GROUP) == "parent") & pl.col("case").is_in(sorted(cases)))
+        .group_by("case")
+        .agg(pl.col(C.UID))
+    )
+    return dict(zip(of["case"].to_list(), of[C.UID].to_list()))
+
+
+def _could_share_a_parent(f: RecordFacts, xs: list[int], ys: list[int]) -> bool:
+    """Some parent record of one case could be one of the other's: one number, or a first name a
+    typo or a nickname apart (a mother's surname changes) with no birth date against it. True when
+    either case has none on record: nothing then says the families differ."""
+    if not xs or not ys:
+        return True
+    return any(_could_be_one(f, x, y) for x in xs for y in ys)
+
+
+def _could_be_one(f: RecordFacts, x: int, y: int) -> bool:
+    if f.ssn[x] and f.ssn[x] == f.ssn[y]:
+        return True
+    if f.dob[x] and f.dob[y] and not dob_related(f.dob[x], f.dob[y]):
+        return False
+    agree = first_name_agreement(f.first[x], f.first[y], f.first_canon[x], f.first_canon[y], f.first_tokens[x], f.first_tokens[y])
+    return agree >= NameAgreement.ONE_EDIT or swapped(f, x, y)
 
 
 def within_one_case(facts: RecordFacts) -> RecordFacts:

@@ -117,3 +117,30 @@ def test_the_case_heads_number_on_two_children_does_not_make_them_one():
         person("A8-3", "DAVID", "HILL", case="A8", system="IV-A", role="CH", dob="2025-11-06", ssn="071506056"),
     )
     assert len(set(got.values())) == 3
+
+
+def test_a_namesake_born_the_same_day_to_other_parents_is_no_twin():
+    """CYNTHIA typed twice into her IV-D case; NICOLE JOHNSON born that day is another mother's
+    child (her case's parents are not this case's), so the two entries are one girl."""
+    got = persons_of(
+        person("D9-1", "BETTY", "JOHNSON", case="D9", role="CP", dob="1999-12-12", ssn="047-09-1996"),
+        person("D9-2", "CYNTHIA", "JOHNSON", case="D9", role="CH", dob="2020-01-11"),
+        person("D9-3", "CYNTHIA", "JOHNSON", case="D9", role="CH", dob="2020-01-11", ssn="144-47-3966"),
+        person("D10-1", "SANDRA", "JOHNSON", case="D10", role="CP", dob="1985-03-04", ssn="301-22-4455"),
+        person("D10-2", "NICOLE", "JOHNSON", case="D10", role="CH", dob="2020-01-11"),
+    )
+    assert got["D9-2"] == got["D9-3"]
+    assert got["D10-2"] != got["D9-2"]
+
+
+def test_a_twin_in_a_case_of_the_same_mother_still_holds_the_entries_apart():
+    """JAYLEN's own case has his mother (a typo of her name, the same birth date): he may be the
+    twin typed as JAYDEN in the TANF case, so the two JAYDENs are left alone."""
+    got = persons_of(
+        person("A11-1", "KAREN", "COLE", case="A11", system="IV-A", dob="1990-05-06"),
+        person("A11-2", "JAYDEN", "COLE", case="A11", system="IV-A", role="CH", dob="2016-06-07"),
+        person("A11-3", "JAYDEN", "COLE", case="A11", system="IV-A", role="CH", dob="2016-06-07"),
+        person("D11-1", "KARIN", "COLE", case="D11", role="CP", dob="1990-05-06"),
+        person("D11-2", "JAYLEN", "COLE", case="D11", role="CH", dob="2016-06-07"),
+    )
+    assert got["A11-2"] != got["A11-3"]
