@@ -54,6 +54,7 @@ from linkage.persons.entered_twice import entered_twice, within_one_case
 from linkage.rules import DEFAULT_RULES, SAME_CASE
 from linkage.standardize import standardize
 from linkage.standardize.default_dates import DefaultDates
+from linkage.standardize.name_order import NameOrder
 from linkage.standardize.profile import FileProfile
 from linkage.store import work_connection
 from linkage.store.review import MATCH, NOT_A_MATCH
@@ -109,6 +110,7 @@ class LinkResult:
     below_review_every: int = 0
     profile: FileProfile = FileProfile()
     trained_here: bool = False  # the model was trained on this input (not a saved version)
+    names_turned_round: int = 0  # records whose two names were read the other way round (NameOrder)
 
     @property
     def rows_read(self) -> int:
@@ -147,6 +149,7 @@ class LinkResult:
             "model_digest": model_digest(self.model),
             "thresholds": {"link": self.thresholds.link, "review": self.thresholds.review},
             "default_dates": self.default_dates.as_dict(),
+            "names_turned_round": self.names_turned_round,
             "file_rates": self.file_rates,
             "profile": {**self.profile.as_dict(), "trained_on_file": self.trained_here},
             "seconds": {k: round(v, 2) for k, v in self.timings.items()},
@@ -196,6 +199,7 @@ def link(
             del validated
             defaults = DefaultDates.find(records[C.DOB_STR])
             records, default_rows = defaults.apply(records)
+            records, turned_round = NameOrder.find(records).apply(records)
             blanked = pl.concat([blanked, unusable_ssns(records), default_rows])
             # one row group: read back, every column is one chunk, aligned with the person ids added
             # to it (misaligned chunks make every later select or group_by copy the whole frame)
@@ -266,6 +270,7 @@ def link(
         every,
         profile,
         config.train,
+        names_turned_round=turned_round,
     )
 
 

@@ -245,6 +245,7 @@ def print_run_summary(
     profile = s.get("profile") or {}
     t.add_row("file", FileProfile.from_dict(profile).describe(bool(profile.get("trained_on_file"))))
     t.add_row("birth dates the file uses for unknown", DefaultDates.from_dict(s.get("default_dates")).describe())
+    t.add_row("names read turned round (a surname in the first-name field)", f"{s.get('names_turned_round', 0):,}")
     t.add_row("wholly different values read from the file", describe_rates(result.model.splink, s.get("file_rates") or {}))
     t.add_row("persons", f"{s['persons']:,}")
     t.add_row("  found in more than one program", f"{s['persons_multi_program']:,}")

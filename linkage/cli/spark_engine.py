@@ -86,6 +86,7 @@ def dedupe_on_spark(
     t.add_row("file", FileProfile.from_dict(s.get("profile")).describe(False, can_train=False))
     t.add_row("fields blanked (record linked on the rest)", f"{sum(s['fields_blanked'].values()):,}")
     t.add_row("birth dates the file uses for unknown", DefaultDates.from_dict(s.get("default_dates")).describe())
+    t.add_row("names read turned round (a surname in the first-name field)", f"{s.get('names_turned_round', 0):,}")
     t.add_row(
         "wholly different values read from the file",
         describe_rates(resolve_model(model, models_dir).splink, s.get("file_rates") or {}),

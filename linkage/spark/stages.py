@@ -13,6 +13,7 @@ import polars as pl
 import pyarrow as pa
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
+from pyspark.sql.types import LongType, StructField, StructType
 from splink import Linker
 from splink.backends.spark import SparkAPI
 from splink.clustering import cluster_pairwise_predictions_at_threshold
@@ -32,6 +33,7 @@ from linkage.spark.arrow import first_row, frame_of, per_partition, spark_schema
 from linkage.spark.dialect import spark_condition, spark_model
 from linkage.standardize import standardize
 from linkage.standardize.default_dates import DAY_COLUMNS, UNKNOWN, YEAR_ONLY, DefaultDates
+from linkage.standardize.name_order import NameOrder
 from linkage.standardize.profile import FileProfile
 
 POS = "_pos"  # input order: the uid, as the DuckDB engine numbers records in file order
@@ -218,6 +220,30 @@ def read_default_dates(records: DataFrame, defaults: DefaultDates) -> DataFrame:
             for c in records.columns
         ]
     )
+
+
+def name_order(records: DataFrame) -> NameOrder:
+    """The words the input uses as first names and as surnames (`NameOrder`), counted where the data is."""
+
+    def counted(column: str, name: str) -> DataFrame:
+        return records.select(F.explode(F.array_distinct(column)).alias("word")).groupBy("word").agg(F.count("*").alias(name))
+
+    counts = counted(C.FN_TOKENS, "as_first").join(counted(C.SN_TOKENS, "as_surname"), "word", "full").fillna(0)
+    return NameOrder.from_counts(frame_of(counts.toArrow()))
+
+
+def read_name_order(records: DataFrame, order: NameOrder) -> tuple[DataFrame, int]:
+    """`NameOrder.apply` in each partition: turned-round names read the right way round, and how many."""
+    if not order:
+        return records, 0
+    columns = records.columns
+    counts = StructType([StructField("n", LongType())])
+    turned = records.mapInArrow(
+        per_partition(lambda part: pl.DataFrame({"n": [int(order.turned(part).sum())]}), counts), counts
+    ).agg(F.sum("n"))
+    n = int(first_row(turned)[0] or 0)
+    read = records.mapInArrow(per_partition(lambda part: order.apply(part)[0].select(columns), records.schema), records.schema)
+    return read, n
 
 
 def file_rates(spark: SparkSession, records: DataFrame, splink_model: dict) -> dict[str, dict]:

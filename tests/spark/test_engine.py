@@ -172,6 +172,8 @@ def test_spark_reads_default_dates_and_the_files_rates_as_the_duckdb_engine_does
     for printed in (duck.stdout, spark.stdout):  # both engines say what they read
         rates = printed.split("read from the file")[1][:600]
         assert "01-01 read as year only" in printed and re.search(r"ssn \d+\.\d%", rates), printed
+    turned = [re.search(r"names read turned round.*?([\d,]+)", printed, re.S) for printed in (duck.stdout, spark.stdout)]
+    assert turned[0] and turned[1] and turned[0][1] == turned[1][1] and turned[0][1] != "0", (duck.stdout, spark.stdout)
     blanked = [sorted(re.findall(r"blanked [\d,]+: .*", printed)) for printed in (duck.stdout, spark.stdout)]
     assert blanked[0] == blanked[1] and any("only the year is read" in line for line in blanked[0]), blanked
     ours = pl.read_parquet(tmp_path / "duck.parquet")
