@@ -133,7 +133,8 @@ def _could_share_a_parent(f: RecordFacts, xs: list[int], ys: list[int]) -> bool:
 def _could_be_one(f: RecordFacts, x: int, y: int) -> bool:
     if f.ssn[x] and f.ssn[x] == f.ssn[y]:
         return True
-    if f.dob[x] and f.dob[y] and not dob_related(f.dob[x], f.dob[y]):
+    dx, dy = f.dob[x], f.dob[y]
+    if dx and dy and not dob_related(dx, dy):
         return False
     agree = first_name_agreement(f.first[x], f.first[y], f.first_canon[x], f.first_canon[y], f.first_tokens[x], f.first_tokens[y])
     return agree >= NameAgreement.ONE_EDIT or swapped(f, x, y)
