@@ -30,6 +30,7 @@ from linkage.protection import shield as draw_shield
 from linkage.rules import DEFAULT_RULES
 from linkage.standardize import complete_stored
 from linkage.standardize.default_dates import DefaultDates
+from linkage.standardize.name_order import NameOrder
 from linkage.standardize.one import standardize_one
 from linkage.standardize.profile import FileProfile
 from linkage.store import CurrentResult
@@ -117,6 +118,7 @@ class PersonIndex:
     protected_mask: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # base uid -> protected
     default_dates: DefaultDates = DefaultDates()  # read a query's birth date as the batch read the records'
     never_merge: NeverMerge = NeverMerge()  # the run's rules (a person list's: `standardize.profile`)
+    name_order: NameOrder = NameOrder()  # read a query's names turned round as the batch read the records'
     worklists: dict[date, pl.DataFrame] = field(default_factory=dict)  # by day counted from, for this index
 
     def __post_init__(self) -> None:
@@ -149,6 +151,7 @@ class PersonIndex:
             unscored_when_protected=location_comparisons(splink),
             default_dates=DefaultDates.from_dict(current.default_dates),
             never_merge=NeverMerge().for_file(FileProfile.from_dict(current.profile).person_list),
+            name_order=NameOrder.find(records),
         )
 
     def worklist(self, day: date) -> pl.DataFrame:
@@ -164,7 +167,7 @@ class PersonIndex:
 
     def standardize(self, fields: dict) -> dict:
         """A query's or added record's standardized columns, read as the batch read its input."""
-        return self.default_dates.apply_one(standardize_one(fields))
+        return self.default_dates.apply_one(self.name_order.read_one(fields, standardize_one(fields), standardize_one))
 
     @property
     def base_size(self) -> int:

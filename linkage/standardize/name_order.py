@@ -12,12 +12,13 @@ used as a first name as clearly. Its standardized name columns are then those of
 swapped; the fields stay as typed in the store and in every output. A name that is both (MARTIN,
 THOMAS) is neither, and such a record is read as typed.
 
-The count is in the run summary. The service reads a query's names as typed (the swap level still
-scores a turned-round query against the same names).
+The count is in the run summary. The service reads a query's names the same way, with the words of
+the records it serves (`read_one`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import polars as pl
@@ -82,6 +83,18 @@ class NameOrder:
         return records.with_columns(
             pl.when(turned).then(swapped[c].gather(at)).otherwise(pl.col(c)).alias(c) for c in NAME_COLUMNS
         ), n
+
+    def read_one(self, fields: dict, std: dict, standardize_one: Callable[[dict], dict]) -> dict:
+        """One record's standardized columns `std` (from its `fields`), its names read the right way
+        round when they are typed turned round: the service's `apply`."""
+        if not self:
+            return std
+        first = [t for t in std.get(C.FN_TOKENS) or () if t not in PARTICLES]
+        last = std.get(C.SN_TOKENS) or ()
+        if not (first and last and set(first) <= self.surnames and set(last) <= self.first_names):
+            return std
+        swapped = standardize_one({**fields, C.FIRST_NAME: fields.get(C.LAST_NAME), C.LAST_NAME: fields.get(C.FIRST_NAME)})
+        return {**std, **{c: swapped[c] for c in NAME_COLUMNS}}
 
 
 def word_counts(records: pl.DataFrame) -> pl.DataFrame:

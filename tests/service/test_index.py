@@ -63,6 +63,18 @@ def test_a_query_date_is_read_as_the_run_read_its_input(store, tmp_path):
     assert _index(store).standardize(query)[C.DOB_STR] == "20150101"
 
 
+def test_a_query_typed_turned_round_is_read_as_the_run_read_its_input(store):
+    """A surname in the first-name field and a first name in the surname field, by the words of the
+    records served: read the right way round, as the batch reads its input; a name typed the right
+    way round, and one of words the records do not use, as given."""
+    index = _index(store)
+    surname, first = min(index.name_order.surnames), min(index.name_order.first_names)
+    read = index.standardize({C.FIRST_NAME: surname.title(), C.LAST_NAME: first})
+    assert (read[C.FN], read[C.SN], read[C.SN_TOKENS]) == (first, surname, [surname])
+    assert index.standardize({C.FIRST_NAME: first, C.LAST_NAME: surname})[C.FN] == first
+    assert index.standardize({C.FIRST_NAME: "QWERTZ", C.LAST_NAME: first})[C.FN] == "QWERTZ"
+
+
 def test_the_service_scores_with_the_model_as_the_run_read_its_file(store, tmp_path):
     """A run that read its SSNs as wholly wrong on one record in eight: the service's scores carry
     the same lighter penalty for two different SSNs as the batch's."""
