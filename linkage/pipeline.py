@@ -53,6 +53,7 @@ from linkage.persons import (
 from linkage.persons.entered_twice import entered_twice, within_one_case
 from linkage.rules import DEFAULT_RULES, SAME_CASE
 from linkage.standardize import standardize
+from linkage.standardize.cut_surnames import CutSurnames
 from linkage.standardize.default_dates import DefaultDates
 from linkage.standardize.name_order import NameOrder
 from linkage.standardize.profile import FileProfile
@@ -111,6 +112,8 @@ class LinkResult:
     profile: FileProfile = FileProfile()
     trained_here: bool = False  # the model was trained on this input (not a saved version)
     names_turned_round: int = 0  # records whose two names were read the other way round (NameOrder)
+    cut_surnames: CutSurnames = CutSurnames()  # surnames a fixed-width field cut, and their completions
+    surnames_completed: int = 0
 
     @property
     def rows_read(self) -> int:
@@ -150,6 +153,8 @@ class LinkResult:
             "thresholds": {"link": self.thresholds.link, "review": self.thresholds.review},
             "default_dates": self.default_dates.as_dict(),
             "names_turned_round": self.names_turned_round,
+            "cut_surnames": self.cut_surnames.as_dict(),
+            "surnames_completed": self.surnames_completed,
             "file_rates": self.file_rates,
             "profile": {**self.profile.as_dict(), "trained_on_file": self.trained_here},
             "seconds": {k: round(v, 2) for k, v in self.timings.items()},
@@ -199,6 +204,8 @@ def link(
             del validated
             defaults = DefaultDates.find(records[C.DOB_STR])
             records, default_rows = defaults.apply(records)
+            cut = CutSurnames.find(records)
+            records, completed = cut.apply(records)
             records, turned_round = NameOrder.find(records).apply(records)
             blanked = pl.concat([blanked, unusable_ssns(records), default_rows])
             # one row group: read back, every column is one chunk, aligned with the person ids added
@@ -271,6 +278,8 @@ def link(
         profile,
         config.train,
         names_turned_round=turned_round,
+        cut_surnames=cut,
+        surnames_completed=completed,
     )
 
 

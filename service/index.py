@@ -29,6 +29,7 @@ from linkage.protection import Shield, location_comparisons, reads_location
 from linkage.protection import shield as draw_shield
 from linkage.rules import DEFAULT_RULES
 from linkage.standardize import complete_stored
+from linkage.standardize.cut_surnames import CutSurnames
 from linkage.standardize.default_dates import DefaultDates
 from linkage.standardize.name_order import NameOrder
 from linkage.standardize.one import standardize_one
@@ -119,6 +120,7 @@ class PersonIndex:
     default_dates: DefaultDates = DefaultDates()  # read a query's birth date as the batch read the records'
     never_merge: NeverMerge = NeverMerge()  # the run's rules (a person list's: `standardize.profile`)
     name_order: NameOrder = NameOrder()  # read a query's names turned round as the batch read the records'
+    cut_surnames: CutSurnames = CutSurnames()  # and a surname its system cut
     worklists: dict[date, pl.DataFrame] = field(default_factory=dict)  # by day counted from, for this index
 
     def __post_init__(self) -> None:
@@ -152,6 +154,7 @@ class PersonIndex:
             default_dates=DefaultDates.from_dict(current.default_dates),
             never_merge=NeverMerge().for_file(FileProfile.from_dict(current.profile).person_list),
             name_order=NameOrder.find(records),
+            cut_surnames=CutSurnames.from_dict(current.cut_surnames),
         )
 
     def worklist(self, day: date) -> pl.DataFrame:
@@ -167,7 +170,8 @@ class PersonIndex:
 
     def standardize(self, fields: dict) -> dict:
         """A query's or added record's standardized columns, read as the batch read its input."""
-        return self.default_dates.apply_one(self.name_order.read_one(fields, standardize_one(fields), standardize_one))
+        std = self.cut_surnames.read_one(fields, standardize_one(fields), standardize_one)
+        return self.default_dates.apply_one(self.name_order.read_one(fields, std, standardize_one))
 
     @property
     def base_size(self) -> int:

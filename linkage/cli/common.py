@@ -28,6 +28,7 @@ from linkage.persons.ids import event_rows
 from linkage.pipeline import LinkConfig, LinkResult, link
 from linkage.report.quality import alarms, figures
 from linkage.spreadsheet import neutralize
+from linkage.standardize.cut_surnames import summary_line
 from linkage.standardize.default_dates import DefaultDates
 from linkage.standardize.profile import FileProfile
 from linkage.store import (
@@ -246,6 +247,7 @@ def print_run_summary(
     t.add_row("file", FileProfile.from_dict(profile).describe(bool(profile.get("trained_on_file"))))
     t.add_row("birth dates the file uses for unknown", DefaultDates.from_dict(s.get("default_dates")).describe())
     t.add_row("names read turned round (a surname in the first-name field)", f"{s.get('names_turned_round', 0):,}")
+    t.add_row("surnames cut by a fixed-width field", summary_line(s))
     t.add_row("wholly different values read from the file", describe_rates(result.model.splink, s.get("file_rates") or {}))
     t.add_row("persons", f"{s['persons']:,}")
     t.add_row("  found in more than one program", f"{s['persons_multi_program']:,}")

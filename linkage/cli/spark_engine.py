@@ -13,6 +13,7 @@ from linkage.cli.common import fail, out_console, print_blanked
 from linkage.errors import InvalidInputError, LinkageError
 from linkage.model import Thresholds, resolve_model
 from linkage.model.file_rates import describe as describe_rates
+from linkage.standardize.cut_surnames import summary_line
 from linkage.standardize.default_dates import DefaultDates
 from linkage.standardize.profile import FileProfile
 
@@ -87,6 +88,7 @@ def dedupe_on_spark(
     t.add_row("fields blanked (record linked on the rest)", f"{sum(s['fields_blanked'].values()):,}")
     t.add_row("birth dates the file uses for unknown", DefaultDates.from_dict(s.get("default_dates")).describe())
     t.add_row("names read turned round (a surname in the first-name field)", f"{s.get('names_turned_round', 0):,}")
+    t.add_row("surnames cut by a fixed-width field", summary_line(s))
     t.add_row(
         "wholly different values read from the file",
         describe_rates(resolve_model(model, models_dir).splink, s.get("file_rates") or {}),

@@ -107,7 +107,9 @@ def link_spark(
     defaults = stages.default_dates(records)  # read as the DuckDB engine reads them
     blanked = stages.blanked_counts(records, defaults)
     records = stages.read_default_dates(records.drop(stages.BLANKED), defaults)
-    records, turned_round = stages.read_name_order(records, stages.name_order(records))
+    cut = stages.cut_surnames(records)
+    records, completed = stages.read_again(records, cut)
+    records, turned_round = stages.read_again(records, stages.name_order(records))
     n_records = records.count()
     profile = stages.profile(records, n_records)
     # a person list: the look-alike patterns are left to the model, as on DuckDB (which also trains one)
@@ -140,6 +142,8 @@ def link_spark(
         ids_new=ids.new,
         default_dates=defaults.as_dict(),
         names_turned_round=turned_round,
+        cut_surnames=cut.as_dict(),
+        surnames_completed=completed,
         fields_blanked=blanked,
         file_rates=rates,
         profile={**profile.as_dict(), "trained_on_file": False},

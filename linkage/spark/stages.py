@@ -13,7 +13,7 @@ import polars as pl
 import pyarrow as pa
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
-from pyspark.sql.types import LongType, StructField, StructType
+from pyspark.sql.types import BooleanType, LongType, StringType, StructField, StructType
 from splink import Linker
 from splink.backends.spark import SparkAPI
 from splink.clustering import cluster_pairwise_predictions_at_threshold
@@ -32,6 +32,7 @@ from linkage.pipeline import INVALID_SSN, cluster_persons
 from linkage.spark.arrow import first_row, frame_of, per_partition, spark_schema
 from linkage.spark.dialect import spark_condition, spark_model
 from linkage.standardize import standardize
+from linkage.standardize.cut_surnames import CutSurnames, completions, cut_widths
 from linkage.standardize.default_dates import DAY_COLUMNS, UNKNOWN, YEAR_ONLY, DefaultDates
 from linkage.standardize.name_order import NameOrder
 from linkage.standardize.profile import FileProfile
@@ -232,18 +233,48 @@ def name_order(records: DataFrame) -> NameOrder:
     return NameOrder.from_counts(frame_of(counts.toArrow()))
 
 
-def read_name_order(records: DataFrame, order: NameOrder) -> tuple[DataFrame, int]:
-    """`NameOrder.apply` in each partition: turned-round names read the right way round, and how many."""
-    if not order:
+def read_again(records: DataFrame, finding: NameOrder | CutSurnames) -> tuple[DataFrame, int]:
+    """A file-level finding's `apply` in each partition (names read turned round, cut surnames
+    completed), and how many records it read again."""
+    if not finding:
         return records, 0
     columns = records.columns
     counts = StructType([StructField("n", LongType())])
-    turned = records.mapInArrow(
-        per_partition(lambda part: pl.DataFrame({"n": [int(order.turned(part).sum())]}), counts), counts
-    ).agg(F.sum("n"))
-    n = int(first_row(turned)[0] or 0)
-    read = records.mapInArrow(per_partition(lambda part: order.apply(part)[0].select(columns), records.schema), records.schema)
-    return read, n
+    n = first_row(
+        records.mapInArrow(per_partition(lambda part: pl.DataFrame({"n": [finding.apply(part)[1]]}), counts), counts).agg(
+            F.sum("n")
+        )
+    )[0]
+    read = records.mapInArrow(per_partition(lambda part: finding.apply(part)[0].select(columns), records.schema), records.schema)
+    return read, int(n or 0)
+
+
+def cut_surnames(records: DataFrame) -> CutSurnames:
+    """`CutSurnames.find` from counts made where the data is."""
+    lengths = records.groupBy(C.SOURCE_SYSTEM, F.length(F.trim(C.LAST_NAME)).alias("n")).count()
+    widths = cut_widths(frame_of(lengths.toArrow()).rename({"count": "len"}))
+    if not widths:
+        return CutSurnames()
+    found = CutSurnames(widths)
+    schema = StructType([StructField("word", StringType()), StructField("cut", BooleanType())])
+
+    def words(part: pl.DataFrame) -> pl.DataFrame:
+        cut = found.may_be_cut(part)
+        whole = part.filter(~cut).select(pl.col(C.SN_TOKENS).list.unique().alias("word")).explode("word")
+        return pl.concat(
+            [
+                whole.drop_nulls().with_columns(pl.lit(False).alias("cut")),
+                part.filter(cut)
+                .select(pl.col(C.SN_TOKENS).list.last().alias("word"))
+                .drop_nulls()
+                .with_columns(pl.lit(True).alias("cut")),
+            ]
+        )
+
+    got = frame_of(records.mapInArrow(per_partition(words, schema), schema).groupBy("word", "cut").count().toArrow())
+    got = got.rename({"count": "len"})
+    whole = got.filter(~pl.col("cut")).select("word", "len")
+    return CutSurnames(widths, completions(got.filter(pl.col("cut"))["word"].to_list(), whole))
 
 
 def file_rates(spark: SparkSession, records: DataFrame, splink_model: dict) -> dict[str, dict]:

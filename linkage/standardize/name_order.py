@@ -24,8 +24,8 @@ from dataclasses import dataclass
 import polars as pl
 
 from linkage import columns as C
-from linkage.standardize import standardize
 from linkage.standardize.names import PARTICLES
+from linkage.standardize.reread import reread
 
 OVER = 3.0  # times as often in the one field as in the other
 MIN_USES = 3  # fewer is one family's spelling, not the file's usage
@@ -75,14 +75,8 @@ class NameOrder:
         n = int(turned.sum())
         if n == 0:
             return records, 0
-        rows = records.filter(turned)
-        swapped = standardize(rows.with_columns(pl.col(C.LAST_NAME).alias(C.FIRST_NAME), pl.col(C.FIRST_NAME).alias(C.LAST_NAME)))
-        # each record's row in `swapped` (null where not turned); only the name columns are
-        # rewritten (a join would copy the whole frame: GBs at millions of records)
-        at = pl.select(pl.when(turned).then(turned.cast(pl.Int64).cum_sum() - 1)).to_series()
-        return records.with_columns(
-            pl.when(turned).then(swapped[c].gather(at)).otherwise(pl.col(c)).alias(c) for c in NAME_COLUMNS
-        ), n
+        swapped = {C.FIRST_NAME: pl.col(C.LAST_NAME), C.LAST_NAME: pl.col(C.FIRST_NAME)}
+        return reread(records, turned, swapped, NAME_COLUMNS), n
 
     def read_one(self, fields: dict, std: dict, standardize_one: Callable[[dict], dict]) -> dict:
         """One record's standardized columns `std` (from its `fields`), its names read the right way

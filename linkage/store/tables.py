@@ -293,6 +293,7 @@ class CurrentResult:
     default_dates: dict = field(default_factory=dict)  # birth dates the run read as "unknown" (DefaultDates)
     file_rates: dict = field(default_factory=dict)  # how often values were wholly different (file_rates)
     profile: dict = field(default_factory=dict)  # what kind of file the run read (standardize.profile)
+    cut_surnames: dict = field(default_factory=dict)  # surnames a fixed-width field cut (CutSurnames)
 
 
 def latest_complete_run(con: duckdb.DuckDBPyConnection) -> int | None:
@@ -339,6 +340,7 @@ def load_current(
         summary.get("default_dates") or {},
         summary.get("file_rates") or {},
         summary.get("profile") or {},
+        summary.get("cut_surnames") or {},
     )
 
 

@@ -174,6 +174,11 @@ def test_spark_reads_default_dates_and_the_files_rates_as_the_duckdb_engine_does
         assert "01-01 read as year only" in printed and re.search(r"ssn \d+\.\d%", rates), printed
     turned = [re.search(r"names read turned round.*?([\d,]+)", printed, re.S) for printed in (duck.stdout, spark.stdout)]
     assert turned[0] and turned[1] and turned[0][1] == turned[1][1] and turned[0][1] != "0", (duck.stdout, spark.stdout)
+    cut = [
+        re.search(r"surnames cut by a fixed-width field\W*([\d,]+) completed; (IV-A at \d+)", printed)
+        for printed in (duck.stdout, spark.stdout)
+    ]
+    assert cut[0] and cut[1] and cut[0].groups() == cut[1].groups(), (duck.stdout, spark.stdout)
     blanked = [sorted(re.findall(r"blanked [\d,]+: .*", printed)) for printed in (duck.stdout, spark.stdout)]
     assert blanked[0] == blanked[1] and any("only the year is read" in line for line in blanked[0]), blanked
     ours = pl.read_parquet(tmp_path / "duck.parquet")
