@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from linkage import columns as C
-from linkage.standardize.names import clean_text
+from linkage.standardize.names import clean_text, records_per_word
 from linkage.standardize.one import clean_text as clean_one
 from linkage.standardize.reread import reread
 
@@ -49,7 +49,7 @@ class CutSurnames:
         if not widths:
             return cls()
         cut = cls(widths).may_be_cut(records)
-        whole = _word_counts(records.filter(~cut))
+        whole = records_per_word(records.filter(~cut), C.SN_TOKENS)
         cut_words = records.filter(cut).select(pl.col(C.SN_TOKENS).list.last().alias("word")).unique()
         return cls(widths, completions(cut_words["word"].drop_nulls().to_list(), whole))
 
@@ -144,11 +144,6 @@ def completions(cut_words: list[str], whole: pl.DataFrame) -> dict[str, str]:
 
 def _length() -> pl.Expr:
     return pl.col(C.LAST_NAME).str.strip_chars().str.len_chars()
-
-
-def _word_counts(records: pl.DataFrame) -> pl.DataFrame:
-    """(word, len): records holding each whole surname word."""
-    return records.select(pl.col(C.SN_TOKENS).list.unique().alias("word")).explode("word").drop_nulls().group_by("word").len()
 
 
 def summary_line(summary: dict) -> str:

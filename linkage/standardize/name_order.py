@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from linkage import columns as C
-from linkage.standardize.names import PARTICLES
+from linkage.standardize.names import PARTICLES, records_per_word
 from linkage.standardize.reread import reread
 
 OVER = 3.0  # times as often in the one field as in the other
@@ -93,18 +93,8 @@ class NameOrder:
 
 def word_counts(records: pl.DataFrame) -> pl.DataFrame:
     """(word, as_first, as_surname): how many records hold each word in each name field."""
-
-    def counted(column: str, name: str) -> pl.DataFrame:
-        return (
-            records.select(pl.col(column).list.unique().alias("word"))
-            .explode("word")
-            .drop_nulls()
-            .group_by("word")
-            .len(name=name)
-        )
-
     return (
-        counted(C.FN_TOKENS, "as_first")
-        .join(counted(C.SN_TOKENS, "as_surname"), on="word", how="full", coalesce=True)
+        records_per_word(records, C.FN_TOKENS, "as_first")
+        .join(records_per_word(records, C.SN_TOKENS, "as_surname"), on="word", how="full", coalesce=True)
         .fill_null(0)
     )

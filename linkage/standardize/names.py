@@ -91,6 +91,12 @@ def _one_deletion(name: str) -> set[str]:
     return {name[:i] + name[i + 1 :] for i in range(len(name))}
 
 
+def records_per_word(records: pl.DataFrame, column: str, name: str = "len") -> pl.DataFrame:
+    """(word, `name`): how many records hold each word of a token-list column (a file-level
+    finding's counts: which words are surnames, which a cut word may stand for)."""
+    return records.select(pl.col(column).list.unique().alias("word")).explode("word").drop_nulls().group_by("word").len(name=name)
+
+
 def joined(tokens: pl.Expr) -> pl.Expr:
     return tokens.list.join(" ").replace("", None)
 
