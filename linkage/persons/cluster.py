@@ -16,7 +16,17 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from linkage.agreement import NameAgreement, first_name_agreement, shares
-from linkage.persons.constraints import DIFFERENT_SSNS, GENERATIONS, MIDDLE_NAMES, TWINS, RecordFacts, beyond_ssns, conflict
+from linkage.persons.constraints import (
+    DIFFERENT_SSNS,
+    GENERATIONS,
+    MIDDLE_NAMES,
+    OTHER_FAMILIES,
+    TWINS,
+    RecordFacts,
+    beyond_ssns,
+    conflict,
+    one_family_stated,
+)
 
 REVIEWED_APART = "a reviewer decided: not a match"
 # Conflicts that rest on one field that can be wholly wrong (another person's SSN typed in, a default
@@ -26,10 +36,13 @@ REVIEWED_APART = "a reviewer decided: not a match"
 # confirmed duplicate pairs) and its disagreement already costs a link 6 bits; a birth-year bound
 # read from a case's other members is weaker evidence of a wrong field, so it asks for more. Two
 # whole middle names are two people unless one was typed wrong: the SSN's bar.
+# Two children whose cases name two families rest on the adults' records, which can be wrong too
+# (a mother's first name replaced, her date mistyped): more than a field's bar, less than a year's.
 # Conflicts about people (two people of one case, JR and SR, twins, sex and name) stay hard.
 FIELD_CONFLICTS: dict[str, float] = {
     DIFFERENT_SSNS: 8.0,
     MIDDLE_NAMES: 8.0,
+    OTHER_FAMILIES: 12.0,
     GENERATIONS: 20.0,
     "birth years impossible for the roles in their cases": 20.0,
 }
@@ -49,6 +62,12 @@ def two_given_names(f: RecordFacts, a: int, b: int, *groups: list[int]) -> bool:
         for group in groups
         for k in group
     )
+
+
+def one_family(f: RecordFacts, ga: list[int], gb: list[int]) -> bool:
+    """Some record of each cluster places the child in a family the other could be: the two
+    families of one pair of records are then one child's two (a parent's records unlinked)."""
+    return any(one_family_stated(f, a, b) for a in ga for b in gb)
 
 
 def given_names(f: RecordFacts, k: int) -> list[str]:
@@ -117,7 +136,11 @@ class Clusters:
         for a in ga:
             for b in gb:
                 reason = conflict(self.facts, a, b)
-                if not reason or (reason == TWINS and two_given_names(self.facts, a, b, ga, gb)):
+                if (
+                    not reason
+                    or (reason == TWINS and two_given_names(self.facts, a, b, ga, gb))
+                    or (reason == OTHER_FAMILIES and one_family(self.facts, ga, gb))
+                ):
                     continue
                 if reason not in tolerated:
                     return reason

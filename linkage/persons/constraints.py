@@ -1,8 +1,9 @@
 """Records that cannot be one person, whatever their match score.
 
 These are the costly errors of domain.md: a JR and a SR, twins, a parent and child of the same name,
-two different SSNs, two people of one case. A score can be fooled by a shared name and address; these
-rules cannot, and clustering checks them between whole clusters so a third record cannot bridge them.
+two different SSNs, two people of one case, two children of families that share no parent. A score
+can be fooled by a shared name and address; these rules cannot, and clustering checks them between
+whole clusters so a third record cannot bridge them.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ TWINS = "same birth date, different first names (twins)"
 DIFFERENT_SSNS = "different SSNs"
 GENERATIONS = "birth years a generation apart"
 MIDDLE_NAMES = "different middle names"
+OTHER_FAMILIES = "children of two families that share no parent"
 GENERATION_YEARS = 12  # birth years this far apart, and not a typo of each other: two generations
 
 
@@ -60,10 +62,11 @@ class NeverMerge:
     roles: bool = True
     sex_and_name: bool = True
     middle_names: bool = True
+    families: bool = True
 
     @classmethod
     def none(cls) -> NeverMerge:
-        return cls(False, False, False, False, False, False, False, False)
+        return cls(False, False, False, False, False, False, False, False, False)
 
     @classmethod
     def person_list(cls) -> NeverMerge:
@@ -98,6 +101,7 @@ class RecordFacts:
     born_after: list[int | None]  # birth-year bounds from the case: a parent is older than the
     born_before: list[int | None]  # children of their case, a child younger than its parents
     role_group: list[str | None]  # "child" or "parent"
+    case_parents: list[list[int] | None]  # uids of the parent records of the record's case (one list per case)
     rules: NeverMerge = NeverMerge()
     # uids whose SSN was taken out as shared: a link's weight that rests on it says nothing
     shared_ssn: frozenset[int] = frozenset()
@@ -110,8 +114,9 @@ class RecordFacts:
         # the rules read no shared number
         df = df.with_columns(pl.when(taken_out).then(None).otherwise(pl.col(C.SSN_STD)).alias(C.SSN_STD))
         bounds = birth_year_bounds(df)
+        case_key = shared(df[C.SOURCE_SYSTEM] + "|" + df[C.CASE_ID])
         return cls(
-            case_key=shared(df[C.SOURCE_SYSTEM] + "|" + df[C.CASE_ID]),
+            case_key=case_key,
             ssn=shared(df[C.SSN_STD]),
             suffix=shared(df[C.SUFFIX_STD]),
             dob=shared(df[C.DOB_STR]),
@@ -126,6 +131,7 @@ class RecordFacts:
             born_after=shared(bounds["born_after"]),
             born_before=shared(bounds["born_before"]),
             role_group=shared(df[C.ROLE_GROUP]),
+            case_parents=_case_parents(df, case_key),
             rules=rules,
             shared_ssn=frozenset(df[C.UID].filter(taken_out).to_list()),
         )
@@ -144,6 +150,18 @@ class RecordFacts:
             after[i] = None if a is None else years.setdefault(a, a)
             before[i] = None if b is None else years.setdefault(b, b)
         return replace(self, born_after=after, born_before=before)
+
+
+def _case_parents(df: pl.DataFrame, case_key: list[str]) -> list[list[int] | None]:
+    """Per record, the uids of its case's parent records (custodial party and absent parents)."""
+    parents = (
+        df.select(C.UID, C.ROLE_GROUP, case=pl.col(C.SOURCE_SYSTEM) + "|" + pl.col(C.CASE_ID))
+        .filter(pl.col(C.ROLE_GROUP) == "parent")
+        .group_by("case")
+        .agg(pl.col(C.UID))
+    )
+    of = dict(zip(parents["case"].to_list(), parents[C.UID].to_list()))
+    return [of.get(k) for k in case_key]
 
 
 def shared(values: pl.Series) -> list:
@@ -309,6 +327,8 @@ def beyond_ssns(f: RecordFacts, a: int, b: int) -> str | None:
         return "different sex and different first names"
     if rules.middle_names and middle_names_distinct(f, a, b):
         return MIDDLE_NAMES
+    if rules.families and children_of_other_families(f, a, b):
+        return OTHER_FAMILIES
     da, db = f.dob[a], f.dob[b]
     if da and db:
         if rules.twins and da == db and first_names_distinct(f, a, b, twin_ssns=bool(sa and sb and consecutive_ssns(sa, sb))):
@@ -317,6 +337,46 @@ def beyond_ssns(f: RecordFacts, a: int, b: int) -> str | None:
             return GENERATIONS
         return None
     return _outside_bounds(f, a, b) if rules.roles else None
+
+
+MIN_FAMILY_PARENTS = 2  # a case naming fewer may be a relative's or a foster case: it says too little
+
+
+def children_of_other_families(f: RecordFacts, a: int, b: int) -> bool:
+    """Two children of cases that each name a custodial party and an absent parent, none of whom
+    could be one of the other case's: the cases are two families. A same-day namesake of a common
+    name (JOSE GARCIA born on one day to two other couples) is told apart by who raises it."""
+    families = _stated_families(f, a, b)
+    return families is not None and not may_share_a_parent(f, *families)
+
+
+def one_family_stated(f: RecordFacts, a: int, b: int) -> bool:
+    """Two children whose cases each name a family, and a parent of one could be one of the other's."""
+    families = _stated_families(f, a, b)
+    return families is not None and may_share_a_parent(f, *families)
+
+
+def _stated_families(f: RecordFacts, a: int, b: int) -> tuple[list[int], list[int]] | None:
+    """The parent records of two children's two cases, where each case names enough of a family."""
+    xs, ys = f.case_parents[a], f.case_parents[b]
+    if f.role_group[a] != "child" or f.role_group[b] != "child" or not xs or not ys or xs is ys:
+        return None
+    return (xs, ys) if len(xs) >= MIN_FAMILY_PARENTS and len(ys) >= MIN_FAMILY_PARENTS else None
+
+
+def may_share_a_parent(f: RecordFacts, xs: list[int], ys: list[int]) -> bool:
+    """Some parent record of one case could be one of the other's."""
+    return any(may_be_one(f, x, y) for x in xs for y in ys)
+
+
+def may_be_one(f: RecordFacts, x: int, y: int) -> bool:
+    """Nothing says two parent records are two people: one number (or a typo of it), one birth
+    date, or first names not clearly different (a typo, nickname, initial, middle name or swap; a
+    mother's surname changes, and a first name can be wholly wrong where the date is right)."""
+    sx, sy, dx = f.ssn[x], f.ssn[y], f.dob[x]
+    if (sx and sy and ssn_related(sx, sy)) or (dx and dx == f.dob[y]):
+        return True
+    return not first_names_distinct(f, x, y)
 
 
 def middle_names_distinct(f: RecordFacts, a: int, b: int) -> bool:

@@ -51,9 +51,7 @@ def entered_twice(records: pl.DataFrame, facts: RecordFacts) -> list[tuple[int, 
     surnames = _case_surnames(people, people.join(pairs.select(C.UID), on=C.UID, how="semi")["case"])
     found = [(a, b) for a, b in pairs.iter_rows() if _one_name(facts, a, b, surnames) and conflict(checker, a, b) is None]
     born = _born_on(records, {facts.dob[a] for a, _ in found if facts.dob[a]})
-    near = {facts.case_key[u] for a, _ in found for u in (a, *born.get(facts.dob[a], []))}
-    parents = _parents_of_cases(people, near)
-    return [(a, b) for a, b in found if not _maybe_a_twin(facts, a, b, born.get(facts.dob[a], []), parents)]
+    return [(a, b) for a, b in found if not _maybe_a_twin(facts, a, b, born.get(facts.dob[a], []))]
 
 
 def _one_name(f: RecordFacts, a: int, b: int, case_surnames: dict[str, set[str]]) -> bool:
@@ -93,7 +91,7 @@ def _born_on(records: pl.DataFrame, dates: set[str]) -> dict[str, list[int]]:
     return dict(zip(on[C.DOB_STR].to_list(), on[C.UID].to_list()))
 
 
-def _maybe_a_twin(f: RecordFacts, a: int, b: int, same_day: list[int], parents: dict[str, list[int]]) -> bool:
+def _maybe_a_twin(f: RecordFacts, a: int, b: int, same_day: list[int]) -> bool:
     """A record of another case, born that day under the same surname and another first name (by
     spelling at all: twins are often named a letter apart, JAYDEN and JAYLEN), in a case that could
     be this family's: one without parents on record, or with one who could be a parent of a's case.
@@ -104,21 +102,9 @@ def _maybe_a_twin(f: RecordFacts, a: int, b: int, same_day: list[int], parents: 
         and f.first[r]
         and f.first[r] != f.first[a]
         and not shares(f.first_canon[r], f.first_canon[a])
-        and _could_share_a_parent(f, parents.get(f.case_key[r], []), parents.get(f.case_key[a], []))
+        and _could_share_a_parent(f, f.case_parents[r] or [], f.case_parents[a] or [])
         for r in same_day
     )
-
-
-def _parents_of_cases(people: pl.DataFrame, cases: set[str]) -> dict[str, list[int]]:
-    """uids of the parent records (custodial and absent) of each of `cases`."""
-    if not cases:
-        return {}
-    of = (
-        people.filter((pl.col(C.ROLE_GROUP) == "parent") & pl.col("case").is_in(sorted(cases)))
-        .group_by("case")
-        .agg(pl.col(C.UID))
-    )
-    return dict(zip(of["case"].to_list(), of[C.UID].to_list()))
 
 
 def _could_share_a_parent(f: RecordFacts, xs: list[int], ys: list[int]) -> bool:

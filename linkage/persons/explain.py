@@ -24,8 +24,8 @@ from linkage.errors import LookupFailedError
 from linkage.model import SavedModel
 from linkage.model.file_rates import as_run_scored
 from linkage.model.inmemory import PairScorer
-from linkage.persons.cluster import FIELD_CONFLICTS
-from linkage.persons.constraints import CLUSTER_COLUMNS, RecordFacts, conflict
+from linkage.persons.cluster import FIELD_CONFLICTS, one_family
+from linkage.persons.constraints import CLUSTER_COLUMNS, OTHER_FAMILIES, RecordFacts, conflict
 from linkage.rules import DEFAULT_RULES, SAME_CASE
 from linkage.store.review import NOT_A_MATCH
 
@@ -176,7 +176,7 @@ def _kept_apart(records: pl.DataFrame, pairs: pl.DataFrame, reviewed: pl.DataFra
     for l, r in apart.select("record_id_l", "record_id_r").iter_rows():
         if side[l] != side[r]:
             return f"a reviewer decided records {l} and {r} are not a match"
-    rule = _rule_between(both, pa, pb, (out.record_a, out.record_b))
+    rule = _rule_between(records, both, pa, pb, (out.record_a, out.record_b))
     if rule:
         return rule
     held = pairs.filter(
@@ -198,17 +198,20 @@ def _kept_apart(records: pl.DataFrame, pairs: pl.DataFrame, reviewed: pl.DataFra
     )
 
 
-def _rule_between(both: pl.DataFrame, pa: str, pb: str, asked: tuple[str, str]) -> str | None:
+def _rule_between(records: pl.DataFrame, both: pl.DataFrame, pa: str, pb: str, asked: tuple[str, str]) -> str | None:
     """The never-merge rule between the two persons' records, with the records it rests on (the
-    asked pair first)."""
-    frame = both.with_columns(pl.int_range(0, pl.len(), dtype=pl.Int64).alias(C.UID))
+    asked pair first). The parents of their cases come along: a rule reads who raises a child."""
+    parents = records.join(both.select(C.SOURCE_SYSTEM, C.CASE_ID).unique(), on=[C.SOURCE_SYSTEM, C.CASE_ID]).filter(
+        (pl.col(C.ROLE_GROUP) == "parent") & ~pl.col(C.PERSON_ID).is_in([pa, pb])
+    )
+    frame = pl.concat([both, parents.select(both.columns)]).with_columns(pl.int_range(0, pl.len(), dtype=pl.Int64).alias(C.UID))
     facts = RecordFacts.from_frame(frame.select(CLUSTER_COLUMNS))
     ids, people = frame[C.RECORD_ID].to_list(), frame[C.PERSON_ID].to_list()
+    ga, gb = ([i for i, p in enumerate(people) if p == x] for x in (pa, pb))
     first = [(ids.index(asked[0]), ids.index(asked[1]))]
-    rest = [(i, j) for i in range(len(ids)) for j in range(len(ids)) if people[i] == pa and people[j] == pb]
-    for i, j in first + rest:
+    for i, j in first + [(i, j) for i in ga for j in gb]:
         reason = conflict(facts, i, j)
-        if reason:
+        if reason and not (reason == OTHER_FAMILIES and one_family(facts, ga, gb)):
             bar = FIELD_CONFLICTS.get(reason)
             kind = (
                 f"a field that can be wholly wrong: a link of {bar:g} bits or more would outweigh it"

@@ -366,3 +366,36 @@ def test_two_middle_names_keep_namesakes_of_one_birthday_apart_unless_the_rest_o
     assert labels[0] == labels[1] != labels[2]
     assert c.refused["different middle names"] == 1
     assert labels[3] == labels[4]  # outweighed
+
+
+def test_children_of_two_families_stay_apart_unless_a_third_case_ties_the_families_or_the_rest_overwhelms():
+    """MARIA RUIZ of a foster-care case naming two absent parents (JUAN RUIZ, ERNESTO) and of a
+    IV-D case alleging another man (JOSE RAFAEL) with her mother GABRIELA: no parent in common, two
+    families. Her third record, in a IV-D case of JUAN RUIZ and GABRIELA, ties the two: one girl.
+    Two JOSE GARCIAs of one birthday in families with no parent in common stay two boys, unless the
+    link overwhelms (a shared address and every name) past the rule's bar."""
+    rows = [
+        person("E1-N1", "JUAN", "RUIZ", case="E1", system="IV-E", role="NCP"),
+        person("E1-N2", "ERNESTO", "GONZALEZ", case="E1", system="IV-E", role="NCP", dob="1998-11-26"),
+        person("E1-CH", "MARIA", "RUIZ RODRIGUEZ", case="E1", system="IV-E", role="CH", dob="2018-06-28"),
+        person("D2-PF", "JOSE RAFAEL", "RODRIGUEZ ZAMORA", case="D2", role="PF", dob="1992-01-07"),
+        person("D2-CP", "GABRIELA", "RODRIGUEZ", case="D2", dob="2000-11-11"),
+        person("D2-CH", "MARIA", "RODRIGUEZ", case="D2", role="CH", dob="2018-06-28"),
+        person("D3-N", "JUAN", "RUIZ", case="D3", role="NCP", dob="1993-07-11"),
+        person("D3-CP", "GABRIELA", "RODRIGUEZ", case="D3", dob="2000-11-11", ssn="549-22-4462"),
+        person("D3-CH", "MARIA", "RUIZ RODRIGUEZ", case="D3", role="CH", dob="2018-06-28"),
+        person("D4-CP", "ROSA", "GARCIA", case="D4", dob="2003-10-26"),
+        person("D4-N", "LUIS", "ORTIZ", case="D4", role="NCP"),
+        person("D4-CH", "JOSE", "GARCIA", case="D4", role="CH", dob="2020-08-27"),
+        person("D5-CP", "YOLANDA", "AVILA", case="D5", dob="1985-09-12"),
+        person("D5-N", "JAMES", "MARTIN", case="D5", role="NCP"),
+        person("D5-CH", "JOSE", "GARCIA", case="D5", role="CH", dob="2020-08-27"),
+        person("D6-CP", "ANA", "REYES", case="D6"),
+        person("D6-N", "PAUL", "LEE", case="D6", role="NCP"),
+        person("D6-CH", "JOSE", "GARCIA", case="D6", role="CH", dob="2020-08-27"),
+    ]
+    _, c = setup(*rows)
+    labels = edges(c, (2, 8, 9.0), (8, 5, 8.0), (2, 5, 7.0), (11, 14, 6.0), (11, 17, 13.0))
+    assert labels[2] == labels[8] == labels[5]
+    assert labels[11] != labels[14] and c.refused["children of two families that share no parent"] == 1
+    assert labels[11] == labels[17]  # outweighed

@@ -1,8 +1,10 @@
 import pytest
 
+from linkage import columns as C
 from linkage.agreement import dob_related, ssn_related
 from linkage.ingest import validate
 from linkage.persons import RecordFacts, conflict
+from linkage.persons.constraints import OTHER_FAMILIES
 from linkage.standardize import standardize
 from tests.conftest import person, records_frame
 
@@ -211,3 +213,47 @@ def test_what_is_not_a_middle_name_conflict(first_b, middle_b):
         person("R2", first_b, "GARCIA", middle_name=middle_b, case="A1", system="IV-A", role="CH", dob="2015-01-11"),
     )
     assert conflict(f, 0, 1) is None
+
+
+def two_families(mother_b: str = "RAQUEL", father_b: str = "SALVADOR", **kw) -> list[dict]:
+    """JOSE GARCIA born 2023-04-01 in two IV-D cases, each naming a custodial party and an absent
+    parent; the second family's parents as given."""
+    return [
+        person("D1-CP", "ROSA", "GARCIA", case="D1", dob="2003-10-26", ssn="739-37-2709"),
+        person("D1-NCP", "JUAN", "RODRIGUEZ", case="D1", role="NCP", dob="2000-07-17", ssn="452-73-0845"),
+        person("D1-CH", "JOSE", "RODRIGUEZ GARCIA", case="D1", role="CH", dob="2023-04-01"),
+        person("D2-CP", mother_b, "MARTINEZ", case="D2", **kw),
+        person("D2-PF", father_b, "GARCIA RIOS", case="D2", role="PF", ssn="841-68-2393"),
+        person("D2-CH", "JOSE", "GARCIA", case="D2", role="CH", dob="2023-04-01"),
+    ]
+
+
+def test_children_of_two_families_that_share_no_parent():
+    """Two boys of one common name and birthday, each in a case that names both his parents, none
+    of whom could be one of the other case's: two families, whatever the score (below its bar)."""
+    f = facts(*two_families(dob="1986-03-19", ssn="562-09-4532"))
+    assert conflict(f, 2, 5) == OTHER_FAMILIES
+    assert f.case_parents[2] == [0, 1] and f.case_parents[0] is f.case_parents[2]
+
+
+@pytest.mark.parametrize(
+    "mother_b,kw",
+    [
+        ("RAQUEL", {"dob": "2003-10-26"}),  # her first name wholly wrong, her birth date right
+        ("RAQUEL", {"ssn": "739-37-2708"}),  # her number one digit off
+        ("ROZA", {}),  # her first name one typo apart
+        ("CAMILA", {"middle_name": "ROSA"}),  # goes by her middle name in the other case
+        ("", {}),  # no first name: nothing says she is another woman
+    ],
+)
+def test_what_does_not_make_two_families(mother_b, kw):
+    f = facts(*two_families(mother_b, **kw))
+    assert conflict(f, 2, 5) is None
+
+
+def test_a_case_naming_one_adult_says_too_little_of_the_family():
+    """A foster-care or TANF case may name only a relative caretaker or one absent parent: it does
+    not place the child in another family."""
+    rows = [r for r in two_families(dob="1986-03-19") if r[C.RECORD_ID] != "D2-PF"]
+    f = facts(*rows)
+    assert conflict(f, 2, 4) is None

@@ -20,7 +20,7 @@ def run(tmp_path_factory):
     """Twins JAYDEN and ETHAN COLE in two programs; ROSA MENA in three programs (the TANF record
     with a day and month swapped); LUIS SOTO twice with nothing but a name and a year; ROSA SOFIA
     and ROSA GABRIELA GARCIA, two girls of one name and birthday (at one address the link would
-    outweigh the middle names: 14 bits)."""
+    outweigh the middle names: 14 bits); JOSE GARCIA born a week apart to two couples."""
     twins = dict(dob="2016-06-07", sex="M", **HOME)
     rosa = dict(dob="1988-07-08", ssn="412-55-2002", sex="F")
     rows = [
@@ -36,6 +36,12 @@ def run(tmp_path_factory):
         person("A3-NCP", "LUIS", "SOTO", case="A3", system="IV-A", role="NCP", sex="M"),
         person("D4-CH", "ROSA", "GARCIA", middle_name="SOFIA", case="D4", role="CH", dob="2015-01-11", sex="F", **HOME),
         person("A4-CH", "ROSA", "GARCIA", middle_name="GABRIELA", case="A4", system="IV-A", role="CH", dob="2015-01-11", sex="F"),
+        person("D5-CP", "ROSA", "GARCIA", case="D5", dob="2003-10-26", sex="F"),
+        person("D5-NCP", "JUAN", "RODRIGUEZ", case="D5", role="NCP", dob="2000-07-17", sex="M"),
+        person("D5-CH", "JOSE", "GARCIA", case="D5", role="CH", dob="2023-04-01", sex="M"),
+        person("D6-CP", "RAQUEL", "MARTINEZ", case="D6", dob="1986-03-19", sex="F"),
+        person("D6-PF", "SALVADOR", "RIOS", case="D6", role="PF", sex="M"),
+        person("D6-CH", "JOSE", "RIOS GARCIA", case="D6", role="CH", dob="2023-04-07", sex="M"),
     ]
     path = tmp_path_factory.mktemp("explain") / "records.csv"
     records_frame(rows).write_csv(path)
@@ -61,6 +67,15 @@ def test_two_middle_names_are_named_as_a_field_a_strong_link_could_outweigh(run)
     assert "different middle names" in answer.kept_apart_by, answer.kept_apart_by
     assert "a field that can be wholly wrong" in answer.kept_apart_by
     assert answer.would_flip == ["would not be kept apart if the middle names agreed"]
+
+
+def test_children_of_two_families_are_named_with_the_cases_that_say_so(run):
+    answer = ask(run, "D5-CH", "D6-CH")
+    assert not answer.same_person, (answer.weight, answer.evidence)
+    assert "never-merge rule 'children of two families that share no parent' between records D5-CH and D6-CH" in (
+        answer.kept_apart_by
+    ), answer.kept_apart_by
+    assert "a field that can be wholly wrong" in answer.kept_apart_by
 
 
 def test_a_person_joined_through_links_shows_the_chain_and_each_comparison(run):
