@@ -31,6 +31,7 @@ CLUSTER_COLUMNS = (
     C.SSN_STD,
     C.SUFFIX_STD,
     C.DOB_STR,
+    C.DOB_YEAR,
     C.FN,
     C.SN,
     C.SEX_STD,
@@ -90,6 +91,7 @@ class RecordFacts:
     ssn: list[str | None]
     suffix: list[str | None]
     dob: list[str | None]
+    year: list[int | None]  # the birth year, also of a date the file uses for "year only"
     first: list[str | None]
     surname: list[str | None]
     sex: list[str | None]
@@ -101,6 +103,7 @@ class RecordFacts:
     born_after: list[int | None]  # birth-year bounds from the case: a parent is older than the
     born_before: list[int | None]  # children of their case, a child younger than its parents
     role_group: list[str | None]  # "child" or "parent"
+    role: list[str | None]  # CP, NCP, PF, CH
     case_parents: list[list[int] | None]  # uids of the parent records of the record's case (one list per case)
     rules: NeverMerge = NeverMerge()
     # uids whose SSN was taken out as shared: a link's weight that rests on it says nothing
@@ -120,6 +123,7 @@ class RecordFacts:
             ssn=shared(df[C.SSN_STD]),
             suffix=shared(df[C.SUFFIX_STD]),
             dob=shared(df[C.DOB_STR]),
+            year=shared(df[C.DOB_YEAR]),
             first=shared(df[C.FN]),
             surname=shared(df[C.SN]),
             sex=shared(df[C.SEX_STD]),
@@ -131,6 +135,7 @@ class RecordFacts:
             born_after=shared(bounds["born_after"]),
             born_before=shared(bounds["born_before"]),
             role_group=shared(df[C.ROLE_GROUP]),
+            role=shared(df[C.ROLE]),
             case_parents=_case_parents(df, case_key),
             rules=rules,
             shared_ssn=frozenset(df[C.UID].filter(taken_out).to_list()),

@@ -18,7 +18,7 @@ from linkage import columns as C
 from linkage.agreement import NameAgreement, dob_related, first_name_agreement, ssn_related, surnames_similar, tokens_a_typo_apart
 from linkage.persons.ambiguity import ambiguous_links
 from linkage.persons.cluster import Clusters
-from linkage.persons.constraints import RecordFacts, swapped
+from linkage.persons.constraints import RecordFacts, may_share_a_parent, swapped
 from linkage.standardize.names import default_nicknames
 
 ROUNDS = 3
@@ -81,15 +81,29 @@ def same_parent(f: RecordFacts, a: int, b: int) -> bool:
 
 
 def same_child(f: RecordFacts, a: int, b: int) -> bool:
-    """A child of the same mother: the name agrees and so does a birth date or SSN; with no
+    """A child of the same mother: the name agrees and so does a birth date or SSN. With no
     identifier on one side, or birth dates only in the same month (a day left at the 1st, or typed
     wholly wrong: a mother's children are born that close only as twins, who have two names), the
-    first name must be identical (siblings share surnames)."""
+    surnames must agree and the birth years (a year-only date keeps one) be at most one apart; the
+    first name must then be identical, or, with no birth date on one side, agree down to a typo, a
+    second given name, an initial or a middle name used as the first (2026-12-07) unless the two
+    cases' absent parents are clearly other men (a mother's sons by two fathers)."""
     if identifiers_agree(f, a, b):
         return first_names_agree(f, a, b) or swapped(f, a, b)
     da, db = f.dob[a], f.dob[b]
+    ya, yb = f.year[a], f.year[b]
     dates_say_little = not (da and db) or da[:6] == db[:6]
-    return dates_say_little and bool(f.first[a]) and f.first[a] == f.first[b] and surnames_agree(f, a, b)
+    if not dates_say_little or (ya and yb and abs(ya - yb) > 1) or not surnames_agree(f, a, b):
+        return False
+    if f.first[a] and f.first[a] == f.first[b]:
+        return True
+    return not (da and db) and first_names_agree(f, a, b) and not fathers_differ(f, a, b)
+
+
+def fathers_differ(f: RecordFacts, a: int, b: int) -> bool:
+    """The absent parents of two children's cases are clearly other men: half-siblings of one mother."""
+    xs, ys = ([x for x in f.case_parents[k] or [] if f.role[x] != "CP"] for k in (a, b))
+    return bool(xs and ys) and not may_share_a_parent(f, xs, ys)
 
 
 MAX_CASES_PER_PERSON = 50  # a person in more cases than this is a data problem, not a family

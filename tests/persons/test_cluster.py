@@ -5,6 +5,7 @@ from linkage.ingest import validate
 from linkage.persons import Clusters, RecordFacts, apply_family_evidence, cluster_edges
 from linkage.persons.constraints import TWINS
 from linkage.standardize import standardize
+from linkage.standardize.default_dates import DefaultDates
 from tests.conftest import person, records_frame
 
 
@@ -399,3 +400,63 @@ def test_children_of_two_families_stay_apart_unless_a_third_case_ties_the_famili
     assert labels[2] == labels[8] == labels[5]
     assert labels[11] != labels[14] and c.refused["children of two families that share no parent"] == 1
     assert labels[11] == labels[17]  # outweighed
+
+
+def mother_in_two_cases(d1: list[dict], e1: list[dict]) -> list[dict]:
+    """ROSA DIAZ (one SSN) as custodial party of a IV-D and a IV-E case, with the children given."""
+    return [
+        person("D-CP", "ROSA", "DIAZ", case="D1", role="CP", ssn="123456780"),
+        *[{**r, "case_id": "D1"} for r in d1],
+        person("E-CP", "ROSA", "DIAZ", case="E1", system="IV-E", role="CP", ssn="123456780"),
+        *[{**r, "case_id": "E1", "source_system": "IV-E"} for r in e1],
+    ]
+
+
+@pytest.mark.parametrize("thin_first", ["JOZE", "JOSE LUIS", "J", "LUIS"])
+def test_a_thin_child_whose_first_name_is_typed_otherwise_is_found_through_its_mother(thin_first):
+    """Without a birth date or SSN on one record, a typo of the first name (JOZE), a second given
+    name (JOSE LUIS), an initial or the middle name used as the first (LUIS for JOSE LUIS) is the
+    same child of one mother when no other child of hers fits."""
+    rows = mother_in_two_cases(
+        [person("D-CH", "JOSE", "DIAZ", role="CH", middle_name="LUIS", dob="2016-09-03")],
+        [person("E-CH", thin_first, "DIAZ", role="CH")],
+    )
+    records, c = setup(*rows)
+    edges(c, (0, 2, 20.0))
+    apply_family_evidence(c, records)
+    assert c.labels()[1] == c.labels()[3]
+
+
+def test_a_mothers_sons_by_two_fathers_are_not_one_child_by_a_shared_given_name():
+    """JUAN LOPEZ DIAZ of ROSA's case with PEDRO LOPEZ, and a thin JUAN FRANCISCO REYES DIAZ of her
+    case with MARIO REYES: the absent parents are two other men, so the boys are half-brothers."""
+    rows = mother_in_two_cases(
+        [
+            person("D-NCP", "PEDRO", "LOPEZ", role="NCP", dob="1980-04-04"),
+            person("D-CH", "JUAN", "LOPEZ DIAZ", role="CH", dob="2015-03-03"),
+        ],
+        [
+            person("E-NCP", "MARIO", "REYES", role="NCP", dob="1985-05-05"),
+            person("E-CH", "JUAN FRANCISCO", "REYES DIAZ", role="CH"),
+        ],
+    )
+    records, c = setup(*rows)
+    edges(c, (0, 3, 20.0))
+    apply_family_evidence(c, records)
+    assert c.labels()[2] != c.labels()[5]
+
+
+@pytest.mark.parametrize("year_only,same", [("2008-01-01", True), ("2019-01-01", False)])
+def test_a_year_only_birth_date_still_tells_a_mothers_children_apart_by_year(year_only, same):
+    """A file that types January 1st for "year unknown" keeps the year: JOSE born 2008 and a JOSE
+    entered as 2019-01-01 are a mother's two sons, not one boy with no date."""
+    rows = mother_in_two_cases(
+        [person("D-CH", "JOSE", "DIAZ", role="CH", dob="2008-02-01")],
+        [person("E-CH", "JOSE", "DIAZ", role="CH", dob=year_only)],
+    )
+    records, _ = setup(*rows)
+    records, _ = DefaultDates(year_only=frozenset({"0101"})).apply(records)
+    c = Clusters(RecordFacts.from_frame(records))
+    edges(c, (0, 2, 20.0))
+    apply_family_evidence(c, records)
+    assert bool(c.labels()[1] == c.labels()[3]) is same
