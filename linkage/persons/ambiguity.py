@@ -69,7 +69,8 @@ def ambiguous_links(
     A z already known to be someone else of x's own case is no rival (two records of one case are
     two people): linked by one of these edges, or with `labels` (clusters so far) in one cluster,
     to a record w of x's case that z fits better than it fits x (a link can be wrong too). Polars
-    narrows the rivals to case-mates with x's initial (as first name or, swapped, as surname), sex
+    narrows the rivals to case-mates with x's initial (as first name or, swapped, as surname) or a
+    given name of x's, sex
     and a birth date a typo could explain; the fit is computed in Python for those only.
     one_person: per uid, a label shared by records known to be one person of one case (typed twice
     into it, `entered_twice`): such a z is y itself, not a rival."""
@@ -83,6 +84,7 @@ def ambiguous_links(
         pl.col(C.SN).str.slice(0, 1).alias("sn_initial"),
         pl.col(C.SEX_STD).alias("sex"),
         pl.col(C.DOB_STR).alias("dob"),
+        pl.col(C.FN_TOKENS).alias("tokens"),
     )
     edge = pl.DataFrame({"edge": np.arange(len(left)), "x": left, "y": right})
     chooses = pl.concat([edge, edge.select("edge", pl.col("y").alias("x"), pl.col("x").alias("y"))])
@@ -109,13 +111,14 @@ def ambiguous_links(
 
 def _rivals(people: pl.DataFrame, chooses: pl.DataFrame) -> pl.DataFrame:
     """(edge, x, y, z, x_case): z a case-mate of y whom x might be instead."""
-    mates = people.select(pl.col(C.UID).alias("z"), "case", "group", "initial", "sn_initial", "sex", "dob")
+    mates = people.select(pl.col(C.UID).alias("z"), "case", "group", "initial", "sn_initial", "sex", "dob", "tokens")
     x = people.select(
         pl.col(C.UID).alias("x"),
         pl.col("case").alias("x_case"),
         pl.col("initial").alias("x_initial"),
         pl.col("sex").alias("x_sex"),
         pl.col("dob").alias("x_dob"),
+        pl.col("tokens").alias("x_tokens"),
     )
     return (
         chooses.join(people.select(pl.col(C.UID).alias("y"), "case", "group"), on="y")
@@ -123,7 +126,11 @@ def _rivals(people: pl.DataFrame, chooses: pl.DataFrame) -> pl.DataFrame:
         .filter(pl.col("z") != pl.col("y"))
         .join(x, on="x")
         .filter(
-            ((pl.col("initial") == pl.col("x_initial")) | (pl.col("sn_initial") == pl.col("x_initial")))
+            (
+                (pl.col("initial") == pl.col("x_initial"))
+                | (pl.col("sn_initial") == pl.col("x_initial"))
+                | (pl.col("tokens").list.set_intersection("x_tokens").list.len() > 0)  # LUIS JOSE: JOSE too
+            )
             & ~((pl.col("sex") != pl.col("x_sex")).fill_null(False))
             & (
                 pl.col("dob").is_null()

@@ -119,6 +119,7 @@ def family_pairs(records: pl.DataFrame, labels: np.ndarray) -> pl.DataFrame:
         pl.col(C.FN).str.slice(0, 1).alias("initial"),
         pl.col(C.FN_CANON).alias("canon"),
         pl.col(C.MN).str.slice(0, 1).alias("middle_initial"),
+        pl.col(C.FN_TOKENS).alias("tokens"),
     ).with_columns(pl.Series("label", labels))
     via_child = _linked_cases(df.filter(pl.col("role") == "CH"))
     via_cp = _linked_cases(df.filter(pl.col("role") == "CP")).join(via_child, on=["c1", "c2"], how="anti")
@@ -151,6 +152,7 @@ def family_pairs(records: pl.DataFrame, labels: np.ndarray) -> pl.DataFrame:
         .filter(
             (pl.col("initial_a") == pl.col("initial_b"))
             | (pl.col("canon_a").list.set_intersection("canon_b").list.len() > 0)
+            | (pl.col("tokens_a").list.set_intersection("tokens_b").list.len() > 0)  # LUIS JOSE: JOSE and LUIS both fit
             | (pl.col("middle_initial_a") == pl.col("initial_b")).fill_null(False)
             | (pl.col("initial_a") == pl.col("middle_initial_b")).fill_null(False)
         )

@@ -162,3 +162,14 @@ def test_a_weak_link_does_not_place_the_rival():
     )
     assert unsure(records, (0, 3), (2, 1)) == [True, True]
     assert unsure(records, (0, 3), (2, 1), (2, 0)) == [True, True, True]
+
+
+def test_a_second_given_name_makes_a_brother_of_another_initial_a_rival():
+    """A thin LUIS JOSE SERRANO VASQUEZ scored against LUIS of a case that also holds his brother
+    JOSE: either could be him (people go by either given name), so the link is not taken alone."""
+    records = frame(
+        person("A-CH1", "LUIS", "SERRANO", case="A1", system="IV-A", role="CH", dob="2008-03-03", sex="M"),
+        person("A-CH2", "JOSE", "VASQUEZ", case="A1", system="IV-A", role="CH", dob="2011-06-16", sex="M"),
+        person("D-CH", "LUIS JOSE", "SERRANO VASQUEZ", case="D1", role="CH", sex="M"),
+    )
+    assert unsure(records, (2, 0)) == [True]

@@ -460,3 +460,20 @@ def test_a_year_only_birth_date_still_tells_a_mothers_children_apart_by_year(yea
     edges(c, (0, 2, 20.0))
     apply_family_evidence(c, records)
     assert bool(c.labels()[1] == c.labels()[3]) is same
+
+
+def test_a_thin_child_whose_given_names_fit_two_brothers_is_left_alone():
+    """A thin LUIS JOSE in the IV-D case; the TANF case holds a LUIS and a JOSE of that mother: either
+    could be him (a second given name each), so family evidence does not guess."""
+    rows = mother_in_two_cases(
+        [person("D-CH", "LUIS JOSE", "SERRANO VASQUEZ", role="CH")],
+        [
+            person("E-CH1", "LUIS", "SERRANO", role="CH", dob="2008-03-03"),
+            person("E-CH2", "JOSE", "VASQUEZ", role="CH", dob="2011-06-16"),
+        ],
+    )
+    records, c = setup(*rows)
+    edges(c, (0, 2, 20.0))
+    apply_family_evidence(c, records)
+    labels = c.labels()
+    assert labels[1] not in (labels[3], labels[4])
