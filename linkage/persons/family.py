@@ -15,7 +15,15 @@ import numpy as np
 import polars as pl
 
 from linkage import columns as C
-from linkage.agreement import NameAgreement, dob_related, first_name_agreement, ssn_related, surnames_similar, tokens_a_typo_apart
+from linkage.agreement import (
+    NameAgreement,
+    dob_related,
+    first_name_agreement,
+    shares,
+    ssn_related,
+    surnames_similar,
+    tokens_a_typo_apart,
+)
 from linkage.persons.ambiguity import ambiguous_links
 from linkage.persons.cluster import Clusters
 from linkage.persons.constraints import RecordFacts, may_share_a_parent, swapped
@@ -84,20 +92,32 @@ def same_child(f: RecordFacts, a: int, b: int) -> bool:
     """A child of the same mother: the name agrees and so does a birth date or SSN. With no
     identifier on one side, or birth dates only in the same month (a day left at the 1st, or typed
     wholly wrong: a mother's children are born that close only as twins, who have two names), the
-    surnames must agree and the birth years (a year-only date keeps one) be at most one apart; the
-    first name must then be identical, or, with no birth date on one side, agree down to a typo, a
-    second given name, an initial or a middle name used as the first (2026-12-07) unless the two
-    cases' absent parents are clearly other men (a mother's sons by two fathers)."""
+    birth years (a year-only date keeps one) must be at most one apart and the surnames agree, or
+    each be a surname of the two cases' parents (a child under its father's surname in one program
+    and its mother's in another). The first name must then be identical, or, with no birth date on
+    one side, agree down to a typo, a second given name, an initial or a middle name used as the
+    first (2026-12-07); either reading but the plain one stands down where the two cases' absent
+    parents are clearly other men (a mother's sons by two fathers)."""
     if identifiers_agree(f, a, b):
         return first_names_agree(f, a, b) or swapped(f, a, b)
     da, db = f.dob[a], f.dob[b]
     ya, yb = f.year[a], f.year[b]
     dates_say_little = not (da and db) or da[:6] == db[:6]
-    if not dates_say_little or (ya and yb and abs(ya - yb) > 1) or not surnames_agree(f, a, b):
+    if not dates_say_little or (ya and yb and abs(ya - yb) > 1):
+        return False
+    named_alike = surnames_agree(f, a, b)
+    if not named_alike and not parents_surnames(f, a, b):
         return False
     if f.first[a] and f.first[a] == f.first[b]:
-        return True
+        return named_alike or not fathers_differ(f, a, b)
     return not (da and db) and first_names_agree(f, a, b) and not fathers_differ(f, a, b)
+
+
+def parents_surnames(f: RecordFacts, a: int, b: int) -> bool:
+    """Each child's surname is one of its two cases' parents' (a child under its father's surname in
+    one program and its mother's in another)."""
+    family = {t for k in (a, b) for x in f.case_parents[k] or [] for t in f.surname_tokens[x] or ()}
+    return all(shares(f.surname_tokens[k], family) for k in (a, b))
 
 
 def fathers_differ(f: RecordFacts, a: int, b: int) -> bool:

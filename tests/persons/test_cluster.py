@@ -477,3 +477,31 @@ def test_a_thin_child_whose_given_names_fit_two_brothers_is_left_alone():
     apply_family_evidence(c, records)
     labels = c.labels()
     assert labels[1] not in (labels[3], labels[4])
+
+
+@pytest.mark.parametrize(
+    "tanf_father,same",
+    [
+        ("", True),  # the TANF case names no absent parent: JOSE GARCIA is her son JOSE LOPEZ
+        ("PEDRO LOPEZ", True),  # it names his father
+        ("MARIO PEREZ", False),  # it names another man: JOSE PEREZ would be his son; JOSE GARCIA, whose?
+    ],
+)
+def test_a_thin_child_under_its_mothers_surname_is_found_through_her(tanf_father, same):
+    """JOSE LOPEZ of ROSA GARCIA's IV-D case with PEDRO LOPEZ, and a thin JOSE GARCIA of her TANF
+    case: a child under its father's surname in one program and its mother's in another."""
+    tanf = [person("A-CH", "JOSE", "GARCIA", role="CH")]
+    if tanf_father:
+        first, last = tanf_father.split()
+        tanf.append(person("A-NCP", first, last, role="NCP", dob="1980-04-04" if last == "LOPEZ" else "1975-01-01"))
+    rows = [
+        person("D-CP", "ROSA", "GARCIA", case="D1", ssn="123456780"),
+        person("D-NCP", "PEDRO", "LOPEZ", case="D1", role="NCP", dob="1980-04-04"),
+        person("D-CH", "JOSE", "LOPEZ", case="D1", role="CH", dob="2015-03-03"),
+        person("A-CP", "ROSA", "GARCIA", case="A1", system="IV-A", ssn="123456780"),
+        *[{**r, "case_id": "A1", "source_system": "IV-A"} for r in tanf],
+    ]
+    records, c = setup(*rows)
+    edges(c, (0, 3, 20.0), *([(1, 5, 20.0)] if tanf_father == "PEDRO LOPEZ" else []))
+    apply_family_evidence(c, records)
+    assert bool(c.labels()[2] == c.labels()[4]) is same
