@@ -133,13 +133,16 @@ class Clusters:
             return REVIEWED_APART
         ga, gb = self.group(ra), self.group(rb)
         passed: str | None = None
+        family: bool | None = None  # one_family(ga, gb), read once: it reads every pair itself
         for a in ga:
             for b in gb:
                 reason = conflict(self.facts, a, b)
+                if reason == OTHER_FAMILIES and family is None:
+                    family = one_family(self.facts, ga, gb)
                 if (
                     not reason
                     or (reason == TWINS and two_given_names(self.facts, a, b, ga, gb))
-                    or (reason == OTHER_FAMILIES and one_family(self.facts, ga, gb))
+                    or (reason == OTHER_FAMILIES and family)
                 ):
                     continue
                 if reason not in tolerated:

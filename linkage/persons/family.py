@@ -19,7 +19,6 @@ from linkage.agreement import (
     NameAgreement,
     dob_related,
     first_name_agreement,
-    shares,
     ssn_related,
     surnames_similar,
     tokens_a_typo_apart,
@@ -117,7 +116,7 @@ def parents_surnames(f: RecordFacts, a: int, b: int) -> bool:
     """Each child's surname is one of its two cases' parents' (a child under its father's surname in
     one program and its mother's in another)."""
     family = {t for k in (a, b) for x in f.case_parents[k] or [] for t in f.surname_tokens[x] or ()}
-    return all(shares(f.surname_tokens[k], family) for k in (a, b))
+    return all(not family.isdisjoint(f.surname_tokens[k] or ()) for k in (a, b))
 
 
 def fathers_differ(f: RecordFacts, a: int, b: int) -> bool:
