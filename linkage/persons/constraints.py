@@ -8,7 +8,7 @@ whole clusters so a third record cannot bridge them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import numpy as np
@@ -108,6 +108,9 @@ class RecordFacts:
     rules: NeverMerge = NeverMerge()
     # uids whose SSN was taken out as shared: a link's weight that rests on it says nothing
     shared_ssn: frozenset[int] = frozenset()
+    # (case, case) -> whether a parent of one could be one of the other's: clustering asks it for
+    # every pair of two growing clusters, and it depends on the two cases only
+    families_meet: dict[tuple[str, str], bool] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_frame(cls, df: pl.DataFrame, rules: NeverMerge = NeverMerge()) -> RecordFacts:
@@ -351,14 +354,26 @@ def children_of_other_families(f: RecordFacts, a: int, b: int) -> bool:
     """Two children of cases that each name a custodial party and an absent parent, none of whom
     could be one of the other case's: the cases are two families. A same-day namesake of a common
     name (JOSE GARCIA born on one day to two other couples) is told apart by who raises it."""
-    families = _stated_families(f, a, b)
-    return families is not None and not may_share_a_parent(f, *families)
+    meet = _families_meet(f, a, b)
+    return meet is not None and not meet
 
 
 def one_family_stated(f: RecordFacts, a: int, b: int) -> bool:
     """Two children whose cases each name a family, and a parent of one could be one of the other's."""
+    return bool(_families_meet(f, a, b))
+
+
+def _families_meet(f: RecordFacts, a: int, b: int) -> bool | None:
+    """Whether a parent of one child's case could be one of the other's; None where the two are not
+    children of two cases that each name enough of a family."""
     families = _stated_families(f, a, b)
-    return families is not None and may_share_a_parent(f, *families)
+    if families is None:
+        return None
+    key = (f.case_key[a], f.case_key[b])
+    meet = f.families_meet.get(key)
+    if meet is None:
+        meet = f.families_meet[key] = may_share_a_parent(f, *families)
+    return meet
 
 
 def _stated_families(f: RecordFacts, a: int, b: int) -> tuple[list[int], list[int]] | None:
