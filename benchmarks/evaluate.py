@@ -47,6 +47,7 @@ def main(argv: list[str] | None = None) -> None:
     scores, merges = evaluate(read_table(a.persons), read_table(a.truth), read_table(hard) if hard.exists() else None)
     print("accuracy against the generator's truth:")
     print("  " + scores.line())
+    print(f"  linked pairs: {scores.correct_pairs:,} true, {scores.predicted_pairs - scores.correct_pairs:,} false")
     if merges is not None:
         total = int(merges["merged"].sum())
         print(f"  look-alikes wrongly merged: {total} " + ", ".join(f"{k} {m}/{p}" for k, p, m in merges.iter_rows()))

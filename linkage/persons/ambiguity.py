@@ -70,8 +70,8 @@ def ambiguous_links(
     two people): linked by one of these edges, or with `labels` (clusters so far) in one cluster,
     to a record w of x's case that z fits better than it fits x (a link can be wrong too). Polars
     narrows the rivals to case-mates with x's initial (as first name or, swapped, as surname) or a
-    given name of x's, sex
-    and a birth date a typo could explain; the fit is computed in Python for those only.
+    given name of x's, sex and a birth date a typo could explain; the fit is computed in Python for
+    those only.
     one_person: per uid, a label shared by records known to be one person of one case (typed twice
     into it, `entered_twice`): such a z is y itself, not a rival."""
     if not len(left):

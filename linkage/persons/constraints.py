@@ -8,6 +8,7 @@ whole clusters so a third record cannot bridge them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -120,7 +121,8 @@ class RecordFacts:
         # the rules read no shared number
         df = df.with_columns(pl.when(taken_out).then(None).otherwise(pl.col(C.SSN_STD)).alias(C.SSN_STD))
         bounds = birth_year_bounds(df)
-        case_key = shared(df[C.SOURCE_SYSTEM] + "|" + df[C.CASE_ID])
+        cases = df[C.SOURCE_SYSTEM] + "|" + df[C.CASE_ID]
+        case_key = shared(cases)
         return cls(
             case_key=case_key,
             ssn=shared(df[C.SSN_STD]),
@@ -139,7 +141,7 @@ class RecordFacts:
             born_before=shared(bounds["born_before"]),
             role_group=shared(df[C.ROLE_GROUP]),
             role=shared(df[C.ROLE]),
-            case_parents=_case_parents(df, case_key),
+            case_parents=_case_parents(df[C.UID], df[C.ROLE_GROUP], cases, case_key),
             rules=rules,
             shared_ssn=frozenset(df[C.UID].filter(taken_out).to_list()),
         )
@@ -160,15 +162,10 @@ class RecordFacts:
         return replace(self, born_after=after, born_before=before)
 
 
-def _case_parents(df: pl.DataFrame, case_key: list[str]) -> list[list[int] | None]:
+def _case_parents(uids: pl.Series, groups: pl.Series, cases: pl.Series, case_key: list[str]) -> list[list[int] | None]:
     """Per record, the uids of its case's parent records (custodial party and absent parents)."""
-    parents = (
-        df.select(C.UID, C.ROLE_GROUP, case=pl.col(C.SOURCE_SYSTEM) + "|" + pl.col(C.CASE_ID))
-        .filter(pl.col(C.ROLE_GROUP) == "parent")
-        .group_by("case")
-        .agg(pl.col(C.UID))
-    )
-    of = dict(zip(parents["case"].to_list(), parents[C.UID].to_list()))
+    parents = pl.DataFrame({"uid": uids, "case": cases}).filter(groups == "parent").group_by("case").agg(pl.col("uid"))
+    of = dict(zip(parents["case"].to_list(), parents["uid"].to_list()))
     return [of.get(k) for k in case_key]
 
 
@@ -384,9 +381,13 @@ def _stated_families(f: RecordFacts, a: int, b: int) -> tuple[list[int], list[in
     return (xs, ys) if len(xs) >= MIN_FAMILY_PARENTS and len(ys) >= MIN_FAMILY_PARENTS else None
 
 
-def may_share_a_parent(f: RecordFacts, xs: list[int], ys: list[int]) -> bool:
-    """Some parent record of one case could be one of the other's."""
-    return any(may_be_one(f, x, y) for x in xs for y in ys)
+def may_share_a_parent(
+    f: RecordFacts, xs: list[int], ys: list[int], one: Callable[[RecordFacts, int, int], bool] | None = None
+) -> bool:
+    """Some parent record of one case could be one of the other's: by `one` (default `may_be_one`,
+    which reads nothing as two people that could be a typist's error)."""
+    one = one or may_be_one
+    return any(one(f, x, y) for x in xs for y in ys)
 
 
 def may_be_one(f: RecordFacts, x: int, y: int) -> bool:

@@ -24,7 +24,7 @@ import polars as pl
 
 from linkage import columns as C
 from linkage.agreement import NameAgreement, dob_related, first_name_agreement, shares
-from linkage.persons.constraints import RecordFacts, conflict, swapped
+from linkage.persons.constraints import RecordFacts, conflict, may_share_a_parent, swapped
 
 
 def entered_twice(records: pl.DataFrame, facts: RecordFacts) -> list[tuple[int, int]]:
@@ -108,12 +108,10 @@ def _maybe_a_twin(f: RecordFacts, a: int, b: int, same_day: list[int]) -> bool:
 
 
 def _could_share_a_parent(f: RecordFacts, xs: list[int], ys: list[int]) -> bool:
-    """Some parent record of one case could be one of the other's: one number, or a first name a
-    typo or a nickname apart (a mother's surname changes) with no birth date against it. True when
-    either case has none on record: nothing then says the families differ."""
-    if not xs or not ys:
-        return True
-    return any(_could_be_one(f, x, y) for x in xs for y in ys)
+    """Some parent record of one case could be one of the other's by the strict reading below (a
+    namesake counts as a possible twin only then). True when either case has none on record:
+    nothing then says the families differ."""
+    return not xs or not ys or may_share_a_parent(f, xs, ys, _could_be_one)
 
 
 def _could_be_one(f: RecordFacts, x: int, y: int) -> bool:
