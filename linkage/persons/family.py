@@ -201,8 +201,9 @@ def apply_family_evidence(clusters: Clusters, records: pl.DataFrame, rounds: int
     """Merge people of linked cases where names (and for children, identifiers) agree; returns merges.
 
     A child whose acceptable partners lie in more than one cluster (a thin JOSE whose mother has two
-    sons called JOSE) is left alone, and so is a pair whose other case holds a second person that
-    fits as well (`ambiguous_links`): family evidence does not guess between siblings. (A parent's
+    sons called JOSE) is left alone, but for partners born the same day (`_torn`), and so is a pair
+    whose other case holds a second person that fits as well (`ambiguous_links`): family evidence
+    does not guess between siblings. (A parent's
     partners in several clusters are usually one man's unlinked records, so parents are not held back.)
     """
     merged = 0
@@ -225,19 +226,37 @@ def apply_family_evidence(clusters: Clusters, records: pl.DataFrame, rounds: int
                 labels,
             )
             accepted = [p for p, u in zip(accepted, unsure.tolist()) if not u]
-        partners: dict[int, set[int]] = defaultdict(set)
-        for a, b, kind in accepted:
-            if kind == "child":
-                partners[a].add(int(labels[b]))
-                partners[b].add(int(labels[a]))
+        children = [(a, b) for a, b, kind in accepted if kind == "child"]
+        torn = _torn(children, labels)
+        torn_born_alike = _torn([(a, b) for a, b in children if born_alike(f, a, b)], labels)
         before = merged
         for a, b, _kind in accepted:
-            if len(partners[a]) > 1 or len(partners[b]) > 1 or clusters.find(a) == clusters.find(b):
+            held = torn_born_alike if born_alike(f, a, b) else torn
+            if a in held or b in held or clusters.find(a) == clusters.find(b):
                 continue
             merged += clusters.try_merge(a, b)
         if merged == before:
             break
     return merged
+
+
+def born_alike(f: RecordFacts, a: int, b: int) -> bool:
+    """The same full birth date on both records: of a mother's children only twins share one, and
+    twins have two first names."""
+    return bool(f.dob[a]) and f.dob[a] == f.dob[b]
+
+
+def _torn(children: list[tuple[int, int]], labels: np.ndarray) -> set[int]:
+    """Records whose child partners lie in more than one cluster: two children of a mother fit them.
+    Read once over every accepted pair and once over those born alike, so that a child seen in three
+    cases (JUAN with a birth date in TANF, JUAJN JOSE with none in IV-D, Juan Jose with the same date
+    in foster care) joins its two dated records first and its thin one in the next round, while a
+    thin record that fits two brothers is still left alone."""
+    partners: dict[int, set[int]] = defaultdict(set)
+    for a, b in children:
+        partners[a].add(int(labels[b]))
+        partners[b].add(int(labels[a]))
+    return {r for r, ps in partners.items() if len(ps) > 1}
 
 
 def _names_checked(f: RecordFacts, pairs: pl.DataFrame) -> pl.DataFrame:

@@ -505,3 +505,45 @@ def test_a_thin_child_under_its_mothers_surname_is_found_through_her(tanf_father
     edges(c, (0, 3, 20.0), *([(1, 5, 20.0)] if tanf_father == "PEDRO LOPEZ" else []))
     apply_family_evidence(c, records)
     assert bool(c.labels()[2] == c.labels()[4]) is same
+
+
+def mother_in_three_programs(a1: list[dict], d1: list[dict], e1: list[dict]) -> list[dict]:
+    """ROSA DIAZ (one SSN) as custodial party in TANF, IV-D and foster care, with the children given."""
+    return [
+        person("A-CP", "ROSA", "DIAZ", case="A1", system="IV-A", role="CP", ssn="123456780"),
+        *[{**r, "case_id": "A1", "source_system": "IV-A"} for r in a1],
+        *mother_in_two_cases(d1, e1),
+    ]
+
+
+def test_a_child_seen_in_three_programs_joins_when_two_records_share_the_birth_date():
+    """JUAN with a birth date in TANF, JUAJN JOSE with none in IV-D, JUAN JOSE with the same date in
+    foster care: each record fits both others, which used to read as two brothers fitting one
+    record and left all three apart. Same-day partners join first, the thin one next."""
+    rows = mother_in_three_programs(
+        [person("A-CH", "JUAN", "DIAZ", role="CH", dob="2008-11-09"), person("A-CH2", "ELIZABETH", "DIAZ", role="CH")],
+        [person("D-CH", "JUAJN JOSE", "DIAZ", role="CH")],
+        [person("E-CH", "JUAN JOSE", "DIAZ", role="CH", dob="2008-11-09")],
+    )
+    records, c = setup(*rows)
+    edges(c, (0, 3, 20.0), (0, 5, 20.0))
+    apply_family_evidence(c, records)
+    labels = c.labels()
+    assert labels[1] == labels[4] == labels[6] and labels[2] != labels[1]
+
+
+def test_a_record_born_the_day_of_two_twins_who_both_fit_it_is_left_alone():
+    """Twins JUAN CARLOS and JUAN JOSE in TANF; foster care's JUAN of the same birth date fits both."""
+    rows = mother_in_three_programs(
+        [
+            person("A-CH", "JUAN CARLOS", "DIAZ", role="CH", dob="2008-11-09"),
+            person("A-CH2", "JUAN JOSE", "DIAZ", role="CH", dob="2008-11-09"),
+        ],
+        [],
+        [person("E-CH", "JUAN", "DIAZ", role="CH", dob="2008-11-09")],
+    )
+    records, c = setup(*rows)
+    edges(c, (0, 3, 20.0), (0, 4, 20.0))
+    apply_family_evidence(c, records)
+    labels = c.labels()
+    assert labels[5] not in (labels[1], labels[2]) and labels[1] != labels[2]
