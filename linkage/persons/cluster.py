@@ -153,15 +153,17 @@ class Clusters:
                 passed = reason
         return None
 
-    def try_merge(self, a: int, b: int, weight: float | None = None) -> bool:
+    def try_merge(self, a: int, b: int, weight: float | None = None, excused: frozenset[str] = frozenset()) -> bool:
         """Join the clusters of a and b unless a never-merge rule forbids it. weight: the match
         weight of the link between a and b; at the bar of FIELD_CONFLICTS or more it outweighs
         that conflict in one field that can be wholly wrong, never one about people, never two
-        such fields at once, and never where the weight rests on a shared SSN."""
+        such fields at once, and never where the weight rests on a shared SSN. excused: a rule the
+        caller's own evidence answers (family evidence: twins do not both parent one child),
+        passed over like an outweighed one."""
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return True
-        tolerated = (
+        tolerated = excused | (
             frozenset(r for r, bar in FIELD_CONFLICTS.items() if bar <= weight)
             if weight is not None and weight < float("inf") and not self._on_a_shared_number(a, b)
             else frozenset()

@@ -25,7 +25,7 @@ from linkage.agreement import (
 )
 from linkage.persons.ambiguity import ambiguous_links
 from linkage.persons.cluster import Clusters
-from linkage.persons.constraints import RecordFacts, may_share_a_parent, swapped
+from linkage.persons.constraints import TWINS, RecordFacts, may_share_a_parent, swapped
 from linkage.standardize.names import default_nicknames
 
 ROUNDS = 3
@@ -85,6 +85,16 @@ def same_parent(f: RecordFacts, a: int, b: int) -> bool:
     """A parent of the same children: the name agrees, or (married names) the first name and an
     identifier do."""
     return names_agree(f, a, b) or (first_names_agree(f, a, b) and identifiers_agree(f, a, b))
+
+
+def renamed_parent(f: RecordFacts, a: int, b: int) -> bool:
+    """Two records of one child's parent on the same side (both custodial, or both absent) born the
+    same day under one surname but two first names: one parent whose first name one program typed
+    wholly wrong (BARBARA / MARY MILLER, one birth date, mother of one child in IV-D and TANF).
+    Twins do not both parent one child, so the twins rule stands down for this pair
+    (`apply_family_evidence`); only where the cases share a child, never for two cases of one mother
+    (her children's fathers may be two men)."""
+    return born_alike(f, a, b) and surnames_agree(f, a, b) and not first_names_agree(f, a, b)
 
 
 def same_child(f: RecordFacts, a: int, b: int) -> bool:
@@ -162,7 +172,7 @@ def family_pairs(records: pl.DataFrame, labels: np.ndarray) -> pl.DataFrame:
     fathers = (
         via_cp.join(left.filter(pl.col("group_a") == "ncp"), left_on="c1", right_on="case")
         .join(right.filter(pl.col("group_b") == "ncp"), left_on="c2", right_on="case")
-        .with_columns(pl.lit("parent").alias("kind"))
+        .with_columns(pl.lit("father").alias("kind"))
     )
     children = (
         pl.concat([via_child, via_cp])
@@ -207,15 +217,18 @@ def apply_family_evidence(clusters: Clusters, records: pl.DataFrame, rounds: int
     partners in several clusters are usually one man's unlinked records, so parents are not held back.)
     """
     merged = 0
-    agreed = pl.DataFrame(schema={"uid_a": pl.Int64, "uid_b": pl.Int64, "agree": pl.Boolean})
+    agreed = pl.DataFrame(schema={"uid_a": pl.Int64, "uid_b": pl.Int64, "kind": pl.String, "agree": pl.Boolean})
     for _ in range(rounds):
         labels = clusters.labels()
         # the people found so far say a child's birth year better than one record of it (a typo in
         # the decade), and here a thin parent's only bound is his case's children
         clusters.facts = f = clusters.facts.with_person_bounds(records, labels)
         pairs = family_pairs(records, labels)
-        agreed = pl.concat([agreed, _names_checked(f, pairs.join(agreed, on=["uid_a", "uid_b"], how="anti"))])
-        taken = pairs.join(agreed.filter("agree"), on=["uid_a", "uid_b"], how="semi", maintain_order="left")
+        # a pair is checked again only as another kind (two fathers of one mother's cases, then,
+        # once a child ties the cases, two parents of that child)
+        key = ["uid_a", "uid_b", "kind"]
+        agreed = pl.concat([agreed, _names_checked(f, pairs.join(agreed, on=key, how="anti"))])
+        taken = pairs.join(agreed.filter("agree"), on=key, how="semi", maintain_order="left")
         accepted = list(zip(taken["uid_a"].to_list(), taken["uid_b"].to_list(), taken["kind"].to_list()))
         if f.rules.same_case and accepted:
             unsure = ambiguous_links(
@@ -230,11 +243,12 @@ def apply_family_evidence(clusters: Clusters, records: pl.DataFrame, rounds: int
         torn = _torn(children, labels)
         torn_born_alike = _torn([(a, b) for a, b in children if born_alike(f, a, b)], labels)
         before = merged
-        for a, b, _kind in accepted:
+        for a, b, kind in accepted:
             held = torn_born_alike if born_alike(f, a, b) else torn
             if a in held or b in held or clusters.find(a) == clusters.find(b):
                 continue
-            merged += clusters.try_merge(a, b)
+            renamed = kind == "parent" and renamed_parent(f, a, b)
+            merged += clusters.try_merge(a, b, excused=frozenset({TWINS}) if renamed else frozenset())
         if merged == before:
             break
     return merged
@@ -263,7 +277,7 @@ def _names_checked(f: RecordFacts, pairs: pl.DataFrame) -> pl.DataFrame:
     """(uid_a, uid_b, agree): whether the names (and a child's identifiers) of each pair agree. They
     do not depend on the clusters, so each pair is checked once however many rounds see it."""
     agree = [
-        same_parent(f, a, b) if kind == "parent" else same_child(f, a, b)
+        same_child(f, a, b) if kind == "child" else same_parent(f, a, b) or (kind == "parent" and renamed_parent(f, a, b))
         for a, b, kind in zip(pairs["uid_a"].to_list(), pairs["uid_b"].to_list(), pairs["kind"].to_list())
     ]
-    return pairs.select("uid_a", "uid_b").with_columns(pl.Series("agree", agree, dtype=pl.Boolean))
+    return pairs.select("uid_a", "uid_b", "kind").with_columns(pl.Series("agree", agree, dtype=pl.Boolean))

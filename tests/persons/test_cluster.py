@@ -547,3 +547,44 @@ def test_a_record_born_the_day_of_two_twins_who_both_fit_it_is_left_alone():
     apply_family_evidence(c, records)
     labels = c.labels()
     assert labels[5] not in (labels[1], labels[2]) and labels[1] != labels[2]
+
+
+def test_a_parent_of_one_child_under_two_first_names_and_one_birth_date_is_one_parent():
+    """BARBARA MILLER in IV-D and MARY MILLER in TANF, one birth date, custodial party of the same
+    child in both: twins do not both parent one child, so the twins rule stands down for her."""
+    records, c = setup(
+        person("D-CP", "BARBARA", "MILLER", case="D1", role="CP", dob="2001-12-27"),
+        person("D-CH", "JAMES", "MEDINA", case="D1", role="CH", dob="2021-05-10"),
+        person("A-CP", "MARY", "MILLER", case="A1", system="IV-A", role="CP", dob="2001-12-27"),
+        person("A-CH", "JAMES", "MEDINA", case="A1", system="IV-A", role="CH", dob="2021-05-10"),
+    )
+    edges(c, (1, 3, 20.0))
+    apply_family_evidence(c, records)
+    labels = c.labels()
+    assert labels[0] == labels[2]
+
+
+@pytest.mark.parametrize("shared_child", [True, False])
+def test_fathers_born_the_same_day_under_two_first_names_stay_apart_without_a_child_in_common(shared_child):
+    """Two cases of one mother with no child in common name RICHARD and JAMES SMITH, born the same
+    day: her children's fathers may be two men (twins, even), so only a shared child lets the
+    twins rule stand down."""
+    records, c = setup(
+        person("D-CP", "ROSA", "DIAZ", case="D1", role="CP", ssn="123456780"),
+        person("D-NCP", "RICHARD", "SMITH", case="D1", role="NCP", dob="1987-08-31"),
+        person("D-CH", "LUIS", "SMITH", case="D1", role="CH", dob="2016-09-03"),
+        person("A-CP", "ROSA", "DIAZ", case="A1", system="IV-A", role="CP", ssn="123456780"),
+        person("A-NCP", "JAMES", "SMITH", case="A1", system="IV-A", role="NCP", dob="1987-08-31"),
+        person(
+            "A-CH",
+            *(("LUIS", "SMITH") if shared_child else ("ANA", "SMITH")),
+            case="A1",
+            system="IV-A",
+            role="CH",
+            dob="2016-09-03" if shared_child else "2019-01-05",
+        ),
+    )
+    edges(c, (0, 3, 20.0))
+    apply_family_evidence(c, records)
+    labels = c.labels()
+    assert (labels[1] == labels[4]) == shared_child
