@@ -157,17 +157,21 @@ class Clusters:
         """Join the clusters of a and b unless a never-merge rule forbids it. weight: the match
         weight of the link between a and b; at the bar of FIELD_CONFLICTS or more it outweighs
         that conflict in one field that can be wholly wrong, never one about people, never two
-        such fields at once, and never where the weight rests on a shared SSN. excused: a rule the
-        caller's own evidence answers (family evidence: twins do not both parent one child),
-        passed over like an outweighed one."""
+        such fields at once, and never where the weight rests on a shared SSN. excused: rules the
+        caller's own evidence answers for a and b (family evidence: twins do not both parent one
+        child); the one a and b themselves break is passed over as an outweighed one is (the
+        other records of the two clusters that break it restate the same difference), never two
+        at once, and none that a and b do not break."""
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return True
-        tolerated = excused | (
+        tolerated = (
             frozenset(r for r, bar in FIELD_CONFLICTS.items() if bar <= weight)
             if weight is not None and weight < float("inf") and not self._on_a_shared_number(a, b)
             else frozenset()
         )
+        if excused and (own := conflict(self.facts, a, b)) in excused:
+            tolerated |= {own}
         reason = self.why_not(ra, rb, tolerated)
         if reason:
             self.refused[reason] += 1

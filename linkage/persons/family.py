@@ -25,7 +25,7 @@ from linkage.agreement import (
 )
 from linkage.persons.ambiguity import ambiguous_links
 from linkage.persons.cluster import Clusters
-from linkage.persons.constraints import TWINS, RecordFacts, may_share_a_parent, swapped
+from linkage.persons.constraints import DIFFERENT_SSNS, TWINS, RecordFacts, may_share_a_parent, swapped
 from linkage.standardize.names import default_nicknames
 
 ROUNDS = 3
@@ -90,11 +90,22 @@ def same_parent(f: RecordFacts, a: int, b: int) -> bool:
 def renamed_parent(f: RecordFacts, a: int, b: int) -> bool:
     """Two records of one child's parent on the same side (both custodial, or both absent) born the
     same day under one surname but two first names: one parent whose first name one program typed
-    wholly wrong (BARBARA / MARY MILLER, one birth date, mother of one child in IV-D and TANF).
-    Twins do not both parent one child, so the twins rule stands down for this pair
-    (`apply_family_evidence`); only where the cases share a child, never for two cases of one mother
-    (her children's fathers may be two men)."""
+    wholly wrong (BARBARA / MARY MILLER, one birth date, mother of one child in IV-D and TANF)."""
     return born_alike(f, a, b) and surnames_agree(f, a, b) and not first_names_agree(f, a, b)
+
+
+ONE_PARENT_EXCUSES = frozenset({TWINS, DIFFERENT_SSNS})
+
+
+def parent_excuses(f: RecordFacts, a: int, b: int) -> frozenset[str]:
+    """The rules that stand down between two records of one child's parent on the same side, born
+    the same day with a first name or a surname in common: twins do not both parent one child, so
+    two first names (`renamed_parent`) or two SSNs are one field typed wholly wrong, never both at
+    once (`Clusters.why_not`). Only where the cases share a child, never for two cases of one
+    mother (her children's fathers may be two men)."""
+    if born_alike(f, a, b) and (surnames_agree(f, a, b) or first_names_agree(f, a, b)):
+        return ONE_PARENT_EXCUSES
+    return frozenset()
 
 
 def same_child(f: RecordFacts, a: int, b: int) -> bool:
@@ -247,8 +258,7 @@ def apply_family_evidence(clusters: Clusters, records: pl.DataFrame, rounds: int
             held = torn_born_alike if born_alike(f, a, b) else torn
             if a in held or b in held or clusters.find(a) == clusters.find(b):
                 continue
-            renamed = kind == "parent" and renamed_parent(f, a, b)
-            merged += clusters.try_merge(a, b, excused=frozenset({TWINS}) if renamed else frozenset())
+            merged += clusters.try_merge(a, b, excused=parent_excuses(f, a, b) if kind == "parent" else frozenset())
         if merged == before:
             break
     return merged

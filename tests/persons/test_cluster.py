@@ -588,3 +588,38 @@ def test_fathers_born_the_same_day_under_two_first_names_stay_apart_without_a_ch
     apply_family_evidence(c, records)
     labels = c.labels()
     assert (labels[1] == labels[4]) == shared_child
+
+
+@pytest.mark.parametrize("first, one", [("VERONICA", True), ("ISABEL", False)])
+def test_a_parent_of_one_child_with_two_ssns_and_one_birth_date_is_one_parent_unless_the_name_differs_too(first, one):
+    """VERONICA RAMOS (IV-D) and VERONICA AVILA MORENO (TANF), one birth date, two SSNs, mother of
+    one child in both: one SSN typed wholly wrong. With the first name different as well, two
+    fields would be wholly wrong at once: two people."""
+    records, c = setup(
+        person("D-CP", "VERONICA", "RAMOS", case="D1", role="CP", dob="1997-04-24", ssn="057267502"),
+        person("D-CH", "JAMES", "MEDINA", case="D1", role="CH", dob="2021-05-10"),
+        person("A-CP", first, "AVILA MORENO", case="A1", system="IV-A", role="CP", dob="1997-04-24", ssn="085525221"),
+        person("A-CH", "JAMES", "MEDINA", case="A1", system="IV-A", role="CH", dob="2021-05-10"),
+    )
+    edges(c, (1, 3, 20.0))
+    apply_family_evidence(c, records)
+    labels = c.labels()
+    assert (labels[0] == labels[2]) == one
+
+
+def test_a_parents_excuse_covers_only_the_difference_the_two_records_themselves_carry():
+    """MARY WILLIAMS of one child's IV-D and TANF cases, one birth date: her thin TANF record was
+    first linked to another MARY WILLIAMS born that day with another SSN. The two records of the
+    child's mother do not differ in SSN, so nothing excuses the other woman's number: apart."""
+    records, c = setup(
+        person("D-CP", "MARY", "WILLIAMS", case="D1", role="CP", dob="1998-09-21", ssn="899323480"),
+        person("D-CH", "DOROTHY", "COOPER", case="D1", role="CH", dob="2015-08-24"),
+        person("A-CP", "MARY", "WILLIAMS", case="A1", system="IV-A", role="CP", dob="1998-09-21"),
+        person("A-CH", "DOROTHY", "COOPER", case="A1", system="IV-A", role="CH", dob="2015-08-24"),
+        person("X-CP", "MARY", "WILLIAMS", case="A2", system="IV-A", role="CP", dob="1998-09-21", ssn="361819252"),
+        person("X-CH", "DONALD", "JOHNSON", case="A2", system="IV-A", role="CH", dob="2025-11-30"),
+    )
+    edges(c, (1, 3, 20.0), (2, 4, 20.0))
+    apply_family_evidence(c, records)
+    labels = c.labels()
+    assert labels[2] == labels[4] and labels[0] != labels[4]
