@@ -5,12 +5,14 @@ them. But a worker sometimes enters a person again (a child added twice to a TAN
 entries would stay two people for ever. They are found here instead, from the data: the same case
 and role group, the same first name (or the two names turned round), surnames sharing a token (or,
 on one birth date, another surname: entered again under the mother's), and the same birth date or
-SSN, with no conflict between them (suffixes, SSNs). Twins have two first names and are not touched; a father
-and his son of one name, or a mother and her daughter, are in different role groups. One twin's name
-typed as the other's looks exactly like a second entry within the case, so a pair is left alone when
-a record of a case that could be this family's (a parent of it could be one of this case's, or it
-has no parent on record) holds their birth date and surname under another first name (a twin,
-maybe). A girl of a common surname born the same day to other parents is no twin.
+SSN, with no conflict between them (suffixes, SSNs); or a first name one typo apart with the same
+birth date and the same SSN as typed, one spelling rare in the file beside the other (2026-12-07).
+Twins have two first names and are not touched; a father and his son of one name, or a mother and
+her daughter, are in different role groups. One twin's name typed as the other's looks exactly like
+a second entry within the case, so a pair is left alone when a record of a case that could be this
+family's (a parent of it could be one of this case's, or it has no parent on record) holds their
+birth date and surname under another first name (a twin, maybe). A girl of a common surname born
+the same day to other parents is no twin.
 
 Absent parents of one TANF case under one name with only a name on one record were tried as one
 man too (2026-12-07): the gain came with one wrong merge in ten (two men of one common name), and
@@ -49,7 +51,13 @@ def entered_twice(records: pl.DataFrame, facts: RecordFacts) -> list[tuple[int, 
     )
     checker = within_one_case(facts)
     surnames = _case_surnames(people, people.join(pairs.select(C.UID), on=C.UID, how="semi")["case"])
-    found = [(a, b) for a, b in pairs.iter_rows() if _one_name(facts, a, b, surnames) and conflict(checker, a, b) is None]
+    typed = dict(zip(records[C.UID].to_list(), records[C.SSN_STD].to_list()))
+    spellings = dict(records[C.FN].drop_nulls().value_counts().iter_rows())
+    found = [
+        (a, b)
+        for a, b in pairs.iter_rows()
+        if (_one_name(facts, a, b, surnames) or _one_number(facts, a, b, typed, spellings)) and conflict(checker, a, b) is None
+    ]
     born = _born_on(records, {facts.dob[a] for a, _ in found if facts.dob[a]})
     return [(a, b) for a, b in found if not _maybe_a_twin(facts, a, b, born.get(facts.dob[a], []))]
 
@@ -68,6 +76,28 @@ def _one_name(f: RecordFacts, a: int, b: int, case_surnames: dict[str, set[str]]
     if shares(f.surname_tokens[a], f.surname_tokens[b]):
         return True
     return bool(f.dob[a]) and f.dob[a] == f.dob[b] and fa not in case_surnames.get(f.case_key[a], set())
+
+
+TYPO_RARITY = 20  # a typed-wrong spelling: at most one in this many of the name it is a typo of
+
+
+def _one_number(f: RecordFacts, a: int, b: int, typed: dict[int, str | None], spellings: dict[str, int]) -> bool:
+    """The same SSN as typed and the same birth date under a first name one typo apart, one of the
+    spellings rare in this file beside the other (FRANCIZCO / FRANCISCO JUAREZ entered twice as the
+    case's absent parent): the number is read here even where the two spellings made it look shared
+    in the case. Twins named a letter apart (JAYDEN / JAYLEN, MARIA / MARIO) carry two names the
+    file uses alike, so one twin's number typed on the other's record does not make them one."""
+    sa = typed.get(a)
+    if not sa or sa != typed.get(b) or not f.dob[a] or f.dob[a] != f.dob[b]:
+        return False
+    fa, fb = f.first[a], f.first[b]
+    if not fa or not fb or min(len(fa), len(fb)) < 2 or not shares(f.surname_tokens[a], f.surname_tokens[b]):
+        return False
+    rare, common = sorted((spellings.get(fa, 0), spellings.get(fb, 0)))
+    if rare * TYPO_RARITY > common:
+        return False
+    agree = first_name_agreement(fa, fb, f.first_canon[a], f.first_canon[b], f.first_tokens[a], f.first_tokens[b])
+    return agree >= NameAgreement.TYPO
 
 
 def _case_surnames(people: pl.DataFrame, cases: pl.Series) -> dict[str, set[str]]:

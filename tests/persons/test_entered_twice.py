@@ -144,3 +144,33 @@ def test_a_twin_in_a_case_of_the_same_mother_still_holds_the_entries_apart():
         person("D11-2", "JAYLEN", "COLE", case="D11", role="CH", dob="2016-06-07"),
     )
     assert got["A11-2"] != got["A11-3"]
+
+
+def _common(name: str, n: int = 25) -> list[dict]:
+    """`n` people of this first name elsewhere: a name the file uses often."""
+    return [person(f"X{name}{i}", name, f"OTHER{i}", case=f"X{name}{i}", dob="1980-01-01") for i in range(n)]
+
+
+def test_a_parent_entered_twice_under_a_typo_of_his_first_name_with_one_number_and_date_is_one():
+    """FRANCIZCO and FRANCISCO JUAREZ, one SSN, one birth date, both the absent parent of one case:
+    two spellings made the number look shared in the case; a spelling the file almost never uses
+    beside a common one is a typo."""
+    got = persons_of(
+        person("D1-1", "FRANCIZCO", "JUAREZ", role="NCP", dob="1989-02-02", ssn="138405280"),
+        person("D1-2", "FRANCISCO", "JUAREZ", role="NCP", dob="1989-02-02", ssn="138405280"),
+        *_common("FRANCISCO"),
+    )
+    assert got["D1-1"] == got["D1-2"]
+
+
+def test_twins_a_letter_apart_with_one_number_typed_on_both_stay_two():
+    """MARIA and MARIO LOPEZ, twins of one case: one's SSN typed on the other's record too. Both
+    names are common in the file, so the number does not make them one."""
+    got = persons_of(
+        person("A1-1", "ROSA", "LOPEZ", case="A1", system="IV-A"),
+        person("A1-2", "MARIA", "LOPEZ", case="A1", system="IV-A", role="CH", dob="2015-04-05", ssn="412551001"),
+        person("A1-3", "MARIO", "LOPEZ", case="A1", system="IV-A", role="CH", dob="2015-04-05", ssn="412551001"),
+        *_common("MARIA"),
+        *_common("MARIO", 5),
+    )
+    assert got["A1-2"] != got["A1-3"]
