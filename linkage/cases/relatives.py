@@ -25,7 +25,10 @@ children of one parent with one name and one birthday on different cases are one
 linkage did not join (one record without a birth date, a name in another order), and its other
 record may be the support case the worker is asking about. It is listed as SAME_CHILD. Twins differ
 in first name (or share a case) and stay siblings; half-siblings of one first name born on other
-days stay siblings.
+days stay siblings. A "sibling" born the child's very day under another first name, in no case with
+it, is listed as SAME_CHILD too (2026-12-07): the child's first name typed wholly wrong in one
+program (the linkage keeps such records apart, as it would twins), or a twin no case lists with it:
+the worker decides.
 """
 
 from __future__ import annotations
@@ -262,7 +265,9 @@ def _cases_in_common(m: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
 
 def _could_be_one_child(m: pl.DataFrame, pairs: pl.DataFrame) -> list[tuple[str, str]]:
     """The pairs whose records agree on a first name somewhere (a nickname, a shared given name, a
-    typo, or the name turned round) and nowhere differ in birth date or sex."""
+    typo, or the name turned round) or on a whole birth date (a "sibling" born the child's day who
+    never shares a case with it: the child under a first name typed wholly wrong, or a twin listed
+    in another program only), and nowhere differ in birth date or sex."""
     cols = (C.PERSON_ID, C.FN, C.FN_CANON, C.FN_TOKENS, C.SN_TOKENS, C.DOB_STR, "sex")
     own = m.select(*cols).unique(subset=[C.PERSON_ID, C.FN, C.DOB_STR, "sex"])
     records = pairs.join(own, left_on="child_person_id", right_on=C.PERSON_ID).join(
@@ -276,9 +281,9 @@ def _could_be_one_child(m: pl.DataFrame, pairs: pl.DataFrame) -> list[tuple[str,
             r[C.FN], r[C.FN + "_r"], r[C.FN_CANON], r[C.FN_CANON + "_r"], r[C.FN_TOKENS], r[C.FN_TOKENS + "_r"]
         )
         turned = shares(r[C.FN_TOKENS], r[C.SN_TOKENS + "_r"]) and shares(r[C.FN_TOKENS + "_r"], r[C.SN_TOKENS])
-        if agree >= NameAgreement.TYPO or turned:
-            named.add(key)
         da, db, xa, xb = r[C.DOB_STR], r[C.DOB_STR + "_r"], r["sex"], r["sex_r"]
+        if agree >= NameAgreement.TYPO or turned or (da and da == db):
+            named.add(key)
         if (da and db and not dob_related(da, db)) or (xa and xb and xa != xb):
             ruled_out.add(key)
     return sorted(named - ruled_out)

@@ -57,6 +57,17 @@ def test_a_name_turned_round_is_the_same_child_too():
     assert listed(m, "A1") == {"A2": SAME_CHILD}
 
 
+def test_a_sibling_born_the_childs_day_under_another_name_in_no_case_with_it_is_possibly_the_child():
+    """BLANCA in foster care, MARIA FERNANDA in IV-D, one birth date, never in one case: the child's
+    first name typed wholly wrong in one program (or a twin no case lists with her)."""
+    m = her_children(
+        ("A1", "IV-E", "E1", "CH", "BLANCA", "MENDOZA", "20190519"),
+        ("A2", "IV-D", "D1", "CH", "MARIA FERNANDA", "MENDOZA", "20190519"),
+        ("P", "IV-D", "D1", "CH", "PEDRO", "MENDOZA", "20170102"),
+    )
+    assert listed(m, "A1") == {"A2": SAME_CHILD, "P": "half-sibling (mother's child)"}
+
+
 def test_twins_a_letter_apart_on_one_case_stay_siblings():
     m = members(
         MOTHER,
