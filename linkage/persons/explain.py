@@ -26,6 +26,7 @@ from linkage.model.file_rates import as_run_scored
 from linkage.model.inmemory import PairScorer
 from linkage.persons.cluster import FIELD_CONFLICTS, one_family
 from linkage.persons.constraints import CLUSTER_COLUMNS, OTHER_FAMILIES, RecordFacts, conflict
+from linkage.persons.family import parent_excuses
 from linkage.rules import DEFAULT_RULES, SAME_CASE
 from linkage.store.review import NOT_A_MATCH
 
@@ -56,6 +57,7 @@ class Explanation:
     evidence: list[dict]  # {comparison, level, weight}
     decision: str  # the outcome in words
     chain: list[dict] = field(default_factory=list)  # links that joined them: {record_l, record_r, weight}
+    rule_passed: str = ""  # one person: a never-merge rule between the two records and why it stood down
     kept_apart_by: str | None = None
     would_flip: list[str] = field(default_factory=list)
 
@@ -115,6 +117,9 @@ def explain(
             if out.chain
             else "through family evidence (their cases)"
         )
+        out.rule_passed = _rule_passed(records, a, b)
+        if out.rule_passed:
+            out.decision += f"; {out.rule_passed}"
         return out
     out.kept_apart_by = _kept_apart(records, pairs, reviewed, a, b, out)
     out.decision = f"two persons ({a[C.PERSON_ID]}, {b[C.PERSON_ID]}): {out.kept_apart_by}"
@@ -196,6 +201,45 @@ def _kept_apart(records: pl.DataFrame, pairs: pl.DataFrame, reviewed: pl.DataFra
         if out.probability < out.link_threshold
         else "no link between the two persons was taken (their records were not scored together above the threshold)"
     )
+
+
+def _rule_passed(records: pl.DataFrame, a: dict, b: dict) -> str:
+    """For two records of one person: a never-merge rule between them and why it stood down, read
+    on the two records and their cases (the run read it between whole clusters)."""
+    cases = pl.DataFrame({C.SOURCE_SYSTEM: [a[C.SOURCE_SYSTEM], b[C.SOURCE_SYSTEM]], C.CASE_ID: [a[C.CASE_ID], b[C.CASE_ID]]})
+    members = records.join(cases.unique(), on=[C.SOURCE_SYSTEM, C.CASE_ID])
+    asked = [a[C.RECORD_ID], b[C.RECORD_ID]]
+    frame = pl.concat(
+        [records.filter(pl.col(C.RECORD_ID).is_in(asked)).sort(C.RECORD_ID), members.filter(~pl.col(C.RECORD_ID).is_in(asked))]
+    )
+    frame = frame.with_columns(pl.int_range(0, pl.len(), dtype=pl.Int64).alias(C.UID))
+    facts = RecordFacts.from_frame(frame.select(CLUSTER_COLUMNS))
+    reason = conflict(facts, 0, 1)
+    if not reason:
+        return ""
+    if reason in parent_excuses(facts, 0, 1) and facts.role_group[0] == "parent" and _share_a_child(frame, a, b):
+        return (
+            f"the rule '{reason}' stood down: both records are the {a[C.ROLE]} of a child their two cases share, "
+            "born the same day with a name in common (twins do not both parent one child)"
+        )
+    bar = FIELD_CONFLICTS.get(reason)
+    if bar is not None:
+        return f"the rule '{reason}' was outweighed: a link of {bar:g} bits or more between their records"
+    if reason == "two people of one case":
+        return "the rule 'two people of one case' stood down: one person typed twice into the case"
+    return f"the rule '{reason}' stood down: other records of the person answer it"
+
+
+def _share_a_child(frame: pl.DataFrame, a: dict, b: dict) -> bool:
+    """The two records' cases hold a child of one person, and the records stand on one side of it."""
+    if (a[C.ROLE] == "CP") != (b[C.ROLE] == "CP"):
+        return False
+    kids = frame.filter(pl.col(C.ROLE_GROUP) == "child")
+    of = [
+        set(kids.filter((pl.col(C.SOURCE_SYSTEM) == r[C.SOURCE_SYSTEM]) & (pl.col(C.CASE_ID) == r[C.CASE_ID]))[C.PERSON_ID])
+        for r in (a, b)
+    ]
+    return bool(of[0] & of[1])
 
 
 def _rule_between(records: pl.DataFrame, both: pl.DataFrame, pa: str, pb: str, asked: tuple[str, str]) -> str | None:

@@ -20,7 +20,8 @@ def run(tmp_path_factory):
     """Twins JAYDEN and ETHAN COLE in two programs; ROSA MENA in three programs (the TANF record
     with a day and month swapped); LUIS SOTO twice with nothing but a name and a year; ROSA SOFIA
     and ROSA GABRIELA GARCIA, two girls of one name and birthday (at one address the link would
-    outweigh the middle names: 14 bits); JOSE GARCIA born a week apart to two couples."""
+    outweigh the middle names: 14 bits); JOSE GARCIA born a week apart to two couples; BARBARA and
+    MARY MILLER, one birth date, mother of JAMES MEDINA in IV-D and TANF."""
     twins = dict(dob="2016-06-07", sex="M", **HOME)
     rosa = dict(dob="1988-07-08", ssn="412-55-2002", sex="F")
     rows = [
@@ -42,6 +43,10 @@ def run(tmp_path_factory):
         person("D6-CP", "RAQUEL", "MARTINEZ", case="D6", dob="1986-03-19", sex="F"),
         person("D6-PF", "SALVADOR", "RIOS", case="D6", role="PF", sex="M"),
         person("D6-CH", "JOSE", "RIOS GARCIA", case="D6", role="CH", dob="2023-04-07", sex="M"),
+        person("D7-CP", "BARBARA", "MILLER", case="D7", dob="2001-12-27", sex="F"),
+        person("D7-CH", "JAMES", "MEDINA", case="D7", role="CH", dob="2021-05-10", sex="M"),
+        person("A7-CP", "MARY", "MILLER", case="A7", system="IV-A", dob="2001-12-27", sex="F"),
+        person("A7-CH", "JAMES", "MEDINA", case="A7", system="IV-A", role="CH", dob="2021-05-10", sex="M"),
     ]
     path = tmp_path_factory.mktemp("explain") / "records.csv"
     records_frame(rows).write_csv(path)
@@ -108,3 +113,13 @@ def _prior(run) -> float:
 
     model = for_record_count(run.model.splink, run.model.meta.trained_records, run.records.height)
     return PairScorer(model, {}).prior_weight
+
+
+def test_a_rule_that_stood_down_for_one_parent_of_one_child_is_named(run):
+    """BARBARA and MARY MILLER are one mother: the twins rule between them stood down, and the
+    answer says why rather than only "joined"."""
+    answer = ask(run, "D7-CP", "A7-CP")
+    assert answer.same_person
+    assert "same birth date, different first names (twins)" in answer.rule_passed
+    assert "stood down: both records are the CP of a child their two cases share" in answer.decision
+    assert ask(run, "D7-CH", "A7-CH").rule_passed == ""  # nothing stood down between the child's records
