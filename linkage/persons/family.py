@@ -224,8 +224,9 @@ def apply_family_evidence(clusters: Clusters, records: pl.DataFrame, rounds: int
     A child whose acceptable partners lie in more than one cluster (a thin JOSE whose mother has two
     sons called JOSE) is left alone, but for partners born the same day (`_torn`), and so is a pair
     whose other case holds a second person that fits as well (`ambiguous_links`): family evidence
-    does not guess between siblings. (A parent's
-    partners in several clusters are usually one man's unlinked records, so parents are not held back.)
+    does not guess between siblings. (A parent's partners in several clusters are usually one man's
+    unlinked records, so parents are not held back.) Two parents of a child their cases share may
+    be one parent under two first names or SSNs (`parent_excuses`).
     """
     merged = 0
     agreed = pl.DataFrame(schema={"uid_a": pl.Int64, "uid_b": pl.Int64, "kind": pl.String, "agree": pl.Boolean})
@@ -284,8 +285,9 @@ def _torn(children: list[tuple[int, int]], labels: np.ndarray) -> set[int]:
 
 
 def _names_checked(f: RecordFacts, pairs: pl.DataFrame) -> pl.DataFrame:
-    """(uid_a, uid_b, agree): whether the names (and a child's identifiers) of each pair agree. They
-    do not depend on the clusters, so each pair is checked once however many rounds see it."""
+    """(uid_a, uid_b, kind, agree): whether the names (and a child's identifiers) of each pair
+    agree. They do not depend on the clusters, so each pair is checked once per kind however many
+    rounds see it."""
     agree = [
         same_child(f, a, b) if kind == "child" else same_parent(f, a, b) or (kind == "parent" and renamed_parent(f, a, b))
         for a, b, kind in zip(pairs["uid_a"].to_list(), pairs["uid_b"].to_list(), pairs["kind"].to_list())
