@@ -12,7 +12,8 @@ her daughter, are in different role groups. One twin's name typed as the other's
 a second entry within the case, so a pair is left alone when a record of a case that could be this
 family's (a parent of it could be one of this case's, or it has no parent on record) holds their
 birth date and surname under another first name (a twin, maybe). A girl of a common surname born
-the same day to other parents is no twin.
+the same day to other parents is no twin, nor is a spelling one letter from the child's that the
+file almost never uses beside it (GLORYA beside GLORIA: the child's name typed wrong).
 
 Absent parents of one TANF case under one name with only a name on one record were tried as one
 man too (2026-12-07): the gain came with one wrong merge in ten (two men of one common name), and
@@ -25,7 +26,7 @@ from dataclasses import replace
 import polars as pl
 
 from linkage import columns as C
-from linkage.agreement import NameAgreement, dob_related, first_name_agreement, shares
+from linkage.agreement import TYPO_MIN_LENGTH, NameAgreement, damerau, dob_related, first_name_agreement, shares
 from linkage.persons.constraints import RecordFacts, conflict, may_share_a_parent, swapped
 
 
@@ -59,7 +60,7 @@ def entered_twice(records: pl.DataFrame, facts: RecordFacts) -> list[tuple[int, 
         if (_one_name(facts, a, b, surnames) or _one_number(facts, a, b, typed, spellings)) and conflict(checker, a, b) is None
     ]
     born = _born_on(records, {facts.dob[a] for a, _ in found if facts.dob[a]})
-    return [(a, b) for a, b in found if not _maybe_a_twin(facts, a, b, born.get(facts.dob[a], []))]
+    return [(a, b) for a, b in found if not _maybe_a_twin(facts, a, b, born.get(facts.dob[a], []), spellings)]
 
 
 def _one_name(f: RecordFacts, a: int, b: int, case_surnames: dict[str, set[str]]) -> bool:
@@ -93,11 +94,26 @@ def _one_number(f: RecordFacts, a: int, b: int, typed: dict[int, str | None], sp
     fa, fb = f.first[a], f.first[b]
     if not fa or not fb or min(len(fa), len(fb)) < 2 or not shares(f.surname_tokens[a], f.surname_tokens[b]):
         return False
-    rare, common = sorted((spellings.get(fa, 0), spellings.get(fb, 0)))
-    if rare * TYPO_RARITY > common:
+    if not _rare_beside(fa, fb, spellings):
         return False
     agree = first_name_agreement(fa, fb, f.first_canon[a], f.first_canon[b], f.first_tokens[a], f.first_tokens[b])
     return agree >= NameAgreement.TYPO
+
+
+def _rare_beside(fa: str, fb: str, spellings: dict[str, int]) -> bool:
+    """One spelling is at most 1 in TYPO_RARITY of the other in the file: the rare one typed wrong."""
+    rare, common = sorted((spellings.get(fa, 0), spellings.get(fb, 0)))
+    return rare * TYPO_RARITY <= common
+
+
+def _a_typo_of(f: RecordFacts, a: int, b: int, spellings: dict[str, int]) -> bool:
+    """The two first names are one edit apart (a letter changed, added, dropped or two swapped; not
+    ANA / ANAHI, another name that begins alike, nor ANA / AVA, too short to tell) and one spelling
+    is rare in the file beside the other: a name typed wrong, not a twin's second name."""
+    fa, fb = f.first[a], f.first[b]
+    if not fa or not fb or min(len(fa), len(fb)) < TYPO_MIN_LENGTH or damerau(fa, fb) != 1:
+        return False
+    return _rare_beside(fa, fb, spellings)
 
 
 def _case_surnames(people: pl.DataFrame, cases: pl.Series) -> dict[str, set[str]]:
@@ -121,17 +137,19 @@ def _born_on(records: pl.DataFrame, dates: set[str]) -> dict[str, list[int]]:
     return dict(zip(on[C.DOB_STR].to_list(), on[C.UID].to_list()))
 
 
-def _maybe_a_twin(f: RecordFacts, a: int, b: int, same_day: list[int]) -> bool:
+def _maybe_a_twin(f: RecordFacts, a: int, b: int, same_day: list[int], spellings: dict[str, int]) -> bool:
     """A record of another case, born that day under the same surname and another first name (by
     spelling at all: twins are often named a letter apart, JAYDEN and JAYLEN), in a case that could
     be this family's: one without parents on record, or with one who could be a parent of a's case.
-    (A girl of a common surname born the same day to other parents is no twin.)"""
+    (A girl of a common surname born the same day to other parents is no twin, and GLORYA beside
+    GLORIA is a typo, not a twin's name: a spelling the file almost never uses beside a common one.)"""
     return any(
         f.case_key[r] != f.case_key[a]
         and shares(f.surname_tokens[r], f.surname_tokens[a])
         and f.first[r]
         and f.first[r] != f.first[a]
         and not shares(f.first_canon[r], f.first_canon[a])
+        and not _a_typo_of(f, r, a, spellings)
         and _could_share_a_parent(f, f.case_parents[r] or [], f.case_parents[a] or [])
         for r in same_day
     )

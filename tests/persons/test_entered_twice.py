@@ -4,6 +4,7 @@ daughter of one name in one case stay two."""
 from __future__ import annotations
 
 import polars as pl
+import pytest
 
 from linkage.ingest import validate
 from linkage.pipeline import cluster_persons
@@ -174,3 +175,30 @@ def test_twins_a_letter_apart_with_one_number_typed_on_both_stay_two():
         *_common("MARIO", 5),
     )
     assert got["A1-2"] != got["A1-3"]
+
+
+@pytest.mark.parametrize("others_named_so", [0, 25])
+def test_a_typo_of_the_childs_name_in_another_case_is_no_twin_but_a_common_name_is(others_named_so):
+    """GLORIA typed twice into one IV-D case; her mother's other case has GLORYA of the same day. A
+    spelling the file almost never uses beside a common one is GLORIA typed wrong, not a twin, so
+    the two entries are one child; where the file uses GLORYA as a name too, she may be a twin."""
+    got = persons_of(
+        person("D2-1", "GLORIA", "RAMIREZ", case="D2", role="CH", dob="2026-09-23", ssn="457555462"),
+        person("D2-2", "GLORIA", "RAMIREZ", case="D2", role="CH", dob="2026-09-23"),
+        person("D1-1", "GLORYA", "RAMIREZ", case="D1", role="CH", dob="2026-09-23"),
+        *_common("GLORIA"),
+        *_common("GLORYA", others_named_so),
+    )
+    assert (got["D2-1"] == got["D2-2"]) == (others_named_so == 0)
+
+
+def test_a_rare_name_that_begins_like_the_childs_is_still_a_possible_twin():
+    """Twins ANA and ANA ANAHI, both typed ANA in one TANF case; foster care lists ANAHI of that day.
+    ANAHI is rare beside ANA but not one edit from it: another name, so a twin may be there."""
+    got = persons_of(
+        person("A2-1", "ANA", "RAMIREZ", case="A2", system="IV-A", role="CH", dob="2024-04-03"),
+        person("A2-2", "ANA", "RAMIREZ", case="A2", system="IV-A", role="CH", dob="2024-04-03", middle_name="ANAHI"),
+        person("E1-1", "ANAHI", "RAMIREZ", case="E1", system="IV-E", role="CH", dob="2024-04-03"),
+        *_common("ANA"),
+    )
+    assert got["A2-1"] != got["A2-2"]
