@@ -52,7 +52,8 @@ def entered_twice(records: pl.DataFrame, facts: RecordFacts) -> list[tuple[int, 
     )
     checker = within_one_case(facts)
     surnames = _case_surnames(people, people.join(pairs.select(C.UID), on=C.UID, how="semi")["case"])
-    typed = dict(zip(records[C.UID].to_list(), records[C.SSN_STD].to_list()))
+    in_pairs = pl.concat([pairs[C.UID], pairs[f"{C.UID}_b"]]).unique().implode()
+    typed = dict(records.filter(pl.col(C.UID).is_in(in_pairs)).select(C.UID, C.SSN_STD).iter_rows())
     spellings = dict(records[C.FN].drop_nulls().value_counts().iter_rows())
     found = [
         (a, b)

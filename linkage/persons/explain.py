@@ -34,6 +34,9 @@ from linkage.store.review import NOT_A_MATCH
 EXPLAIN_COLUMNS = tuple(
     dict.fromkeys((C.RECORD_ID, C.PERSON_ID, *CLUSTER_COLUMNS, *(c for r in DEFAULT_RULES for c in r.columns)))
 )
+# The comparison a never-merge reason reads: a reader who may not see it is not told the reason.
+READS = {"different SSNs": "ssn"}
+HIDDEN_RULE = "a rule on a field this reader may not see"
 # Never-merge reasons by the field that, changed, would lift them; the others are about people.
 FIELD_OF = {
     "different SSNs": "the SSNs agreed",
@@ -117,11 +120,11 @@ def explain(
             if out.chain
             else "through family evidence (their cases)"
         )
-        out.rule_passed = _rule_passed(records, a, b)
+        out.rule_passed = _rule_passed(records, a, b, hide)
         if out.rule_passed:
             out.decision += f"; {out.rule_passed}"
         return out
-    out.kept_apart_by = _kept_apart(records, pairs, reviewed, a, b, out)
+    out.kept_apart_by = _kept_apart(records, pairs, reviewed, a, b, out, hide)
     out.decision = f"two persons ({a[C.PERSON_ID]}, {b[C.PERSON_ID]}): {out.kept_apart_by}"
     out.would_flip = _flips(scorer, a, b, evidence, weight, link_weight, out, hide)
     return out
@@ -171,7 +174,9 @@ def _chain(pairs: pl.DataFrame, records: pl.DataFrame, person: str, start: str, 
     return path[::-1]
 
 
-def _kept_apart(records: pl.DataFrame, pairs: pl.DataFrame, reviewed: pl.DataFrame, a: dict, b: dict, out: Explanation) -> str:
+def _kept_apart(
+    records: pl.DataFrame, pairs: pl.DataFrame, reviewed: pl.DataFrame, a: dict, b: dict, out: Explanation, hide: frozenset[str]
+) -> str:
     pa, pb = a[C.PERSON_ID], b[C.PERSON_ID]
     both = records.filter(pl.col(C.PERSON_ID).is_in([pa, pb])).sort(C.RECORD_ID)
     side = dict(zip(both[C.RECORD_ID].to_list(), both[C.PERSON_ID].to_list()))
@@ -181,7 +186,7 @@ def _kept_apart(records: pl.DataFrame, pairs: pl.DataFrame, reviewed: pl.DataFra
     for l, r in apart.select("record_id_l", "record_id_r").iter_rows():
         if side[l] != side[r]:
             return f"a reviewer decided records {l} and {r} are not a match"
-    rule = _rule_between(records, both, pa, pb, (out.record_a, out.record_b))
+    rule = _rule_between(records, both, pa, pb, (out.record_a, out.record_b), hide)
     if rule:
         return rule
     held = pairs.filter(
@@ -203,7 +208,7 @@ def _kept_apart(records: pl.DataFrame, pairs: pl.DataFrame, reviewed: pl.DataFra
     )
 
 
-def _rule_passed(records: pl.DataFrame, a: dict, b: dict) -> str:
+def _rule_passed(records: pl.DataFrame, a: dict, b: dict, hide: frozenset[str]) -> str:
     """For two records of one person: a never-merge rule between them and why it stood down, read
     on the two records and their cases (the run read it between whole clusters)."""
     cases = pl.DataFrame({C.SOURCE_SYSTEM: [a[C.SOURCE_SYSTEM], b[C.SOURCE_SYSTEM]], C.CASE_ID: [a[C.CASE_ID], b[C.CASE_ID]]})
@@ -212,11 +217,12 @@ def _rule_passed(records: pl.DataFrame, a: dict, b: dict) -> str:
     frame = pl.concat(
         [records.filter(pl.col(C.RECORD_ID).is_in(asked)).sort(C.RECORD_ID), members.filter(~pl.col(C.RECORD_ID).is_in(asked))]
     )
-    frame = frame.with_columns(pl.int_range(0, pl.len(), dtype=pl.Int64).alias(C.UID))
-    facts = RecordFacts.from_frame(frame.select(CLUSTER_COLUMNS))
+    frame, facts = _with_facts(frame)
     reason = conflict(facts, 0, 1)
     if not reason:
         return ""
+    if READS.get(reason) in hide:
+        return f"{HIDDEN_RULE} stood down"
     if reason in parent_excuses(facts, 0, 1) and facts.role_group[0] == "parent" and _share_a_child(frame, a, b):
         return (
             f"the rule '{reason}' stood down: both records are the {a[C.ROLE]} of a child their two cases share, "
@@ -228,6 +234,12 @@ def _rule_passed(records: pl.DataFrame, a: dict, b: dict) -> str:
     if reason == "two people of one case":
         return "the rule 'two people of one case' stood down: one person typed twice into the case"
     return f"the rule '{reason}' stood down: other records of the person answer it"
+
+
+def _with_facts(frame: pl.DataFrame) -> tuple[pl.DataFrame, RecordFacts]:
+    """The frame numbered 0..n-1 as uids, and the rules' facts of its records."""
+    frame = frame.with_columns(pl.int_range(0, pl.len(), dtype=pl.Int64).alias(C.UID))
+    return frame, RecordFacts.from_frame(frame.select(CLUSTER_COLUMNS))
 
 
 def _share_a_child(frame: pl.DataFrame, a: dict, b: dict) -> bool:
@@ -242,20 +254,23 @@ def _share_a_child(frame: pl.DataFrame, a: dict, b: dict) -> bool:
     return bool(of[0] & of[1])
 
 
-def _rule_between(records: pl.DataFrame, both: pl.DataFrame, pa: str, pb: str, asked: tuple[str, str]) -> str | None:
+def _rule_between(
+    records: pl.DataFrame, both: pl.DataFrame, pa: str, pb: str, asked: tuple[str, str], hide: frozenset[str]
+) -> str | None:
     """The never-merge rule between the two persons' records, with the records it rests on (the
     asked pair first). The parents of their cases come along: a rule reads who raises a child."""
     parents = records.join(both.select(C.SOURCE_SYSTEM, C.CASE_ID).unique(), on=[C.SOURCE_SYSTEM, C.CASE_ID]).filter(
         (pl.col(C.ROLE_GROUP) == "parent") & ~pl.col(C.PERSON_ID).is_in([pa, pb])
     )
-    frame = pl.concat([both, parents.select(both.columns)]).with_columns(pl.int_range(0, pl.len(), dtype=pl.Int64).alias(C.UID))
-    facts = RecordFacts.from_frame(frame.select(CLUSTER_COLUMNS))
+    frame, facts = _with_facts(pl.concat([both, parents.select(both.columns)]))
     ids, people = frame[C.RECORD_ID].to_list(), frame[C.PERSON_ID].to_list()
     ga, gb = ([i for i, p in enumerate(people) if p == x] for x in (pa, pb))
     first = [(ids.index(asked[0]), ids.index(asked[1]))]
     for i, j in first + [(i, j) for i in ga for j in gb]:
         reason = conflict(facts, i, j)
         if reason and not (reason == OTHER_FAMILIES and one_family(facts, ga, gb)):
+            if READS.get(reason) in hide:
+                return f"never-merge rule: {HIDDEN_RULE}"
             bar = FIELD_CONFLICTS.get(reason)
             kind = (
                 f"a field that can be wholly wrong: a link of {bar:g} bits or more would outweigh it"
@@ -279,7 +294,8 @@ def _flips(
     """Single changes that would make the pair a link: a rule's field agreeing, or one comparison at
     its strongest level."""
     if out.kept_apart_by and out.kept_apart_by.startswith("never-merge rule"):
-        reason = out.kept_apart_by.split("'")[1]
+        named = out.kept_apart_by.split("'")
+        reason = named[1] if len(named) > 1 else ""  # a hidden rule is not named, nor what would lift it
         return [f"would not be kept apart if {FIELD_OF[reason]}"] if reason in FIELD_OF else []
     flips = []
     for e in evidence:

@@ -87,22 +87,16 @@ def same_parent(f: RecordFacts, a: int, b: int) -> bool:
     return names_agree(f, a, b) or (first_names_agree(f, a, b) and identifiers_agree(f, a, b))
 
 
-def renamed_parent(f: RecordFacts, a: int, b: int) -> bool:
-    """Two records of one child's parent on the same side (both custodial, or both absent) born the
-    same day under one surname but two first names: one parent whose first name one program typed
-    wholly wrong (BARBARA / MARY MILLER, one birth date, mother of one child in IV-D and TANF)."""
-    return born_alike(f, a, b) and surnames_agree(f, a, b) and not first_names_agree(f, a, b)
-
-
 ONE_PARENT_EXCUSES = frozenset({TWINS, DIFFERENT_SSNS})
 
 
 def parent_excuses(f: RecordFacts, a: int, b: int) -> frozenset[str]:
     """The rules that stand down between two records of one child's parent on the same side, born
     the same day with a first name or a surname in common: twins do not both parent one child, so
-    two first names (`renamed_parent`) or two SSNs are one field typed wholly wrong, never both at
-    once (`Clusters.why_not`). Only where the cases share a child, never for two cases of one
-    mother (her children's fathers may be two men)."""
+    two first names (BARBARA / MARY MILLER, one birth date, mother of one child in IV-D and TANF) or
+    two SSNs are one field typed wholly wrong, never both at once (`Clusters.why_not`). Family
+    evidence also takes such a pair as one parent where the names alone would not. Only where the
+    cases share a child, never for two cases of one mother (her children's fathers may be two men)."""
     if born_alike(f, a, b) and (surnames_agree(f, a, b) or first_names_agree(f, a, b)):
         return ONE_PARENT_EXCUSES
     return frozenset()
@@ -289,7 +283,7 @@ def _names_checked(f: RecordFacts, pairs: pl.DataFrame) -> pl.DataFrame:
     agree. They do not depend on the clusters, so each pair is checked once per kind however many
     rounds see it."""
     agree = [
-        same_child(f, a, b) if kind == "child" else same_parent(f, a, b) or (kind == "parent" and renamed_parent(f, a, b))
+        same_child(f, a, b) if kind == "child" else same_parent(f, a, b) or (kind == "parent" and bool(parent_excuses(f, a, b)))
         for a, b, kind in zip(pairs["uid_a"].to_list(), pairs["uid_b"].to_list(), pairs["kind"].to_list())
     ]
     return pairs.select("uid_a", "uid_b", "kind").with_columns(pl.Series("agree", agree, dtype=pl.Boolean))

@@ -622,3 +622,19 @@ def test_a_parents_excuse_covers_only_the_difference_the_two_records_themselves_
     apply_family_evidence(c, records)
     labels = c.labels()
     assert labels[2] == labels[4] and labels[0] != labels[4]
+
+
+def test_a_record_born_the_day_of_twins_listed_in_two_cases_is_left_alone():
+    """Twins JUAN CARLOS (TANF) and JUAN JOSE (IV-D) of one mother, each listed in one case only;
+    foster care's JUAN of that day fits both, and each twin fits it and the other: same-day partners
+    in two clusters, so family evidence joins none of the three."""
+    rows = mother_in_three_programs(
+        [person("A-CH", "JUAN CARLOS", "DIAZ", role="CH", dob="2008-11-09")],
+        [person("D-CH", "JUAN JOSE", "DIAZ", role="CH", dob="2008-11-09")],
+        [person("E-CH", "JUAN", "DIAZ", role="CH", dob="2008-11-09")],
+    )
+    records, c = setup(*rows)
+    edges(c, (0, 2, 20.0), (0, 4, 20.0))
+    apply_family_evidence(c, records)
+    labels = c.labels()
+    assert len({labels[1], labels[3], labels[5]}) == 3

@@ -21,7 +21,8 @@ def run(tmp_path_factory):
     with a day and month swapped); LUIS SOTO twice with nothing but a name and a year; ROSA SOFIA
     and ROSA GABRIELA GARCIA, two girls of one name and birthday (at one address the link would
     outweigh the middle names: 14 bits); JOSE GARCIA born a week apart to two couples; BARBARA and
-    MARY MILLER, one birth date, mother of JAMES MEDINA in IV-D and TANF."""
+    MARY MILLER, one birth date, mother of JAMES MEDINA in IV-D and TANF; VERONICA RAMOS and
+    VERONICA AVILA, one birth date and two SSNs, mother of LUCIA RAMOS in both."""
     twins = dict(dob="2016-06-07", sex="M", **HOME)
     rosa = dict(dob="1988-07-08", ssn="412-55-2002", sex="F")
     rows = [
@@ -47,6 +48,10 @@ def run(tmp_path_factory):
         person("D7-CH", "JAMES", "MEDINA", case="D7", role="CH", dob="2021-05-10", sex="M"),
         person("A7-CP", "MARY", "MILLER", case="A7", system="IV-A", dob="2001-12-27", sex="F"),
         person("A7-CH", "JAMES", "MEDINA", case="A7", system="IV-A", role="CH", dob="2021-05-10", sex="M"),
+        person("D8-CP", "VERONICA", "RAMOS", case="D8", dob="1997-04-24", ssn="057267502", sex="F"),
+        person("D8-CH", "LUCIA", "RAMOS", case="D8", role="CH", dob="2019-03-03", sex="F"),
+        person("A8-CP", "VERONICA", "AVILA", case="A8", system="IV-A", dob="1997-04-24", ssn="085525221", sex="F"),
+        person("A8-CH", "LUCIA", "RAMOS", case="A8", system="IV-A", role="CH", dob="2019-03-03", sex="F"),
     ]
     path = tmp_path_factory.mktemp("explain") / "records.csv"
     records_frame(rows).write_csv(path)
@@ -123,3 +128,12 @@ def test_a_rule_that_stood_down_for_one_parent_of_one_child_is_named(run):
     assert "same birth date, different first names (twins)" in answer.rule_passed
     assert "stood down: both records are the CP of a child their two cases share" in answer.decision
     assert ask(run, "D7-CH", "A7-CH").rule_passed == ""  # nothing stood down between the child's records
+
+
+def test_a_rule_on_a_field_the_reader_may_not_see_is_not_named(run):
+    """A role that may not see SSNs is told a rule stood down between VERONICA's two records, not
+    that they carry two SSNs."""
+    told = ask(run, "D8-CP", "A8-CP")
+    assert told.same_person and "different SSNs" in told.rule_passed
+    hidden = explain(run.records, run.pairs, NO_REVIEWS, run.model, run.thresholds.link, "D8-CP", "A8-CP", frozenset({"ssn"}))
+    assert hidden.same_person and hidden.rule_passed and "SSN" not in hidden.decision + hidden.rule_passed
