@@ -127,27 +127,25 @@ class Clusters:
     def group(self, root: int) -> list[int]:
         return self.members.get(root) or [root]
 
-    def why_not(self, ra: int, rb: int, tolerated: frozenset[str] = frozenset()) -> str | None:
-        """The first reason the two clusters cannot be one person, passing over `tolerated` ones."""
+    def why_not(self, ra: int, rb: int, tolerated: frozenset[str] = frozenset(), facts: RecordFacts | None = None) -> str | None:
+        """The first reason the two clusters cannot be one person, passing over `tolerated` ones;
+        read with `facts` where given (the rules without "two people of one case")."""
         if self.apart and self._reviewed_apart(ra, rb):
             return REVIEWED_APART
+        f = facts or self.facts
         ga, gb = self.group(ra), self.group(rb)
         passed: str | None = None
         family: bool | None = None  # one_family(ga, gb), read once: it reads every pair itself
         for a in ga:
             for b in gb:
-                reason = conflict(self.facts, a, b)
+                reason = conflict(f, a, b)
                 if reason == OTHER_FAMILIES and family is None:
-                    family = one_family(self.facts, ga, gb)
-                if (
-                    not reason
-                    or (reason == TWINS and two_given_names(self.facts, a, b, ga, gb))
-                    or (reason == OTHER_FAMILIES and family)
-                ):
+                    family = one_family(f, ga, gb)
+                if not reason or (reason == TWINS and two_given_names(f, a, b, ga, gb)) or (reason == OTHER_FAMILIES and family):
                     continue
                 if reason not in tolerated:
                     return reason
-                second = beyond_ssns(self.facts, a, b) if reason == DIFFERENT_SSNS else None
+                second = beyond_ssns(f, a, b) if reason == DIFFERENT_SSNS else None
                 if second or (passed and reason != passed):
                     return second or reason  # two fields wholly wrong at once: two people
                 passed = reason
@@ -192,11 +190,14 @@ class Clusters:
 
     def join_one_person(self, pairs: list[tuple[int, int]], checker: RecordFacts) -> int:
         """Join records known to be one person typed twice into one case (`entered_twice`),
-        checked by `checker`: every rule but "two people of one case". Returns the joins."""
+        checked by `checker`: every rule but "two people of one case". A rule a and b themselves
+        break was weighed by `entered_twice` (a parent's two SSNs) and is passed over as an
+        outweighed one is. Returns the joins."""
         joined = 0
         for a, b in pairs:
             ra, rb = self.find(a), self.find(b)
-            if ra == rb or any(conflict(checker, x, y) for x in self.group(ra) for y in self.group(rb)):
+            own = conflict(checker, a, b)
+            if ra == rb or self.why_not(ra, rb, frozenset({own}) if own else frozenset(), checker):
                 continue
             ga, gb = self.group(ra), self.group(rb)
             self.parent[rb] = ra

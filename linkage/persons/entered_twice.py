@@ -7,7 +7,12 @@ and role group, the same first name (or the two names turned round), surnames sh
 on one birth date, another surname: entered again under the mother's), and the same birth date or
 SSN, with no conflict between them (suffixes, SSNs); or a first name one typo apart with the same
 birth date and the same SSN as typed, one spelling rare in the file beside the other (2026-12-07).
-Twins have two first names and are not touched; a father and his son of one name, or a mother and
+Since 2026-12-07 (evening) also: one birth date under a nickname, and for a case's parents under an
+initial, a typo or the middle name gone by (a case's parents are not twins); one first name and one
+SSN under another surname; a child who goes by the middle name with the same SSN as typed; and a
+parent entered twice under two SSNs with one first name, surname and birth date (the only rule
+passed over, and only for parents: two children of one name and birthday may be twins whose second
+names were cut). Twins have two first names and are not touched; a father and his son of one name, or a mother and
 her daughter, are in different role groups. One twin's name typed as the other's looks exactly like
 a second entry within the case, so a pair is left alone when a record of a case that could be this
 family's (a parent of it could be one of this case's, or it has no parent on record) holds their
@@ -27,7 +32,15 @@ import polars as pl
 
 from linkage import columns as C
 from linkage.agreement import TYPO_MIN_LENGTH, NameAgreement, damerau, dob_related, first_name_agreement, shares
-from linkage.persons.constraints import RecordFacts, conflict, may_share_a_parent, swapped
+from linkage.persons.constraints import (
+    DIFFERENT_SSNS,
+    RecordFacts,
+    beyond_ssns,
+    conflict,
+    first_names_distinct,
+    may_share_a_parent,
+    swapped,
+)
 
 
 def entered_twice(records: pl.DataFrame, facts: RecordFacts) -> list[tuple[int, int]]:
@@ -58,7 +71,7 @@ def entered_twice(records: pl.DataFrame, facts: RecordFacts) -> list[tuple[int, 
     found = [
         (a, b)
         for a, b in pairs.iter_rows()
-        if (_one_name(facts, a, b, surnames) or _one_number(facts, a, b, typed, spellings)) and conflict(checker, a, b) is None
+        if (_one_name(facts, a, b, surnames) or _one_number(facts, a, b, typed, spellings)) and _nothing_against(checker, a, b)
     ]
     born = _born_on(records, {facts.dob[a] for a, _ in found if facts.dob[a]})
     return [(a, b) for a, b in found if not _maybe_a_twin(facts, a, b, born.get(facts.dob[a], []), spellings)]
@@ -74,10 +87,53 @@ def _one_name(f: RecordFacts, a: int, b: int, case_surnames: dict[str, set[str]]
         return True
     fa = f.first[a]
     if not fa or len(fa) < 2 or fa != f.first[b]:
-        return False
-    if shares(f.surname_tokens[a], f.surname_tokens[b]):
+        return _one_birthday_one_name(f, a, b)
+    if shares(f.surname_tokens[a], f.surname_tokens[b]) or (f.ssn[a] and f.ssn[a] == f.ssn[b]):
         return True
     return bool(f.dob[a]) and f.dob[a] == f.dob[b] and fa not in case_surnames.get(f.case_key[a], set())
+
+
+def _nothing_against(checker: RecordFacts, a: int, b: int) -> bool:
+    """No never-merge rule but "two people of one case" holds a and b apart; or only two SSNs do, on
+    two parent records of the case under one first name, surname and birth date (ROBERT COOPER born
+    1985-08-22 entered twice as the case's absent parent, one number typed wrong: the case's two
+    parents are not twins, and two men of one name and birthday alleged in one case are one man)."""
+    why = conflict(checker, a, b)
+    if why is None:
+        return True
+    f = checker
+    return (
+        why == DIFFERENT_SSNS
+        and f.role_group[a] == "parent"
+        and bool(f.first[a])
+        and f.first[a] == f.first[b]
+        and bool(f.dob[a])
+        and f.dob[a] == f.dob[b]
+        and shares(f.surname_tokens[a], f.surname_tokens[b])
+        and beyond_ssns(f, a, b) is None
+    )
+
+
+def _one_birthday_one_name(f: RecordFacts, a: int, b: int) -> bool:
+    """One birth date, surnames sharing a token, and first names one person's: a nickname (BILL /
+    WILLIAM), and for a case's parents also an initial, a typo or the middle name gone by (G /
+    GUADALUPE, JAMEZ / JAMES, JOHN RAYMOND / RAYMOND), since a case's two parents are not twins. Two
+    children born one day may be twins, and twins are often named a letter apart, share an initial or
+    carry each other's name as a middle name (JAYDEN / JAYLEN, JOSUE JOSE / JOSE), so for children
+    those stay two unless one number says otherwise (`_one_number`)."""
+    if not f.dob[a] or f.dob[a] != f.dob[b] or not shares(f.surname_tokens[a], f.surname_tokens[b]):
+        return False
+    fa, fb = f.first[a], f.first[b]
+    if not fa or not fb or (f.sex[a] and f.sex[b] and f.sex[a] != f.sex[b]):
+        return False
+    if shares(f.first_canon[a], f.first_canon[b]):
+        return True
+    return f.role_group[a] == "parent" and not first_names_distinct(f, a, b)
+
+
+def _goes_by_middle(f: RecordFacts, a: int, b: int) -> bool:
+    """One record's first name is the other's middle name (JOHN RAYMOND / RAYMOND)."""
+    return f.first[a] == f.middle[b] or f.first[b] == f.middle[a]
 
 
 TYPO_RARITY = 20  # a typed-wrong spelling: at most one in this many of the name it is a typo of
@@ -86,15 +142,18 @@ TYPO_RARITY = 20  # a typed-wrong spelling: at most one in this many of the name
 def _one_number(f: RecordFacts, a: int, b: int, typed: dict[int, str | None], spellings: dict[str, int]) -> bool:
     """The same SSN as typed and the same birth date under a first name one typo apart, one of the
     spellings rare in this file beside the other (FRANCIZCO / FRANCISCO JUAREZ entered twice as the
-    case's absent parent): the number is read here even where the two spellings made it look shared
-    in the case. Twins named a letter apart (JAYDEN / JAYLEN, MARIA / MARIO) carry two names the
-    file uses alike, so one twin's number typed on the other's record does not make them one."""
+    case's absent parent), or the middle name gone by (JOHN RAYMOND / RAYMOND FISHER): the number is
+    read here even where the two names made it look shared in the case. Twins named a letter apart
+    (JAYDEN / JAYLEN, MARIA / MARIO) carry two names the file uses alike, so one twin's number typed
+    on the other's record does not make them one."""
     sa = typed.get(a)
     if not sa or sa != typed.get(b) or not f.dob[a] or f.dob[a] != f.dob[b]:
         return False
     fa, fb = f.first[a], f.first[b]
     if not fa or not fb or min(len(fa), len(fb)) < 2 or not shares(f.surname_tokens[a], f.surname_tokens[b]):
         return False
+    if _goes_by_middle(f, a, b):
+        return True
     if not _rare_beside(fa, fb, spellings):
         return False
     agree = first_name_agreement(fa, fb, f.first_canon[a], f.first_canon[b], f.first_tokens[a], f.first_tokens[b])
@@ -143,7 +202,10 @@ def _maybe_a_twin(f: RecordFacts, a: int, b: int, same_day: list[int], spellings
     spelling at all: twins are often named a letter apart, JAYDEN and JAYLEN), in a case that could
     be this family's: one without parents on record, or with one who could be a parent of a's case.
     (A girl of a common surname born the same day to other parents is no twin, and GLORYA beside
-    GLORIA is a typo, not a twin's name: a spelling the file almost never uses beside a common one.)"""
+    GLORIA is a typo, not a twin's name: a spelling the file almost never uses beside a common one.)
+    A twin who has a record of their own in this case, born that day under that name (JAYDEN beside
+    two JAYLENs), is accounted for: the two records are not that twin's."""
+    here = [x for x in same_day if f.case_key[x] == f.case_key[a] and x not in (a, b)]
     return any(
         f.case_key[r] != f.case_key[a]
         and shares(f.surname_tokens[r], f.surname_tokens[a])
@@ -152,6 +214,7 @@ def _maybe_a_twin(f: RecordFacts, a: int, b: int, same_day: list[int], spellings
         and not shares(f.first_canon[r], f.first_canon[a])
         and not _a_typo_of(f, r, a, spellings)
         and _could_share_a_parent(f, f.case_parents[r] or [], f.case_parents[a] or [])
+        and not any(f.first[x] == f.first[r] or shares(f.first_canon[x], f.first_canon[r]) for x in here)
         for r in same_day
     )
 

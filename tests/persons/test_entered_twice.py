@@ -202,3 +202,75 @@ def test_a_rare_name_that_begins_like_the_childs_is_still_a_possible_twin():
         *_common("ANA"),
     )
     assert got["A2-1"] != got["A2-2"]
+
+
+@pytest.mark.parametrize(
+    "first, other, sex",
+    [("ESPERANZA", "E", "F"), ("JAMES", "JAMEZ", "M"), ("WILLIAM", "BILL", "M"), ("JOHN RAYMOND", "RAYMOND", "M")],
+)
+def test_a_parent_entered_twice_on_one_birth_date_under_an_initial_typo_nickname_or_middle_name_is_one(first, other, sex):
+    """A case's two parents are not twins: one birth date and surname under an initial, a typo, a
+    nickname or the middle name gone by is one parent typed twice."""
+    given, middle = first.split()[0], " ".join(first.split()[1:])
+    got = persons_of(
+        person("E1-1", given, "GUZMAN", case="E1", system="IV-E", role="NCP", dob="1972-12-31", sex=sex, middle_name=middle),
+        person("E1-2", other, "GUZMAN", case="E1", system="IV-E", role="NCP", dob="1972-12-31", sex=sex),
+        person("E1-3", "LUIS", "GUZMAN", case="E1", system="IV-E", role="CH", dob="2012-01-02"),
+    )
+    assert got["E1-1"] == got["E1-2"] != got["E1-3"]
+
+
+def test_a_mother_and_father_born_one_day_under_one_initial_stay_two():
+    got = persons_of(
+        person("D1-1", "M", "GARCIA", role="CP", dob="1990-03-04", sex="F"),
+        person("D1-2", "MIGUEL", "GARCIA", role="NCP", dob="1990-03-04", sex="M"),
+    )
+    assert got["D1-1"] != got["D1-2"]
+
+
+def test_twins_one_carrying_the_others_name_as_a_middle_name_stay_two_and_one_number_makes_one():
+    """JOSE and JOSUE JOSE GARCIA of one birth date in one case are twins as often as one boy who goes
+    by his middle name; the same SSN typed on both says one boy."""
+    twins = persons_of(
+        person("D1-1", "JOSE", "GARCIA", role="CH", dob="2013-08-25"),
+        person("D1-2", "JOSUE", "GARCIA", role="CH", dob="2013-08-25", middle_name="JOSE", ssn="575130849"),
+    )
+    one = persons_of(
+        person("D1-1", "RAYMOND", "FISHER", role="CH", dob="2022-06-19", ssn="517080272"),
+        person("D1-2", "JOHN", "FISHER", role="CH", dob="2022-06-19", middle_name="RAYMOND", ssn="517-08-0272"),
+    )
+    assert twins["D1-1"] != twins["D1-2"]
+    assert one["D1-1"] == one["D1-2"]
+
+
+def test_a_child_entered_twice_beside_his_twin_is_one_child_though_the_twin_has_other_cases():
+    """Two JAYLENs and a JAYDEN in one TANF case, JAYDEN in foster care too: JAYDEN has his own record
+    in the case, so the two JAYLENs are not him typed wrong."""
+    got = persons_of(
+        person("A1-1", "JAYLEN", "PEREZ", case="A1", system="IV-A", role="CH", dob="2022-12-22", middle_name="MARIO"),
+        person("A1-2", "JAYLEN", "PEREZ", case="A1", system="IV-A", role="CH", dob="2022-12-22"),
+        person("A1-3", "JAYDEN", "PEREZ", case="A1", system="IV-A", role="CH", dob="2022-12-22", ssn="852220608"),
+        person("E1-1", "JAYDEN", "PEREZ", case="E1", system="IV-E", role="CH", dob="2022-12-22"),
+    )
+    assert got["A1-1"] == got["A1-2"] != got["A1-3"]
+
+
+def test_one_first_name_and_one_number_in_a_case_is_one_person_under_another_surname():
+    got = persons_of(
+        person("D1-1", "LUIS", "CAMACHO", role="CH", ssn="244-08-4514"),
+        person("D1-2", "LUIS", "LOPEZ", role="CH", ssn="244084514"),
+    )
+    assert got["D1-1"] == got["D1-2"]
+
+
+def test_a_parent_entered_twice_with_a_wrong_number_is_one_but_two_children_so_stay_two():
+    """ROBERT COOPER born 1985-08-22, absent parent of one case twice under two SSNs: one man. Two
+    ANA GARCIAs born one day with two SSNs are two girls (twins whose second names were cut)."""
+    got = persons_of(
+        person("D1-1", "ROBERT", "COOPER", role="NCP", dob="1985-08-22", ssn="665598684"),
+        person("D1-2", "ROBERT", "COOPER", role="NCP", dob="08/22/1985", ssn="101807824"),
+        person("D1-3", "ANA", "GARCIA", role="CH", dob="2021-07-11", ssn="077418664"),
+        person("D1-4", "ANA", "GARCIA", role="CH", dob="2021-07-11", ssn="655453771"),
+    )
+    assert got["D1-1"] == got["D1-2"]
+    assert got["D1-3"] != got["D1-4"]
