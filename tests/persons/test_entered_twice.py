@@ -9,6 +9,7 @@ import pytest
 from linkage.ingest import validate
 from linkage.pipeline import cluster_persons
 from linkage.standardize import standardize
+from linkage.store.review import NOT_A_MATCH
 from tests.conftest import person, records_frame
 
 NO_PAIRS = pl.DataFrame(
@@ -274,3 +275,16 @@ def test_a_parent_entered_twice_with_a_wrong_number_is_one_but_two_children_so_s
     )
     assert got["D1-1"] == got["D1-2"]
     assert got["D1-3"] != got["D1-4"]
+
+
+def test_a_reviewers_not_a_match_holds_two_entries_of_one_case_apart():
+    """Two JOSE LOPEZ entries of one case born one day look entered twice; a reviewer who found two
+    boys (a cousin in the household) has the last word."""
+    rows = [
+        person("A1-1", "JOSE", "LOPEZ", case="A1", system="IV-A", role="CH", dob="2015-04-05"),
+        person("A1-2", "JOSE", "LOPEZ", case="A1", system="IV-A", role="CH", dob="2015-04-05"),
+    ]
+    records = standardize(validate(records_frame(rows)).records)
+    reviewed = pl.DataFrame({"uid_l": [0], "uid_r": [1], "decision": [NOT_A_MATCH]})
+    clusters, _ = cluster_persons(records, NO_PAIRS, 0.9, reviewed=reviewed)
+    assert clusters.find(0) != clusters.find(1)
