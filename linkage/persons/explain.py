@@ -26,7 +26,7 @@ from linkage.model.file_rates import as_run_scored
 from linkage.model.inmemory import PairScorer
 from linkage.persons.cluster import FIELD_CONFLICTS, one_family
 from linkage.persons.constraints import CLUSTER_COLUMNS, OTHER_FAMILIES, RecordFacts, conflict
-from linkage.persons.family import parent_excuses
+from linkage.persons.family import ONE_FIELD_EXCUSES, only_children_of_their_day, parent_excuses
 from linkage.rules import DEFAULT_RULES, SAME_CASE
 from linkage.store.review import NOT_A_MATCH
 
@@ -228,12 +228,26 @@ def _rule_passed(records: pl.DataFrame, a: dict, b: dict, hide: frozenset[str]) 
             f"the rule '{reason}' stood down: both records are the {a[C.ROLE]} of a child their two cases share, "
             "born the same day with a name in common (twins do not both parent one child)"
         )
+    if reason in ONE_FIELD_EXCUSES and facts.role_group[0] == "child" and (0, 1) in _only_of_their_day(frame):
+        return (
+            f"the rule '{reason}' stood down: each record is the only child born that day in its case, the two cases "
+            "of one mother share another child, and no other child of them is without a birth date or born near it "
+            "(the field typed wholly wrong in one program)"
+        )
     bar = FIELD_CONFLICTS.get(reason)
     if bar is not None:
         return f"the rule '{reason}' was outweighed: a link of {bar:g} bits or more between their records"
     if reason == "two people of one case":
         return "the rule 'two people of one case' stood down: one person typed twice into the case"
     return f"the rule '{reason}' stood down: other records of the person answer it"
+
+
+def _only_of_their_day(frame: pl.DataFrame) -> set[tuple[int, int]]:
+    """The frame's (uid, uid) pairs family evidence reads as the only child of their day, the second
+    asked record (uid 1) read as a person of its own, as it was before the two were joined."""
+    labels = frame[C.PERSON_ID].rank("dense").cast(pl.Int64).to_numpy().copy()
+    labels[1] = labels.max() + 1
+    return only_children_of_their_day(frame, labels)
 
 
 def _with_facts(frame: pl.DataFrame) -> tuple[pl.DataFrame, RecordFacts]:

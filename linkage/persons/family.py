@@ -87,7 +87,7 @@ def same_parent(f: RecordFacts, a: int, b: int) -> bool:
     return names_agree(f, a, b) or (first_names_agree(f, a, b) and identifiers_agree(f, a, b))
 
 
-ONE_PARENT_EXCUSES = frozenset({TWINS, DIFFERENT_SSNS})
+ONE_FIELD_EXCUSES = frozenset({TWINS, DIFFERENT_SSNS})
 
 
 def parent_excuses(f: RecordFacts, a: int, b: int) -> frozenset[str]:
@@ -98,7 +98,7 @@ def parent_excuses(f: RecordFacts, a: int, b: int) -> frozenset[str]:
     evidence also takes such a pair as one parent where the names alone would not. Only where the
     cases share a child, never for two cases of one mother (her children's fathers may be two men)."""
     if born_alike(f, a, b) and (surnames_agree(f, a, b) or first_names_agree(f, a, b)):
-        return ONE_PARENT_EXCUSES
+        return ONE_FIELD_EXCUSES
     return frozenset()
 
 
@@ -145,26 +145,11 @@ MAX_CASES_PER_PERSON = 50  # a person in more cases than this is a data problem,
 
 def family_pairs(records: pl.DataFrame, labels: np.ndarray) -> pl.DataFrame:
     """(uid_a, uid_b, kind) record pairs of linked cases, sorted: parents of cases that share a child;
-    children of cases that share a child or a custodial parent. Names are checked by the caller."""
-    df = records.select(
-        pl.col(C.UID).alias("uid"),
-        pl.concat_str([C.SOURCE_SYSTEM, C.CASE_ID], separator="|").alias("case"),
-        pl.col(C.ROLE).alias("role"),
-        pl.col(C.FN).str.slice(0, 1).alias("initial"),
-        pl.col(C.FN_CANON).alias("canon"),
-        pl.col(C.MN).str.slice(0, 1).alias("middle_initial"),
-        pl.col(C.FN_TOKENS).alias("tokens"),
-    ).with_columns(pl.Series("label", labels))
-    via_child = _linked_cases(df.filter(pl.col("role") == "CH"))
-    via_cp = _linked_cases(df.filter(pl.col("role") == "CP")).join(via_child, on=["c1", "c2"], how="anti")
-    members = df.with_columns(
-        pl.when(pl.col("role") == "CH")
-        .then(pl.lit("child"))
-        .when(pl.col("role") == "CP")
-        .then(pl.lit("cp"))
-        .otherwise(pl.lit("ncp"))
-        .alias("group")
-    )
+    children of cases that share a child or a custodial parent; the only child of a day in two
+    cases of one mother. Names are checked by the caller."""
+    members = _members(records, labels)
+    via_child = _linked_cases(members.filter(pl.col("role") == "CH"))
+    via_cp = _linked_cases(members.filter(pl.col("role") == "CP")).join(via_child, on=["c1", "c2"], how="anti")
     left = members.rename({c: f"{c}_a" for c in members.columns if c != "case"})
     right = members.rename({c: f"{c}_b" for c in members.columns if c != "case"})
     parents = (
@@ -193,10 +178,94 @@ def family_pairs(records: pl.DataFrame, labels: np.ndarray) -> pl.DataFrame:
         .with_columns(pl.lit("child").alias("kind"))
     )
     cols = ["uid_a", "uid_b", "label_a", "label_b", "kind"]
-    pairs = pl.concat([parents.select(cols), fathers.select(cols), children.select(cols)]).filter(
+    only = _only_children_of_their_day(members, via_child)
+    pairs = pl.concat([only.select(cols), parents.select(cols), fathers.select(cols), children.select(cols)]).filter(
         pl.col("label_a") != pl.col("label_b")
     )
-    return pairs.unique(["uid_a", "uid_b"]).sort("uid_a", "uid_b").select("uid_a", "uid_b", "kind")
+    return (
+        pairs.unique(["uid_a", "uid_b"], keep="first", maintain_order=True)
+        .sort("uid_a", "uid_b")
+        .select("uid_a", "uid_b", "kind")
+    )
+
+
+ONLY_CHILD_OF_THE_DAY = "only child of the day"
+
+
+def only_children_of_their_day(records: pl.DataFrame, labels: np.ndarray) -> set[tuple[int, int]]:
+    """(uid, uid) pairs, lower first, read as one child by `_only_children_of_their_day` under these
+    labels (what `explain` asks of two records)."""
+    members = _members(records, labels)
+    only = _only_children_of_their_day(members, _linked_cases(members.filter(pl.col("role") == "CH")))
+    return {(min(a, b), max(a, b)) for a, b in only.select("uid_a", "uid_b").iter_rows()}
+
+
+def _only_children_of_their_day(members: pl.DataFrame, via_child: pl.DataFrame) -> pl.DataFrame:
+    """Children born the same day in two cases that share a child and whose custodial parents are one
+    person, each the only child of its case born that day, where no other child of either case has
+    no birth date or one a typo from that day: one child, whatever the first names say (a child's
+    name typed wholly wrong in one program: FRANCISCO / JESUS CAMACHO, born 2008-09-19, in a TANF
+    case and an IV-D case of one mother). Twins listed one to a case would look the same, but the
+    two cases of one mother that share another child list both twins, or leave one without a
+    date; then this reads nothing (2026-12-07)."""
+    kids = members.filter(pl.col("group") == "child")
+    cps = members.filter(pl.col("group") == "cp").select("case", pl.col("label").alias("cp"))
+    one_cp = (
+        via_child.join(cps, left_on="c1", right_on="case")
+        .join(cps, left_on=["c2", "cp"], right_on=["case", "cp"])
+        .select("c1", "c2")
+    )
+    dated = kids.filter(pl.col("dob").is_not_null()).select("case", "uid", "label", "dob")
+    pairs = (
+        one_cp.unique()
+        .join(dated.rename({"uid": "uid_a", "label": "label_a"}), left_on="c1", right_on="case")
+        .join(dated.rename({"uid": "uid_b", "label": "label_b"}), left_on=["c2", "dob"], right_on=["case", "dob"])
+        .filter(pl.col("label_a") != pl.col("label_b"))
+    )
+    if pairs.is_empty():
+        return pairs.with_columns(pl.lit(ONLY_CHILD_OF_THE_DAY).alias("kind"))
+    near = _near_the_day(pairs.select(pl.col("c1").alias("case"), pl.col("uid_a").alias("uid"), "dob"), kids)
+    near |= _near_the_day(pairs.select(pl.col("c2").alias("case"), pl.col("uid_b").alias("uid"), "dob"), kids)
+    return pairs.filter(~near).with_columns(pl.lit(ONLY_CHILD_OF_THE_DAY).alias("kind"))
+
+
+def _near_the_day(asked: pl.DataFrame, kids: pl.DataFrame) -> pl.Series:
+    """Per row of (case, uid, dob): another child of the case has no birth date, or one that is
+    the same day or a typo of it."""
+    others = (
+        asked.with_row_index("row")
+        .join(kids.select("case", pl.col("uid").alias("other"), pl.col("dob").alias("other_dob")), on="case")
+        .filter(pl.col("other") != pl.col("uid"))
+    )
+    hit = [d2 is None or dob_related(d, d2) for d, d2 in zip(others["dob"].to_list(), others["other_dob"].to_list())]
+    rows = set(others.filter(pl.Series(hit, dtype=pl.Boolean))["row"].to_list())
+    return pl.Series([i in rows for i in range(asked.height)], dtype=pl.Boolean)
+
+
+def _members(records: pl.DataFrame, labels: np.ndarray) -> pl.DataFrame:
+    """The fields family evidence reads of each record, with its case, current label and group
+    (child, cp, ncp)."""
+    return (
+        records.select(
+            pl.col(C.UID).alias("uid"),
+            pl.concat_str([C.SOURCE_SYSTEM, C.CASE_ID], separator="|").alias("case"),
+            pl.col(C.ROLE).alias("role"),
+            pl.col(C.FN).str.slice(0, 1).alias("initial"),
+            pl.col(C.FN_CANON).alias("canon"),
+            pl.col(C.MN).str.slice(0, 1).alias("middle_initial"),
+            pl.col(C.FN_TOKENS).alias("tokens"),
+            pl.col(C.DOB_STR).alias("dob"),
+        )
+        .with_columns(pl.Series("label", labels))
+        .with_columns(
+            pl.when(pl.col("role") == "CH")
+            .then(pl.lit("child"))
+            .when(pl.col("role") == "CP")
+            .then(pl.lit("cp"))
+            .otherwise(pl.lit("ncp"))
+            .alias("group")
+        )
+    )
 
 
 def _linked_cases(people: pl.DataFrame) -> pl.DataFrame:
@@ -245,7 +314,7 @@ def apply_family_evidence(clusters: Clusters, records: pl.DataFrame, rounds: int
                 labels,
             )
             accepted = [p for p, u in zip(accepted, unsure.tolist()) if not u]
-        children = [(a, b) for a, b, kind in accepted if kind == "child"]
+        children = [(a, b) for a, b, kind in accepted if kind in ("child", ONLY_CHILD_OF_THE_DAY)]
         torn = _torn(children, labels)
         torn_born_alike = _torn([(a, b) for a, b in children if born_alike(f, a, b)], labels)
         before = merged
@@ -253,10 +322,19 @@ def apply_family_evidence(clusters: Clusters, records: pl.DataFrame, rounds: int
             held = torn_born_alike if born_alike(f, a, b) else torn
             if a in held or b in held or clusters.find(a) == clusters.find(b):
                 continue
-            merged += clusters.try_merge(a, b, excused=parent_excuses(f, a, b) if kind == "parent" else frozenset())
+            merged += clusters.try_merge(a, b, excused=_excused(f, a, b, kind))
         if merged == before:
             break
     return merged
+
+
+def _excused(f: RecordFacts, a: int, b: int, kind: str) -> frozenset[str]:
+    """The one-field rules family evidence answers for a pair of this kind: two parents of one child
+    (`parent_excuses`); the only child of the day in two cases of one mother, whose first name or
+    SSN was typed wholly wrong in one of them."""
+    if kind == "parent":
+        return parent_excuses(f, a, b)
+    return ONE_FIELD_EXCUSES if kind == ONLY_CHILD_OF_THE_DAY else frozenset()
 
 
 def born_alike(f: RecordFacts, a: int, b: int) -> bool:
@@ -283,7 +361,12 @@ def _names_checked(f: RecordFacts, pairs: pl.DataFrame) -> pl.DataFrame:
     agree. They do not depend on the clusters, so each pair is checked once per kind however many
     rounds see it."""
     agree = [
-        same_child(f, a, b) if kind == "child" else same_parent(f, a, b) or (kind == "parent" and bool(parent_excuses(f, a, b)))
+        kind == ONLY_CHILD_OF_THE_DAY
+        or (
+            same_child(f, a, b)
+            if kind == "child"
+            else same_parent(f, a, b) or (kind == "parent" and bool(parent_excuses(f, a, b)))
+        )
         for a, b, kind in zip(pairs["uid_a"].to_list(), pairs["uid_b"].to_list(), pairs["kind"].to_list())
     ]
     return pairs.select("uid_a", "uid_b", "kind").with_columns(pl.Series("agree", agree, dtype=pl.Boolean))

@@ -638,3 +638,35 @@ def test_a_record_born_the_day_of_twins_listed_in_two_cases_is_left_alone():
     apply_family_evidence(c, records)
     labels = c.labels()
     assert len({labels[1], labels[3], labels[5]}) == 3
+
+
+@pytest.mark.parametrize(
+    "extra, one",
+    [
+        ([], True),
+        ([person("E-X", "ANA", "CAMACHO", role="CH")], False),  # a child without a date: maybe the twin
+        ([person("E-X", "ANA", "CAMACHO", role="CH", dob="2008-09-18")], False),  # a date one typo from it
+        ([person("E-X", "FRANCISCO", "CAMACHO", role="CH", dob="2008-09-19")], False),  # both twins listed
+    ],
+)
+def test_the_only_child_of_the_day_in_two_cases_of_one_mother_is_one_child_under_a_wholly_other_name(extra, one):
+    """FRANCISCO in the IV-D case, JESUS in the foster-care case, both CAMACHO born 2008-09-19, the
+    only child of that day in each case of one mother who share LUIS too: the first name was typed
+    wholly wrong in one program. Not where the other case holds a child without a birth date, or
+    one a typo from that day, or both twins."""
+    rows = mother_in_two_cases(
+        [
+            person("D-CH", "LUIS", "CAMACHO", role="CH", dob="2010-11-01"),
+            person("D-TW", "FRANCISCO", "CAMACHO", role="CH", dob="2008-09-19"),
+        ],
+        [
+            person("E-CH", "LUIS", "CAMACHO", role="CH", dob="2010-11-01"),
+            person("E-TW", "JESUS", "CAMACHO", role="CH", dob="2008-09-19"),
+            *extra,
+        ],
+    )
+    records, c = setup(*rows)
+    edges(c, (0, 3, 20.0), (1, 4, 20.0))
+    apply_family_evidence(c, records)
+    labels = c.labels()
+    assert (labels[2] == labels[5]) == one

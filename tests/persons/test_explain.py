@@ -22,7 +22,8 @@ def run(tmp_path_factory):
     and ROSA GABRIELA GARCIA, two girls of one name and birthday (at one address the link would
     outweigh the middle names: 14 bits); JOSE GARCIA born a week apart to two couples; BARBARA and
     MARY MILLER, one birth date, mother of JAMES MEDINA in IV-D and TANF; VERONICA RAMOS and
-    VERONICA AVILA, one birth date and two SSNs, mother of LUCIA RAMOS in both."""
+    VERONICA AVILA, one birth date and two SSNs, mother of LUCIA RAMOS in both; SOFIA CAMACHO's son
+    born 2008-09-19, FRANCISCO in IV-D and JESUS in TANF, the only child of that day in each."""
     twins = dict(dob="2016-06-07", sex="M", **HOME)
     rosa = dict(dob="1988-07-08", ssn="412-55-2002", sex="F")
     rows = [
@@ -52,6 +53,12 @@ def run(tmp_path_factory):
         person("D8-CH", "LUCIA", "RAMOS", case="D8", role="CH", dob="2019-03-03", sex="F"),
         person("A8-CP", "VERONICA", "AVILA", case="A8", system="IV-A", dob="1997-04-24", ssn="085525221", sex="F"),
         person("A8-CH", "LUCIA", "RAMOS", case="A8", system="IV-A", role="CH", dob="2019-03-03", sex="F"),
+        person("D9-CP", "SOFIA", "CAMACHO", case="D9", dob="1976-03-10", ssn="645925260", sex="F"),
+        person("D9-CH1", "LUIS", "CAMACHO", case="D9", role="CH", dob="2010-11-01", sex="M"),
+        person("D9-CH2", "FRANCISCO", "CAMACHO", case="D9", role="CH", dob="2008-09-19", sex="M"),
+        person("A9-CP", "SOFIA", "CAMACHO", case="A9", system="IV-A", dob="1976-03-10", ssn="645925260", sex="F"),
+        person("A9-CH1", "LUIS", "CAMACHO", case="A9", system="IV-A", role="CH", dob="2010-11-01", sex="M"),
+        person("A9-CH2", "JESUS", "CAMACHO", case="A9", system="IV-A", role="CH", dob="2008-09-19", sex="M"),
     ]
     path = tmp_path_factory.mktemp("explain") / "records.csv"
     records_frame(rows).write_csv(path)
@@ -137,3 +144,10 @@ def test_a_rule_on_a_field_the_reader_may_not_see_is_not_named(run):
     assert told.same_person and "different SSNs" in told.rule_passed
     hidden = explain(run.records, run.pairs, NO_REVIEWS, run.model, run.thresholds.link, "D8-CP", "A8-CP", frozenset({"ssn"}))
     assert hidden.same_person and hidden.rule_passed and "SSN" not in hidden.decision + hidden.rule_passed
+
+
+def test_a_wholly_other_first_name_passed_over_for_the_only_child_of_the_day_is_told(run):
+    answer = ask(run, "D9-CH2", "A9-CH2")
+    assert answer.same_person
+    assert "same birth date, different first names (twins)" in answer.rule_passed
+    assert "only child born that day" in answer.rule_passed
