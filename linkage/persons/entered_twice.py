@@ -31,7 +31,15 @@ from dataclasses import replace
 import polars as pl
 
 from linkage import columns as C
-from linkage.agreement import TYPO_MIN_LENGTH, NameAgreement, damerau, dob_related, first_name_agreement, shares
+from linkage.agreement import (
+    TYPO_MIN_LENGTH,
+    NameAgreement,
+    consecutive_ssns,
+    damerau,
+    dob_related,
+    first_name_agreement,
+    shares,
+)
 from linkage.persons.constraints import (
     DIFFERENT_SSNS,
     RecordFacts,
@@ -82,7 +90,7 @@ def _one_name(f: RecordFacts, a: int, b: int, case_surnames: dict[str, set[str]]
     turned round. On one birth date the surname may differ too (a child entered again under its
     mother's or a step-parent's name): not where that first name is a surname of the case, which is
     a name turned round on both records (twins MIA MARTIN and MILA MARTIN typed as MARTIN MIA and
-    MARTIN MILA)."""
+    MARTIN MILA), nor where the sexes differ (twins ADRIAN and ADRIANA both typed ADRINA)."""
     if swapped(f, a, b):
         return True
     fa = f.first[a]
@@ -90,18 +98,23 @@ def _one_name(f: RecordFacts, a: int, b: int, case_surnames: dict[str, set[str]]
         return _one_birthday_one_name(f, a, b)
     if shares(f.surname_tokens[a], f.surname_tokens[b]) or (f.ssn[a] and f.ssn[a] == f.ssn[b]):
         return True
-    return bool(f.dob[a]) and f.dob[a] == f.dob[b] and fa not in case_surnames.get(f.case_key[a], set())
+    other_sex = bool(f.sex[a] and f.sex[b] and f.sex[a] != f.sex[b])
+    return bool(f.dob[a]) and f.dob[a] == f.dob[b] and not other_sex and fa not in case_surnames.get(f.case_key[a], set())
 
 
 def _nothing_against(checker: RecordFacts, a: int, b: int) -> bool:
     """No never-merge rule but "two people of one case" holds a and b apart; or only two SSNs do, on
     two parent records of the case under one first name, surname and birth date (ROBERT COOPER born
     1985-08-22 entered twice as the case's absent parent, one number typed wrong: the case's two
-    parents are not twins, and two men of one name and birthday alleged in one case are one man)."""
+    parents are not twins, and two men of one name and birthday alleged in one case are one man).
+    Never two records whose SSNs are the next number of each other: twins."""
+    f = checker
+    sa, sb = f.ssn[a], f.ssn[b]
+    if sa and sb and consecutive_ssns(sa, sb):
+        return False  # the next number: how twins are numbered (MIA and MIA MONICA RAMIREZ of one case)
     why = conflict(checker, a, b)
     if why is None:
         return True
-    f = checker
     return (
         why == DIFFERENT_SSNS
         and f.role_group[a] == "parent"

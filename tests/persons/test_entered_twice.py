@@ -288,3 +288,16 @@ def test_a_reviewers_not_a_match_holds_two_entries_of_one_case_apart():
     reviewed = pl.DataFrame({"uid_l": [0], "uid_r": [1], "decision": [NOT_A_MATCH]})
     clusters, _ = cluster_persons(records, NO_PAIRS, 0.9, reviewed=reviewed)
     assert clusters.find(0) != clusters.find(1)
+
+
+def test_twins_typed_under_one_name_stay_two_by_their_sexes_or_their_numbers():
+    """ADRIAN and ADRIANA JOHNSON both typed ADRINA (one surname typed JOHNSN), a boy and a girl; MIA
+    and MIA MONICA RAMIREZ with the next SSN each: twins, not one child entered twice."""
+    got = persons_of(
+        person("D1-1", "ADRINA", "JOHNSON", role="CH", dob="2015-03-27", sex="M", ssn="195656889"),
+        person("D1-2", "ADRINA", "JOHNSN", role="CH", dob="2015-03-27", sex="F", middle_name="LINDA"),
+        person("D2-1", "MIA", "RIVERA RAMIREZ", case="D2", role="CH", dob="2015-02-21", middle_name="MONICA", ssn="883356013"),
+        person("D2-2", "MIA", "RAMIREZ", case="D2", role="CH", dob="2015-02-21", ssn="883-35-6014"),
+    )
+    assert got["D1-1"] != got["D1-2"]
+    assert got["D2-1"] != got["D2-2"]
