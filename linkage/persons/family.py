@@ -203,7 +203,8 @@ def only_children_of_their_day(records: pl.DataFrame, labels: np.ndarray) -> set
 def _only_children_of_their_day(members: pl.DataFrame, via_child: pl.DataFrame) -> pl.DataFrame:
     """Children born the same day in two cases that share a child and whose custodial parents are one
     person, each the only child of its case born that day, where no other child of either case has
-    no birth date or one a typo from that day: one child, whatever the first names say (a child's
+    a birth date a typo from that day, or none while no child of the other case is already that
+    same child (an undated sibling both cases list is no twin): one child, whatever the first names say (a child's
     name typed wholly wrong in one program: FRANCISCO / JESUS CAMACHO, born 2008-09-19, in a TANF
     case and an IV-D case of one mother). Twins listed one to a case would look the same, but the
     two cases of one mother that share another child list both twins, or leave one without a
@@ -224,18 +225,35 @@ def _only_children_of_their_day(members: pl.DataFrame, via_child: pl.DataFrame) 
     )
     if pairs.is_empty():
         return pairs.with_columns(pl.lit(ONLY_CHILD_OF_THE_DAY).alias("kind"))
-    near = _near_the_day(pairs.select(pl.col("c1").alias("case"), pl.col("uid_a").alias("uid"), "dob"), kids)
-    near |= _near_the_day(pairs.select(pl.col("c2").alias("case"), pl.col("uid_b").alias("uid"), "dob"), kids)
+    near = _near_the_day(
+        pairs.select(pl.col("c1").alias("case"), pl.col("c2").alias("partner"), pl.col("uid_a").alias("uid"), "dob"), kids
+    )
+    near |= _near_the_day(
+        pairs.select(pl.col("c2").alias("case"), pl.col("c1").alias("partner"), pl.col("uid_b").alias("uid"), "dob"), kids
+    )
     return pairs.filter(~near).with_columns(pl.lit(ONLY_CHILD_OF_THE_DAY).alias("kind"))
 
 
 def _near_the_day(asked: pl.DataFrame, kids: pl.DataFrame) -> pl.Series:
-    """Per row of (case, uid, dob): another child of the case has no birth date, or one that is
-    the same day or a typo of it."""
+    """Per row of (case, partner, uid, dob): another child of the case was born that day or a typo
+    from it, or has no birth date and is not already one person with a child of the partner case
+    (an undated sibling both cases list is no twin)."""
+    known = kids.select(pl.col("case").alias("partner"), pl.col("label").alias("other_label")).unique()
     others = (
         asked.with_row_index("row")
-        .join(kids.select("case", pl.col("uid").alias("other"), pl.col("dob").alias("other_dob")), on="case")
+        .join(
+            kids.select(
+                "case", pl.col("uid").alias("other"), pl.col("dob").alias("other_dob"), pl.col("label").alias("other_label")
+            ),
+            on="case",
+        )
         .filter(pl.col("other") != pl.col("uid"))
+        .join(
+            known.with_columns(pl.lit(None, dtype=pl.String).alias("other_dob")),
+            on=["partner", "other_label", "other_dob"],
+            how="anti",
+            nulls_equal=True,
+        )
     )
     hit = [d2 is None or dob_related(d, d2) for d, d2 in zip(others["dob"].to_list(), others["other_dob"].to_list())]
     rows = set(others.filter(pl.Series(hit, dtype=pl.Boolean))["row"].to_list())

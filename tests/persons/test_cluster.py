@@ -670,3 +670,25 @@ def test_the_only_child_of_the_day_in_two_cases_of_one_mother_is_one_child_under
     apply_family_evidence(c, records)
     labels = c.labels()
     assert (labels[2] == labels[5]) == one
+
+
+@pytest.mark.parametrize("dated", [False, True])
+def test_an_undated_sibling_both_cases_list_does_not_hold_the_only_child_of_the_day_back(dated):
+    """HEATHER without a birth date in the foster-care case is already one girl with HEATHER of the
+    IV-D case: she is no twin of the boy born that day, so GEORGE and JOHN WILLIAMS are one child.
+    A sibling born that very day is another matter: twins, whoever else is linked."""
+    rows = mother_in_two_cases(
+        [
+            person("D-CH", "HEATHER", "WILLIAMS", role="CH", dob="2022-12-14", ssn="472144440"),
+            person("D-TW", "JOHN", "WILLIAMS", role="CH", dob="2009-08-09"),
+        ],
+        [
+            person("E-CH", "HEATHER", "WILLIAMS", role="CH", dob="2009-08-09" if dated else None),
+            person("E-TW", "GEORGE", "WILLIAMS", role="CH", dob="2009-08-09"),
+        ],
+    )
+    records, c = setup(*rows)
+    edges(c, (0, 3, 20.0), (1, 4, 20.0))
+    apply_family_evidence(c, records)
+    labels = c.labels()
+    assert (labels[2] == labels[5]) != dated
