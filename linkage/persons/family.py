@@ -148,8 +148,7 @@ def family_pairs(records: pl.DataFrame, labels: np.ndarray) -> pl.DataFrame:
     children of cases that share a child or a custodial parent; the only child of a day in two
     cases of one mother. Names are checked by the caller."""
     members = _members(records, labels)
-    via_child = _linked_cases(members.filter(pl.col("role") == "CH"))
-    via_cp = _linked_cases(members.filter(pl.col("role") == "CP")).join(via_child, on=["c1", "c2"], how="anti")
+    via_child, via_cp = _case_links(members)
     left = members.rename({c: f"{c}_a" for c in members.columns if c != "case"})
     right = members.rename({c: f"{c}_b" for c in members.columns if c != "case"})
     parents = (
@@ -178,7 +177,7 @@ def family_pairs(records: pl.DataFrame, labels: np.ndarray) -> pl.DataFrame:
         .with_columns(pl.lit("child").alias("kind"))
     )
     cols = ["uid_a", "uid_b", "label_a", "label_b", "kind"]
-    only = _only_children_of_their_day(members, via_child)
+    only = _only_children_of_their_day(members, via_child, via_cp)
     pairs = pl.concat([only.select(cols), parents.select(cols), fathers.select(cols), children.select(cols)]).filter(
         pl.col("label_a") != pl.col("label_b")
     )
@@ -196,26 +195,23 @@ def only_children_of_their_day(records: pl.DataFrame, labels: np.ndarray) -> set
     """(uid, uid) pairs, lower first, read as one child by `_only_children_of_their_day` under these
     labels (what `explain` asks of two records)."""
     members = _members(records, labels)
-    only = _only_children_of_their_day(members, _linked_cases(members.filter(pl.col("role") == "CH")))
+    only = _only_children_of_their_day(members, *_case_links(members))
     return {(min(a, b), max(a, b)) for a, b in only.select("uid_a", "uid_b").iter_rows()}
 
 
-def _only_children_of_their_day(members: pl.DataFrame, via_child: pl.DataFrame) -> pl.DataFrame:
-    """Children born the same day in two cases that share a child and whose custodial parents are one
-    person, each the only child of its case born that day, where no other child of either case has
-    a birth date a typo from that day, or none while no child of the other case is already that
-    same child (an undated sibling both cases list is no twin): one child, whatever the first names say (a child's
-    name typed wholly wrong in one program: FRANCISCO / JESUS CAMACHO, born 2008-09-19, in a TANF
-    case and an IV-D case of one mother). Twins listed one to a case would look the same, but the
-    two cases of one mother that share another child list both twins, or leave one without a
-    date; then this reads nothing (2026-12-07)."""
+def _only_children_of_their_day(members: pl.DataFrame, via_child: pl.DataFrame, via_cp: pl.DataFrame) -> pl.DataFrame:
+    """Children born the same day in two cases that share a child and whose custodial parents are
+    one person (or, sharing no child, whose custodial and absent parents are: a case opened twice),
+    each the only child of its case born that day, where no other child of either case has a birth
+    date a typo from that day, or none while no child of the other case is already that same child
+    (an undated sibling both cases list is no twin): one child, whatever the first names say (a
+    child's name typed wholly wrong in one program: FRANCISCO / JESUS CAMACHO, born 2008-09-19, in
+    a TANF case and an IV-D case of one mother). Twins listed one to a case would look the same,
+    but the two cases of one mother that share another child list both twins, or leave one without
+    a date; then this reads nothing (2026-12-07)."""
     kids = members.filter(pl.col("group") == "child")
-    cps = members.filter(pl.col("group") == "cp").select("case", pl.col("label").alias("cp"))
-    one_cp = (
-        via_child.join(cps, left_on="c1", right_on="case")
-        .join(cps, left_on=["c2", "cp"], right_on=["case", "cp"])
-        .select("c1", "c2")
-    )
+    # with no child in common (a case opened twice), the absent parent must be one person too
+    one_cp = pl.concat([_one_parent(members, "cp", via_child), _one_parent(members, "ncp", _one_parent(members, "cp", via_cp))])
     dated = kids.filter(pl.col("dob").is_not_null()).select("case", "uid", "label", "dob")
     pairs = (
         one_cp.unique()
@@ -232,6 +228,17 @@ def _only_children_of_their_day(members: pl.DataFrame, via_child: pl.DataFrame) 
         pairs.select(pl.col("c2").alias("case"), pl.col("c1").alias("partner"), pl.col("uid_b").alias("uid"), "dob"), kids
     )
     return pairs.filter(~near).with_columns(pl.lit(ONLY_CHILD_OF_THE_DAY).alias("kind"))
+
+
+def _one_parent(members: pl.DataFrame, group: str, cases: pl.DataFrame) -> pl.DataFrame:
+    """The (c1, c2) pairs of `cases` that hold one person in `group` (cp, ncp)."""
+    of = members.filter(pl.col("group") == group).select("case", "label").unique()
+    return (
+        cases.join(of, left_on="c1", right_on="case")
+        .join(of, left_on=["c2", "label"], right_on=["case", "label"])
+        .select("c1", "c2")
+        .unique()
+    )
 
 
 def _near_the_day(asked: pl.DataFrame, kids: pl.DataFrame) -> pl.Series:
@@ -284,6 +291,13 @@ def _members(records: pl.DataFrame, labels: np.ndarray) -> pl.DataFrame:
             .alias("group")
         )
     )
+
+
+def _case_links(members: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(c1, c2) pairs of cases that share a child; and those that share only a custodial parent."""
+    via_child = _linked_cases(members.filter(pl.col("role") == "CH"))
+    via_cp = _linked_cases(members.filter(pl.col("role") == "CP")).join(via_child, on=["c1", "c2"], how="anti")
+    return via_child, via_cp
 
 
 def _linked_cases(people: pl.DataFrame) -> pl.DataFrame:

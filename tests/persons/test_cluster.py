@@ -692,3 +692,23 @@ def test_an_undated_sibling_both_cases_list_does_not_hold_the_only_child_of_the_
     apply_family_evidence(c, records)
     labels = c.labels()
     assert (labels[2] == labels[5]) != dated
+
+
+@pytest.mark.parametrize("same_father", [True, False])
+def test_the_only_child_of_the_day_in_a_case_opened_twice_is_one_child_but_not_across_two_fathers(same_father):
+    """ANA GARCIA's two IV-D cases with JOSE GARCIA, no child in common, one child each born
+    2020-09-14 (JUAN in one, CESAR in the other): a case opened twice, one boy. With another man
+    as the absent parent of the second case, two half-brothers born one day stay two."""
+    father = dict(dob="1994-06-27", ssn="408111559") if same_father else dict(dob="1980-02-02", ssn="518229090")
+    records, c = setup(
+        person("D1-CP", "ANA", "GARCIA", case="D1", ssn="780726277"),
+        person("D1-NCP", "JOSE", "GARCIA", case="D1", role="NCP", dob="1994-06-27", ssn="408111559"),
+        person("D1-CH", "JUAN", "GARCIA", case="D1", role="CH", dob="2020-09-14"),
+        person("D2-CP", "ANA", "GARCIA", case="D2", ssn="780726277"),
+        person("D2-NCP", "JOSE" if same_father else "PEDRO", "GARCIA" if same_father else "RUIZ", case="D2", role="NCP", **father),
+        person("D2-CH", "CESAR", "GARCIA", case="D2", role="CH", dob="2020-09-14"),
+    )
+    edges(c, (0, 3, 20.0), *([(1, 4, 20.0)] if same_father else []))
+    apply_family_evidence(c, records)
+    labels = c.labels()
+    assert (labels[2] == labels[5]) == same_father
