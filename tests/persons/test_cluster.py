@@ -699,13 +699,17 @@ def test_the_only_child_of_the_day_in_a_case_opened_twice_is_one_child_but_not_a
     """ANA GARCIA's two IV-D cases with JOSE GARCIA, no child in common, one child each born
     2020-09-14 (JUAN in one, CESAR in the other): a case opened twice, one boy. With another man
     as the absent parent of the second case, two half-brothers born one day stay two."""
-    father = dict(dob="1994-06-27", ssn="408111559") if same_father else dict(dob="1980-02-02", ssn="518229090")
+    father = (
+        dict(first="JOSE", last="GARCIA", dob="1994-06-27", ssn="408111559")
+        if same_father
+        else dict(first="PEDRO", last="RUIZ", dob="1980-02-02", ssn="518229090")
+    )
     records, c = setup(
         person("D1-CP", "ANA", "GARCIA", case="D1", ssn="780726277"),
         person("D1-NCP", "JOSE", "GARCIA", case="D1", role="NCP", dob="1994-06-27", ssn="408111559"),
         person("D1-CH", "JUAN", "GARCIA", case="D1", role="CH", dob="2020-09-14"),
         person("D2-CP", "ANA", "GARCIA", case="D2", ssn="780726277"),
-        person("D2-NCP", "JOSE" if same_father else "PEDRO", "GARCIA" if same_father else "RUIZ", case="D2", role="NCP", **father),
+        person("D2-NCP", case="D2", role="NCP", **father),
         person("D2-CH", "CESAR", "GARCIA", case="D2", role="CH", dob="2020-09-14"),
     )
     edges(c, (0, 3, 20.0), *([(1, 4, 20.0)] if same_father else []))
