@@ -82,7 +82,17 @@ def entered_twice(records: pl.DataFrame, facts: RecordFacts) -> list[tuple[int, 
         if (_one_name(facts, a, b, surnames) or _one_number(facts, a, b, typed, spellings)) and _nothing_against(checker, a, b)
     ]
     born = _born_on(records, {facts.dob[a] for a, _ in found if facts.dob[a]})
-    return [(a, b) for a, b in found if not _maybe_a_twin(facts, a, b, born.get(facts.dob[a], []), spellings)]
+    return [
+        (a, b)
+        for a, b in found
+        if _one_own_number(facts, a, b) or not _maybe_a_twin(facts, a, b, born.get(facts.dob[a], []), spellings)
+    ]
+
+
+def _one_own_number(f: RecordFacts, a: int, b: int) -> bool:
+    """Both records carry one SSN that no one else in the case or the file holds: a twin typed under
+    the other's name would carry their own number, so no possible twin elsewhere holds these apart."""
+    return bool(f.ssn[a]) and f.ssn[a] == f.ssn[b]
 
 
 def _one_name(f: RecordFacts, a: int, b: int, case_surnames: dict[str, set[str]]) -> bool:

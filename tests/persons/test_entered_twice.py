@@ -296,3 +296,15 @@ def test_twins_typed_under_one_name_stay_two_by_their_sexes_or_their_numbers():
     )
     assert got["D1-1"] != got["D1-2"]
     assert got["D2-1"] != got["D2-2"]
+
+
+def test_one_own_number_on_both_entries_outweighs_a_possible_twin_elsewhere():
+    """RICHARD SMITH twice in one foster-care case, one birth date and one SSN no one else holds;
+    RONALD SMITH born that day in a case without parents on record may be a twin, but a twin typed
+    under RICHARD's name would carry his own number."""
+    got = persons_of(
+        person("E1-1", "RICHARD", "SMITH", case="E1", system="IV-E", role="CH", dob="2017-07-01", ssn="674726852"),
+        person("E1-2", "RICHARD", "SMITH", case="E1", system="IV-E", role="CH", dob="07/01/2017", ssn="674-72-6852"),
+        person("A1-1", "RONALD", "SMITH", case="A1", system="IV-A", role="CH", dob="2017-07-01"),
+    )
+    assert got["E1-1"] == got["E1-2"] != got["A1-1"]
