@@ -49,6 +49,7 @@ from linkage.persons.constraints import (
     may_share_a_parent,
     swapped,
 )
+from linkage.persons.family import goes_by_middle_name
 
 
 def entered_twice(records: pl.DataFrame, facts: RecordFacts) -> list[tuple[int, int]]:
@@ -106,23 +107,27 @@ def _one_name(f: RecordFacts, a: int, b: int, case_surnames: dict[str, set[str]]
     fa = f.first[a]
     if not fa or len(fa) < 2 or fa != f.first[b]:
         return _one_birthday_one_name(f, a, b)
-    if shares(f.surname_tokens[a], f.surname_tokens[b]) or (f.ssn[a] and f.ssn[a] == f.ssn[b]):
+    if shares(f.surname_tokens[a], f.surname_tokens[b]) or _one_own_number(f, a, b):
         return True
-    other_sex = bool(f.sex[a] and f.sex[b] and f.sex[a] != f.sex[b])
-    return bool(f.dob[a]) and f.dob[a] == f.dob[b] and not other_sex and fa not in case_surnames.get(f.case_key[a], set())
+    one_day = bool(f.dob[a]) and f.dob[a] == f.dob[b]
+    return one_day and not _other_sex(f, a, b) and fa not in case_surnames.get(f.case_key[a], set())
 
 
-def _nothing_against(checker: RecordFacts, a: int, b: int) -> bool:
+def _other_sex(f: RecordFacts, a: int, b: int) -> bool:
+    return bool(f.sex[a] and f.sex[b] and f.sex[a] != f.sex[b])
+
+
+def _nothing_against(f: RecordFacts, a: int, b: int) -> bool:
     """No never-merge rule but "two people of one case" holds a and b apart; or only two SSNs do, on
     two parent records of the case under one first name, surname and birth date (ROBERT COOPER born
     1985-08-22 entered twice as the case's absent parent, one number typed wrong: the case's two
     parents are not twins, and two men of one name and birthday alleged in one case are one man).
-    Never two records whose SSNs are the next number of each other: twins."""
-    f = checker
+    Never two records whose SSNs are the next number of each other: twins. `f`: the facts read
+    without the "two people of one case" rule (`within_one_case`)."""
     sa, sb = f.ssn[a], f.ssn[b]
     if sa and sb and consecutive_ssns(sa, sb):
         return False  # the next number: how twins are numbered (MIA and MIA MONICA RAMIREZ of one case)
-    why = conflict(checker, a, b)
+    why = conflict(f, a, b)
     if why is None:
         return True
     return (
@@ -147,16 +152,11 @@ def _one_birthday_one_name(f: RecordFacts, a: int, b: int) -> bool:
     if not f.dob[a] or f.dob[a] != f.dob[b] or not shares(f.surname_tokens[a], f.surname_tokens[b]):
         return False
     fa, fb = f.first[a], f.first[b]
-    if not fa or not fb or (f.sex[a] and f.sex[b] and f.sex[a] != f.sex[b]):
+    if not fa or not fb or _other_sex(f, a, b):
         return False
     if shares(f.first_canon[a], f.first_canon[b]):
         return True
     return f.role_group[a] == "parent" and not first_names_distinct(f, a, b)
-
-
-def _goes_by_middle(f: RecordFacts, a: int, b: int) -> bool:
-    """One record's first name is the other's middle name (JOHN RAYMOND / RAYMOND)."""
-    return f.first[a] == f.middle[b] or f.first[b] == f.middle[a]
 
 
 TYPO_RARITY = 20  # a typed-wrong spelling: at most one in this many of the name it is a typo of
@@ -175,7 +175,7 @@ def _one_number(f: RecordFacts, a: int, b: int, typed: dict[int, str | None], sp
     fa, fb = f.first[a], f.first[b]
     if not fa or not fb or min(len(fa), len(fb)) < 2 or not shares(f.surname_tokens[a], f.surname_tokens[b]):
         return False
-    if _goes_by_middle(f, a, b):
+    if goes_by_middle_name(f, a, b):
         return True
     if not _rare_beside(fa, fb, spellings):
         return False

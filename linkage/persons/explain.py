@@ -230,9 +230,9 @@ def _rule_passed(records: pl.DataFrame, a: dict, b: dict, hide: frozenset[str]) 
         )
     if reason in ONE_FIELD_EXCUSES and facts.role_group[0] == "child" and (0, 1) in _only_of_their_day(frame):
         return (
-            f"the rule '{reason}' stood down: each record is the only child born that day in its case, the two cases "
-            "of one mother share another child, and no other child of them is without a birth date or born near it "
-            "(the field typed wholly wrong in one program)"
+            f"the rule '{reason}' stood down: each record is the only child born that day in its case, in two cases "
+            "of one mother that share another child (or the father too), and neither case holds a child who could be "
+            "a twin (the field typed wholly wrong in one program)"
         )
     bar = FIELD_CONFLICTS.get(reason)
     if bar is not None:

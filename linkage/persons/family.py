@@ -263,8 +263,8 @@ def _near_the_day(asked: pl.DataFrame, kids: pl.DataFrame) -> pl.Series:
         )
     )
     hit = [d2 is None or dob_related(d, d2) for d, d2 in zip(others["dob"].to_list(), others["other_dob"].to_list())]
-    rows = set(others.filter(pl.Series(hit, dtype=pl.Boolean))["row"].to_list())
-    return pl.Series([i in rows for i in range(asked.height)], dtype=pl.Boolean)
+    rows = others.filter(pl.Series(hit, dtype=pl.Boolean))["row"]
+    return pl.int_range(0, asked.height, dtype=pl.UInt32, eager=True).is_in(rows.implode())
 
 
 def _members(records: pl.DataFrame, labels: np.ndarray) -> pl.DataFrame:

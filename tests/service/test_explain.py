@@ -44,6 +44,36 @@ def test_a_role_that_may_not_see_ssns_or_addresses_learns_nothing_of_them(server
     assert "address" not in {e["comparison"] for e in protected["evidence"]}  # a protected person: for everyone
 
 
+@pytest.fixture(scope="module")
+def two_numbers(store):
+    """Records of two persons under one first name and birth date with two SSNs, no protected person."""
+    con = duckdb.connect(str(store), read_only=True)
+    rows = con.execute("""
+        SELECT a.record_id, b.record_id FROM records a JOIN records b
+          ON a.record_id < b.record_id AND a.person_id <> b.person_id AND a.fn = b.fn AND a.dob_str = b.dob_str
+         AND a.ssn_std <> b.ssn_std
+        WHERE NOT a.fvi_flag AND NOT b.fvi_flag ORDER BY a.record_id, b.record_id""").fetchall()
+    con.close()
+    return rows
+
+
+def test_a_wrong_program_caller_is_not_told_that_two_ssns_differ(server, two_numbers):
+    """Child support is told the different-SSNs rule kept two records apart; a TANF key asking about
+    the same pair learns that a rule on a field it may not see did, never that the SSNs differ."""
+    with server.client("ivd") as ivd, server.client("iva") as iva:
+        told = [
+            (a, b)
+            for a, b in two_numbers
+            if "different SSNs" in ivd.post("/v1/explain", json={"record_a": a, "record_b": b}).text
+        ]
+        assert told, "the fixture holds two persons kept apart by their SSNs"
+        for a, b in told:
+            body = iva.post("/v1/explain", json={"record_a": a, "record_b": b}).json()
+            assert not body["same_person"]
+            assert "ssn" not in (body["decision"] + str(body["kept_apart_by"]) + str(body["would_flip"])).lower()
+            assert "a rule on a field this reader may not see" in body["kept_apart_by"]
+
+
 def test_bad_requests_and_roles_are_refused_with_a_message(server, pairs):
     (a, b, _), _ = pairs
     with server.client("ivd") as ivd, server.client("admin") as admin, server.client("ivd", purpose=None) as nopurpose:
