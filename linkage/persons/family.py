@@ -178,9 +178,10 @@ def family_pairs(records: pl.DataFrame, labels: np.ndarray) -> pl.DataFrame:
     )
     cols = ["uid_a", "uid_b", "label_a", "label_b", "kind"]
     only = _only_children_of_their_day(members, via_child, via_cp)
-    pairs = pl.concat([only.select(cols), parents.select(cols), fathers.select(cols), children.select(cols)]).filter(
-        pl.col("label_a") != pl.col("label_b")
-    )
+    named = _only_children_of_their_name(members, via_child)
+    pairs = pl.concat(
+        [only.select(cols), named.select(cols), parents.select(cols), fathers.select(cols), children.select(cols)]
+    ).filter(pl.col("label_a") != pl.col("label_b"))
     return (
         pairs.unique(["uid_a", "uid_b"], keep="first", maintain_order=True)
         .sort("uid_a", "uid_b")
@@ -228,6 +229,73 @@ def _only_children_of_their_day(members: pl.DataFrame, via_child: pl.DataFrame, 
         pairs.select(pl.col("c2").alias("case"), pl.col("c1").alias("partner"), pl.col("uid_b").alias("uid"), "dob"), kids
     )
     return pairs.filter(~near).with_columns(pl.lit(ONLY_CHILD_OF_THE_DAY).alias("kind"))
+
+
+ONLY_CHILD_OF_THE_NAME = "only child of the name"
+
+
+def _only_children_of_their_name(members: pl.DataFrame, via_child: pl.DataFrame) -> pl.DataFrame:
+    """Children of one first name in two cases that share another child and whose custodial
+    parents are one person, where no other child of either case has a first name with the same
+    initial or a name in common: the candidates `only_child_of_the_name` reads as one child under
+    a surname typed wholly wrong in one program (ANTONIO IBARRA CASTILLO in IV-D, ANTONIO CAMPOS in
+    TANF, one mother, a sister in both cases; 2026-12-07)."""
+    kids = members.filter(pl.col("group") == "child")
+    alike = (
+        kids.join(kids, on="case", suffix="_o")
+        .filter(
+            (pl.col("uid") != pl.col("uid_o"))
+            & (
+                (pl.col("initial") == pl.col("initial_o"))
+                | (pl.col("canon").list.set_intersection("canon_o").list.len() > 0)
+                | (pl.col("tokens").list.set_intersection("tokens_o").list.len() > 0)
+            )
+        )
+        .select("uid")
+        .unique()
+    )
+    alone = kids.join(alike, on="uid", how="anti").filter(pl.col("first").is_not_null()).select("case", "uid", "label", "first")
+    return (
+        _one_parent(members, "cp", via_child)
+        .join(alone.rename({"uid": "uid_a", "label": "label_a"}), left_on="c1", right_on="case")
+        .join(alone.rename({"uid": "uid_b", "label": "label_b"}), left_on=["c2", "first"], right_on=["case", "first"])
+        .filter(pl.col("label_a") != pl.col("label_b"))
+        .with_columns(pl.lit(ONLY_CHILD_OF_THE_NAME).alias("kind"))
+    )
+
+
+CHILD_KINDS = ("child", ONLY_CHILD_OF_THE_DAY, ONLY_CHILD_OF_THE_NAME)
+
+
+def only_child_of_the_name(f: RecordFacts, a: int, b: int) -> bool:
+    """One child whose surname one program typed wholly wrong: the only child of this first name
+    in each of two cases of one mother that share another child (`_only_children_of_their_name`),
+    with no birth date on one side (or dates in one month) and birth years at most one apart, and
+    no clearly other man as absent parent. A mother's two children of one name by two fathers
+    would each be the only one of the name in their father's case: `fathers_differ` keeps them
+    apart, and so does a surname that names one of them for an absent parent the other case does
+    not list (ROBERT TAYLOR beside DANIEL TAYLOR in a TANF case listing two men); two dates a month
+    apart or more say two children."""
+    da, db, ya, yb = f.dob[a], f.dob[b], f.year[a], f.year[b]
+    if da and db and da[:6] != db[:6]:
+        return False
+    return not (ya and yb and abs(ya - yb) > 1) and not fathers_differ(f, a, b) and not _named_for_another_man(f, a, b)
+
+
+def _named_for_another_man(f: RecordFacts, a: int, b: int) -> bool:
+    """One child carries the surname of an absent parent of its case who could be none of the
+    other case's absent parents."""
+    for k, other in ((a, b), (b, a)):
+        theirs = [y for y in f.case_parents[other] or [] if f.role[y] != "CP"]
+        for x in f.case_parents[k] or []:
+            if (
+                f.role[x] != "CP"
+                and theirs
+                and not set(f.surname_tokens[k] or ()).isdisjoint(f.surname_tokens[x] or ())
+                and not may_share_a_parent(f, [x], theirs)
+            ):
+                return True
+    return False
 
 
 def _one_parent(members: pl.DataFrame, group: str, cases: pl.DataFrame) -> pl.DataFrame:
@@ -280,6 +348,7 @@ def _members(records: pl.DataFrame, labels: np.ndarray) -> pl.DataFrame:
             pl.col(C.MN).str.slice(0, 1).alias("middle_initial"),
             pl.col(C.FN_TOKENS).alias("tokens"),
             pl.col(C.DOB_STR).alias("dob"),
+            pl.col(C.FN).alias("first"),
         )
         .with_columns(pl.Series("label", labels))
         .with_columns(
@@ -346,12 +415,16 @@ def apply_family_evidence(clusters: Clusters, records: pl.DataFrame, rounds: int
                 labels,
             )
             accepted = [p for p, u in zip(accepted, unsure.tolist()) if not u]
-        children = [(a, b) for a, b, kind in accepted if kind in ("child", ONLY_CHILD_OF_THE_DAY)]
+        # a child taken only as the one of its name is weaker evidence: it waits while any partner
+        # of either record lies elsewhere, and does not hold back a pair that names and dates join
+        weak = {(a, b) for a, b, kind in accepted if kind == ONLY_CHILD_OF_THE_NAME and not same_child(f, a, b)}
+        children = [(a, b) for a, b, kind in accepted if kind in CHILD_KINDS and (a, b) not in weak]
         torn = _torn(children, labels)
         torn_born_alike = _torn([(a, b) for a, b in children if born_alike(f, a, b)], labels)
+        torn_any = _torn([*children, *weak], labels)
         before = merged
         for a, b, kind in accepted:
-            held = torn_born_alike if born_alike(f, a, b) else torn
+            held = torn_any if (a, b) in weak else torn_born_alike if born_alike(f, a, b) else torn
             if a in held or b in held or clusters.find(a) == clusters.find(b):
                 continue
             merged += clusters.try_merge(a, b, excused=_excused(f, a, b, kind))
@@ -397,6 +470,8 @@ def _names_checked(f: RecordFacts, pairs: pl.DataFrame) -> pl.DataFrame:
         or (
             same_child(f, a, b)
             if kind == "child"
+            else same_child(f, a, b) or only_child_of_the_name(f, a, b)
+            if kind == ONLY_CHILD_OF_THE_NAME
             else same_parent(f, a, b) or (kind == "parent" and bool(parent_excuses(f, a, b)))
         )
         for a, b, kind in zip(pairs["uid_a"].to_list(), pairs["uid_b"].to_list(), pairs["kind"].to_list())

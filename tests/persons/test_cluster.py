@@ -716,3 +716,62 @@ def test_the_only_child_of_the_day_in_a_case_opened_twice_is_one_child_but_not_a
     apply_family_evidence(c, records)
     labels = c.labels()
     assert (labels[2] == labels[5]) == same_father
+
+
+@pytest.mark.parametrize(
+    "other, one",
+    [
+        ({}, True),
+        ({"dob": "2013-04-30"}, False),  # dates months apart: two children
+        ({"extra": person("E-X", "ANGEL", "IBARRA", role="CH", dob="2015-02-02")}, False),  # another A: not alone
+        ({"extra": person("E-NCP", "DANIEL", "CAMPOS", role="NCP", dob="1979-03-03")}, False),  # named for another man
+    ],
+)
+def test_the_only_child_of_a_name_in_two_cases_of_one_mother_is_one_child_under_another_surname(other, one):
+    """ANTONIO IBARRA CASTILLO in the IV-D case, ANTONIO CAMPOS without a birth date in the
+    foster-care case, both cases ROSA DIAZ's and both listing GABRIELA: the surname was typed wholly
+    wrong in one program. Not where the dates are months apart, where the other case holds another
+    child whose name begins with that letter, or where the other case lists an absent parent
+    CAMPOS whom the IV-D case does not."""
+    e_rows = [
+        person("E-GA", "GABRIELA", "IBARRA", role="CH", dob="2015-08-11"),
+        person("E-AN", "ANTONIO", "CAMPOS", role="CH", dob=other.get("dob")),
+    ]
+    if "extra" in other:
+        e_rows.append(other["extra"])
+    rows = mother_in_two_cases(
+        [
+            person("D-NCP", "JOSE", "IBARRA", role="NCP", dob="1985-01-08"),
+            person("D-GA", "GABRIELA", "IBARRA", role="CH", dob="2015-08-11"),
+            person("D-AN", "ANTONIO", "IBARRA CASTILLO", role="CH", dob="2011-11-12"),
+        ],
+        e_rows,
+    )
+    records, c = setup(*rows)
+    edges(c, (0, 4, 20.0), (2, 5, 20.0))
+    apply_family_evidence(c, records)
+    labels = c.labels()
+    assert (labels[3] == labels[6]) == one
+
+
+def test_a_thin_child_that_fits_two_records_of_its_name_waits_and_does_not_hold_back_their_pair():
+    """PATRICIA POWELL (IV-D, 2020-05-14) and PATRICIA WALLACE (foster care, 2010-05-14: a year
+    typed wrong) are one girl by name and date; PATRICIA PERRY (TANF, no date) fits each only as the
+    one PATRICIA of her case. The dated pair is joined; the thin record, torn between them in that
+    round, follows in the next."""
+    rows = [
+        person("D-CP", "ROSA", "DIAZ", case="D1", ssn="123456780"),
+        person("D-CH", "PATRICIA", "POWELL", case="D1", role="CH", dob="2020-05-14"),
+        person("D-AA", "AARON", "POWELL", case="D1", role="CH", dob="2010-01-28"),
+        person("E-CP", "ROSA", "DIAZ", case="E1", system="IV-E", ssn="123456780"),
+        person("E-CH", "PATRICIA", "WALLACE", case="E1", system="IV-E", role="CH", dob="2010-05-14"),
+        person("E-AA", "AARON", "POWELL", case="E1", system="IV-E", role="CH", dob="2010-01-28"),
+        person("A-CP", "ROSA", "DIAZ", case="A1", system="IV-A", ssn="123456780"),
+        person("A-CH", "PATRICIA", "PERRY", case="A1", system="IV-A", role="CH"),
+        person("A-AA", "AARON", "POWELL", case="A1", system="IV-A", role="CH", dob="2010-01-28"),
+    ]
+    records, c = setup(*rows)
+    edges(c, (0, 3, 20.0), (0, 6, 20.0), (2, 5, 20.0), (2, 8, 20.0))
+    apply_family_evidence(c, records)
+    labels = c.labels()
+    assert labels[1] == labels[4]
