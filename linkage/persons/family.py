@@ -237,30 +237,41 @@ ONLY_CHILD_OF_THE_NAME = "only child of the name"
 def _only_children_of_their_name(members: pl.DataFrame, via_child: pl.DataFrame) -> pl.DataFrame:
     """Children of one first name in two cases that share another child and whose custodial
     parents are one person, where no other child of either case has a first name with the same
-    initial or a name in common: the candidates `only_child_of_the_name` reads as one child under
-    a surname typed wholly wrong in one program (ANTONIO IBARRA CASTILLO in IV-D, ANTONIO CAMPOS in
-    TANF, one mother, a sister in both cases; 2026-12-07)."""
+    initial or a name in common, but for one already one person with a child of the other case (a
+    sister MARIA both cases list, already linked, leaves one MARIA unmatched in each): the
+    candidates `only_child_of_the_name` reads as one child under a surname typed wholly wrong in one
+    program (ANTONIO IBARRA CASTILLO in IV-D, ANTONIO CAMPOS in TANF, one mother, a sister in both
+    cases; 2026-12-07)."""
     kids = members.filter(pl.col("group") == "child")
-    alike = (
-        kids.join(kids, on="case", suffix="_o")
-        .filter(
-            (pl.col("uid") != pl.col("uid_o"))
-            & (
-                (pl.col("initial") == pl.col("initial_o"))
-                | (pl.col("canon").list.set_intersection("canon_o").list.len() > 0)
-                | (pl.col("tokens").list.set_intersection("tokens_o").list.len() > 0)
-            )
+    alike = kids.join(kids, on="case", suffix="_o").filter(
+        (pl.col("uid") != pl.col("uid_o"))
+        & (
+            (pl.col("initial") == pl.col("initial_o"))
+            | (pl.col("canon").list.set_intersection("canon_o").list.len() > 0)
+            | (pl.col("tokens").list.set_intersection("tokens_o").list.len() > 0)
         )
-        .select("uid")
-        .unique()
     )
-    alone = kids.join(alike, on="uid", how="anti").filter(pl.col("first").is_not_null()).select("case", "uid", "label", "first")
-    return (
+    could_be = [  # MARY beside MADISON is alone of her name; beside M, MARI or MARIA MARY she is not
+        first_name_agreement(*x) >= NameAgreement.ONE_EDIT
+        for x in alike.select("first", "first_o", "canon", "canon_o", "tokens", "tokens_o").iter_rows()
+    ]
+    alike = alike.filter(pl.Series(could_be, dtype=pl.Boolean)).select("uid", "label_o")
+    named = kids.filter(pl.col("first").is_not_null()).select("case", "uid", "label", "first")
+    pairs = (
         _one_parent(members, "cp", via_child)
-        .join(alone.rename({"uid": "uid_a", "label": "label_a"}), left_on="c1", right_on="case")
-        .join(alone.rename({"uid": "uid_b", "label": "label_b"}), left_on=["c2", "first"], right_on=["case", "first"])
+        .join(named.rename({"uid": "uid_a", "label": "label_a"}), left_on="c1", right_on="case")
+        .join(named.rename({"uid": "uid_b", "label": "label_b"}), left_on=["c2", "first"], right_on=["case", "first"])
         .filter(pl.col("label_a") != pl.col("label_b"))
-        .with_columns(pl.lit(ONLY_CHILD_OF_THE_NAME).alias("kind"))
+    )
+    in_case = kids.select("case", pl.col("label").alias("label_o")).unique()
+    held = [
+        pairs.join(alike, left_on=uid, right_on="uid")
+        .join(in_case, left_on=[partner, "label_o"], right_on=["case", "label_o"], how="anti")
+        .select("uid_a", "uid_b")
+        for uid, partner in (("uid_a", "c2"), ("uid_b", "c1"))
+    ]
+    return pairs.join(pl.concat(held).unique(), on=["uid_a", "uid_b"], how="anti").with_columns(
+        pl.lit(ONLY_CHILD_OF_THE_NAME).alias("kind")
     )
 
 

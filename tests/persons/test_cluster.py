@@ -723,7 +723,8 @@ def test_the_only_child_of_the_day_in_a_case_opened_twice_is_one_child_but_not_a
     [
         ({}, True),
         ({"dob": "2013-04-30"}, False),  # dates months apart: two children
-        ({"extra": person("E-X", "ANGEL", "IBARRA", role="CH", dob="2015-02-02")}, False),  # another A: not alone
+        ({"extra": person("E-X", "A", "IBARRA", role="CH", dob="2015-02-02")}, False),  # A. could be him: not alone
+        ({"extra": person("E-X", "ANGEL", "IBARRA", role="CH", dob="2015-02-02")}, True),  # ANGEL could not
         ({"extra": person("E-NCP", "DANIEL", "CAMPOS", role="NCP", dob="1979-03-03")}, False),  # named for another man
     ],
 )
@@ -731,7 +732,7 @@ def test_the_only_child_of_a_name_in_two_cases_of_one_mother_is_one_child_under_
     """ANTONIO IBARRA CASTILLO in the IV-D case, ANTONIO CAMPOS without a birth date in the
     foster-care case, both cases ROSA DIAZ's and both listing GABRIELA: the surname was typed wholly
     wrong in one program. Not where the dates are months apart, where the other case holds another
-    child whose name begins with that letter, or where the other case lists an absent parent
+    child whose name could be his (an initial, a typo), or where the other case lists an absent parent
     CAMPOS whom the IV-D case does not."""
     e_rows = [
         person("E-GA", "GABRIELA", "IBARRA", role="CH", dob="2015-08-11"),
@@ -775,3 +776,24 @@ def test_a_thin_child_that_fits_two_records_of_its_name_waits_and_does_not_hold_
     apply_family_evidence(c, records)
     labels = c.labels()
     assert labels[1] == labels[4]
+
+
+@pytest.mark.parametrize("sister_linked", [True, False])
+def test_a_sister_of_the_same_name_already_matched_leaves_one_child_of_the_name_in_each_case(sister_linked):
+    """Both cases of GUADALUPE GARCIA list two MARIAs: the elder (2007, one SSN in both) is already
+    one girl, which leaves MARIA HERNANDEZ (IV-D, 2024) and MARIA ROSALES (TANF, no date) as the
+    only MARIA not yet matched in each: one child. Until the elder is matched, either MARIA of the
+    other case could be her."""
+    rows = [
+        person("D-CP", "GUADALUPE", "GARCIA", case="D1", ssn="123456780"),
+        person("D-M1", "MARIA", "ROSALES HERNANDEZ", case="D1", role="CH", dob="2007-07-09", ssn="080731939"),
+        person("D-M2", "MARIA", "HERNANDEZ", case="D1", role="CH", dob="2024-01-19"),
+        person("A-CP", "GUADALUPE", "GARCIA", case="A1", system="IV-A", ssn="123456780"),
+        person("A-M1", "MARIA", "ROSALES", case="A1", system="IV-A", role="CH", dob="2007-07-09", ssn="080731939"),
+        person("A-M2", "MARIA", "ROSALES", case="A1", system="IV-A", role="CH"),
+    ]
+    records, c = setup(*rows)
+    edges(c, (0, 3, 20.0), *([(1, 4, 20.0)] if sister_linked else []))
+    apply_family_evidence(c, records, rounds=1)
+    labels = c.labels()
+    assert (labels[2] == labels[5]) == sister_linked
