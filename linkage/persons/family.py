@@ -279,18 +279,28 @@ CHILD_KINDS = ("child", ONLY_CHILD_OF_THE_DAY, ONLY_CHILD_OF_THE_NAME)
 
 
 def only_child_of_the_name(f: RecordFacts, a: int, b: int) -> bool:
-    """One child whose surname one program typed wholly wrong: the only child of this first name
-    in each of two cases of one mother that share another child (`_only_children_of_their_name`),
-    with no birth date on one side (or dates in one month) and birth years at most one apart, and
-    no clearly other man as absent parent. A mother's two children of one name by two fathers
-    would each be the only one of the name in their father's case: `fathers_differ` keeps them
-    apart, and so does a surname that names one of them for an absent parent the other case does
-    not list (ROBERT TAYLOR beside DANIEL TAYLOR in a TANF case listing two men); two dates a month
-    apart or more say two children."""
+    """One child with one field typed wholly wrong in one program: the only child of this first
+    name in each of two cases of one mother that share another child (`_only_children_of_their_name`).
+    With no birth date on one side (or dates in one month) and birth years at most one apart, the
+    surname may be the wrong field (ANTONIO IBARRA CASTILLO / ANTONIO CAMPOS); with two dates
+    months or years apart, the date (GUADALUPE GARCIA GONZALEZ born 2010-12-15 in IV-D, 2013-03-01
+    in TANF), where the two share a surname their mother does not carry: a mother's surname alone
+    is every child's of hers. Never where the absent parents are clearly other men (`fathers_differ`:
+    a mother's two children of one name by two fathers are each the only one of it in their
+    father's case), nor where a child carries the surname of an absent parent of its case the other
+    case does not list (ROBERT TAYLOR beside DANIEL TAYLOR in a TANF case listing two men)."""
+    if fathers_differ(f, a, b) or _named_for_another_man(f, a, b):
+        return False
     da, db, ya, yb = f.dob[a], f.dob[b], f.year[a], f.year[b]
     if da and db and da[:6] != db[:6]:
-        return False
-    return not (ya and yb and abs(ya - yb) > 1) and not fathers_differ(f, a, b) and not _named_for_another_man(f, a, b)
+        return _a_fathers_surname_in_common(f, a, b)
+    return not (ya and yb and abs(ya - yb) > 1)
+
+
+def _a_fathers_surname_in_common(f: RecordFacts, a: int, b: int) -> bool:
+    """The two children share a surname that no custodial parent of their cases carries."""
+    mothers = {t for k in (a, b) for x in f.case_parents[k] or [] if f.role[x] == "CP" for t in f.surname_tokens[x] or ()}
+    return bool(set(f.surname_tokens[a] or ()) & set(f.surname_tokens[b] or ()) - mothers)
 
 
 def _named_for_another_man(f: RecordFacts, a: int, b: int) -> bool:

@@ -797,3 +797,25 @@ def test_a_sister_of_the_same_name_already_matched_leaves_one_child_of_the_name_
     apply_family_evidence(c, records, rounds=1)
     labels = c.labels()
     assert (labels[2] == labels[5]) == sister_linked
+
+
+@pytest.mark.parametrize("surname, one", [("GARCIA", True), ("GONZALEZ", False)])
+def test_the_only_child_of_a_name_is_one_child_under_a_date_typed_wholly_wrong_by_a_fathers_surname(surname, one):
+    """GUADALUPE GARCIA GONZALEZ, born 2010-12-15 in the IV-D case and 2013-03-01 in the TANF case,
+    the only GUADALUPE of each of ISABEL GONZALEZ's two cases (both list FRANCISCO): one girl whose
+    date one program typed wholly wrong, by her father's surname GARCIA. Her mother's surname alone
+    says nothing: every child of hers may carry it."""
+    rows = [
+        person("D-CP", "ISABEL", "GONZALEZ", case="D1", ssn="261918878"),
+        person("D-NCP", "JAVIER", "GARCIA", case="D1", role="NCP", dob="1987-12-13", ssn="389723625"),
+        person("D-GU", "GUADALUPE", f"{surname} GONZALEZ" if one else surname, case="D1", role="CH", dob="2010-12-15"),
+        person("D-FR", "FRANCISCO", "GONZALEZ", case="D1", role="CH", dob="2019-07-27"),
+        person("A-CP", "ISABEL", "GONZALEZ", case="A1", system="IV-A", ssn="261918878"),
+        person("A-GU", "GUADALUPE", surname, case="A1", system="IV-A", role="CH", dob="2013-03-01"),
+        person("A-FR", "FRANCISCO", "GARCIA GONZALEZ", case="A1", system="IV-A", role="CH", dob="2019-07-27"),
+    ]
+    records, c = setup(*rows)
+    edges(c, (0, 4, 20.0), (3, 6, 20.0))
+    apply_family_evidence(c, records)
+    labels = c.labels()
+    assert (labels[2] == labels[5]) == one
