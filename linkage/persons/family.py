@@ -434,6 +434,7 @@ def apply_family_evidence(clusters: Clusters, records: pl.DataFrame, rounds: int
                 np.array([a for a, _, _ in accepted], dtype=np.int64),
                 np.array([b for _, b, _ in accepted], dtype=np.int64),
                 labels,
+                one_person=labels,  # a case-mate already one person with the other end is no rival
             )
             accepted = [p for p, u in zip(accepted, unsure.tolist()) if not u]
         # a child taken only as the one of its name is weaker evidence: it waits while any partner

@@ -819,3 +819,23 @@ def test_the_only_child_of_a_name_is_one_child_under_a_date_typed_wholly_wrong_b
     apply_family_evidence(c, records)
     labels = c.labels()
     assert (labels[2] == labels[5]) == one
+
+
+def test_a_father_typed_twice_into_one_case_is_no_rival_of_himself():
+    """JAMES ELLIS is listed twice as absent parent of DEBORAH PATTERSON's TANF case (one man: his
+    two records already one person); her IV-D case, sharing no child, names JAMES ELLIS as alleged
+    father. The second TANF entry is him, not a second man the IV-D record might be: one father."""
+    records, c = setup(
+        person("D-CP", "DEBORAH", "PATTERSON", case="D1", dob="1999-11-05", ssn="691063172"),
+        person("D-PF", "JAMES", "ELLIS", case="D1", role="PF", dob="1998-06-29"),
+        person("D-CH", "JEREMY", "PATTERSON", case="D1", role="CH", dob="2017-01-17", ssn="860954269"),
+        person("A-CP", "DEBORAH", "PATTERSON", case="A1", system="IV-A", dob="1999-11-05", ssn="691063172"),
+        person("A-N1", "JAMES", "ELLIS", case="A1", system="IV-A", role="NCP", middle_name="JAMES", ssn="459948460"),
+        person("A-N2", "JAMES", "ELLIS", case="A1", system="IV-A", role="NCP", ssn="459948460"),
+        person("A-CH", "DAVID", "PATTERSON", case="A1", system="IV-A", role="CH", dob="2017-01-17"),
+    )
+    edges(c, (0, 3, 20.0))
+    c.join_one_person([(4, 5)], c.facts)
+    apply_family_evidence(c, records)
+    labels = c.labels()
+    assert labels[1] == labels[4] == labels[5]
