@@ -25,7 +25,7 @@ from linkage.agreement import (
 )
 from linkage.persons.ambiguity import ambiguous_links
 from linkage.persons.cluster import Clusters
-from linkage.persons.constraints import DIFFERENT_SSNS, TWINS, RecordFacts, may_share_a_parent, swapped
+from linkage.persons.constraints import DIFFERENT_SSNS, GENERATIONS, TWINS, RecordFacts, may_share_a_parent, swapped
 from linkage.standardize.names import default_nicknames
 
 ROUNDS = 3
@@ -458,9 +458,13 @@ def apply_family_evidence(clusters: Clusters, records: pl.DataFrame, rounds: int
 def _excused(f: RecordFacts, a: int, b: int, kind: str) -> frozenset[str]:
     """The one-field rules family evidence answers for a pair of this kind: two parents of one child
     (`parent_excuses`); the only child of the day in two cases of one mother, whose first name or
-    SSN was typed wholly wrong in one of them."""
+    SSN was typed wholly wrong in one of them; the only child of a name in two such cases whose
+    birth date was (`only_child_of_the_name`): two children's dates years apart are no parent and
+    child."""
     if kind == "parent":
         return parent_excuses(f, a, b)
+    if kind == ONLY_CHILD_OF_THE_NAME:
+        return frozenset({GENERATIONS})
     return ONE_FIELD_EXCUSES if kind == ONLY_CHILD_OF_THE_DAY else frozenset()
 
 

@@ -839,3 +839,23 @@ def test_a_father_typed_twice_into_one_case_is_no_rival_of_himself():
     apply_family_evidence(c, records)
     labels = c.labels()
     assert labels[1] == labels[4] == labels[5]
+
+
+def test_the_only_child_of_a_name_born_years_apart_in_two_programs_is_no_parent_and_child():
+    """ERNESTO GARCIA, born 2012-11-17 in the TANF case and 2025-11-14 in the foster-care case of
+    JUANA DOMINGUEZ, both listing JUAN and ARTURO: thirteen years read as a generation between two
+    people, but two children of one mother's cases are no parent and child. One boy."""
+    records, c = setup(
+        person("A-CP", "JUANA", "DOMINGUES", case="A1", system="IV-A", dob="1989-08-30", ssn="893185322"),
+        person("A-N", "ARTURO", "GARCIA", case="A1", system="IV-A", role="NCP", dob="1981-02-07", ssn="291950878"),
+        person("A-E", "ERNESTO", "GARCIA", case="A1", system="IV-A", role="CH", dob="2012-11-17"),
+        person("A-J", "JUAN", "GARCIA", case="A1", system="IV-A", role="CH", dob="2022-02-15"),
+        person("A-A", "ARTURO", "GARCIA", case="A1", system="IV-A", role="CH", dob="2013-05-17"),
+        person("E-CP", "JUANA", "DOMINGUEZ", case="E1", system="IV-E", dob="1989-08-30", ssn="893185322"),
+        person("E-E", "ERNESTO", "GARCIA", case="E1", system="IV-E", role="CH", dob="2025-11-14", ssn="403942200"),
+        person("E-J", "JUAN", "GARCIA", case="E1", system="IV-E", role="CH", dob="2022-02-15", ssn="303576438"),
+        person("E-A", "ARTURO", "RAMIREZ", case="E1", system="IV-E", role="CH", dob="2013-05-17", ssn="614063917"),
+    )
+    edges(c, (0, 5, 20.0), (3, 7, 20.0), (4, 8, 20.0))
+    apply_family_evidence(c, records)
+    assert c.labels()[2] == c.labels()[6]
