@@ -87,6 +87,18 @@ def same_parent(f: RecordFacts, a: int, b: int) -> bool:
     return names_agree(f, a, b) or (first_names_agree(f, a, b) and identifiers_agree(f, a, b))
 
 
+def one_mother(f: RecordFacts, a: int, b: int) -> bool:
+    """The custodial parents of two cases that share a child, with one first name: the child's
+    mother under her maiden and her married surname (ANA ROSA LUNA in IV-D, ANA RODRIGUEZ in
+    TANF), where no birth date or SSN of the two says otherwise (a child linked wrongly would
+    otherwise bring two women together). An absent parent's surname is no such matter: two men of
+    one first name named for one child are often two alleged fathers."""
+    da, db, sa, sb = f.dob[a], f.dob[b], f.ssn[a], f.ssn[b]
+    if (da and db and not dob_related(da, db)) or (sa and sb and not ssn_related(sa, sb)):
+        return False
+    return f.role[a] == "CP" == f.role[b] and first_names_agree(f, a, b)
+
+
 ONE_FIELD_EXCUSES = frozenset({TWINS, DIFFERENT_SSNS})
 
 
@@ -498,7 +510,7 @@ def _names_checked(f: RecordFacts, pairs: pl.DataFrame) -> pl.DataFrame:
             if kind == "child"
             else same_child(f, a, b) or only_child_of_the_name(f, a, b)
             if kind == ONLY_CHILD_OF_THE_NAME
-            else same_parent(f, a, b) or (kind == "parent" and bool(parent_excuses(f, a, b)))
+            else same_parent(f, a, b) or (kind == "parent" and (bool(parent_excuses(f, a, b)) or one_mother(f, a, b)))
         )
         for a, b, kind in zip(pairs["uid_a"].to_list(), pairs["uid_b"].to_list(), pairs["kind"].to_list())
     ]

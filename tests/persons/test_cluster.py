@@ -859,3 +859,27 @@ def test_the_only_child_of_a_name_born_years_apart_in_two_programs_is_no_parent_
     edges(c, (0, 5, 20.0), (3, 7, 20.0), (4, 8, 20.0))
     apply_family_evidence(c, records)
     assert c.labels()[2] == c.labels()[6]
+
+
+@pytest.mark.parametrize(
+    "tanf_mother, one",
+    [
+        (dict(first="ANA"), True),  # no date, no SSN: her married name
+        (dict(first="ANA", dob="1985-08-05"), False),  # another birth date: another woman
+        (dict(first="CARMEN"), False),  # another first name: a grandmother, an aunt
+    ],
+)
+def test_the_custodial_parents_of_a_child_two_cases_share_are_its_mother_under_her_married_name(tanf_mother, one):
+    """ANA ROSA LUNA (IV-D, born 2002-04-15) and ANA RODRIGUEZ (TANF, no date or SSN), custodial
+    parents of two cases that both list ANTONIO LUNA RODRIGUEZ (one SSN): one mother, her surname
+    changed. Not where their birth dates are unrelated, nor under another first name."""
+    records, c = setup(
+        person("D-CP", "ANA", "LUNA", case="D1", middle_name="ROSA", dob="2002-04-15", ssn="084984895"),
+        person("D-NCP", "IGNACIO", "LUNA", case="D1", role="NCP", dob="1995-09-18", ssn="337375319"),
+        person("D-CH", "ANTONIO", "LUNA RODRIGUEZ", case="D1", role="CH", dob="2019-07-22", ssn="118819036"),
+        person("A-CP", last="RODRIGUEZ", case="A1", system="IV-A", **tanf_mother),
+        person("A-CH", "ANTONIO", "LUNA RODRIGUEZ", case="A1", system="IV-A", role="CH", dob="2019-07-22", ssn="118819036"),
+    )
+    edges(c, (2, 4, 20.0))
+    apply_family_evidence(c, records)
+    assert (c.labels()[0] == c.labels()[3]) == one
