@@ -255,19 +255,6 @@ def _only_children_of_their_name(members: pl.DataFrame, via_child: pl.DataFrame)
     program (ANTONIO IBARRA CASTILLO in IV-D, ANTONIO CAMPOS in TANF, one mother, a sister in both
     cases; 2026-12-07)."""
     kids = members.filter(pl.col("group") == "child")
-    alike = kids.join(kids, on="case", suffix="_o").filter(
-        (pl.col("uid") != pl.col("uid_o"))
-        & (
-            (pl.col("initial") == pl.col("initial_o"))
-            | (pl.col("canon").list.set_intersection("canon_o").list.len() > 0)
-            | (pl.col("tokens").list.set_intersection("tokens_o").list.len() > 0)
-        )
-    )
-    could_be = [  # MARY beside MADISON is alone of her name; beside M, MARI or MARIA MARY she is not
-        first_name_agreement(*x) >= NameAgreement.ONE_EDIT
-        for x in alike.select("first", "first_o", "canon", "canon_o", "tokens", "tokens_o").iter_rows()
-    ]
-    alike = alike.filter(pl.Series(could_be, dtype=pl.Boolean)).select("uid", "label_o")
     named = kids.filter(pl.col("first").is_not_null()).select("case", "uid", "label", "first")
     pairs = (
         _one_parent(members, "cp", via_child)
@@ -275,16 +262,36 @@ def _only_children_of_their_name(members: pl.DataFrame, via_child: pl.DataFrame)
         .join(named.rename({"uid": "uid_b", "label": "label_b"}), left_on=["c2", "first"], right_on=["case", "first"])
         .filter(pl.col("label_a") != pl.col("label_b"))
     )
-    in_case = kids.select("case", pl.col("label").alias("label_o")).unique()
-    held = [
-        pairs.join(alike, left_on=uid, right_on="uid")
-        .join(in_case, left_on=[partner, "label_o"], right_on=["case", "label_o"], how="anti")
-        .select("uid_a", "uid_b")
-        for uid, partner in (("uid_a", "c2"), ("uid_b", "c1"))
-    ]
-    return pairs.join(pl.concat(held).unique(), on=["uid_a", "uid_b"], how="anti").with_columns(
-        pl.lit(ONLY_CHILD_OF_THE_NAME).alias("kind")
+    asked = pl.concat(
+        [pairs.select(pl.col(u).alias("uid"), pl.col(p).alias("partner")) for u, p in (("uid_a", "c2"), ("uid_b", "c1"))]
+    ).unique()
+    sibs = _could_be_them(asked.join(kids, on="uid"), kids)  # (uid, partner, label_o)
+    placed = kids.select(pl.col("case").alias("partner"), pl.col("label").alias("label_o")).unique()
+    held = sibs.join(placed, on=["partner", "label_o"], how="anti").select("uid", "partner").unique()
+    return (
+        pairs.join(held, left_on=["uid_a", "c2"], right_on=["uid", "partner"], how="anti")
+        .join(held, left_on=["uid_b", "c1"], right_on=["uid", "partner"], how="anti")
+        .with_columns(pl.lit(ONLY_CHILD_OF_THE_NAME).alias("kind"))
     )
+
+
+def _could_be_them(asked: pl.DataFrame, kids: pl.DataFrame) -> pl.DataFrame:
+    """(uid, partner, label_o): the other children of each asked child's case whose first name could
+    be its own (an initial, a typo, a nickname, a name in common: MARY beside MADISON is alone of her
+    name; beside M, MARI or MARIA she is not)."""
+    others = asked.join(kids, on="case", suffix="_o").filter(
+        (pl.col("uid") != pl.col("uid_o"))
+        & (
+            (pl.col("initial") == pl.col("initial_o"))
+            | (pl.col("canon").list.set_intersection("canon_o").list.len() > 0)
+            | (pl.col("tokens").list.set_intersection("tokens_o").list.len() > 0)
+        )
+    )
+    could_be = [
+        first_name_agreement(*x) >= NameAgreement.ONE_EDIT
+        for x in others.select("first", "first_o", "canon", "canon_o", "tokens", "tokens_o").iter_rows()
+    ]
+    return others.filter(pl.Series(could_be, dtype=pl.Boolean)).select("uid", "partner", "label_o")
 
 
 CHILD_KINDS = ("child", ONLY_CHILD_OF_THE_DAY, ONLY_CHILD_OF_THE_NAME)
