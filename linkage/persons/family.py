@@ -190,7 +190,7 @@ def family_pairs(records: pl.DataFrame, labels: np.ndarray) -> pl.DataFrame:
     )
     cols = ["uid_a", "uid_b", "label_a", "label_b", "kind"]
     only = _only_children_of_their_day(members, via_child, via_cp)
-    named = _only_children_of_their_name(members, via_child)
+    named = _only_children_of_their_name(members, via_child, via_cp)
     pairs = pl.concat(
         [only.select(cols), named.select(cols), parents.select(cols), fathers.select(cols), children.select(cols)]
     ).filter(pl.col("label_a") != pl.col("label_b"))
@@ -246,9 +246,10 @@ def _only_children_of_their_day(members: pl.DataFrame, via_child: pl.DataFrame, 
 ONLY_CHILD_OF_THE_NAME = "only child of the name"
 
 
-def _only_children_of_their_name(members: pl.DataFrame, via_child: pl.DataFrame) -> pl.DataFrame:
+def _only_children_of_their_name(members: pl.DataFrame, via_child: pl.DataFrame, via_cp: pl.DataFrame) -> pl.DataFrame:
     """Children of one first name in two cases that share another child and whose custodial
-    parents are one person, where no other child of either case has a first name with the same
+    parents are one person (or, sharing no child, whose custodial and absent parents are: a case
+    opened twice), where no other child of either case has a first name with the same
     initial or a name in common, but for one already one person with a child of the other case (a
     sister MARIA both cases list, already linked, leaves one MARIA unmatched in each): the
     candidates `only_child_of_the_name` reads as one child under a surname typed wholly wrong in one
@@ -257,7 +258,8 @@ def _only_children_of_their_name(members: pl.DataFrame, via_child: pl.DataFrame)
     kids = members.filter(pl.col("group") == "child")
     named = kids.filter(pl.col("first").is_not_null()).select("case", "uid", "label", "first")
     pairs = (
-        _one_parent(members, "cp", via_child)
+        pl.concat([_one_parent(members, "cp", via_child), _one_parent(members, "ncp", _one_parent(members, "cp", via_cp))])
+        .unique()
         .join(named.rename({"uid": "uid_a", "label": "label_a"}), left_on="c1", right_on="case")
         .join(named.rename({"uid": "uid_b", "label": "label_b"}), left_on=["c2", "first"], right_on=["case", "first"])
         .filter(pl.col("label_a") != pl.col("label_b"))

@@ -883,3 +883,26 @@ def test_the_custodial_parents_of_a_child_two_cases_share_are_its_mother_under_h
     edges(c, (2, 4, 20.0))
     apply_family_evidence(c, records)
     assert (c.labels()[0] == c.labels()[3]) == one
+
+
+@pytest.mark.parametrize("same_father", [True, False])
+def test_the_only_child_of_a_name_in_a_case_opened_twice_is_one_child_but_not_across_two_fathers(same_father):
+    """ROSA RAMIREZ's IV-D case and TANF case with LUIS GARCIA, no child in common, one LUIS each
+    (GARCIA RAMIREZ born 2025-07-16; CASTILLO, no date): one boy under a surname typed wholly wrong.
+    With another man as the TANF case's absent parent, two half-brothers of one name stay two."""
+    father = (
+        dict(first="LUIS", last="GARCIA", dob="1991-02-08", ssn="073878065")
+        if same_father
+        else dict(first="PEDRO", last="CASTILLO", dob="1980-02-02", ssn="518229090")
+    )
+    records, c = setup(
+        person("D-CP", "ROSA", "RAMIREZ", case="D1", dob="1994-09-29", ssn="209551461"),
+        person("D-NCP", "LUIS", "GARCIA", case="D1", role="NCP", dob="1991-02-08", ssn="073878065"),
+        person("D-CH", "LUIS", "GARCIA RAMIREZ", case="D1", role="CH", dob="2025-07-16"),
+        person("A-CP", "ROSA", "RAMIREZ", case="A1", system="IV-A", dob="1994-09-29", ssn="209551461"),
+        person("A-NCP", case="A1", system="IV-A", role="NCP", **father),
+        person("A-CH", "LUIS", "CASTILLO", case="A1", system="IV-A", role="CH"),
+    )
+    edges(c, (0, 3, 20.0), *([(1, 4, 20.0)] if same_father else []))
+    apply_family_evidence(c, records)
+    assert (c.labels()[2] == c.labels()[5]) == same_father
