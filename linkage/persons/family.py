@@ -319,8 +319,16 @@ def only_child_of_the_name(f: RecordFacts, a: int, b: int) -> bool:
 
 
 def _a_fathers_surname_in_common(f: RecordFacts, a: int, b: int) -> bool:
-    """The two children share a surname that no custodial parent of their cases carries."""
-    mothers = {t for k in (a, b) for x in f.case_parents[k] or [] if f.role[x] == "CP" for t in f.surname_tokens[x] or ()}
+    """The two children share a surname that is not their mother's: no custodial parent of their
+    cases carries it, or only some of her records do and an absent parent does too (her husband's:
+    CARMEN MARTINEZ SILVA in IV-D, CARMEN MORALES in TANF, the father DIEGO MORALES LOPEZ). A
+    surname on every record of hers is hers, whoever else carries it (MARGARITA GARCIA, one of
+    whose children's fathers is a GARCIA too)."""
+    parents = [x for k in (a, b) for x in f.case_parents[k] or []]
+    fathers = {t for x in parents if f.role[x] != "CP" for t in f.surname_tokens[x] or ()}
+    hers = [set(f.surname_tokens[x] or ()) for x in parents if f.role[x] == "CP"]
+    always = set.intersection(*hers) if hers else set()
+    mothers = set().union(*hers) - (fathers - always)
     return bool(set(f.surname_tokens[a] or ()) & set(f.surname_tokens[b] or ()) - mothers)
 
 

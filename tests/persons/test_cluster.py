@@ -906,3 +906,24 @@ def test_the_only_child_of_a_name_in_a_case_opened_twice_is_one_child_but_not_ac
     edges(c, (0, 3, 20.0), *([(1, 4, 20.0)] if same_father else []))
     apply_family_evidence(c, records)
     assert (c.labels()[2] == c.labels()[5]) == same_father
+
+
+@pytest.mark.parametrize("married, one", [(True, True), (False, False)])
+def test_a_surname_the_mother_carries_only_under_her_husbands_name_is_the_fathers(married, one):
+    """JUANA MORALES MARTINEZ (IV-D, 2017-06-20) and JUANA MORALES (TANF, 2016-12-02), the only
+    JUANA of each of CARMEN's cases, both listing CARLOS. CARMEN is MARTINEZ SILVA in IV-D and
+    MORALES in TANF, the father DIEGO MORALES LOPEZ: MORALES is his, and tells one girl with a date
+    typed wrong. Where CARMEN is MORALES on every record, MORALES is hers too, and says nothing."""
+    rows = [
+        person("D-CP", "CARMEN", "MORALES" if not married else "MARTINEZ SILVA", case="D1", dob="1995-08-20", ssn="889878233"),
+        person("D-NCP", "DIEGO", "MORALES LOPEZ", case="D1", role="NCP", dob="1995-03-24", ssn="471219049"),
+        person("D-JU", "JUANA", "MORALES MARTINEZ", case="D1", role="CH", dob="2017-06-20"),
+        person("D-CA", "CARLOS", "MARTINEZ", case="D1", role="CH", dob="2017-11-01", ssn="202508737"),
+        person("A-CP", "CARMEN", "MORALES", case="A1", system="IV-A", dob="1995-08-20", ssn="889878233"),
+        person("A-JU", "JUANA", "MORALES", case="A1", system="IV-A", role="CH", dob="2016-12-02"),
+        person("A-CA", "CARLOS", "MORALES MARTINEZ", case="A1", system="IV-A", role="CH", dob="2017-11-01", ssn="202508737"),
+    ]
+    records, c = setup(*rows)
+    edges(c, (0, 4, 20.0), (3, 6, 20.0))
+    apply_family_evidence(c, records)
+    assert (c.labels()[2] == c.labels()[5]) == one
