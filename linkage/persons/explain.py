@@ -16,6 +16,7 @@ import math
 from collections import deque
 from dataclasses import asdict, dataclass, field
 
+import numpy as np
 import polars as pl
 
 from blocking.index import keys_of
@@ -25,8 +26,14 @@ from linkage.model import SavedModel
 from linkage.model.file_rates import as_run_scored
 from linkage.model.inmemory import PairScorer
 from linkage.persons.cluster import FIELD_CONFLICTS, one_family
-from linkage.persons.constraints import CLUSTER_COLUMNS, OTHER_FAMILIES, RecordFacts, conflict
-from linkage.persons.family import ONE_FIELD_EXCUSES, only_children_of_their_day, parent_excuses
+from linkage.persons.constraints import CLUSTER_COLUMNS, GENERATIONS, OTHER_FAMILIES, RecordFacts, conflict
+from linkage.persons.family import (
+    ONE_FIELD_EXCUSES,
+    only_child_of_the_name,
+    only_children_of_their_day,
+    only_children_of_their_name,
+    parent_excuses,
+)
 from linkage.rules import DEFAULT_RULES, SAME_CASE
 from linkage.store.review import NOT_A_MATCH
 
@@ -234,6 +241,12 @@ def _rule_passed(records: pl.DataFrame, a: dict, b: dict, hide: frozenset[str]) 
             "of one mother that share another child (or the father too), and neither case holds a child who could be "
             "a twin (the field typed wholly wrong in one program)"
         )
+    if reason == GENERATIONS and facts.role_group[0] == "child" and _only_of_their_name(frame, facts):
+        return (
+            f"the rule '{reason}' stood down: each record is the only child of that first name in its case, in two "
+            "cases of one mother that share another child, and a surname they share that is not their mother's "
+            "says one program typed the birth date wholly wrong (two children are no generation apart)"
+        )
     bar = FIELD_CONFLICTS.get(reason)
     if bar is not None:
         return f"the rule '{reason}' was outweighed: a link of {bar:g} bits or more between their records"
@@ -245,9 +258,20 @@ def _rule_passed(records: pl.DataFrame, a: dict, b: dict, hide: frozenset[str]) 
 def _only_of_their_day(frame: pl.DataFrame) -> set[tuple[int, int]]:
     """The frame's (uid, uid) pairs family evidence reads as the only child of their day, the second
     asked record (uid 1) read as a person of its own, as it was before the two were joined."""
+    return only_children_of_their_day(frame, _apart(frame))
+
+
+def _apart(frame: pl.DataFrame) -> np.ndarray:
+    """The frame's persons as labels, the second asked record (uid 1) a person of its own."""
     labels = frame[C.PERSON_ID].rank("dense").cast(pl.Int64).to_numpy().copy()
     labels[1] = labels.max() + 1
-    return only_children_of_their_day(frame, labels)
+    return labels
+
+
+def _only_of_their_name(frame: pl.DataFrame, facts: RecordFacts) -> bool:
+    """Family evidence reads the two asked records as the only child of a name, the second read as a
+    person of its own, as it was before the two were joined."""
+    return (0, 1) in only_children_of_their_name(frame, _apart(frame)) and only_child_of_the_name(facts, 0, 1)
 
 
 def _with_facts(frame: pl.DataFrame) -> tuple[pl.DataFrame, RecordFacts]:

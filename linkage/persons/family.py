@@ -212,6 +212,14 @@ def only_children_of_their_day(records: pl.DataFrame, labels: np.ndarray) -> set
     return {(min(a, b), max(a, b)) for a, b in only.select("uid_a", "uid_b").iter_rows()}
 
 
+def only_children_of_their_name(records: pl.DataFrame, labels: np.ndarray) -> set[tuple[int, int]]:
+    """(uid, uid) pairs, lower first, that `_only_children_of_their_name` offers under these labels
+    (`only_child_of_the_name` then reads their fields)."""
+    members = _members(records, labels)
+    named = _only_children_of_their_name(members, *_case_links(members))
+    return {(min(a, b), max(a, b)) for a, b in named.select("uid_a", "uid_b").iter_rows()}
+
+
 def _only_children_of_their_day(members: pl.DataFrame, via_child: pl.DataFrame, via_cp: pl.DataFrame) -> pl.DataFrame:
     """Children born the same day in two cases that share a child and whose custodial parents are
     one person (or, sharing no child, whose custodial and absent parents are: a case opened twice),
