@@ -262,7 +262,7 @@ def _only_children_of_their_name(members: pl.DataFrame, via_child: pl.DataFrame,
     sister MARIA both cases list, already linked, leaves one MARIA unmatched in each): the
     candidates `only_child_of_the_name` reads as one child under a surname typed wholly wrong in one
     program (ANTONIO IBARRA CASTILLO in IV-D, ANTONIO CAMPOS in TANF, one mother, a sister in both
-    cases; 2026-12-07)."""
+    cases; 2026-12-08)."""
     kids = members.filter(pl.col("group") == "child")
     named = kids.filter(pl.col("first").is_not_null()).select("case", "uid", "label", "first")
     pairs = (
