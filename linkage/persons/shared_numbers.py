@@ -7,7 +7,9 @@ with it says nothing either (the child's own number elsewhere is not "a differen
 found from the data itself, never from a list:
 
 - within one case, records with different first names hold it, or a parent's record and a child's
-  (two people of one case: a mother and the daughter named for her are still two);
+  (two people of one case: a mother and the daughter named for her are still two); not a parent
+  typed twice in one role under names that could be one person's (E / ESPERANZA, a typo, a
+  nickname, the middle name; since 2026-12-08);
 - across the data, it stands on records of three or more first names and three or more birth dates
   (a person's own number carries a typo or two, not three identities).
 """
@@ -17,26 +19,52 @@ from __future__ import annotations
 import polars as pl
 
 from linkage import columns as C
+from linkage.agreement import NameAgreement, first_name_agreement
 
 MIN_IDENTITIES = 3
 
 
 def shared_ssns(records: pl.DataFrame) -> set[str]:
     """The SSNs (standardized) that more than one person holds, by the rules above."""
-    held = records.select(C.SOURCE_SYSTEM, C.CASE_ID, C.SSN_STD, C.FN, C.DOB_STR, C.ROLE_GROUP).filter(
-        pl.col(C.SSN_STD).is_not_null()
-    )
+    held = records.select(
+        C.SOURCE_SYSTEM, C.CASE_ID, C.SSN_STD, C.FN, C.DOB_STR, C.ROLE_GROUP, C.ROLE, C.FN_CANON, C.FN_TOKENS, C.MN
+    ).filter(pl.col(C.SSN_STD).is_not_null())
     in_a_case = (
         held.group_by(C.SOURCE_SYSTEM, C.CASE_ID, C.SSN_STD)
-        .agg(pl.col(C.FN).drop_nulls().n_unique().alias("names"), pl.col(C.ROLE_GROUP).drop_nulls().n_unique().alias("roles"))
+        .agg(
+            pl.col(C.FN).drop_nulls().n_unique().alias("names"),
+            pl.col(C.ROLE_GROUP).drop_nulls().n_unique().alias("roles"),
+            pl.col(C.ROLE).drop_nulls().n_unique().alias("parts"),
+            pl.col(C.ROLE_GROUP).first().alias("group"),
+            pl.struct(C.FN, C.FN_CANON, C.FN_TOKENS, C.MN).alias("named"),
+        )
         .filter((pl.col("names") > 1) | (pl.col("roles") > 1))
     )
+    # a case's parent typed twice in one role under an initial, a typo, a nickname or the middle
+    # name (E / ESPERANZA GUZMAN, one SSN): one person, whose own number it stays; a case's two
+    # parents of one role are not twins. Children of one number under two names are two people.
+    one_parent = [
+        group == "parent" and roles == 1 and parts == 1 and _one_person(named)
+        for group, roles, parts, named in in_a_case.select("group", "roles", "parts", "named").iter_rows()
+    ]
+    in_a_case = in_a_case.filter(~pl.Series(one_parent, dtype=pl.Boolean))
     many = (
         held.group_by(C.SSN_STD)
         .agg(pl.col(C.FN).drop_nulls().n_unique().alias("names"), pl.col(C.DOB_STR).drop_nulls().n_unique().alias("dates"))
         .filter((pl.col("names") >= MIN_IDENTITIES) & (pl.col("dates") >= MIN_IDENTITIES))
     )
     return set(in_a_case[C.SSN_STD].to_list()) | set(many[C.SSN_STD].to_list())
+
+
+def _one_person(named: list[dict]) -> bool:
+    """Every two of the records' first names could be one person's."""
+    return all(
+        first_name_agreement(a[C.FN], b[C.FN], a[C.FN_CANON], b[C.FN_CANON], a[C.FN_TOKENS], b[C.FN_TOKENS]) >= NameAgreement.TYPO
+        or (a[C.FN] and a[C.FN] == b[C.MN])
+        or (b[C.FN] and b[C.FN] == a[C.MN])
+        for i, a in enumerate(named)
+        for b in named[i + 1 :]
+    )
 
 
 def held_shared(records: pl.DataFrame) -> pl.Series:

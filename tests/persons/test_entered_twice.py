@@ -308,3 +308,18 @@ def test_one_own_number_on_both_entries_outweighs_a_possible_twin_elsewhere():
         person("A1-1", "RONALD", "SMITH", case="A1", system="IV-A", role="CH", dob="2017-07-01"),
     )
     assert got["E1-1"] == got["E1-2"] != got["A1-1"]
+
+
+def test_a_parent_typed_twice_under_an_initial_with_her_own_number_is_one_person_beside_a_possible_twin():
+    """ESPERANZA GUZMAN and E GUZMAN, custodial parent of one foster-care case twice, one SSN and
+    one birth date: one woman. (Her number was taken for the household's, held by two first names
+    of the case, and did not outweigh a possible twin elsewhere.)"""
+    got = persons_of(
+        person("E1-1", "ESPERANZA", "GUZMAN", case="E1", system="IV-E", ssn="743213268", dob="1972-12-30"),
+        person("E1-2", "E", "GUZMAN", case="E1", system="IV-E", ssn="743-21-3268", dob="1972-12-30"),
+        person("A1-1", "ELENA", "GUZMAN", case="A1", system="IV-A", dob="1972-12-30"),
+        person("E1-3", "JAMES", "ROBERTS", case="E1", system="IV-E", role="NCP", dob="1971-02-06"),
+        person("E1-4", "JUANA", "GUZMAN", case="E1", system="IV-E", role="CH", dob="2021-08-28"),
+    )
+    assert got["E1-1"] == got["E1-2"]
+    assert got["E1-3"] != got["E1-1"] and got["E1-4"] != got["E1-1"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import polars as pl
+import pytest
 
 from linkage.ingest import validate
 from linkage.persons.shared_numbers import shared_ssns
@@ -87,3 +88,23 @@ def test_a_link_that_rests_on_a_shared_number_does_not_outweigh_a_conflict():
     pairs, uid = _strong(records, ("D4-1", "A4-2"))
     clusters, _ = cluster_persons(records, pairs, 0.9)
     assert clusters.labels()[uid["D4-1"]] != clusters.labels()[uid["A4-2"]]
+
+
+@pytest.mark.parametrize(
+    "second, shared",
+    [
+        (dict(first="E", last="GUZMAN", role="CP"), False),  # her initial: she, typed twice
+        (dict(first="ESPERANSA", last="GUZMAN", role="CP"), False),  # a typo of her name
+        (dict(first="JAMES", last="ROBERTS", role="NCP"), True),  # the father: another person of the case
+        (dict(first="EMILIANO", last="GUZMAN", role="CH"), True),  # her son
+    ],
+)
+def test_a_parent_typed_twice_into_a_case_under_an_initial_keeps_her_own_number(second, shared):
+    """ESPERANZA GUZMAN and E GUZMAN, both the custodial parent of one foster-care case with one SSN:
+    one woman typed twice, whose number is hers. The same number on the father's or a child's record
+    of the case is the household's."""
+    records = _records(
+        person("E1-CP", "ESPERANZA", "GUZMAN", case="E1", system="IV-E", ssn=MOM, dob="1972-12-31"),
+        person("E1-X", case="E1", system="IV-E", ssn=MOM, **second),
+    )
+    assert (shared_ssns(records) == {MOM.replace("-", "")}) == shared
