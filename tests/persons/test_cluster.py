@@ -718,6 +718,14 @@ def test_the_only_child_of_the_day_in_a_case_opened_twice_is_one_child_but_not_a
     assert (labels[2] == labels[5]) == same_father
 
 
+def family_labels(rows: list[dict], *links: tuple[int, int, float], rounds: int = 3) -> np.ndarray:
+    """The persons after the given scored links and family evidence."""
+    records, c = setup(*rows)
+    edges(c, *links)
+    apply_family_evidence(c, records, rounds=rounds)
+    return c.labels()
+
+
 @pytest.mark.parametrize(
     "other, one",
     [
@@ -748,10 +756,7 @@ def test_the_only_child_of_a_name_in_two_cases_of_one_mother_is_one_child_under_
         ],
         e_rows,
     )
-    records, c = setup(*rows)
-    edges(c, (0, 4, 20.0), (2, 5, 20.0))
-    apply_family_evidence(c, records)
-    labels = c.labels()
+    labels = family_labels(rows, (0, 4, 20.0), (2, 5, 20.0))
     assert (labels[3] == labels[6]) == one
 
 
@@ -771,10 +776,7 @@ def test_a_thin_child_that_fits_two_records_of_its_name_waits_and_does_not_hold_
         person("A-CH", "PATRICIA", "PERRY", case="A1", system="IV-A", role="CH"),
         person("A-AA", "AARON", "POWELL", case="A1", system="IV-A", role="CH", dob="2010-01-28"),
     ]
-    records, c = setup(*rows)
-    edges(c, (0, 3, 20.0), (0, 6, 20.0), (2, 5, 20.0), (2, 8, 20.0))
-    apply_family_evidence(c, records)
-    labels = c.labels()
+    labels = family_labels(rows, (0, 3, 20.0), (0, 6, 20.0), (2, 5, 20.0), (2, 8, 20.0))
     assert labels[1] == labels[4]
 
 
@@ -792,10 +794,7 @@ def test_a_sister_of_the_same_name_already_matched_leaves_one_child_of_the_name_
         person("A-M1", "MARIA", "ROSALES", case="A1", system="IV-A", role="CH", dob="2007-07-09", ssn="080731939"),
         person("A-M2", "MARIA", "ROSALES", case="A1", system="IV-A", role="CH"),
     ]
-    records, c = setup(*rows)
-    edges(c, (0, 3, 20.0), *([(1, 4, 20.0)] if sister_linked else []))
-    apply_family_evidence(c, records, rounds=1)
-    labels = c.labels()
+    labels = family_labels(rows, (0, 3, 20.0), *([(1, 4, 20.0)] if sister_linked else []), rounds=1)
     assert (labels[2] == labels[5]) == sister_linked
 
 
@@ -814,10 +813,7 @@ def test_the_only_child_of_a_name_is_one_child_under_a_date_typed_wholly_wrong_b
         person("A-GU", "GUADALUPE", surname, case="A1", system="IV-A", role="CH", dob="2013-03-01"),
         person("A-FR", "FRANCISCO", "GARCIA GONZALEZ", case="A1", system="IV-A", role="CH", dob="2019-07-27"),
     ]
-    records, c = setup(*rows)
-    edges(c, (0, 4, 20.0), (3, 6, 20.0))
-    apply_family_evidence(c, records)
-    labels = c.labels()
+    labels = family_labels(rows, (0, 4, 20.0), (3, 6, 20.0))
     assert (labels[2] == labels[5]) == one
 
 
