@@ -257,9 +257,9 @@ ONLY_CHILD_OF_THE_NAME = "only child of the name"
 def _only_children_of_their_name(members: pl.DataFrame, via_child: pl.DataFrame, via_cp: pl.DataFrame) -> pl.DataFrame:
     """Children of one first name in two cases that share another child and whose custodial
     parents are one person (or, sharing no child, whose custodial and absent parents are: a case
-    opened twice), where no other child of either case has a first name with the same
-    initial or a name in common, but for one already one person with a child of the other case (a
-    sister MARIA both cases list, already linked, leaves one MARIA unmatched in each): the
+    opened twice), where no other child of either case has a first name that could be theirs
+    (`_could_be_them`), but for one already one person with a child of the other case (a sister
+    MARIA both cases list, already linked, leaves one MARIA unmatched in each): the
     candidates `only_child_of_the_name` reads as one child under a surname typed wholly wrong in one
     program (ANTONIO IBARRA CASTILLO in IV-D, ANTONIO CAMPOS in TANF, one mother, a sister in both
     cases; 2026-12-08)."""
