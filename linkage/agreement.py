@@ -107,6 +107,12 @@ def first_name_agreement(
     return NameAgreement.ONE_EDIT if damerau(fa, fb) <= 1 else NameAgreement.NONE
 
 
+def goes_by_middle(fa: str | None, ma: str | None, fb: str | None, mb: str | None) -> bool:
+    """One record's first name is the other's middle name (not an initial): a person who goes by the
+    middle name (CARLOS ANDRES in one program, ANDRES in another)."""
+    return bool((ma and len(ma) > 1 and ma == fb) or (mb and len(mb) > 1 and mb == fa))
+
+
 def surnames_similar(sa: Sequence[str] | None, sb: Sequence[str] | None) -> bool:
     """Surname tokens in common, or the whole names (tokens sorted) a typo apart."""
     if not sa or not sb:

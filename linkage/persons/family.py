@@ -19,6 +19,7 @@ from linkage.agreement import (
     NameAgreement,
     dob_related,
     first_name_agreement,
+    goes_by_middle,
     ssn_related,
     surnames_similar,
     tokens_a_typo_apart,
@@ -47,8 +48,7 @@ def first_names_agree(f: RecordFacts, a: int, b: int) -> bool:
 def goes_by_middle_name(f: RecordFacts, a: int, b: int) -> bool:
     """One record's first name is the other's middle name: a person who goes by the middle name
     (CARLOS ANDRES in one program, ANDRES in another). Only where the family ties the records."""
-    fa, fb, ma, mb = f.first[a], f.first[b], f.middle[a], f.middle[b]
-    return bool((ma and len(ma) > 1 and ma == fb) or (mb and len(mb) > 1 and mb == fa))
+    return goes_by_middle(f.first[a], f.middle[a], f.first[b], f.middle[b])
 
 
 def surnames_agree(f: RecordFacts, a: int, b: int) -> bool:
@@ -148,8 +148,13 @@ def parents_surnames(f: RecordFacts, a: int, b: int) -> bool:
 
 def fathers_differ(f: RecordFacts, a: int, b: int) -> bool:
     """The absent parents of two children's cases are clearly other men: half-siblings of one mother."""
-    xs, ys = ([x for x in f.case_parents[k] or [] if f.role[x] != "CP"] for k in (a, b))
+    xs, ys = _absent_parents(f, a), _absent_parents(f, b)
     return bool(xs and ys) and not may_share_a_parent(f, xs, ys)
+
+
+def _absent_parents(f: RecordFacts, k: int) -> list[int]:
+    """The absent parents (NCP, PF) of record k's case."""
+    return [x for x in f.case_parents[k] or [] if f.role[x] != "CP"]
 
 
 MAX_CASES_PER_PERSON = 50  # a person in more cases than this is a data problem, not a family
@@ -189,8 +194,9 @@ def family_pairs(records: pl.DataFrame, labels: np.ndarray) -> pl.DataFrame:
         .with_columns(pl.lit("child").alias("kind"))
     )
     cols = ["uid_a", "uid_b", "label_a", "label_b", "kind"]
-    only = _only_children_of_their_day(members, via_child, via_cp)
-    named = _only_children_of_their_name(members, via_child, via_cp)
+    mothers = _one_mother_cases(members, via_child, via_cp)
+    only = _only_children_of_their_day(members, mothers)
+    named = _only_children_of_their_name(members, mothers)
     pairs = pl.concat(
         [only.select(cols), named.select(cols), parents.select(cols), fathers.select(cols), children.select(cols)]
     ).filter(pl.col("label_a") != pl.col("label_b"))
@@ -208,7 +214,7 @@ def only_children_of_their_day(records: pl.DataFrame, labels: np.ndarray) -> set
     """(uid, uid) pairs, lower first, read as one child by `_only_children_of_their_day` under these
     labels (what `explain` asks of two records)."""
     members = _members(records, labels)
-    only = _only_children_of_their_day(members, *_case_links(members))
+    only = _only_children_of_their_day(members, _one_mother_cases(members, *_case_links(members)))
     return {(min(a, b), max(a, b)) for a, b in only.select("uid_a", "uid_b").iter_rows()}
 
 
@@ -216,11 +222,11 @@ def only_children_of_their_name(records: pl.DataFrame, labels: np.ndarray) -> se
     """(uid, uid) pairs, lower first, that `_only_children_of_their_name` offers under these labels
     (`only_child_of_the_name` then reads their fields)."""
     members = _members(records, labels)
-    named = _only_children_of_their_name(members, *_case_links(members))
+    named = _only_children_of_their_name(members, _one_mother_cases(members, *_case_links(members)))
     return {(min(a, b), max(a, b)) for a, b in named.select("uid_a", "uid_b").iter_rows()}
 
 
-def _only_children_of_their_day(members: pl.DataFrame, via_child: pl.DataFrame, via_cp: pl.DataFrame) -> pl.DataFrame:
+def _only_children_of_their_day(members: pl.DataFrame, one_mother_cases: pl.DataFrame) -> pl.DataFrame:
     """Children born the same day in two cases that share a child and whose custodial parents are
     one person (or, sharing no child, whose custodial and absent parents are: a case opened twice),
     each the only child of its case born that day, where no other child of either case has a birth
@@ -231,12 +237,9 @@ def _only_children_of_their_day(members: pl.DataFrame, via_child: pl.DataFrame, 
     but the two cases of one mother that share another child list both twins, or leave one without
     a date; then this reads nothing (2026-12-07)."""
     kids = members.filter(pl.col("group") == "child")
-    # with no child in common (a case opened twice), the absent parent must be one person too
-    one_cp = pl.concat([_one_parent(members, "cp", via_child), _one_parent(members, "ncp", _one_parent(members, "cp", via_cp))])
     dated = kids.filter(pl.col("dob").is_not_null()).select("case", "uid", "label", "dob")
     pairs = (
-        one_cp.unique()
-        .join(dated.rename({"uid": "uid_a", "label": "label_a"}), left_on="c1", right_on="case")
+        one_mother_cases.join(dated.rename({"uid": "uid_a", "label": "label_a"}), left_on="c1", right_on="case")
         .join(dated.rename({"uid": "uid_b", "label": "label_b"}), left_on=["c2", "dob"], right_on=["case", "dob"])
         .filter(pl.col("label_a") != pl.col("label_b"))
     )
@@ -254,7 +257,7 @@ def _only_children_of_their_day(members: pl.DataFrame, via_child: pl.DataFrame, 
 ONLY_CHILD_OF_THE_NAME = "only child of the name"
 
 
-def _only_children_of_their_name(members: pl.DataFrame, via_child: pl.DataFrame, via_cp: pl.DataFrame) -> pl.DataFrame:
+def _only_children_of_their_name(members: pl.DataFrame, one_mother_cases: pl.DataFrame) -> pl.DataFrame:
     """Children of one first name in two cases that share another child and whose custodial
     parents are one person (or, sharing no child, whose custodial and absent parents are: a case
     opened twice), where no other child of either case has a first name that could be theirs
@@ -266,9 +269,7 @@ def _only_children_of_their_name(members: pl.DataFrame, via_child: pl.DataFrame,
     kids = members.filter(pl.col("group") == "child")
     named = kids.filter(pl.col("first").is_not_null()).select("case", "uid", "label", "first")
     pairs = (
-        pl.concat([_one_parent(members, "cp", via_child), _one_parent(members, "ncp", _one_parent(members, "cp", via_cp))])
-        .unique()
-        .join(named.rename({"uid": "uid_a", "label": "label_a"}), left_on="c1", right_on="case")
+        one_mother_cases.join(named.rename({"uid": "uid_a", "label": "label_a"}), left_on="c1", right_on="case")
         .join(named.rename({"uid": "uid_b", "label": "label_b"}), left_on=["c2", "first"], right_on=["case", "first"])
         .filter(pl.col("label_a") != pl.col("label_b"))
     )
@@ -332,9 +333,8 @@ def _a_fathers_surname_in_common(f: RecordFacts, a: int, b: int) -> bool:
     CARMEN MARTINEZ SILVA in IV-D, CARMEN MORALES in TANF, the father DIEGO MORALES LOPEZ). A
     surname on every record of hers is hers, whoever else carries it (MARGARITA GARCIA, one of
     whose children's fathers is a GARCIA too)."""
-    parents = [x for k in (a, b) for x in f.case_parents[k] or []]
-    fathers = {t for x in parents if f.role[x] != "CP" for t in f.surname_tokens[x] or ()}
-    hers = [set(f.surname_tokens[x] or ()) for x in parents if f.role[x] == "CP"]
+    fathers = {t for k in (a, b) for x in _absent_parents(f, k) for t in f.surname_tokens[x] or ()}
+    hers = [set(f.surname_tokens[x] or ()) for k in (a, b) for x in f.case_parents[k] or [] if f.role[x] == "CP"]
     always = set.intersection(*hers) if hers else set()
     mothers = set().union(*hers) - (fathers - always)
     return bool(set(f.surname_tokens[a] or ()) & set(f.surname_tokens[b] or ()) - mothers)
@@ -344,16 +344,20 @@ def _named_for_another_man(f: RecordFacts, a: int, b: int) -> bool:
     """One child carries the surname of an absent parent of its case who could be none of the
     other case's absent parents."""
     for k, other in ((a, b), (b, a)):
-        theirs = [y for y in f.case_parents[other] or [] if f.role[y] != "CP"]
-        for x in f.case_parents[k] or []:
-            if (
-                f.role[x] != "CP"
-                and theirs
-                and not set(f.surname_tokens[k] or ()).isdisjoint(f.surname_tokens[x] or ())
-                and not may_share_a_parent(f, [x], theirs)
-            ):
+        theirs = _absent_parents(f, other)
+        mine = set(f.surname_tokens[k] or ())
+        for x in _absent_parents(f, k) if theirs else []:
+            if not mine.isdisjoint(f.surname_tokens[x] or ()) and not may_share_a_parent(f, [x], theirs):
                 return True
     return False
+
+
+def _one_mother_cases(members: pl.DataFrame, via_child: pl.DataFrame, via_cp: pl.DataFrame) -> pl.DataFrame:
+    """(c1, c2) pairs of cases of one mother: sharing a child under one custodial parent, or sharing
+    no child under one custodial and one absent parent (a case opened twice)."""
+    return pl.concat(
+        [_one_parent(members, "cp", via_child), _one_parent(members, "ncp", _one_parent(members, "cp", via_cp))]
+    ).unique()
 
 
 def _one_parent(members: pl.DataFrame, group: str, cases: pl.DataFrame) -> pl.DataFrame:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import polars as pl
 
 from linkage import columns as C
-from linkage.agreement import NameAgreement, first_name_agreement
+from linkage.agreement import NameAgreement, first_name_agreement, goes_by_middle
 
 MIN_IDENTITIES = 3
 
@@ -60,8 +60,7 @@ def _one_person(named: list[dict]) -> bool:
     """Every two of the records' first names could be one person's."""
     return all(
         first_name_agreement(a[C.FN], b[C.FN], a[C.FN_CANON], b[C.FN_CANON], a[C.FN_TOKENS], b[C.FN_TOKENS]) >= NameAgreement.TYPO
-        or (a[C.FN] and a[C.FN] == b[C.MN])
-        or (b[C.FN] and b[C.FN] == a[C.MN])
+        or goes_by_middle(a[C.FN], a[C.MN], b[C.FN], b[C.MN])
         for i, a in enumerate(named)
         for b in named[i + 1 :]
     )
