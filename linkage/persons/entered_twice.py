@@ -20,9 +20,10 @@ birth date and surname under another first name (a twin, maybe). A girl of a com
 the same day to other parents is no twin, nor is a spelling one letter from the child's that the
 file almost never uses beside it (GLORYA beside GLORIA: the child's name typed wrong).
 
-Absent parents of one TANF case under one name with only a name on one record were tried as one
-man too (2026-12-07): the gain came with one wrong merge in ten (two men of one common name), and
-was not kept."""
+Absent parents of one case under one name with only a name on one record were tried as one man
+too (2026-12-07): the gain came with one wrong merge in ten (two men of one common name), and was
+not kept. Since 2026-12-08 they are one man where the file holds that name rarely among its
+parents (`absent_parent_named_twice`)."""
 
 from __future__ import annotations
 
@@ -83,11 +84,56 @@ def entered_twice(records: pl.DataFrame, facts: RecordFacts) -> list[tuple[int, 
         if (_one_name(facts, a, b, surnames) or _one_number(facts, a, b, typed, spellings)) and _nothing_against(checker, a, b)
     ]
     born = _born_on(records, {facts.dob[a] for a, _ in found if facts.dob[a]})
-    return [
+    kept = [
         (a, b)
         for a, b in found
         if _one_own_number(facts, a, b) or not _maybe_a_twin(facts, a, b, born.get(facts.dob[a], []), spellings)
     ]
+    named = [(a, b) for a, b in absent_parent_named_twice(records, facts) if _nothing_against(checker, a, b)]
+    return sorted(set(kept) | set(named))
+
+
+RARE_NAME = 3000  # a full name at most once in this many parent records: two fathers rarely share it
+
+
+def absent_parent_named_twice(records: pl.DataFrame, facts: RecordFacts) -> list[tuple[int, int]]:
+    """Absent parents of one case under one first name and surname, one record holding nothing
+    but the name (no birth date, no SSN), where that name is rare among the file's parents: the
+    man entered twice (JEFFREY JORDAN as absent parent of a TANF case, once with his date and
+    number, once with his name alone). A case may list two fathers of one mother's children, and
+    two men of a common name (JOSE GARCIA, ROBERT SMITH) do father children of one mother now and
+    then; of a name at most once in RARE_NAME parent records, two such men are far rarer than a
+    worker typing one twice (16 generated files, 2026-12-08: every pair of two men was under a name
+    held at least once in 2,200 parent records, about a hundred pairs of one man under rarer ones).
+    The two entries count themselves: in a file of fewer than 2 x RARE_NAME parent records no name
+    entered twice is rare, and nothing is joined."""
+    adults = records.filter(pl.col(C.ROLE_GROUP) == "parent").select(
+        C.UID, pl.concat_str([C.SOURCE_SYSTEM, C.CASE_ID], separator="|").alias("case"), C.ROLE, C.FN, C.SN_TOKENS
+    )
+    rare = (
+        adults.explode(C.SN_TOKENS)
+        .drop_nulls([C.FN, C.SN_TOKENS])
+        .group_by(C.FN, C.SN_TOKENS)
+        .len()
+        .filter(pl.col("len") * RARE_NAME <= adults.height)
+        .select(C.FN, pl.col(C.SN_TOKENS).alias("_rare"))
+    )
+    thin = pl.Series([facts.dob[u] is None and facts.ssn[u] is None for u in adults[C.UID].to_list()], dtype=pl.Boolean)
+    absent = (
+        adults.with_columns(thin.alias("_thin"))
+        .filter(pl.col(C.ROLE).is_in(["NCP", "PF"]) & (pl.col(C.FN).str.len_chars() >= 2))
+        .join(rare, on=C.FN, how="semi")
+    )
+    pairs = (
+        absent.join(absent, on=["case", C.FN], suffix="_b")
+        .filter((pl.col(C.UID) < pl.col(f"{C.UID}_b")) & (pl.col("_thin") | pl.col("_thin_b")))
+        .with_columns(pl.col(C.SN_TOKENS).list.set_intersection(pl.col(f"{C.SN_TOKENS}_b")).alias("_rare"))
+        .explode("_rare")
+        .join(rare, on=[C.FN, "_rare"], how="semi")
+        .select(C.UID, f"{C.UID}_b")
+        .unique()
+    )
+    return list(pairs.iter_rows())
 
 
 def _one_own_number(f: RecordFacts, a: int, b: int) -> bool:

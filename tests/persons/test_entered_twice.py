@@ -323,3 +323,42 @@ def test_a_parent_typed_twice_under_an_initial_with_her_own_number_is_one_person
     )
     assert got["E1-1"] == got["E1-2"]
     assert got["E1-3"] != got["E1-1"] and got["E1-4"] != got["E1-1"]
+
+
+def _other_parents(n: int) -> list[dict]:
+    """`n` absent parents of other cases under names of their own: a file large enough to tell a
+    rare name from a common one (`entered_twice.RARE_NAME`)."""
+    letters = "BCDFGHKLMNPRSTVZ"
+
+    def name(i: int) -> str:
+        return "".join(letters[(i >> s) & 15] + "A" for s in (0, 4, 8, 12))
+
+    return [person(f"X{i}", "ALAN", name(i), case=f"X{i}", role="NCP") for i in range(n)]
+
+
+def test_an_absent_parent_entered_twice_with_only_his_name_once_is_one_man_under_a_rare_name():
+    """JEFFREY JORDAN as absent parent of one TANF case twice, once with his date and number, once
+    with his name alone: one man, where the file holds that name once in thousands of parents."""
+    got = persons_of(
+        person("A1-1", "KAREN", "JONES", case="A1", system="IV-A", dob="1994-06-15"),
+        person("A1-2", "JEFFREY", "JORDAN", case="A1", system="IV-A", role="NCP", dob="1993-04-06", ssn="423642509"),
+        person("A1-3", "JEFFREY", "JORDAN", case="A1", system="IV-A", role="NCP"),
+        person("A1-4", "MIA", "JORDAN", case="A1", system="IV-A", role="CH", dob="2022-08-16"),
+        *_other_parents(6100),
+    )
+    assert got["A1-2"] == got["A1-3"]
+
+
+@pytest.mark.parametrize("others", [0, 6100])
+def test_two_absent_parents_of_a_common_name_or_in_a_small_file_stay_two(others):
+    """ROBERT SMITH twice among a TANF case's absent parents: a mother's two children may have two
+    fathers of that name where the file holds it often; and a file too small to tell a rare name
+    from a common one joins none."""
+    common = [person(f"S{i}", "ROBERT", "SMITH", case=f"S{i}", role="NCP", dob=f"19{60 + i}-01-01") for i in range(3)]
+    got = persons_of(
+        person("A1-2", "ROBERT", "SMITH", case="A1", system="IV-A", role="NCP", dob="1990-03-04"),
+        person("A1-3", "ROBERT", "SMITH", case="A1", system="IV-A", role="NCP"),
+        *(common if others else []),
+        *_other_parents(others),
+    )
+    assert got["A1-2"] != got["A1-3"]
