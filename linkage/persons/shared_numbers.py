@@ -11,7 +11,9 @@ found from the data itself, never from a list:
   typed twice in one role under names that could be one person's (E / ESPERANZA, a typo, a
   nickname, the middle name; since 2026-12-08);
 - across the data, it stands on records of three or more first names and three or more birth dates
-  (a person's own number carries a typo or two, not three identities).
+  (a person's own number carries a typo or two, not three identities), or on records of a man and
+  a woman born a generation apart under first names that could not be one person's (since
+  2026-12-08: a record that gets a name, a sex or a date wrong gets the other two right).
 """
 
 from __future__ import annotations
@@ -19,15 +21,16 @@ from __future__ import annotations
 import polars as pl
 
 from linkage import columns as C
-from linkage.agreement import NameAgreement, first_name_agreement, goes_by_middle
+from linkage.agreement import NameAgreement, dob_related, first_name_agreement, goes_by_middle
 
 MIN_IDENTITIES = 3
+GENERATION_YEARS = 12  # as persons.constraints reads two birth dates a generation apart
 
 
 def shared_ssns(records: pl.DataFrame) -> set[str]:
     """The SSNs (standardized) that more than one person holds, by the rules above."""
     held = records.select(
-        C.SOURCE_SYSTEM, C.CASE_ID, C.SSN_STD, C.FN, C.DOB_STR, C.ROLE_GROUP, C.ROLE, C.FN_CANON, C.FN_TOKENS, C.MN
+        C.SOURCE_SYSTEM, C.CASE_ID, C.SSN_STD, C.FN, C.DOB_STR, C.ROLE_GROUP, C.ROLE, C.FN_CANON, C.FN_TOKENS, C.MN, C.SEX_STD
     ).filter(pl.col(C.SSN_STD).is_not_null())
     in_a_case = (
         held.group_by(C.SOURCE_SYSTEM, C.CASE_ID, C.SSN_STD)
@@ -53,7 +56,33 @@ def shared_ssns(records: pl.DataFrame) -> set[str]:
         .agg(pl.col(C.FN).drop_nulls().n_unique().alias("names"), pl.col(C.DOB_STR).drop_nulls().n_unique().alias("dates"))
         .filter((pl.col("names") >= MIN_IDENTITIES) & (pl.col("dates") >= MIN_IDENTITIES))
     )
-    return set(in_a_case[C.SSN_STD].to_list()) | set(many[C.SSN_STD].to_list())
+    return set(in_a_case[C.SSN_STD].to_list()) | set(many[C.SSN_STD].to_list()) | _two_generations(held)
+
+
+def _two_generations(held: pl.DataFrame) -> set[str]:
+    """Numbers on records of a man and a woman a generation apart under first names that could not
+    be one person's (GUADALUPE born 2014, ANTHONY born 1995): two people, whatever else is typed."""
+    cols = (C.FN, C.FN_CANON, C.FN_TOKENS, C.MN, C.DOB_STR, C.SEX_STD)
+    two = (
+        held.filter(pl.col(C.FN).is_not_null() & pl.col(C.DOB_STR).is_not_null() & pl.col(C.SEX_STD).is_not_null())
+        .filter((pl.col(C.SEX_STD).n_unique() > 1).over(C.SSN_STD))
+        .group_by(C.SSN_STD)
+        .agg(pl.struct(*cols).unique().alias("named"))
+    )
+    return {ssn for ssn, named in two.iter_rows() if _a_generation_apart(named)}
+
+
+def _a_generation_apart(named: list[dict]) -> bool:
+    return any(
+        a[C.SEX_STD] != b[C.SEX_STD]
+        and abs(int(a[C.DOB_STR][:4]) - int(b[C.DOB_STR][:4])) >= GENERATION_YEARS
+        and not dob_related(a[C.DOB_STR], b[C.DOB_STR])
+        and first_name_agreement(a[C.FN], b[C.FN], a[C.FN_CANON], b[C.FN_CANON], a[C.FN_TOKENS], b[C.FN_TOKENS])
+        < NameAgreement.INITIAL
+        and not goes_by_middle(a[C.FN], a[C.MN], b[C.FN], b[C.MN])
+        for i, a in enumerate(named)
+        for b in named[i + 1 :]
+    )
 
 
 def _one_person(named: list[dict]) -> bool:

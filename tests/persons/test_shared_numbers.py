@@ -108,3 +108,33 @@ def test_a_parent_typed_twice_into_a_case_under_an_initial_keeps_her_own_number(
         person("E1-X", case="E1", system="IV-E", ssn=MOM, **second),
     )
     assert (shared_ssns(records) == {MOM.replace("-", "")}) == shared
+
+
+def test_a_number_on_a_man_and_a_girl_a_generation_apart_in_other_cases_is_shared():
+    """ANTHONY SMITH born 1995 and GUADALUPE TORRES born 2014 under one number, in cases of their
+    own: two people whatever else is typed, so the number says nothing about the girl's other
+    record with her own number."""
+    number = "457-55-5462"
+    records = _records(
+        person("D1-2", "ANTHONY", "SMITH", case="D1", role="NCP", sex="M", ssn=number, dob="1995-09-23"),
+        person("D2-3", "GUADALUPE", "TORRES", case="D2", role="CH", sex="F", ssn=number, dob="2014-04-03"),
+        person("A3-3", "GUADALUPE", "TORRES", case="A3", system="IV-A", role="CH", sex="F", ssn="518-22-9090", dob="2014-04-03"),
+    )
+    assert shared_ssns(records) == {number.replace("-", "")}
+    pairs, uid = _strong(records, ("D2-3", "A3-3"))
+    clusters, _ = cluster_persons(records, pairs.with_columns(pl.lit(5.0).alias("match_weight")), 0.9)
+    assert clusters.labels()[uid["D2-3"]] == clusters.labels()[uid["A3-3"]]
+
+
+@pytest.mark.parametrize(
+    "first, sex, dob",
+    [("ANTHONY", "M", "2001-09-23"), ("GUADALUPE", "M", "1995-09-23"), ("ANA", "M", "1995-09-23"), ("TONY", "M", "1995-09-23")],
+)
+def test_a_number_on_two_records_one_person_could_hold_is_not_shared(first, sex, dob):
+    """A name, a sex or a birth date typed wrong on one record is one person's number still: the
+    two records must differ in first name, sex and generation to be two people."""
+    records = _records(
+        person("D1-2", "ANTHONY", "SMITH", case="D1", role="NCP", sex="M", ssn="457-55-5462", dob="1995-09-23"),
+        person("D2-3", first, "SMITH", case="D2", role="CH", sex=sex if first != "ANA" else "F", ssn="457555462", dob=dob),
+    )
+    assert shared_ssns(records) == set()
