@@ -20,11 +20,13 @@ from linkage.persons.constraints import (
     DIFFERENT_SSNS,
     GENERATIONS,
     MIDDLE_NAMES,
+    NO_SIBLING,
     OTHER_FAMILIES,
     TWINS,
     RecordFacts,
     beyond_ssns,
     conflict,
+    one_family_of_children,
     one_family_stated,
 )
 
@@ -38,11 +40,15 @@ REVIEWED_APART = "a reviewer decided: not a match"
 # whole middle names are two people unless one was typed wrong: the SSN's bar.
 # Two children whose cases name two families rest on the adults' records, which can be wrong too
 # (a mother's first name replaced, her date mistyped): more than a field's bar, less than a year's.
+# Two children whose cases hold other children, none of them one of the other's, rest on those
+# children's names and dates, and a child may move to a household of other children: a field's bar
+# (2026-12-08: every link it refused on the development files was under 8 bits but three).
 # Conflicts about people (two people of one case, JR and SR, twins, sex and name) stay hard.
 FIELD_CONFLICTS: dict[str, float] = {
     DIFFERENT_SSNS: 8.0,
     MIDDLE_NAMES: 8.0,
     OTHER_FAMILIES: 12.0,
+    NO_SIBLING: 8.0,
     GENERATIONS: 20.0,
     "birth years impossible for the roles in their cases": 20.0,
 }
@@ -64,10 +70,12 @@ def two_given_names(f: RecordFacts, a: int, b: int, *groups: list[int]) -> bool:
     )
 
 
-def one_family(f: RecordFacts, ga: list[int], gb: list[int]) -> bool:
-    """Some record of each cluster places the child in a family the other could be: the two
-    families of one pair of records are then one child's two (a parent's records unlinked)."""
-    return any(one_family_stated(f, a, b) for a in ga for b in gb)
+def one_family(f: RecordFacts, ga: list[int], gb: list[int], reason: str = OTHER_FAMILIES) -> bool:
+    """Some record of each cluster places the child in a family the other could be (by its parents,
+    or for NO_SIBLING by its brothers and sisters): the two families of one pair of records are then
+    one child's two (a parent's records unlinked, a child moved to another household)."""
+    stated = one_family_of_children if reason == NO_SIBLING else one_family_stated
+    return any(stated(f, a, b) for a in ga for b in gb)
 
 
 def given_names(f: RecordFacts, k: int) -> list[str]:
@@ -135,13 +143,13 @@ class Clusters:
         f = facts or self.facts
         ga, gb = self.group(ra), self.group(rb)
         passed: str | None = None
-        family: bool | None = None  # one_family(ga, gb), read once: it reads every pair itself
+        family: dict[str, bool] = {}  # one_family(ga, gb) per reason, read once: it reads every pair itself
         for a in ga:
             for b in gb:
                 reason = conflict(f, a, b)
-                if reason == OTHER_FAMILIES and family is None:
-                    family = one_family(f, ga, gb)
-                if not reason or (reason == TWINS and two_given_names(f, a, b, ga, gb)) or (reason == OTHER_FAMILIES and family):
+                if reason in (OTHER_FAMILIES, NO_SIBLING) and reason not in family:
+                    family[reason] = one_family(f, ga, gb, reason)
+                if not reason or (reason == TWINS and two_given_names(f, a, b, ga, gb)) or family.get(reason, False):
                     continue
                 if reason not in tolerated:
                     return reason

@@ -1,7 +1,8 @@
 """Records that cannot be one person, whatever their match score.
 
 These are the costly errors of domain.md: a JR and a SR, twins, a parent and child of the same name,
-two different SSNs, two people of one case, two children of families that share no parent. A score
+two different SSNs, two people of one case, two children of families that share no parent or no
+other child. A score
 can be fooled by a shared name and address; these rules cannot, and clustering checks them between
 whole clusters so a third record cannot bridge them.
 """
@@ -48,6 +49,7 @@ DIFFERENT_SSNS = "different SSNs"
 GENERATIONS = "birth years a generation apart"
 MIDDLE_NAMES = "different middle names"
 OTHER_FAMILIES = "children of two families that share no parent"
+NO_SIBLING = "children of two cases that share no other child"
 GENERATION_YEARS = 12  # birth years this far apart, and not a typo of each other: two generations
 
 
@@ -106,12 +108,16 @@ class RecordFacts:
     role_group: list[str | None]  # "child" or "parent"
     role: list[str | None]  # CP, NCP, PF, CH
     case_parents: list[list[int] | None]  # uids of the parent records of the record's case (one list per case)
+    case_children: list[list[int] | None] = field(default_factory=list)  # uids of the case's child records
     rules: NeverMerge = NeverMerge()
     # uids whose SSN was taken out as shared: a link's weight that rests on it says nothing
     shared_ssn: frozenset[int] = frozenset()
     # (case, case) -> whether a parent of one could be one of the other's: clustering asks it for
     # every pair of two growing clusters, and it depends on the two cases only
     families_meet: dict[tuple[str, str], bool] = field(default_factory=dict, compare=False, repr=False)
+    # (case, case) -> the pairs of their child records that could be one child (None: a parent of one
+    # could be one of the other's, and the children say nothing)
+    siblings_meet: dict[tuple[str, str], list[tuple[int, int]] | None] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_frame(cls, df: pl.DataFrame, rules: NeverMerge = NeverMerge()) -> RecordFacts:
@@ -141,7 +147,8 @@ class RecordFacts:
             born_before=shared(bounds["born_before"]),
             role_group=shared(df[C.ROLE_GROUP]),
             role=shared(df[C.ROLE]),
-            case_parents=_case_parents(df[C.UID], df[C.ROLE_GROUP], cases, case_key),
+            case_parents=_case_members(df[C.UID], df[C.ROLE_GROUP], cases, case_key, "parent"),
+            case_children=_case_members(df[C.UID], df[C.ROLE_GROUP], cases, case_key, "child"),
             rules=rules,
             shared_ssn=frozenset(df[C.UID].filter(taken_out).to_list()),
         )
@@ -162,10 +169,13 @@ class RecordFacts:
         return replace(self, born_after=after, born_before=before)
 
 
-def _case_parents(uids: pl.Series, groups: pl.Series, cases: pl.Series, case_key: list[str]) -> list[list[int] | None]:
-    """Per record, the uids of its case's parent records (custodial party and absent parents)."""
-    parents = pl.DataFrame({"uid": uids, "case": cases}).filter(groups == "parent").group_by("case").agg(pl.col("uid"))
-    of = dict(zip(parents["case"].to_list(), parents["uid"].to_list()))
+def _case_members(
+    uids: pl.Series, groups: pl.Series, cases: pl.Series, case_key: list[str], group: str
+) -> list[list[int] | None]:
+    """Per record, the uids of its case's records of one role group: the parents (custodial party
+    and absent parents) or the children. One list per case, shared by its records."""
+    members = pl.DataFrame({"uid": uids, "case": cases}).filter(groups == group).group_by("case").agg(pl.col("uid"))
+    of = dict(zip(members["case"].to_list(), members["uid"].to_list()))
     return [of.get(k) for k in case_key]
 
 
@@ -334,6 +344,8 @@ def beyond_ssns(f: RecordFacts, a: int, b: int) -> str | None:
         return MIDDLE_NAMES
     if rules.families and children_of_other_families(f, a, b):
         return OTHER_FAMILIES
+    if rules.families and no_sibling_in_common(f, a, b):
+        return NO_SIBLING
     da, db = f.dob[a], f.dob[b]
     if da and db:
         if rules.twins and da == db and first_names_distinct(f, a, b, twin_ssns=bool(sa and sb and consecutive_ssns(sa, sb))):
@@ -353,6 +365,67 @@ def children_of_other_families(f: RecordFacts, a: int, b: int) -> bool:
     name (JOSE GARCIA born on one day to two other couples) is told apart by who raises it."""
     meet = _families_meet(f, a, b)
     return meet is not None and not meet
+
+
+MIN_SIBLINGS = 2  # other children a case must hold for its children to say which family it is
+
+
+def no_sibling_in_common(f: RecordFacts, a: int, b: int) -> bool:
+    """Two children of two cases that each hold MIN_SIBLINGS other children or more, none of whom
+    could be one of the other case's: a child's brothers and sisters go with it from program to
+    program (a mother's TANF unit lists her children, a IV-D case the children of one couple, a
+    foster-care case the children removed together). LUIS SANCHEZ born on one day to two families
+    whose cases name no parent is told apart by his brothers and sisters. Not where a parent of one
+    case surely is one of the other's (one SSN, or one birth date and first name): one mother's
+    cases of two fathers' children hold other children each. A child can move to a household of
+    other children (to the father's), so this is a field's conflict, not a rule about people
+    (`persons.cluster.FIELD_CONFLICTS`). Since 2026-12-08."""
+    meet = _siblings_meet(f, a, b)
+    return meet is not None and not meet
+
+
+def _siblings_meet(f: RecordFacts, a: int, b: int) -> bool | None:
+    """Whether another child of one child's case could be one of the other's; None where the two
+    are not children of two cases that each hold enough other children."""
+    if not f.case_children:
+        return None
+    xs, ys = f.case_children[a], f.case_children[b]
+    if f.role_group[a] != "child" or f.role_group[b] != "child" or not xs or not ys or xs is ys:
+        return None
+    if len(xs) <= MIN_SIBLINGS or len(ys) <= MIN_SIBLINGS:
+        return None
+    key = (f.case_key[a], f.case_key[b])
+    if key not in f.siblings_meet:
+        ps, qs = f.case_parents[a], f.case_parents[b]
+        # one mother's cases of two fathers' children: she holds them together, not her children
+        one_parent = bool(ps and qs and may_share_a_parent(f, ps, qs, _surely_one))
+        f.siblings_meet[key] = None if one_parent else [(x, y) for x in xs for y in ys if _one_child(f, x, y)]
+    alike = f.siblings_meet[key]
+    return None if alike is None else any(x != a and y != b for x, y in alike)
+
+
+def one_family_of_children(f: RecordFacts, a: int, b: int) -> bool:
+    """Two children whose cases each hold enough other children, and one of one case's could be
+    one of the other's."""
+    return bool(_siblings_meet(f, a, b))
+
+
+def _surely_one(f: RecordFacts, x: int, y: int) -> bool:
+    """Two parent records that say they are one person: one SSN (down to a typo), or one birth date
+    under first names not clearly different."""
+    sx, sy, dx = f.ssn[x], f.ssn[y], f.dob[x]
+    if sx and sy and ssn_related(sx, sy):
+        return True
+    return bool(dx) and dx == f.dob[y] and not first_names_distinct(f, x, y)
+
+
+def _one_child(f: RecordFacts, x: int, y: int) -> bool:
+    """Nothing says two child records are two children: no two birth dates that are not a typo of
+    each other, first names not clearly different; or one birth date under another first name."""
+    dx, dy = f.dob[x], f.dob[y]
+    if dx and dx == dy:
+        return True
+    return not (dx and dy and not dob_related(dx, dy)) and not first_names_distinct(f, x, y)
 
 
 def one_family_stated(f: RecordFacts, a: int, b: int) -> bool:

@@ -26,7 +26,7 @@ from linkage.model import SavedModel
 from linkage.model.file_rates import as_run_scored
 from linkage.model.inmemory import PairScorer
 from linkage.persons.cluster import FIELD_CONFLICTS, one_family
-from linkage.persons.constraints import CLUSTER_COLUMNS, GENERATIONS, OTHER_FAMILIES, RecordFacts, conflict
+from linkage.persons.constraints import CLUSTER_COLUMNS, GENERATIONS, NO_SIBLING, OTHER_FAMILIES, RecordFacts, conflict
 from linkage.persons.family import (
     ONE_FIELD_EXCUSES,
     only_child_of_the_name,
@@ -296,17 +296,18 @@ def _rule_between(
     records: pl.DataFrame, both: pl.DataFrame, pa: str, pb: str, asked: tuple[str, str], hide: frozenset[str]
 ) -> str | None:
     """The never-merge rule between the two persons' records, with the records it rests on (the
-    asked pair first). The parents of their cases come along: a rule reads who raises a child."""
-    parents = records.join(both.select(C.SOURCE_SYSTEM, C.CASE_ID).unique(), on=[C.SOURCE_SYSTEM, C.CASE_ID]).filter(
-        (pl.col(C.ROLE_GROUP) == "parent") & ~pl.col(C.PERSON_ID).is_in([pa, pb])
+    asked pair first). The other members of their cases come along: a rule reads who raises a child
+    and who its brothers and sisters are."""
+    members = records.join(both.select(C.SOURCE_SYSTEM, C.CASE_ID).unique(), on=[C.SOURCE_SYSTEM, C.CASE_ID]).filter(
+        ~pl.col(C.PERSON_ID).is_in([pa, pb])
     )
-    frame, facts = _with_facts(pl.concat([both, parents.select(both.columns)]))
+    frame, facts = _with_facts(pl.concat([both, members.select(both.columns)]))
     ids, people = frame[C.RECORD_ID].to_list(), frame[C.PERSON_ID].to_list()
     ga, gb = ([i for i, p in enumerate(people) if p == x] for x in (pa, pb))
     first = [(ids.index(asked[0]), ids.index(asked[1]))]
     for i, j in first + [(i, j) for i in ga for j in gb]:
         reason = conflict(facts, i, j)
-        if reason and not (reason == OTHER_FAMILIES and one_family(facts, ga, gb)):
+        if reason and not (reason in (OTHER_FAMILIES, NO_SIBLING) and one_family(facts, ga, gb, reason)):
             if READS.get(reason) in hide:
                 return f"never-merge rule: {HIDDEN_RULE}"
             bar = FIELD_CONFLICTS.get(reason)

@@ -413,6 +413,51 @@ def test_children_of_two_families_stay_apart_unless_a_third_case_ties_the_famili
     assert labels[11] == labels[17]  # outweighed
 
 
+def _sanchez_children(first_brother: str = "JOSE", other_mother_ssn: str = "") -> list[dict]:
+    """LUIS SANCHEZ born on one day in a foster-care case that names no parent, with his brothers and
+    sister, and in a IV-D case of GABRIELA LOPEZ with hers."""
+    return [
+        person("E1-1", "LUIS", "SANCHEZ MORENO", case="E1", system="IV-E", role="CH", dob="2015-12-01"),
+        person("E1-2", first_brother, "SANCHEZ MORENO", case="E1", system="IV-E", role="CH", dob="2010-05-22"),
+        person("E1-3", "RICARDO", "SANCHEZ", case="E1", system="IV-E", role="CH", dob="2009-03-04"),
+        person("E1-4", "MARIA", "SANCHEZ MORENO", case="E1", system="IV-E", role="CH", dob="2022-08-14"),
+        person("E1-5", "ROSA", "MORENO", case="E1", system="IV-E", role="CP", ssn=other_mother_ssn),
+        person("D1-1", "GABRIELA", "LOPEZ", case="D1", dob="1982-02-24", ssn="891-46-5860"),
+        person("D1-2", "LUIZ", "SANCHEZ", case="D1", role="NCP"),
+        person("D1-3", "MIGUEL", "RUIZ", case="D1", role="CH", dob="2023-12-27"),
+        person("D1-4", "VERONICA", "SANCHEZ", case="D1", role="CH", dob="2020-08-14"),
+        person("D1-5", "LUIS", "SANCHEZ", case="D1", role="CH", dob="2015-12-01"),
+    ]
+
+
+def test_children_of_two_cases_that_share_no_other_child_stay_apart_unless_the_link_overwhelms():
+    """Two LUIS SANCHEZ of one birthday: his case's brothers and sister could be none of the other
+    case's children, so a link of names and date alone (4.5 bits) is two boys; a link of 20 bits
+    (a shared number and address too) outweighs it."""
+    _, c = setup(*_sanchez_children())
+    labels = edges(c, (0, 9, 4.5))
+    assert labels[0] != labels[9] and c.refused["children of two cases that share no other child"] == 1
+    _, c = setup(*_sanchez_children())
+    labels = edges(c, (0, 9, 20.0))
+    assert labels[0] == labels[9]
+
+
+@pytest.mark.parametrize(
+    "first_brother, other_mother_ssn",
+    [("VERONICA", ""), ("", "891465860")],
+    ids=["a sibling who could be one of the other case's", "one mother by her number"],
+)
+def test_children_of_two_cases_with_a_sibling_or_the_mother_in_common_are_not_held_apart(first_brother, other_mother_ssn):
+    """A sister of one case could be the other's (VERONICA, no date against it), or the two cases'
+    mothers carry one number (one woman's cases of two fathers' children): the children say nothing."""
+    rows = _sanchez_children(first_brother or "JOSE", other_mother_ssn)
+    if first_brother:
+        rows[1] = {**rows[1], "dob": None, "sex": None}
+    _, c = setup(*rows)
+    labels = edges(c, (0, 9, 4.5))
+    assert labels[0] == labels[9]
+
+
 def mother_in_two_cases(d1: list[dict], e1: list[dict]) -> list[dict]:
     """ROSA DIAZ (one SSN) as custodial party of a IV-D and a IV-E case, with the children given."""
     return [
