@@ -111,8 +111,9 @@ def _frequencies(con: duckdb.DuckDBPyConnection, records: pl.DataFrame, cols: tu
 def load_people(
     con: duckdb.DuckDBPyConnection, record_ids: list[str], columns: tuple[str, ...], tf_columns: tuple[str, ...] = ()
 ) -> People:
-    """The persons holding `record_ids` in the last complete run (StoreError: no run); tf_columns: the
-    model's term-frequency columns."""
+    """The persons holding `record_ids` in the last complete run (StoreError: no run), and the other
+    members of their cases (the never-merge rules read who raises a child and who its brothers and
+    sisters are); tf_columns: the model's term-frequency columns."""
     from linkage.store.review import read_labels
 
     runs = (
@@ -129,7 +130,10 @@ def load_people(
     }
     select = ", ".join(f'"{c}"' for c in dict.fromkeys(columns) if c in have)
     records = con.sql(
-        f"SELECT {select} FROM records WHERE person_id IN (SELECT person_id FROM records WHERE list_contains($ids, record_id))",
+        f"WITH asked AS (SELECT person_id FROM records WHERE list_contains($ids, record_id)), "
+        f"cases AS (SELECT DISTINCT source_system, case_id FROM records WHERE person_id IN (SELECT person_id FROM asked)) "
+        f"SELECT {select} FROM records WHERE person_id IN (SELECT person_id FROM asked) "
+        f"OR (source_system, case_id) IN (SELECT (source_system, case_id) FROM cases)",
         params={"ids": record_ids},
     ).pl()
     members = records["record_id"].to_list()

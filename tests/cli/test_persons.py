@@ -268,3 +268,27 @@ def test_a_run_whose_input_lost_a_program_raises_an_alarm_and_fails_when_told(sm
     run("report", "--db", db, "--out", tmp_path / "run.html")
     assert "<li>records of IV-E: " in (tmp_path / "run.html").read_text()
     assert run("dedupe", without, "--out", tmp_path / "p3.csv", "--db", db, "--fail-on-alarm").returncode == 0
+
+
+def test_explain_reads_the_other_members_of_the_two_persons_cases_from_the_store(tmp_path):
+    """Two LUIS SANCHEZ of one birthday, one in a foster-care case with his brothers and sister, one
+    in a IV-D case with his: the rule between them reads the other children of both cases, which the
+    store holds under other persons (in a file this small the link outweighs it)."""
+    from tests.conftest import person, records_frame
+
+    rows = [
+        person("E1-1", "LUIS", "SANCHEZ MORENO", case="E1", system="IV-E", role="CH", dob="2015-12-01", sex="M"),
+        person("E1-2", "JOSE", "SANCHEZ MORENO", case="E1", system="IV-E", role="CH", dob="2010-05-22", sex="M"),
+        person("E1-3", "RICARDO", "SANCHEZ", case="E1", system="IV-E", role="CH", dob="2009-03-04", sex="M"),
+        person("E1-4", "MARIA", "SANCHEZ MORENO", case="E1", system="IV-E", role="CH", dob="2022-08-14", sex="F"),
+        person("D1-1", "GABRIELA", "LOPEZ", case="D1", dob="1982-02-24", ssn="891-46-5860", sex="F"),
+        person("D1-2", "LUIZ", "SANCHEZ", case="D1", role="NCP", sex="M"),
+        person("D1-3", "MIGUEL", "RUIZ", case="D1", role="CH", dob="2023-12-27", sex="M"),
+        person("D1-4", "VERONICA", "SANCHEZ", case="D1", role="CH", dob="2020-08-14", sex="F"),
+        person("D1-5", "LUIS", "SANCHEZ", case="D1", role="CH", dob="2015-12-01", sex="M"),
+    ]
+    records_frame(rows).write_csv(tmp_path / "records.csv")
+    db = tmp_path / "s.duckdb"
+    run("dedupe", tmp_path / "records.csv", "--out", tmp_path / "persons.csv", "--db", db)
+    text = run("explain", "E1-1", "D1-5", "--db", db).stdout
+    assert "the rule 'children of two cases that share no other child' was outweighed" in text, text
