@@ -51,6 +51,7 @@ MIDDLE_NAMES = "different middle names"
 OTHER_FAMILIES = "children of two families that share no parent"
 NO_SIBLING = "children of two cases that share no other child"
 GENERATION_YEARS = 12  # birth years this far apart, and not a typo of each other: two generations
+MIN_SIBLINGS = 2  # other children a case must hold for its children to say which family it is
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,8 @@ class RecordFacts:
     role_group: list[str | None]  # "child" or "parent"
     role: list[str | None]  # CP, NCP, PF, CH
     case_parents: list[list[int] | None]  # uids of the parent records of the record's case (one list per case)
-    case_children: list[list[int] | None] = field(default_factory=list)  # uids of the case's child records
+    # uids of the case's child records, where it holds more than MIN_SIBLINGS (the only ones read)
+    case_children: list[list[int] | None] = field(default_factory=list)
     rules: NeverMerge = NeverMerge()
     # uids whose SSN was taken out as shared: a link's weight that rests on it says nothing
     shared_ssn: frozenset[int] = frozenset()
@@ -148,7 +150,7 @@ class RecordFacts:
             role_group=shared(df[C.ROLE_GROUP]),
             role=shared(df[C.ROLE]),
             case_parents=_case_members(df[C.UID], df[C.ROLE_GROUP], cases, case_key, "parent"),
-            case_children=_case_members(df[C.UID], df[C.ROLE_GROUP], cases, case_key, "child"),
+            case_children=_case_members(df[C.UID], df[C.ROLE_GROUP], cases, case_key, "child", MIN_SIBLINGS + 1),
             rules=rules,
             shared_ssn=frozenset(df[C.UID].filter(taken_out).to_list()),
         )
@@ -170,11 +172,18 @@ class RecordFacts:
 
 
 def _case_members(
-    uids: pl.Series, groups: pl.Series, cases: pl.Series, case_key: list[str], group: str
+    uids: pl.Series, groups: pl.Series, cases: pl.Series, case_key: list[str], group: str, at_least: int = 1
 ) -> list[list[int] | None]:
     """Per record, the uids of its case's records of one role group: the parents (custodial party
-    and absent parents) or the children. One list per case, shared by its records."""
-    members = pl.DataFrame({"uid": uids, "case": cases}).filter(groups == group).group_by("case").agg(pl.col("uid"))
+    and absent parents) or the children; None where the case holds fewer than `at_least`. One list
+    per case, shared by its records."""
+    members = (
+        pl.DataFrame({"uid": uids, "case": cases})
+        .filter(groups == group)
+        .group_by("case")
+        .agg(pl.col("uid"))
+        .filter(pl.col("uid").list.len() >= at_least)
+    )
     of = dict(zip(members["case"].to_list(), members["uid"].to_list()))
     return [of.get(k) for k in case_key]
 
@@ -365,9 +374,6 @@ def children_of_other_families(f: RecordFacts, a: int, b: int) -> bool:
     name (JOSE GARCIA born on one day to two other couples) is told apart by who raises it."""
     meet = _families_meet(f, a, b)
     return meet is not None and not meet
-
-
-MIN_SIBLINGS = 2  # other children a case must hold for its children to say which family it is
 
 
 def no_sibling_in_common(f: RecordFacts, a: int, b: int) -> bool:
