@@ -11,9 +11,11 @@ found from the data itself, never from a list:
   typed twice in one role under names that could be one person's (E / ESPERANZA, a typo, a
   nickname, the middle name; since 2026-12-08);
 - across the data, it stands on records of three or more first names and three or more birth dates
-  (a person's own number carries a typo or two, not three identities), or on records of a man and
-  a woman born a generation apart under first names that could not be one person's (since
-  2026-12-08: a record that gets a name, a sex or a date wrong gets the other two right).
+  (a person's own number carries a typo or two, not three identities);
+- since 2026-12-08, on the younger records only: a number on records of a man and a woman born a
+  generation apart under first names that could not be one person's (a record that gets a name, a
+  sex or a date wrong gets the other two right) is a parent's typed on a child's record. The older
+  records keep it: a mother's own number still tells her from a namesake born her day.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ GENERATION_YEARS = 12  # as persons.constraints reads two birth dates a generati
 def shared_ssns(records: pl.DataFrame) -> set[str]:
     """The SSNs (standardized) that more than one person holds, by the rules above."""
     held = records.select(
-        C.SOURCE_SYSTEM, C.CASE_ID, C.SSN_STD, C.FN, C.DOB_STR, C.ROLE_GROUP, C.ROLE, C.FN_CANON, C.FN_TOKENS, C.MN, C.SEX_STD
+        C.SOURCE_SYSTEM, C.CASE_ID, C.SSN_STD, C.FN, C.DOB_STR, C.ROLE_GROUP, C.ROLE, C.FN_CANON, C.FN_TOKENS, C.MN
     ).filter(pl.col(C.SSN_STD).is_not_null())
     in_a_case = (
         held.group_by(C.SOURCE_SYSTEM, C.CASE_ID, C.SSN_STD)
@@ -56,20 +58,24 @@ def shared_ssns(records: pl.DataFrame) -> set[str]:
         .agg(pl.col(C.FN).drop_nulls().n_unique().alias("names"), pl.col(C.DOB_STR).drop_nulls().n_unique().alias("dates"))
         .filter((pl.col("names") >= MIN_IDENTITIES) & (pl.col("dates") >= MIN_IDENTITIES))
     )
-    return set(in_a_case[C.SSN_STD].to_list()) | set(many[C.SSN_STD].to_list()) | _two_generations(held)
+    return set(in_a_case[C.SSN_STD].to_list()) | set(many[C.SSN_STD].to_list())
 
 
-def _two_generations(held: pl.DataFrame) -> set[str]:
-    """Numbers on records of a man and a woman a generation apart under first names that could not
-    be one person's (GUADALUPE born 2014, ANTHONY born 1995): two people, whatever else is typed."""
+def parents_numbers(records: pl.DataFrame) -> dict[str, int]:
+    """Numbers on records of a man and a woman born a generation apart under first names that could
+    not be one person's (LUCIA born 2014 and ANTONIO born 1985): a parent's number typed on a
+    child's record. SSN -> the birth year from which a record holding it is of the younger
+    generation: the number is not theirs, and neither links nor separates them; the older records
+    keep it as their own (it still tells the mother from a namesake born her day)."""
     cols = (C.FN, C.FN_CANON, C.FN_TOKENS, C.MN, C.DOB_STR, C.SEX_STD)
     two = (
-        held.filter(pl.col(C.FN).is_not_null() & pl.col(C.DOB_STR).is_not_null() & pl.col(C.SEX_STD).is_not_null())
+        records.select(C.SSN_STD, *cols)
+        .drop_nulls([C.SSN_STD, C.FN, C.DOB_STR, C.SEX_STD])
         .filter((pl.col(C.SEX_STD).n_unique() > 1).over(C.SSN_STD))
         .group_by(C.SSN_STD)
-        .agg(pl.struct(*cols).unique().alias("named"))
+        .agg(pl.struct(*cols).unique().alias("named"), pl.col(C.DOB_STR).min().alias("eldest"))
     )
-    return {ssn for ssn, named in two.iter_rows() if _a_generation_apart(named)}
+    return {ssn: int(eldest[:4]) + GENERATION_YEARS for ssn, named, eldest in two.iter_rows() if _a_generation_apart(named)}
 
 
 def _a_generation_apart(named: list[dict]) -> bool:
@@ -96,6 +102,12 @@ def _one_person(named: list[dict]) -> bool:
 
 
 def held_shared(records: pl.DataFrame) -> pl.Series:
-    """Per record: whether its SSN is a shared one."""
+    """Per record: whether its SSN is a shared one, or a parent's on the record of a child
+    (`parents_numbers`)."""
     shared = pl.Series(sorted(shared_ssns(records)), dtype=pl.String)
-    return records.select(pl.col(C.SSN_STD).is_in(shared.implode()).fill_null(False))[C.SSN_STD]
+    younger = parents_numbers(records)
+    from_year = pl.Series(list(younger.values()), dtype=pl.Int64)
+    not_theirs = pl.col(C.DOB_STR).str.slice(0, 4).cast(pl.Int64, strict=False) >= pl.col(C.SSN_STD).replace_strict(
+        pl.Series(list(younger), dtype=pl.String), from_year, default=None
+    )
+    return records.select((pl.col(C.SSN_STD).is_in(shared.implode()) | not_theirs).fill_null(False).alias(C.SSN_STD))[C.SSN_STD]
