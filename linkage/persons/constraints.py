@@ -109,8 +109,9 @@ class RecordFacts:
     role_group: list[str | None]  # "child" or "parent"
     role: list[str | None]  # CP, NCP, PF, CH
     case_parents: list[list[int] | None]  # uids of the parent records of the record's case (one list per case)
-    # uids of the case's child records, where it holds more than MIN_SIBLINGS (the only ones read)
-    case_children: list[list[int] | None] = field(default_factory=list)
+    # case key -> uids of its child records, for the cases that hold more than MIN_SIBLINGS (the
+    # only ones read; by case, not per record: most cases hold fewer)
+    case_children: dict[str, list[int]] = field(default_factory=dict)
     rules: NeverMerge = NeverMerge()
     # uids whose SSN was taken out as shared: a link's weight that rests on it says nothing
     shared_ssn: frozenset[int] = frozenset()
@@ -149,8 +150,8 @@ class RecordFacts:
             born_before=shared(bounds["born_before"]),
             role_group=shared(df[C.ROLE_GROUP]),
             role=shared(df[C.ROLE]),
-            case_parents=_case_members(df[C.UID], df[C.ROLE_GROUP], cases, case_key, "parent"),
-            case_children=_case_members(df[C.UID], df[C.ROLE_GROUP], cases, case_key, "child", MIN_SIBLINGS + 1),
+            case_parents=_case_members(df[C.UID], df[C.ROLE_GROUP], cases, case_key),
+            case_children=_by_case(df[C.UID], df[C.ROLE_GROUP], cases, "child", MIN_SIBLINGS + 1),
             rules=rules,
             shared_ssn=frozenset(df[C.UID].filter(taken_out).to_list()),
         )
@@ -171,12 +172,15 @@ class RecordFacts:
         return replace(self, born_after=after, born_before=before)
 
 
-def _case_members(
-    uids: pl.Series, groups: pl.Series, cases: pl.Series, case_key: list[str], group: str, at_least: int = 1
-) -> list[list[int] | None]:
-    """Per record, the uids of its case's records of one role group: the parents (custodial party
-    and absent parents) or the children; None where the case holds fewer than `at_least`. One list
-    per case, shared by its records."""
+def _case_members(uids: pl.Series, groups: pl.Series, cases: pl.Series, case_key: list[str]) -> list[list[int] | None]:
+    """Per record, the uids of its case's parent records (custodial party and absent parents). One
+    list per case, shared by its records."""
+    of = _by_case(uids, groups, cases, "parent")
+    return [of.get(k) for k in case_key]
+
+
+def _by_case(uids: pl.Series, groups: pl.Series, cases: pl.Series, group: str, at_least: int = 1) -> dict[str, list[int]]:
+    """Case key -> the uids of its records of one role group, for the cases holding `at_least`."""
     members = (
         pl.DataFrame({"uid": uids, "case": cases})
         .filter(groups == group)
@@ -184,8 +188,7 @@ def _case_members(
         .agg(pl.col("uid"))
         .filter(pl.col("uid").list.len() >= at_least)
     )
-    of = dict(zip(members["case"].to_list(), members["uid"].to_list()))
-    return [of.get(k) for k in case_key]
+    return dict(zip(members["case"].to_list(), members["uid"].to_list()))
 
 
 def shared(values: pl.Series) -> list:
@@ -393,10 +396,10 @@ def no_sibling_in_common(f: RecordFacts, a: int, b: int) -> bool:
 def _siblings_meet(f: RecordFacts, a: int, b: int) -> bool | None:
     """Whether another child of one child's case could be one of the other's; None where the two
     are not children of two cases that each hold enough other children."""
-    if not f.case_children:
+    if f.role_group[a] != "child" or f.role_group[b] != "child":
         return None
-    xs, ys = f.case_children[a], f.case_children[b]
-    if f.role_group[a] != "child" or f.role_group[b] != "child" or not xs or not ys or xs is ys:
+    xs, ys = f.case_children.get(f.case_key[a]), f.case_children.get(f.case_key[b])
+    if not xs or not ys or xs is ys:
         return None
     if len(xs) <= MIN_SIBLINGS or len(ys) <= MIN_SIBLINGS:
         return None

@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import polars as pl
-from scipy.stats import beta
 
 from linkage.store.review import MATCH, NOT_A_MATCH
 
@@ -124,6 +123,8 @@ def _recall(linked: pl.DataFrame, apart: pl.DataFrame, level: float) -> Interval
 def _interval(p: float, var: float, n_cap: float, level: float) -> Interval:
     """Clopper-Pearson at the effective size p(1-p)/var (capped at the sample behind it); when the
     variance is 0 because every reviewed pair agreed, at `n_cap` itself."""
+    from scipy.stats import beta  # half a second to import: every CLI command would pay it
+
     alpha = 1 - level
     n = min(p * (1 - p) / var, n_cap) if var > 0 else n_cap
     if n <= 0:
