@@ -52,6 +52,14 @@ def dob_related(a: str, b: str) -> bool:
     return a == b or dob_swapped(a, b) or damerau(a, b) <= 1
 
 
+GENERATION_YEARS = 12  # birth years this far apart, and not a typo of each other: two generations
+
+
+def generation_apart(a: str, b: str) -> bool:
+    """Two birth dates (YYYYMMDD) a generation apart, not a typo of each other."""
+    return abs(int(a[:4]) - int(b[:4])) >= GENERATION_YEARS and not dob_related(a, b)
+
+
 def ssn_related(a: str, b: str) -> bool:
     """Equal, one digit different, or two adjacent digits transposed: a typo, not another person."""
     if a == b:

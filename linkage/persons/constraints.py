@@ -17,7 +17,7 @@ import numpy as np
 import polars as pl
 
 from linkage import columns as C
-from linkage.agreement import consecutive_ssns, damerau, dob_related, shares, ssn_related
+from linkage.agreement import consecutive_ssns, damerau, dob_related, generation_apart, shares, ssn_related
 from linkage.ingest.validate import MIN_PARENT_AGE
 from linkage.persons.shared_numbers import held_shared
 
@@ -50,7 +50,6 @@ GENERATIONS = "birth years a generation apart"
 MIDDLE_NAMES = "different middle names"
 OTHER_FAMILIES = "children of two families that share no parent"
 NO_SIBLING = "children of two cases that share no other child"
-GENERATION_YEARS = 12  # birth years this far apart, and not a typo of each other: two generations
 MIN_SIBLINGS = 2  # other children a case must hold for its children to say which family it is
 
 
@@ -362,7 +361,7 @@ def beyond_ssns(f: RecordFacts, a: int, b: int) -> str | None:
     if da and db:
         if rules.twins and da == db and first_names_distinct(f, a, b, twin_ssns=bool(sa and sb and consecutive_ssns(sa, sb))):
             return TWINS
-        if rules.generations and _generation_apart(da, db):
+        if rules.generations and generation_apart(da, db):
             return GENERATIONS
         return None
     return _outside_bounds(f, a, b) if rules.roles else None
@@ -493,17 +492,13 @@ def middle_names_distinct(f: RecordFacts, a: int, b: int) -> bool:
     return not (shares([ma], f.first_tokens[b]) or shares([mb], f.first_tokens[a]))
 
 
-def _generation_apart(da: str, db: str) -> bool:
-    return abs(int(da[:4]) - int(db[:4])) >= GENERATION_YEARS and not dob_related(da, db)
-
-
 def _parent_and_child(f: RecordFacts, a: int, b: int) -> str | None:
     """A parent's SSN on a child's record: a generation apart and recorded as a child and a parent
     (or under other first names), or, without both birth dates, a child and a parent whose cases
     put them a generation apart."""
     da, db = f.dob[a], f.dob[b]
     if da and db:
-        parent_child = _generation_apart(da, db) and (f.role_group[a] != f.role_group[b] or first_names_distinct(f, a, b))
+        parent_child = generation_apart(da, db) and (f.role_group[a] != f.role_group[b] or first_names_distinct(f, a, b))
         return GENERATIONS if parent_child and f.rules.generations else None
     return _outside_bounds(f, a, b) if f.rules.roles and f.role_group[a] != f.role_group[b] else None
 

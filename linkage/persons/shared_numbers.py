@@ -23,10 +23,9 @@ from __future__ import annotations
 import polars as pl
 
 from linkage import columns as C
-from linkage.agreement import NameAgreement, dob_related, first_name_agreement, goes_by_middle
+from linkage.agreement import GENERATION_YEARS, NameAgreement, first_name_agreement, generation_apart, goes_by_middle
 
 MIN_IDENTITIES = 3
-GENERATION_YEARS = 12  # as persons.constraints reads two birth dates a generation apart
 
 
 def shared_ssns(records: pl.DataFrame) -> set[str]:
@@ -79,10 +78,11 @@ def parents_numbers(records: pl.DataFrame) -> dict[str, int]:
 
 
 def _a_generation_apart(named: list[dict]) -> bool:
+    """Two of the records are a man and a woman a generation apart under first names that could not
+    be one person's."""
     return any(
         a[C.SEX_STD] != b[C.SEX_STD]
-        and abs(int(a[C.DOB_STR][:4]) - int(b[C.DOB_STR][:4])) >= GENERATION_YEARS
-        and not dob_related(a[C.DOB_STR], b[C.DOB_STR])
+        and generation_apart(a[C.DOB_STR], b[C.DOB_STR])
         and first_name_agreement(a[C.FN], b[C.FN], a[C.FN_CANON], b[C.FN_CANON], a[C.FN_TOKENS], b[C.FN_TOKENS])
         < NameAgreement.INITIAL
         and not goes_by_middle(a[C.FN], a[C.MN], b[C.FN], b[C.MN])
