@@ -70,11 +70,16 @@ def two_given_names(f: RecordFacts, a: int, b: int, *groups: list[int]) -> bool:
     )
 
 
+# The rules about two children's families, each with its test of one pair of records placing the
+# child in families that could be one (by its parents; by its brothers and sisters)
+FAMILY_RULES = {OTHER_FAMILIES: one_family_stated, NO_SIBLING: one_family_of_children}
+
+
 def one_family(f: RecordFacts, ga: list[int], gb: list[int], reason: str = OTHER_FAMILIES) -> bool:
-    """Some record of each cluster places the child in a family the other could be (by its parents,
-    or for NO_SIBLING by its brothers and sisters): the two families of one pair of records are then
-    one child's two (a parent's records unlinked, a child moved to another household)."""
-    stated = one_family_of_children if reason == NO_SIBLING else one_family_stated
+    """Some record of each cluster places the child in a family the other could be, by the test of
+    `reason` (one of FAMILY_RULES): the two families of one pair of records are then one child's two
+    (a parent's records unlinked, a child moved to another household)."""
+    stated = FAMILY_RULES[reason]
     return any(stated(f, a, b) for a in ga for b in gb)
 
 
@@ -147,7 +152,7 @@ class Clusters:
         for a in ga:
             for b in gb:
                 reason = conflict(f, a, b)
-                if reason in (OTHER_FAMILIES, NO_SIBLING) and reason not in family:
+                if reason in FAMILY_RULES and reason not in family:
                     family[reason] = one_family(f, ga, gb, reason)
                 if not reason or (reason == TWINS and two_given_names(f, a, b, ga, gb)) or family.get(reason, False):
                     continue

@@ -2,9 +2,8 @@
 
 These are the costly errors of domain.md: a JR and a SR, twins, a parent and child of the same name,
 two different SSNs, two people of one case, two children of families that share no parent or no
-other child. A score
-can be fooled by a shared name and address; these rules cannot, and clustering checks them between
-whole clusters so a third record cannot bridge them.
+other child. A score can be fooled by a shared name and address; these rules cannot, and clustering
+checks them between whole clusters so a third record cannot bridge them.
 """
 
 from __future__ import annotations
@@ -149,7 +148,7 @@ class RecordFacts:
             born_before=shared(bounds["born_before"]),
             role_group=shared(df[C.ROLE_GROUP]),
             role=shared(df[C.ROLE]),
-            case_parents=_case_members(df[C.UID], df[C.ROLE_GROUP], cases, case_key),
+            case_parents=_case_parents(df[C.UID], df[C.ROLE_GROUP], cases, case_key),
             case_children=_by_case(df[C.UID], df[C.ROLE_GROUP], cases, "child", MIN_SIBLINGS + 1),
             rules=rules,
             shared_ssn=frozenset(df[C.UID].filter(taken_out).to_list()),
@@ -171,7 +170,7 @@ class RecordFacts:
         return replace(self, born_after=after, born_before=before)
 
 
-def _case_members(uids: pl.Series, groups: pl.Series, cases: pl.Series, case_key: list[str]) -> list[list[int] | None]:
+def _case_parents(uids: pl.Series, groups: pl.Series, cases: pl.Series, case_key: list[str]) -> list[list[int] | None]:
     """Per record, the uids of its case's parent records (custodial party and absent parents). One
     list per case, shared by its records."""
     of = _by_case(uids, groups, cases, "parent")

@@ -25,8 +25,8 @@ from linkage.errors import LookupFailedError
 from linkage.model import SavedModel
 from linkage.model.file_rates import as_run_scored
 from linkage.model.inmemory import PairScorer
-from linkage.persons.cluster import FIELD_CONFLICTS, one_family
-from linkage.persons.constraints import CLUSTER_COLUMNS, GENERATIONS, NO_SIBLING, OTHER_FAMILIES, RecordFacts, conflict
+from linkage.persons.cluster import FAMILY_RULES, FIELD_CONFLICTS, one_family
+from linkage.persons.constraints import CLUSTER_COLUMNS, GENERATIONS, RecordFacts, conflict
 from linkage.persons.family import (
     ONE_FIELD_EXCUSES,
     only_child_of_the_name,
@@ -307,7 +307,7 @@ def _rule_between(
     first = [(ids.index(asked[0]), ids.index(asked[1]))]
     for i, j in first + [(i, j) for i in ga for j in gb]:
         reason = conflict(facts, i, j)
-        if reason and not (reason in (OTHER_FAMILIES, NO_SIBLING) and one_family(facts, ga, gb, reason)):
+        if reason and not (reason in FAMILY_RULES and one_family(facts, ga, gb, reason)):
             if READS.get(reason) in hide:
                 return f"never-merge rule: {HIDDEN_RULE}"
             bar = FIELD_CONFLICTS.get(reason)

@@ -10,6 +10,7 @@ hard rules still apply: family evidence never overrides a conflict.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 
 import numpy as np
 import polars as pl
@@ -213,17 +214,22 @@ ONLY_CHILD_OF_THE_DAY = "only child of the day"
 def only_children_of_their_day(records: pl.DataFrame, labels: np.ndarray) -> set[tuple[int, int]]:
     """(uid, uid) pairs, lower first, read as one child by `_only_children_of_their_day` under these
     labels (what `explain` asks of two records)."""
-    members = _members(records, labels)
-    only = _only_children_of_their_day(members, _one_mother_cases(members, *_case_links(members)))
-    return {(min(a, b), max(a, b)) for a, b in only.select("uid_a", "uid_b").iter_rows()}
+    return _offered(records, labels, _only_children_of_their_day)
 
 
 def only_children_of_their_name(records: pl.DataFrame, labels: np.ndarray) -> set[tuple[int, int]]:
     """(uid, uid) pairs, lower first, that `_only_children_of_their_name` offers under these labels
     (`only_child_of_the_name` then reads their fields)."""
+    return _offered(records, labels, _only_children_of_their_name)
+
+
+def _offered(
+    records: pl.DataFrame, labels: np.ndarray, reader: Callable[[pl.DataFrame, pl.DataFrame], pl.DataFrame]
+) -> set[tuple[int, int]]:
+    """The (uid, uid) pairs, lower first, that one of the cases-of-one-mother readers offers."""
     members = _members(records, labels)
-    named = _only_children_of_their_name(members, _one_mother_cases(members, *_case_links(members)))
-    return {(min(a, b), max(a, b)) for a, b in named.select("uid_a", "uid_b").iter_rows()}
+    offered = reader(members, _one_mother_cases(members, *_case_links(members)))
+    return {(min(a, b), max(a, b)) for a, b in offered.select("uid_a", "uid_b").iter_rows()}
 
 
 def _only_children_of_their_day(members: pl.DataFrame, one_mother_cases: pl.DataFrame) -> pl.DataFrame:

@@ -130,10 +130,10 @@ def load_people(
     }
     select = ", ".join(f'"{c}"' for c in dict.fromkeys(columns) if c in have)
     records = con.sql(
-        f"WITH asked AS (SELECT person_id FROM records WHERE list_contains($ids, record_id)), "
-        f"cases AS (SELECT DISTINCT source_system, case_id FROM records WHERE person_id IN (SELECT person_id FROM asked)) "
+        "WITH asked AS (SELECT person_id FROM records WHERE list_contains($ids, record_id)), "
+        "cases AS (SELECT DISTINCT source_system, case_id FROM records WHERE person_id IN (SELECT person_id FROM asked)) "
         f"SELECT {select} FROM records WHERE person_id IN (SELECT person_id FROM asked) "
-        f"OR (source_system, case_id) IN (SELECT (source_system, case_id) FROM cases)",
+        "OR (source_system, case_id) IN (SELECT (source_system, case_id) FROM cases)",
         params={"ids": record_ids},
     ).pl()
     members = records["record_id"].to_list()
