@@ -22,6 +22,7 @@ from linkage.persons.constraints import (
     MIDDLE_NAMES,
     NO_SIBLING,
     OTHER_FAMILIES,
+    OTHER_SURNAMES,
     TWINS,
     RecordFacts,
     beyond_ssns,
@@ -43,10 +44,12 @@ REVIEWED_APART = "a reviewer decided: not a match"
 # Two children whose cases hold other children, none of them one of the other's, rest on those
 # children's names and dates, and a child may move to a household of other children: a field's bar
 # (2026-12-08: every link it refused on the development files was under 8 bits but three).
+# Two adults' two-part surnames with one part in the other's place: a field's bar, as a middle name.
 # Conflicts about people (two people of one case, JR and SR, twins, sex and name) stay hard.
 FIELD_CONFLICTS: dict[str, float] = {
     DIFFERENT_SSNS: 8.0,
     MIDDLE_NAMES: 8.0,
+    OTHER_SURNAMES: 8.0,
     OTHER_FAMILIES: 12.0,
     NO_SIBLING: 8.0,
     GENERATIONS: 20.0,

@@ -48,6 +48,7 @@ HIDDEN_RULE = "a rule on a field this reader may not see"
 FIELD_OF = {
     "different SSNs": "the SSNs agreed",
     "different middle names": "the middle names agreed",
+    "two-part surnames of two families": "the surnames agreed",
     "birth years a generation apart": "the birth dates agreed",
     "birth years impossible for the roles in their cases": "a birth date were known on both",
 }

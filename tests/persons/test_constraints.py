@@ -4,7 +4,7 @@ from linkage import columns as C
 from linkage.agreement import dob_related, ssn_related
 from linkage.ingest import validate
 from linkage.persons import RecordFacts, conflict
-from linkage.persons.constraints import OTHER_FAMILIES
+from linkage.persons.constraints import OTHER_FAMILIES, OTHER_SURNAMES
 from linkage.standardize import standardize
 from tests.conftest import person, records_frame
 
@@ -243,6 +243,8 @@ def test_children_of_two_families_that_share_no_parent():
         ("RAQUEL", {"ssn": "739-37-2708"}),  # her number one digit off
         ("ROZA", {}),  # her first name one typo apart
         ("CAMILA", {"middle_name": "ROSA"}),  # goes by her middle name in the other case
+        ("CAMILA", {"middle_name": "ROSA", "dob": "1986-03-19"}),  # and one whole value wrong: her date
+        ("CAMILA", {"middle_name": "ROSA", "ssn": "562-09-4532"}),  # or her number
         ("", {}),  # no first name: nothing says she is another woman
     ],
 )
@@ -251,9 +253,46 @@ def test_what_does_not_make_two_families(mother_b, kw):
     assert conflict(f, 2, 5) is None
 
 
+def test_parents_of_other_numbers_and_birth_dates_are_two_families_whatever_their_names():
+    """A father who could go by his middle name (JAMES SMITH beside BRIAN JAMES SMITH) but whose
+    number and birth date are both wholly different is another man: one whole value typed wrong
+    happens, two on one pair of records is another family (IRMA SMITH-MEJIA of two mothers and two
+    fathers, 2026-12-08)."""
+    f = facts(*two_families("CAMILA", middle_name="ROSA", dob="1986-03-19", ssn="562-09-4532"))
+    assert conflict(f, 2, 5) == OTHER_FAMILIES
+
+
 def test_a_case_naming_one_adult_says_too_little_of_the_family():
     """A foster-care or TANF case may name only a relative caretaker or one absent parent: it does
     not place the child in another family."""
     rows = [r for r in two_families(dob="1986-03-19") if r[C.RECORD_ID] != "D2-PF"]
     f = facts(*rows)
     assert conflict(f, 2, 4) is None
+
+
+def test_two_part_surnames_of_two_families():
+    """CARLOS SILVA CABRERA and CARLOS CABRERA GARCIA, born one day: one's mother is the other's
+    father's family; a grown man keeps his father's surname first."""
+    f = facts(
+        person("R1", "CARLOS", "SILVA CABRERA", case="D1", role="NCP", dob="1978-06-02", ssn="218-02-8750"),
+        person("R2", "CARLOS", "CABRERA GARCIA", case="D2", role="NCP", dob="1978-06-02"),
+    )
+    assert conflict(f, 0, 1) == OTHER_SURNAMES
+
+
+@pytest.mark.parametrize(
+    "surname_b,role",
+    [
+        ("CABRERA SILVA", "NCP"),  # the two parts turned round
+        ("CABRERA SYLVA", "NCP"),  # and one of them typed wrong
+        ("SILVA GARCIA", "NCP"),  # the father's surname kept, the mother's another (a typist's, a marriage)
+        ("CABRERA", "NCP"),  # one part only
+        ("CABRERA GARCIA", "CH"),  # a child's surnames move between the father's and the mother's
+    ],
+)
+def test_what_is_not_two_families_surnames(surname_b, role):
+    f = facts(
+        person("R1", "CARLOS", "SILVA CABRERA", case="D1", role=role, dob="1978-06-02"),
+        person("R2", "CARLOS", surname_b, case="D2", role=role, dob="1978-06-02"),
+    )
+    assert conflict(f, 0, 1) is None
