@@ -18,6 +18,7 @@ import polars as pl
 from linkage import columns as C
 from linkage.agreement import (
     NameAgreement,
+    damerau,
     dob_related,
     first_name_agreement,
     goes_by_middle,
@@ -151,6 +152,17 @@ def fathers_differ(f: RecordFacts, a: int, b: int) -> bool:
     """The absent parents of two children's cases are clearly other men: half-siblings of one mother."""
     xs, ys = _absent_parents(f, a), _absent_parents(f, b)
     return bool(xs and ys) and not may_share_a_parent(f, xs, ys)
+
+
+def sons_of_two_mothers(f: RecordFacts, a: int, b: int) -> bool:
+    """Two-part surnames with one first part (the father's) and second parts (the mother's) that no
+    typo or cut field explains: JOSE HERNANDEZ TORRES and JOSE HERNANDEZ IBARRA are two men."""
+    ta, tb = f.surname_tokens[a], f.surname_tokens[b]
+    if not ta or not tb or len(ta) != 2 or len(tb) != 2 or ta[0] != tb[0]:
+        return False
+    x, y = ta[1], tb[1]
+    n = min(len(x), len(y))
+    return damerau(x, y) > 2 and damerau(x[:n], y[:n]) > 1
 
 
 def _absent_parents(f: RecordFacts, k: int) -> list[int]:
@@ -545,7 +557,8 @@ def _names_checked(f: RecordFacts, pairs: pl.DataFrame) -> pl.DataFrame:
             if kind == "child"
             else same_child(f, a, b) or only_child_of_the_name(f, a, b)
             if kind == ONLY_CHILD_OF_THE_NAME
-            else same_parent(f, a, b) or (kind == "parent" and (bool(parent_excuses(f, a, b)) or one_mother(f, a, b)))
+            else (same_parent(f, a, b) and not (kind == "father" and sons_of_two_mothers(f, a, b)))
+            or (kind == "parent" and (bool(parent_excuses(f, a, b)) or one_mother(f, a, b)))
         )
         for a, b, kind in zip(pairs["uid_a"].to_list(), pairs["uid_b"].to_list(), pairs["kind"].to_list())
     ]

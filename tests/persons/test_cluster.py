@@ -615,6 +615,36 @@ def test_a_parent_of_one_child_under_two_first_names_and_one_birth_date_is_one_p
     )
 
 
+@pytest.mark.parametrize(
+    "surname,one",
+    [
+        ("HERNANDEZ IBARRA", False),  # another mother's son: two men (2026-12-08)
+        ("HERNANDEZ TORES", True),  # the mother's surname typed wrong
+        ("HERNANDEZ TO", True),  # cut by a fixed-width field
+        ("HERNANDEZ", True),  # one surname only
+    ],
+)
+def test_fathers_of_one_mothers_cases_whose_second_surnames_are_two_mothers_are_two_men(surname, one):
+    """Two cases of one mother with no child in common name JOSE HERNANDEZ TORRES and JOSE
+    HERNANDEZ <surname>, thin: one father's surname (HERNANDEZ) and two mothers' are two men; a typo
+    or a cut field is one."""
+    rows = mother_in_two_cases(
+        [
+            person("D-NCP", "JOSE", "HERNANDEZ TORRES", role="NCP"),
+            person("D-CH", "LUIS", "HERNANDEZ DIAZ", role="CH", dob="2016-09-03"),
+        ],
+        [
+            person("E-NCP", "JOSE", surname, role="NCP", dob="1963-10-06"),
+            person("E-CH", "OSCAR", "HERNANDEZ DIAZ", role="CH", dob="2021-01-05"),
+        ],
+    )
+    records, c = setup(*rows)
+    edges(c, (0, 3, 20.0))
+    apply_family_evidence(c, records)
+    labels = c.labels()
+    assert (labels[1] == labels[4]) == one
+
+
 @pytest.mark.parametrize("shared_child", [True, False])
 def test_fathers_born_the_same_day_under_two_first_names_stay_apart_without_a_child_in_common(shared_child):
     """Two cases of one mother with no child in common name RICHARD and JAMES SMITH, born the same
