@@ -11,7 +11,9 @@ Parents found so, the rest follows:
 
 - the child's parents' parents (grandparents), from the parents' own childhood cases;
 - the parents' siblings (aunts and uncles): the other children of those cases;
-- the child's siblings: a full sibling shares both parents, a half-sibling one;
+- the child's siblings: a full sibling shares both parents, a half-sibling one (through a man a
+  IV-D case only alleges as the sibling's father, and no other man is named for it, listed with
+  ALLEGED_TIE: the worker sees the tie is not established; since 2026-12-08);
 - the custodial parents of the father's other children (who may know where he is): the mothers of
   the children he is followed down to.
 
@@ -41,6 +43,7 @@ from linkage.cases.members import CHILD, CP, FATHER
 
 RELATIVE_COLUMNS = ("child_person_id", "relative_person_id", "relationship", "side", "through_person_id")
 SAME_CHILD = "possibly this child (another record)"
+ALLEGED_TIE = "paternity alleged"  # a half-sibling through a man a IV-D case only alleges as its father
 
 
 # a woman: by the sex code, or (none recorded) by being a case's custodial party
@@ -158,10 +161,15 @@ def relatives(m: pl.DataFrame, children: list[str]) -> pl.DataFrame:
     """RELATIVE_COLUMNS for each child person of `children`."""
     edges = parent_edges(m)
     # a man a IV-D case only alleges is followed up to his parents (they are the child's grandparents
-    # if he is the father), never down to other children: an alleged case's children are often another
-    # man's. A man read from the surname of the children of a TANF or foster-care case is followed
-    # down to those children: their surname is what made him their father
-    down = edges.filter(~pl.col("alleged") | pl.col("read"))
+    # if he is the father), and down to the children he is alleged to have fathered where no other
+    # man is named for them (listed as such: ALLEGED_TIE); where two men are alleged for one child
+    # (two IV-D cases of its mother), neither is followed down. A man read from the surname of the
+    # children of a TANF or foster-care case is followed down to those children: their surname is
+    # what made him their father
+    fathers_of_child = pl.col("parent").filter(pl.col("kind") == "father").n_unique().over("child")
+    down = edges.filter(~pl.col("alleged") | pl.col("read") | (fathers_of_child == 1)).with_columns(
+        (pl.col("alleged") & ~pl.col("read")).alias("_alleged")
+    )
     wanted = pl.Series(children, dtype=pl.String).implode()
     parents = edges.filter(pl.col("child").is_in(wanted)).select(
         pl.col("child").alias("child_person_id"),
@@ -191,7 +199,7 @@ def relatives(m: pl.DataFrame, children: list[str]) -> pl.DataFrame:
     )
     own = parents.select("child_person_id", "through_person_id", "parent_kind", "side")
     siblings = own.join(
-        down.select(pl.col("parent").alias("through_person_id"), pl.col("child").alias("relative_person_id")),
+        down.select(pl.col("parent").alias("through_person_id"), pl.col("child").alias("relative_person_id"), "_alleged"),
         on="through_person_id",
     ).filter(pl.col("relative_person_id") != pl.col("child_person_id"))
     shared = siblings.group_by("child_person_id", "relative_person_id").agg(pl.len().alias("_n"))
@@ -200,6 +208,8 @@ def relatives(m: pl.DataFrame, children: list[str]) -> pl.DataFrame:
         .with_columns(
             pl.when(pl.col("_n") >= 2)
             .then(pl.lit("sibling"))
+            .when(pl.col("_alleged"))
+            .then(pl.format("half-sibling ({}'s child, {})", "parent_kind", pl.lit(ALLEGED_TIE)))
             .otherwise(pl.format("half-sibling ({}'s child)", "parent_kind"))
             .alias("relationship")
         )
