@@ -132,3 +132,11 @@ def tokens_a_typo_apart(xs: Sequence[str] | None, ys: Sequence[str] | None) -> b
     """A token of one name one edit from a token of the other, both at least TYPO_MIN_LENGTH long
     (JOXE / JOSE, RRED / REED)."""
     return bool(xs) and bool(ys) and any(min(len(x), len(y)) >= TYPO_MIN_LENGTH and damerau(x, y) <= 1 for x in xs for y in ys)  # type: ignore[union-attr]
+
+
+def surname_parts_differ(x: str, y: str) -> bool:
+    """Two parts of two-part surnames that no typo or cut field explains: more than two edits
+    apart, and more than one where the longer is cut to the shorter's length (MARTYN beside
+    MARTINEZ is one name cut and mistyped, TORRES beside IBARRA two)."""
+    n = min(len(x), len(y))
+    return damerau(x, y) > 2 and damerau(x[:n], y[:n]) > 1

@@ -16,7 +16,7 @@ import numpy as np
 import polars as pl
 
 from linkage import columns as C
-from linkage.agreement import consecutive_ssns, damerau, dob_related, generation_apart, shares, ssn_related
+from linkage.agreement import consecutive_ssns, damerau, dob_related, generation_apart, shares, ssn_related, surname_parts_differ
 from linkage.ingest.validate import MIN_PARENT_AGE
 from linkage.persons.shared_numbers import held_shared
 
@@ -516,12 +516,10 @@ def surnames_of_two_families(f: RecordFacts, a: int, b: int) -> bool:
     if not ta or not tb or len(ta) != 2 or len(tb) != 2 or ta[0] == tb[0] or ta[1] == tb[1]:
         return False
     if ta[0] == tb[1] and ta[1] != tb[0]:
-        rest_a, rest_b = ta[1], tb[0]
-    elif ta[1] == tb[0] and ta[0] != tb[1]:
-        rest_a, rest_b = ta[0], tb[1]
-    else:
-        return False
-    return damerau(rest_a, rest_b) >= 2 and not (rest_a.startswith(rest_b) or rest_b.startswith(rest_a))
+        return surname_parts_differ(ta[1], tb[0])
+    if ta[1] == tb[0] and ta[0] != tb[1]:
+        return surname_parts_differ(ta[0], tb[1])
+    return False
 
 
 def _parent_and_child(f: RecordFacts, a: int, b: int) -> str | None:

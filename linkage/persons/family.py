@@ -18,11 +18,11 @@ import polars as pl
 from linkage import columns as C
 from linkage.agreement import (
     NameAgreement,
-    damerau,
     dob_related,
     first_name_agreement,
     goes_by_middle,
     ssn_related,
+    surname_parts_differ,
     surnames_similar,
     tokens_a_typo_apart,
 )
@@ -160,9 +160,7 @@ def sons_of_two_mothers(f: RecordFacts, a: int, b: int) -> bool:
     ta, tb = f.surname_tokens[a], f.surname_tokens[b]
     if not ta or not tb or len(ta) != 2 or len(tb) != 2 or ta[0] != tb[0]:
         return False
-    x, y = ta[1], tb[1]
-    n = min(len(x), len(y))
-    return damerau(x, y) > 2 and damerau(x[:n], y[:n]) > 1
+    return surname_parts_differ(ta[1], tb[1])
 
 
 def _absent_parents(f: RecordFacts, k: int) -> list[int]:
