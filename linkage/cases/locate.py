@@ -116,7 +116,7 @@ def locate_father(records: pl.DataFrame, record_id: str, protected: AbstractSet[
     fathers.sort(key=lambda f: (PATERNITY_RANK.get(f.paternity_status or "", 9), f.person.person_id))
     note = None if fathers else "no NCP or putative father is named in any case of this child"
     mothers = parent_edges(m).filter((pl.col("child") == child_id) & (pl.col("kind") == "mother"))["parent"].sort().to_list()
-    every = [Relative(person(r["relative_person_id"]), r["relationship"], r["side"]) for r in kin.iter_rows(named=True)]
+    every = [Relative(person(r["relative_person_id"]), r["relationship"], r["side"] or "") for r in kin.iter_rows(named=True)]
     return LocateAnswer(child, fathers, note, [person(p) for p in mothers], every)
 
 
@@ -135,7 +135,7 @@ def _father(person: Located, named: pl.DataFrame, kin: pl.DataFrame, located) ->
     return Father(
         person,
         paternity,
-        [Relative(located(r["relative_person_id"]), r["relationship"], r["side"]) for r in through.iter_rows(named=True)],
+        [Relative(located(r["relative_person_id"]), r["relationship"], r["side"] or "") for r in through.iter_rows(named=True)],
     )
 
 

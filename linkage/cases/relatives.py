@@ -13,7 +13,9 @@ Parents found so, the rest follows:
 - the parents' siblings (aunts and uncles): the other children of those cases;
 - the child's siblings: a full sibling shares both parents, a half-sibling one (through a man a
   IV-D case only alleges as the sibling's father, and no other man is named for it, listed with
-  ALLEGED_TIE: the worker sees the tie is not established; since 2026-12-08);
+  ALLEGED_TIE: the worker sees the tie is not established; since 2026-12-08); and the other
+  children of the child's foster-care cases, removed with it, whose shared parent the case may
+  not name (IN_CARE_TOGETHER, since 2026-12-08);
 - the custodial parents of the father's other children (who may know where he is): the mothers of
   the children he is followed down to.
 
@@ -215,7 +217,7 @@ def relatives(m: pl.DataFrame, children: list[str]) -> pl.DataFrame:
         )
         .select(RELATIVE_COLUMNS)
     )
-    siblings = _same_child_marked(m, siblings)
+    siblings = _same_child_marked(m, pl.concat([siblings, _in_care_together(m, wanted)]))
     keepers = _custodial_parents(parents.filter(pl.col("parent_kind") == "father"), edges, down)
     out = pl.concat([grand, aunts, siblings, keepers]).filter(pl.col("relative_person_id") != pl.col("child_person_id"))
     # one row per relative: the closest relationship (a sibling before a custodial parent, say)
@@ -227,6 +229,8 @@ def relatives(m: pl.DataFrame, children: list[str]) -> pl.DataFrame:
         .then(0)
         .when(rel.str.starts_with("half"))
         .then(1)
+        .when(rel == IN_CARE_TOGETHER)
+        .then(1.5)
         .when(rel.str.contains("grand"))
         .then(2)
         .when(rel.str.contains("sibling"))
@@ -239,6 +243,32 @@ def relatives(m: pl.DataFrame, children: list[str]) -> pl.DataFrame:
         .unique(["child_person_id", "relative_person_id"], keep="first", maintain_order=True)
         .drop("_rank")
         .sort("child_person_id", "side", "relationship", "relative_person_id")
+    )
+
+
+IN_CARE_TOGETHER = "sibling (one foster-care case)"
+
+
+def _in_care_together(m: pl.DataFrame, wanted: pl.Series) -> pl.DataFrame:
+    """The other children of the child's foster-care cases: a foster-care episode holds the children
+    removed together from one home, brothers and sisters whose shared parent the case often does
+    not name (no caretaker on it, or an absent parent whose surname they do not carry). Listed
+    where no parent the cases name ties them closer (`relatives` keeps the closest relationship),
+    with no side and no parent it comes through."""
+    case = [C.SOURCE_SYSTEM, C.CASE_ID]
+    kids = m.filter((pl.col(C.SOURCE_SYSTEM) == "IV-E") & (pl.col("side") == CHILD)).select(*case, C.PERSON_ID).unique()
+    return (
+        kids.filter(pl.col(C.PERSON_ID).is_in(wanted))
+        .join(kids, on=case, suffix="_r")
+        .filter(pl.col(C.PERSON_ID) != pl.col(f"{C.PERSON_ID}_r"))
+        .select(
+            pl.col(C.PERSON_ID).alias("child_person_id"),
+            pl.col(f"{C.PERSON_ID}_r").alias("relative_person_id"),
+            pl.lit(IN_CARE_TOGETHER).alias("relationship"),
+            pl.lit(None, pl.String).alias("side"),
+            pl.lit(None, pl.String).alias("through_person_id"),
+        )
+        .unique()
     )
 
 

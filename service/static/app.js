@@ -205,7 +205,7 @@ function familyRows(a) {
   const paternal = (r) => r.side === "paternal", maternal = (r) => r.side === "maternal";
   const grand = (r) => r.relationship.includes("grand");
   const auntOrUncle = (r) => r.relationship.endsWith("'s sibling");
-  const sibling = (r) => r.relationship === "sibling" || r.relationship.startsWith("half-sibling");
+  const sibling = (r) => r.relationship.startsWith("sibling") || r.relationship.startsWith("half-sibling");
   const keeper = (r) => r.relationship.startsWith("custodial parent");
   const self = (r) => r.relationship.startsWith("possibly this child");  // its records the linkage did not join
   return [

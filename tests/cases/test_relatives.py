@@ -6,7 +6,7 @@ import polars as pl
 
 from linkage import columns as C
 from linkage.cases.members import side
-from linkage.cases.relatives import ALLEGED_TIE, SAME_CHILD, parent_edges, relatives
+from linkage.cases.relatives import ALLEGED_TIE, IN_CARE_TOGETHER, SAME_CHILD, parent_edges, relatives
 
 
 def members(*rows: tuple[str, str, str, str, str, str | None, str | None]) -> pl.DataFrame:
@@ -199,3 +199,42 @@ def test_a_child_two_men_are_alleged_to_have_fathered_is_neither_ones_half_sibli
     kin = listed(m, "LUIS")
     assert kin.get("ANA") == "half-sibling (father's child)"
     assert not {"NOE", "ALMA", "HUGO", "PEDRO"} & set(kin)
+
+
+def test_children_removed_together_are_siblings_though_the_case_names_no_shared_parent():
+    """A foster-care episode of DANIEL WHITE and DEBORAH LONG names only DANIEL's father: the two
+    were removed from one home, and DEBORAH is listed as his sister (one foster-care case), with no
+    side and no parent it comes through. LISA, of another foster-care case, is not."""
+    m = members(
+        ("DANIEL", "IV-E", "E1", "CH", "DANIEL", "WHITE", "20210919"),
+        ("DEBORAH", "IV-E", "E1", "CH", "DEBORAH", "LONG", "20231123"),
+        ("NATHAN", "IV-E", "E1", "NCP", "NATHAN", "WHITE", None),
+        ("LISA", "IV-E", "E2", "CH", "LISA", "WHITE", "20220101"),
+    )
+    kin = relatives(m, ["DANIEL"])
+    row = kin.filter(pl.col("relative_person_id") == "DEBORAH").row(0, named=True)
+    assert row["relationship"] == IN_CARE_TOGETHER and row["side"] is None and row["through_person_id"] is None
+    assert "LISA" not in set(kin["relative_person_id"])
+
+
+def test_a_parent_the_cases_name_ties_children_removed_together_closer():
+    """With their mother ROSA on the foster-care case, ANA and LUIS are her children (half-siblings
+    at least); with their father named on a IV-D case too, full siblings."""
+    m = members(
+        ("ROSA", "IV-E", "E1", "CP", "ROSA", "MENA", "19880708"),
+        ("ANA", "IV-E", "E1", "CH", "ANA", "SOTO", "20160506"),
+        ("LUIS", "IV-E", "E1", "CH", "LUIS", "SOTO", "20180203"),
+    )
+    assert listed(m, "ANA") == {"LUIS": "half-sibling (mother's child)"}
+    both = pl.concat(
+        [
+            m,
+            members(
+                ("ROSA", "IV-D", "D1", "CP", "ROSA", "MENA", "19880708"),
+                ("RAUL", "IV-D", "D1", "NCP", "RAUL", "SOTO", "19850304"),
+                ("ANA", "IV-D", "D1", "CH", "ANA", "SOTO", "20160506"),
+                ("LUIS", "IV-D", "D1", "CH", "LUIS", "SOTO", "20180203"),
+            ),
+        ]
+    )
+    assert listed(both, "ANA").get("LUIS") == "sibling"
