@@ -28,6 +28,11 @@ DEFAULT_RULES: tuple[KeyRule, ...] = (
     # no evidence; family evidence links thin parents through their children instead.
     block_on(C.FN_CANON, C.SN_TOKENS, C.ROLE_GROUP, name="name, no dob", only_if_missing=C.DOB_STR, max_block_size=60),
     block_on(C.FN_META, C.SN_META, C.ROLE_GROUP, name="name_sounds, no dob", only_if_missing=C.DOB_STR, max_block_size=60),
+    # and within one street address under one first-name sound (a surname typed otherwise or cut:
+    # ROBERT RICHARDS with a name only beside ROBERT RICHARDSON at his address; 2026-12-08)
+    block_on(
+        C.HOUSE, C.ZIP5, C.FN_META, C.ROLE_GROUP, name="address+first_sound, no dob", only_if_missing=C.DOB_STR, max_block_size=60
+    ),
 )
 
 # Two records of one case are two people; they are never compared.

@@ -38,6 +38,20 @@ def test_one_persons_records_meet_despite_the_errors_of_domain_md():
         assert (0, i) in got, f"R0 and R{i} are never compared"
 
 
+def test_a_name_only_record_meets_its_person_at_his_address_under_another_surname():
+    """ROBERT RICHARDS with no birth date or SSN, at ROBERT RICHARDSON's street address: no name or
+    date key holds both, the address and the first name's sound do."""
+    home = dict(street="14152 OAK DRIVE", zip="91151")
+    got = pairs(
+        [
+            person("R0", "ROBERT", "RICHARDSON", case="D1", role="NCP", dob="1988-04-16", **home),
+            person("R1", "ROBERT", "RICHARDS", case="A1", role="NCP", **home),
+            person("R2", "ROBERT", "RICHARDS", case="A2", role="NCP", street="9 ELM STREET", zip="91151"),
+        ]
+    )
+    assert (0, 1) in got and (0, 2) not in got
+
+
 def test_two_people_of_one_case_are_never_compared():
     got = pairs(
         [
