@@ -46,6 +46,7 @@ from linkage.cases.members import CHILD, CP, FATHER
 RELATIVE_COLUMNS = ("child_person_id", "relative_person_id", "relationship", "side", "through_person_id")
 SAME_CHILD = "possibly this child (another record)"
 ALLEGED_TIE = "paternity alleged"  # a half-sibling through a man a IV-D case only alleges as its father
+IN_CARE_TOGETHER = "sibling (one foster-care case)"  # another child of the child's foster-care case
 
 
 # a woman: by the sex code, or (none recorded) by being a case's custodial party
@@ -217,7 +218,8 @@ def relatives(m: pl.DataFrame, children: list[str]) -> pl.DataFrame:
         )
         .select(RELATIVE_COLUMNS)
     )
-    siblings = _same_child_marked(m, pl.concat([siblings, _in_care_together(m, wanted)]))
+    # children of one case are two children: the foster-care case's others are never marked SAME_CHILD
+    siblings = pl.concat([_same_child_marked(m, siblings), _in_care_together(m, wanted)])
     keepers = _custodial_parents(parents.filter(pl.col("parent_kind") == "father"), edges, down)
     out = pl.concat([grand, aunts, siblings, keepers]).filter(pl.col("relative_person_id") != pl.col("child_person_id"))
     # one row per relative: the closest relationship (a sibling before a custodial parent, say)
@@ -244,9 +246,6 @@ def relatives(m: pl.DataFrame, children: list[str]) -> pl.DataFrame:
         .drop("_rank")
         .sort("child_person_id", "side", "relationship", "relative_person_id")
     )
-
-
-IN_CARE_TOGETHER = "sibling (one foster-care case)"
 
 
 def _in_care_together(m: pl.DataFrame, wanted: pl.Series) -> pl.DataFrame:

@@ -399,10 +399,9 @@ def _siblings_meet(f: RecordFacts, a: int, b: int) -> bool | None:
     are not children of two cases that each hold enough other children."""
     if f.role_group[a] != "child" or f.role_group[b] != "child":
         return None
+    # case_children holds only the cases with more than MIN_SIBLINGS children
     xs, ys = f.case_children.get(f.case_key[a]), f.case_children.get(f.case_key[b])
     if not xs or not ys or xs is ys:
-        return None
-    if len(xs) <= MIN_SIBLINGS or len(ys) <= MIN_SIBLINGS:
         return None
     key = (f.case_key[a], f.case_key[b])
     if key not in f.siblings_meet:
